@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+'use strict'
+// The `drydock` command: a thin launcher for the built CLI (npm install builds it).
+const { existsSync } = require('node:fs')
+const { join } = require('node:path')
+
+const entry = join(__dirname, '..', 'out', 'main', 'cli.js')
+if (!existsSync(entry)) {
+  process.stderr.write('drydock: the CLI is not built yet; run `npm run build` in ' + join(__dirname, '..') + '\n')
+  process.exit(2)
+}
+require(entry)
+  .main(process.argv.slice(2))
+  .then((code) => {
+    process.exitCode = code
+  })

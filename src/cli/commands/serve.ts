@@ -1,0 +1,46 @@
+/** `drydock serve`: browser mode on loopback, until interrupted. */
+import { builtRendererDir } from '../../main/package-info'
+import { startWebServer } from '../../web/server'
+import { reportError } from '../errors'
+import { EXIT, type ExitCode } from '../exit-codes'
+import { printJson, type CliIo, type GlobalOptions } from '../io'
+import { openCliSession } from '../session'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { DrydockError } from '../../shared/errors'
+
+export interface ServeOptions {
+  port: number
+}
+
+export async function serveCommand(
+  io: CliIo,
+  options: GlobalOptions,
+  serve: ServeOptions,
+): Promise<ExitCode> {
+  const rendererDir = builtRendererDir()
+  if (!existsSync(join(rendererDir, 'index.html'))) {
+    return reportError(
+      io,
+      new DrydockError('internal', `The UI is not built (${rendererDir}); run npm run build first.`),
+    )
+  }
+  const session = openCliSession(options, io, 'http')
+  const stopWatching = session.service.watchConnection()
+  let server
+  try {
+    server = await startWebServer({ service: session.service, rendererDir, port: serve.port })
+  } catch (error) {
+    session.close()
+    const message = error instanceof Error ? error.message : String(error)
+    io.stderr.write(`drydock: cannot listen on 127.0.0.1:${serve.port}: ${message}\n`)
+    return EXIT.usage
+  }
+  if (options.json) printJson(io, { url: server.url, origin: server.origin })
+  else io.stdout.write(`Drydock is serving at ${server.url}\nPress Ctrl-C to stop.\n`)
+  await io.untilInterrupted()
+  stopWatching()
+  await server.close()
+  session.close()
+  return EXIT.ok
+}

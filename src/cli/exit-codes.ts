@@ -1,0 +1,10 @@
+/** The CLI's exit codes: a contract with scripts (DESIGN.md). */
+export const EXIT = {
+  ok: 0,
+  someItemsFailed: 1,
+  usage: 2,
+  engineUnreachable: 3,
+  logUnusable: 4,
+} as const
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT]

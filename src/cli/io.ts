@@ -1,0 +1,24 @@
+/** What a CLI command may touch of the outside world; tests pass their own. */
+export interface CliIo {
+  stdout: { write(text: string): unknown; isTTY?: boolean }
+  stderr: { write(text: string): unknown }
+  env: Record<string, string | undefined>
+  /** Resolves when the user asks to stop a long-running command (Ctrl-C, SIGTERM). */
+  untilInterrupted(): Promise<void>
+}
+
+export interface GlobalOptions {
+  host?: string
+  db?: string
+  json: boolean
+}
+
+export function printJson(io: CliIo, value: unknown): void {
+  io.stdout.write(`${JSON.stringify(value, null, 2)}\n`)
+}
+
+/** Two aligned columns, for `key: value` facts. */
+export function printFacts(io: CliIo, facts: [string, string][]): void {
+  const width = Math.max(...facts.map(([key]) => key.length))
+  for (const [key, value] of facts) io.stdout.write(`${key.padEnd(width)}  ${value}\n`)
+}

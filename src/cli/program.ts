@@ -1,0 +1,79 @@
+/**
+ * The `drydock` command line: argument parsing (commander) and dispatch to the commands. Usage
+ * errors exit 2; every other exit code comes from the command itself (see exit-codes.ts).
+ */
+import { Command, CommanderError, InvalidArgumentError } from 'commander'
+import { packageVersion } from '../main/package-info'
+import { serveCommand } from './commands/serve'
+import { statusCommand } from './commands/status'
+import { EXIT, type ExitCode } from './exit-codes'
+import type { CliIo, GlobalOptions } from './io'
+
+function parsePort(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 65535) {
+    throw new InvalidArgumentError('expected a port number from 0 to 65535 (0 picks a free one).')
+  }
+  return Number(value)
+}
+
+function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command {
+  const program = new Command()
+    .name('drydock')
+    .description('See what Docker keeps on disk and reclaim it safely.')
+    .version(packageVersion(), '-v, --version', 'print the version')
+    .option('--host <url>', 'Docker host (default: DOCKER_HOST, the docker context, the local socket)')
+    .option('--db <path>', 'cleanup log file (default: DRYDOCK_DB, then the desktop app’s)')
+    .option('--json', 'machine-readable output', false)
+    .showHelpAfterError('(run drydock --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    })
+
+  const globals = (): GlobalOptions => {
+    const opts = program.opts<{ host?: string; db?: string; json: boolean }>()
+    return { host: opts.host, db: opts.db, json: opts.json }
+  }
+
+  program
+    .command('status')
+    .description('engine, version, storage driver and data root')
+    .action(async () => done(await statusCommand(io, globals())))
+
+  program
+    .command('serve')
+    .description('browser mode on 127.0.0.1; prints the URL with its token')
+    .option('--port <n>', 'port to listen on (0 picks a free one)', parsePort, 0)
+    .action(async (opts: { port: number }) => done(await serveCommand(io, globals(), opts)))
+
+  for (const command of program.commands) {
+    command.exitOverride().configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    })
+  }
+  return program
+}
+
+/** Runs the CLI with `argv` (without `node` and the script) and resolves with the exit code. */
+export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
+  let exitCode: ExitCode = EXIT.ok
+  const program = buildProgram(io, (code) => {
+    exitCode = code
+  })
+  if (argv.length === 0) {
+    program.outputHelp()
+    return EXIT.usage
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' })
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end parsing with exit code 0; everything else is a usage error.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage
+    }
+    throw error
+  }
+  return exitCode
+}

@@ -1,0 +1,25 @@
+/** One service and its in-process client for the lifetime of a CLI command. */
+import type { AppInfo, DrydockClient } from '../shared/contract'
+import { createInProcessClient } from '../main/in-process-client'
+import { packageVersion } from '../main/package-info'
+import { DrydockService } from '../main/service'
+import type { CliIo, GlobalOptions } from './io'
+
+export interface CliSession {
+  service: DrydockService
+  client: DrydockClient
+  close(): void
+}
+
+export function openCliSession(
+  options: GlobalOptions,
+  io: CliIo,
+  transport: AppInfo['transport'] = 'in-process',
+): CliSession {
+  const service = new DrydockService({
+    host: options.host,
+    env: io.env,
+    transport,
+    version: packageVersion() })
+  return { service, client: createInProcessClient(service), close: () => service.close() }
+}

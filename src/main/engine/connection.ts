@@ -1,0 +1,99 @@
+/**
+ * One dockerode connection to one engine, and the engine facts Drydock shows (version, API
+ * version, storage, data root). Knows nothing of Electron or of the contract's transports.
+ */
+import Docker from 'dockerode'
+import type { EngineInfo } from '../../shared/contract'
+import { engineUnreachable } from './errors'
+import type { ResolvedHost } from './host'
+
+/** A ping that hangs (a tcp host dropping packets) must not freeze the UI. */
+const CONNECT_TIMEOUT_MS = 5_000
+
+interface VersionAnswer {
+  Version?: string
+  ApiVersion?: string
+  Os?: string
+  Arch?: string
+  KernelVersion?: string
+}
+
+interface InfoAnswer {
+  Name?: string
+  Driver?: string
+  DriverStatus?: [string, string][] | null
+  DockerRootDir?: string
+  OperatingSystem?: string
+  OSType?: string
+  NCPU?: number
+  MemTotal?: number
+  Images?: number
+  Containers?: number
+  ContainersRunning?: number
+}
+
+/** The containerd image store reports a snapshotter in DriverStatus (engine-semantics.md). */
+function imageStoreOf(info: InfoAnswer): EngineInfo['imageStore'] {
+  const status = info.DriverStatus ?? []
+  return status.some(([key, value]) => /snapshotter/i.test(`${key} ${value}`))
+    ? 'containerd'
+    : 'graphdriver'
+}
+
+export class EngineConnection {
+  readonly docker: Docker
+
+  constructor(readonly host: ResolvedHost) {
+    try {
+      // docker-modem honours connectionTimeout; @types/dockerode does not list it yet.
+      const options: Docker.DockerOptions & { connectionTimeout: number } = {
+        ...host.modem,
+        connectionTimeout: CONNECT_TIMEOUT_MS,
+      }
+      this.docker = new Docker(options)
+    } catch (error) {
+      // docker-modem reads DOCKER_CERT_PATH files in its constructor and can throw there.
+      throw engineUnreachable(error, host)
+    }
+  }
+
+  async ping(): Promise<void> {
+    try {
+      await this.docker.ping()
+    } catch (error) {
+      throw engineUnreachable(error, this.host)
+    }
+  }
+
+  async engineInfo(): Promise<EngineInfo> {
+    let version: VersionAnswer
+    let info: InfoAnswer
+    try {
+      ;[version, info] = await Promise.all([
+        this.docker.version() as Promise<VersionAnswer>,
+        this.docker.info() as Promise<InfoAnswer>,
+      ])
+    } catch (error) {
+      throw engineUnreachable(error, this.host)
+    }
+    return {
+      host: this.host.url,
+      hostSource: this.host.source,
+      name: info.Name ?? '',
+      version: version.Version ?? 'unknown',
+      apiVersion: version.ApiVersion ?? 'unknown',
+      os: info.OperatingSystem ?? version.Os ?? 'unknown',
+      osType: info.OSType ?? version.Os ?? 'unknown',
+      arch: version.Arch ?? 'unknown',
+      kernelVersion: version.KernelVersion ?? 'unknown',
+      storageDriver: info.Driver ?? 'unknown',
+      imageStore: imageStoreOf(info),
+      dataRoot: info.DockerRootDir ?? '',
+      cpus: info.NCPU ?? 0,
+      memoryBytes: info.MemTotal ?? 0,
+      images: info.Images ?? 0,
+      containers: info.Containers ?? 0,
+      containersRunning: info.ContainersRunning ?? 0,
+    }
+  }
+}

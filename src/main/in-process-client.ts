@@ -1,0 +1,13 @@
+/** The in-process transport: the CLI talks to the service through the same dispatcher (and so
+ * the same schema checks) as IPC and HTTP, without serialising anything. */
+import { createClient } from '../shared/client'
+import type { DrydockApi, DrydockClient, EventSource } from '../shared/contract'
+import { createDispatcher } from './dispatch'
+
+export function createInProcessClient(service: DrydockApi & EventSource): DrydockClient {
+  const dispatch = createDispatcher(service)
+  return createClient({
+    call: (method, request) => dispatch(method, request),
+    subscribe: (listener) => service.subscribe(listener),
+  })
+}

@@ -1,0 +1,139 @@
+/**
+ * The one contract between Drydock's UI and its core. Every method has a request and a response
+ * schema; every transport (Electron IPC, browser mode over HTTP, in-process for the CLI) parses
+ * payloads with these schemas before the service sees them.
+ */
+import { z } from 'zod'
+import type { EventName, MethodName } from './channels'
+
+const Timestamp = z.iso.datetime({ offset: true })
+
+/** Methods that take no arguments still take an object, so that adding an option later is not a
+ * breaking change; unknown keys are refused so that typos do not pass silently. */
+const NoArguments = z.strictObject({})
+
+export const AppInfoSchema = z.strictObject({
+  name: z.literal('Drydock'),
+  version: z.string(),
+  /** Which transport serves this client: shown in Settings, useful in bug reports. */
+  transport: z.enum(['ipc', 'http', 'in-process']),
+})
+
+export const ImageStoreSchema = z.enum(['graphdriver', 'containerd'])
+
+export const EngineInfoSchema = z.strictObject({
+  /** The host as Drydock resolved it, e.g. `unix:///var/run/docker.sock`. */
+  host: z.string(),
+  /** Where the host setting came from: `--host`/setting, DOCKER_HOST, a context, the default. */
+  hostSource: z.string(),
+  name: z.string(),
+  version: z.string(),
+  apiVersion: z.string(),
+  os: z.string(),
+  osType: z.string(),
+  arch: z.string(),
+  kernelVersion: z.string(),
+  storageDriver: z.string(),
+  imageStore: ImageStoreSchema,
+  dataRoot: z.string(),
+  cpus: z.number().int().nonnegative(),
+  memoryBytes: z.number().nonnegative(),
+  images: z.number().int().nonnegative(),
+  containers: z.number().int().nonnegative(),
+  containersRunning: z.number().int().nonnegative(),
+})
+
+export const ConnectionStateSchema = z.discriminatedUnion('status', [
+  z.strictObject({ status: z.literal('connecting'), host: z.string(), since: Timestamp }),
+  z.strictObject({
+    status: z.literal('connected'),
+    host: z.string(),
+    since: Timestamp,
+    engine: EngineInfoSchema,
+  }),
+  z.strictObject({
+    status: z.literal('unreachable'),
+    host: z.string(),
+    since: Timestamp,
+    /** `invalid-host` when the host setting itself is unusable, so no retry can help. */
+    code: z.enum(['invalid-host', 'engine-unreachable']),
+    /** One sentence naming the host and the cause. */
+    reason: z.string(),
+  }),
+])
+
+/**
+ * Every method of the contract. Keys must match METHOD_NAMES exactly (checked by `satisfies`).
+ */
+export const methods = {
+  getAppInfo: { request: NoArguments, response: AppInfoSchema },
+  getConnection: { request: NoArguments, response: ConnectionStateSchema },
+  /** Drop the current engine connection and connect again; resolves with the new state. */
+  reconnect: { request: NoArguments, response: ConnectionStateSchema },
+  /** The engine's facts; fails with `engine-unreachable` when there is no engine. */
+  getEngineInfo: { request: NoArguments, response: EngineInfoSchema },
+} as const satisfies Record<MethodName, { request: z.ZodType; response: z.ZodType }>
+
+export const ProgressEventSchema = z.strictObject({
+  /** Which long-running job this belongs to (a cleanup run, an inventory refresh...). */
+  jobId: z.string(),
+  done: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+  message: z.string(),
+})
+
+export const UsageEventSchema = z.strictObject({
+  at: Timestamp,
+  imagesBytes: z.number().nonnegative(),
+  containersBytes: z.number().nonnegative(),
+  volumesBytes: z.number().nonnegative(),
+  buildCacheBytes: z.number().nonnegative(),
+  /** Free and total bytes of the filesystem holding the data root; null for remote engines. */
+  freeBytes: z.number().nonnegative().nullable(),
+  totalBytes: z.number().nonnegative().nullable(),
+})
+
+export const AlertEventSchema = z.strictObject({
+  id: z.string(),
+  level: z.enum(['info', 'warning', 'critical']),
+  message: z.string(),
+  at: Timestamp,
+})
+
+export const events = {
+  connection: ConnectionStateSchema,
+  progress: ProgressEventSchema,
+  usage: UsageEventSchema,
+  alert: AlertEventSchema,
+} as const satisfies Record<EventName, z.ZodType>
+
+export type AppInfo = z.infer<typeof AppInfoSchema>
+export type EngineInfo = z.infer<typeof EngineInfoSchema>
+export type ConnectionState = z.infer<typeof ConnectionStateSchema>
+
+export type MethodRequest<M extends MethodName> = z.input<(typeof methods)[M]['request']>
+export type MethodResponse<M extends MethodName> = z.output<(typeof methods)[M]['response']>
+
+/** A method whose request has no required field can be called without an argument. */
+type MethodFunction<M extends MethodName> =
+  Record<string, never> extends MethodRequest<M>
+    ? (request?: MethodRequest<M>) => Promise<MethodResponse<M>>
+    : (request: MethodRequest<M>) => Promise<MethodResponse<M>>
+
+/** What the service implements and what every client exposes, whatever the transport. */
+export type DrydockApi = { [M in MethodName]: MethodFunction<M> }
+
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>
+
+/** An event as it travels: a discriminated union on `name`. */
+export type DrydockEvent = { [E in EventName]: { name: E; payload: EventPayload<E> } }[EventName]
+
+export type EventListener = (event: DrydockEvent) => void
+
+/** Subscribing returns the function that unsubscribes. */
+export interface EventSource {
+  subscribe(listener: EventListener): () => void
+}
+
+/** What the renderer (and any other UI) holds: the API plus its events. */
+export type DrydockClient = DrydockApi & EventSource

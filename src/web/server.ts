@@ -1,0 +1,211 @@
+/**
+ * Browser mode: the contract over HTTP on loopback, for end-to-end tests and headless hosts (over
+ * an SSH tunnel). Calls are `POST /api/call/<method>` with a JSON body and a bearer token; events
+ * are server-sent at `GET /api/events?token=`. Every request must name this server as its Host
+ * (against DNS rebinding) and, when the browser sends an Origin, this server's own origin.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { readFile, stat } from 'node:fs/promises'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { extname, join, normalize, sep } from 'node:path'
+import type { DrydockApi, EventSource } from '../shared/contract'
+import { type Envelope, type ErrorCode } from '../shared/errors'
+import { createDispatcher } from '../main/dispatch'
+import { CONTENT_SECURITY_POLICY } from '../shared/security'
+
+export interface WebServerOptions {
+  service: DrydockApi & EventSource
+  /** The built renderer (out/renderer). */
+  rendererDir: string
+  /** 0 picks a free port. */
+  port?: number
+  /** Fixed token for tests; a random one per start otherwise. */
+  token?: string
+}
+
+export interface WebServer {
+  /** The URL to open, token included. */
+  url: string
+  origin: string
+  token: string
+  close(): Promise<void>
+}
+
+const MAX_BODY_BYTES = 1024 * 1024
+const HEARTBEAT_MS = 15_000
+
+const MIME_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+}
+
+const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
+  'invalid-request': 400,
+  'invalid-host': 400,
+  'unknown-method': 404,
+  unauthorized: 401,
+  'untrusted-sender': 403,
+  'engine-unreachable': 503,
+  'engine-error': 502,
+  internal: 500,
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body)
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+  })
+  res.end(text)
+}
+
+function refuse(res: ServerResponse, status: number, code: ErrorCode, message: string): void {
+  const envelope: Envelope<never> = { ok: false, error: { code, message } }
+  sendJson(res, status, envelope)
+}
+
+function sameSecret(given: string | null | undefined, token: string): boolean {
+  if (!given) return false
+  const a = Buffer.from(given)
+  const b = Buffer.from(token)
+  return a.length === b.length && timingSafeEqual(a, b)
+}
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length
+    if (size > MAX_BODY_BYTES) throw new Error('The request body is larger than 1 MB.')
+    chunks.push(chunk)
+  }
+  const text = Buffer.concat(chunks).toString('utf8')
+  return text.trim() === '' ? undefined : (JSON.parse(text) as unknown)
+}
+
+export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
+  const token = options.token ?? randomBytes(24).toString('base64url')
+  const dispatch = createDispatcher(options.service)
+  const rendererDir = normalize(options.rendererDir)
+  let allowedHosts: Set<string> = new Set()
+  let allowedOrigins: Set<string> = new Set()
+  const openStreams = new Set<ServerResponse>()
+
+  async function serveStatic(pathname: string, res: ServerResponse): Promise<void> {
+    const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname.slice(1))
+    const file = normalize(join(rendererDir, relative))
+    if (!file.startsWith(rendererDir + sep)) return refuse(res, 404, 'internal', 'Not found.')
+    try {
+      if (!(await stat(file)).isFile()) throw new Error('not a file')
+      const body = await readFile(file)
+      const headers: Record<string, string> = {
+        'Content-Type': MIME_TYPES[extname(file)] ?? 'application/octet-stream',
+        'Content-Length': String(body.length),
+        'X-Content-Type-Options': 'nosniff',
+      }
+      if (extname(file) === '.html') {
+        headers['Content-Security-Policy'] = CONTENT_SECURITY_POLICY
+        // The page URL carries the token: keep it out of Referer headers and caches.
+        headers['Referrer-Policy'] = 'no-referrer'
+        headers['Cache-Control'] = 'no-store'
+      }
+      res.writeHead(200, headers)
+      res.end(body)
+    } catch {
+      refuse(res, 404, 'internal', `Not found: ${pathname}`)
+    }
+  }
+
+  function openEventStream(res: ServerResponse): void {
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+    })
+    res.write(': connected\n\n')
+    openStreams.add(res)
+    const unsubscribe = options.service.subscribe((event) => {
+      res.write(`data: ${JSON.stringify(event)}\n\n`)
+    })
+    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS)
+    res.on('close', () => {
+      clearInterval(heartbeat)
+      unsubscribe()
+      openStreams.delete(res)
+    })
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!allowedHosts.has(req.headers.host ?? '')) {
+      return refuse(res, 403, 'unauthorized', 'This server answers only to its own loopback address.')
+    }
+    const origin = req.headers.origin
+    if (origin !== undefined && !allowedOrigins.has(origin)) {
+      return refuse(res, 403, 'unauthorized', `Requests from ${origin} are not allowed.`)
+    }
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+
+    if (!url.pathname.startsWith('/api/')) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        return refuse(res, 405, 'invalid-request', 'Only GET is allowed here.')
+      }
+      return serveStatic(url.pathname, res)
+    }
+
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1]
+    if (!sameSecret(bearer ?? url.searchParams.get('token'), token)) {
+      return refuse(res, 401, 'unauthorized', 'A valid token is required.')
+    }
+    if (url.pathname === '/api/events' && req.method === 'GET') return openEventStream(res)
+
+    const method = /^\/api\/call\/([A-Za-z]+)$/.exec(url.pathname)?.[1]
+    if (!method || req.method !== 'POST') {
+      return refuse(res, 404, 'unknown-method', `No API endpoint at ${req.method} ${url.pathname}.`)
+    }
+    let payload: unknown
+    try {
+      payload = await readBody(req)
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error)
+      return refuse(res, 400, 'invalid-request', `The request body is not valid JSON: ${message}`)
+    }
+    const envelope = await dispatch(method, payload)
+    sendJson(res, envelope.ok ? 200 : (STATUS_BY_CODE[envelope.error.code] ?? 500), envelope)
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) refuse(res, 500, 'internal', String(error))
+      else res.end()
+    })
+  })
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve())
+  })
+  const { port } = server.address() as AddressInfo
+  allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`])
+  allowedOrigins = new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`])
+  const origin = `http://127.0.0.1:${port}`
+
+  return {
+    url: `${origin}/?token=${token}`,
+    origin,
+    token,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const stream of openStreams) stream.end()
+        server.close(() => resolve())
+        server.closeAllConnections()
+      }),
+  }
+}
