@@ -3,18 +3,18 @@
  * its sender frame, then parsed and dispatched like any other transport; the answer is always an
  * envelope, so the renderer can rebuild a typed error instead of reading Electron's wrapped one.
  */
-import type { IpcMainInvokeEvent } from 'electron'
 import { channelFor, EVENT_CHANNEL, METHOD_NAMES } from '../../shared/channels'
 import type { DrydockApi, DrydockEvent, EventSource } from '../../shared/contract'
 import type { Envelope } from '../../shared/errors'
 import { createDispatcher } from '../dispatch'
 import type { FrameLike } from './sender'
 
-/** The part of `ipcMain` this module uses; tests pass a stand-in. */
+/** The part of `ipcMain` this module uses; tests pass a stand-in. Electron's IpcMainInvokeEvent
+ * fits `{ senderFrame }` because WebFrameMain has `url` and `parent`. */
 export interface IpcMainLike {
   handle(
     channel: string,
-    listener: (event: Pick<IpcMainInvokeEvent, 'senderFrame'>, ...args: unknown[]) => Promise<unknown>,
+    listener: (event: { senderFrame: FrameLike | null }, ...args: unknown[]) => Promise<unknown>,
   ): void
   removeHandler(channel: string): void
 }

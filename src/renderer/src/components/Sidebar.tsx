@@ -1,0 +1,51 @@
+/** The left navigation: the mark, one real link per page, and the app version. */
+import type { ReactNode } from 'react'
+import { hrefFor, ROUTES, type RouteId } from '../routes'
+import { DashboardIcon, HistoryIcon, ImagesIcon, SettingsIcon } from './Icons'
+import { LogoMark } from './LogoMark'
+
+const ICONS: Record<RouteId, (props: { size?: number }) => ReactNode> = {
+  dashboard: DashboardIcon,
+  images: ImagesIcon,
+  history: HistoryIcon,
+  settings: SettingsIcon,
+}
+
+export function Sidebar({
+  current,
+  version,
+}: {
+  current: RouteId | null
+  version: string | null
+}): ReactNode {
+  return (
+    <div className="sidebar">
+      <a className="brand" href={hrefFor('dashboard')} aria-label="Drydock, go to the dashboard">
+        <LogoMark />
+        <span className="brand__name">Drydock</span>
+      </a>
+      <nav className="nav" aria-label="Main">
+        <ul>
+          {ROUTES.map((route) => {
+            const Icon = ICONS[route.id]
+            const active = route.id === current
+            return (
+              <li key={route.id}>
+                <a
+                  className="nav__link"
+                  href={hrefFor(route.id)}
+                  aria-current={active ? 'page' : undefined}
+                  data-testid={`nav-${route.id}`}
+                >
+                  <Icon size={18} />
+                  <span>{route.label}</span>
+                </a>
+              </li>
+            )
+          })}
+        </ul>
+      </nav>
+      <p className="sidebar__footer">{version ? `Drydock ${version}` : '\u00a0'}</p>
+    </div>
+  )
+}

@@ -1,0 +1,77 @@
+/**
+ * The engine connection as the UI sees it: live from `connection` events, seeded by
+ * getConnection(). Subscribes first, then asks, so no change between the two is missed; of two
+ * states the one with the later `since` wins, whichever arrived last.
+ */
+import { createContext, use, useCallback, useEffect, useState } from 'react'
+import type { ConnectionState, DrydockClient } from '../../../shared/contract'
+
+export interface ConnectionView {
+  /** Null until the first answer (getConnection waits for the first connection attempt). */
+  state: ConnectionState | null
+  /** The last failed getConnection()/reconnect() call, cleared by the next attempt. */
+  error: unknown
+  /** True while a reconnect() asked for by the user is in flight. */
+  retrying: boolean
+  retry: () => void
+}
+
+function isNewer(next: ConnectionState, current: ConnectionState | null): boolean {
+  if (!current) return true
+  return Date.parse(next.since) >= Date.parse(current.since)
+}
+
+export function useConnection(client: DrydockClient): ConnectionView {
+  const [state, setState] = useState<ConnectionState | null>(null)
+  const [error, setError] = useState<unknown>(null)
+  const [retrying, setRetrying] = useState(false)
+
+  const apply = useCallback((next: ConnectionState) => {
+    setState((current) => (isNewer(next, current) ? next : current))
+  }, [])
+
+  useEffect(() => {
+    let active = true
+    const unsubscribe = client.subscribe((event) => {
+      if (event.name === 'connection') apply(event.payload)
+    })
+    client.getConnection().then(
+      (next) => {
+        if (active) apply(next)
+      },
+      (failure: unknown) => {
+        if (active) setError(failure)
+      },
+    )
+    return () => {
+      active = false
+      unsubscribe()
+    }
+  }, [client, apply])
+
+  const retry = useCallback(() => {
+    setRetrying(true)
+    setError(null)
+    client.reconnect().then(
+      (next) => {
+        apply(next)
+        setRetrying(false)
+      },
+      (failure: unknown) => {
+        setError(failure)
+        setRetrying(false)
+      },
+    )
+  }, [client, apply])
+
+  return { state, error, retrying, retry }
+}
+
+export const ConnectionContext = createContext<ConnectionView | null>(null)
+
+/** The app-wide connection view provided by <App>. */
+export function useConnectionView(): ConnectionView {
+  const view = use(ConnectionContext)
+  if (!view) throw new Error('useConnectionView() needs a ConnectionContext provider above it.')
+  return view
+}

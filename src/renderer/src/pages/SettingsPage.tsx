@@ -1,0 +1,83 @@
+/** Settings: what this Drydock is and which engine it talks to. Read-only for now. */
+import type { ReactNode } from 'react'
+import type { AppInfo } from '../../../shared/contract'
+import { ErrorBanner } from '../components/ErrorBanner'
+import { Fact, FactsCard } from '../components/Facts'
+import { PageHeader } from '../components/PageHeader'
+import { SkeletonLine } from '../components/Skeleton'
+import { describeHost, describeHostSource, describeTransport } from '../describe'
+import type { AsyncResult } from '../hooks/useAsync'
+import { useConnectionView } from '../hooks/useConnection'
+
+const STATUS_WORDS = {
+  connecting: 'Connecting…',
+  connected: 'Connected',
+  unreachable: 'Not reachable',
+} as const
+
+export function SettingsPage({ appInfo }: { appInfo: AsyncResult<AppInfo> }): ReactNode {
+  const { state } = useConnectionView()
+
+  return (
+    <>
+      <PageHeader title="Settings" subtitle="How this copy of Drydock is set up." />
+
+      {appInfo.status === 'error' ? (
+        <ErrorBanner
+          title="Could not load the application details"
+          error={appInfo.error}
+          onRetry={appInfo.reload}
+        />
+      ) : null}
+
+      <div className="card-grid card-grid--settings">
+        <FactsCard title="Application">
+          <Fact label="Version">
+            {appInfo.status === 'ready' ? (
+              <span data-testid="app-version">{appInfo.value.version}</span>
+            ) : appInfo.status === 'loading' ? (
+              <SkeletonLine width="5em" />
+            ) : (
+              '—'
+            )}
+          </Fact>
+          <Fact label="Running as">
+            {appInfo.status === 'ready' ? (
+              <span data-testid="app-transport" data-transport={appInfo.value.transport}>
+                {describeTransport(appInfo.value.transport)}
+              </span>
+            ) : appInfo.status === 'loading' ? (
+              <SkeletonLine width="12em" />
+            ) : (
+              '—'
+            )}
+          </Fact>
+        </FactsCard>
+
+        <FactsCard title="Docker engine">
+          <Fact label="Host" mono>
+            <span data-testid="settings-host">
+              {state ? describeHost(state.host) : <SkeletonLine width="14em" />}
+            </span>
+          </Fact>
+          <Fact label="Chosen by">
+            {state?.status === 'connected' ? (
+              <span data-testid="settings-host-source">
+                {describeHostSource(state.engine.hostSource)}
+              </span>
+            ) : (
+              <span className="muted">Known once the engine answers</span>
+            )}
+          </Fact>
+          <Fact label="Status">{state ? STATUS_WORDS[state.status] : 'Connecting…'}</Fact>
+        </FactsCard>
+      </div>
+
+      <p className="note">
+        Drydock picks its engine when it starts: the <code>--host</code> option first, then{' '}
+        <code>DOCKER_HOST</code>, then the current Docker context, then the default local socket.
+        To use another engine, start Drydock with a different one of these.
+      </p>
+    </>
+  )
+}

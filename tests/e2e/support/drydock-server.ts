@@ -1,0 +1,80 @@
+/**
+ * Browser mode as users start it: `node bin/drydock.js serve`, a real process on loopback, against
+ * the private test engine (or any host given).
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { join } from 'node:path'
+import { test as base } from '@playwright/test'
+import { browserUnavailable } from './browser'
+import { probeTestEngine, testEngineHost } from '../../support/test-engine'
+
+export interface RunningServer {
+  url: string
+  origin: string
+  stop(): Promise<void>
+}
+
+const bin = join(__dirname, '../../../bin/drydock.js')
+
+export async function startDrydockServer(host: string): Promise<RunningServer> {
+  const child: ChildProcess = spawn(process.execPath, [bin, '--host', host, '--json', 'serve', '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  const started = await new Promise<{ url: string; origin: string }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`drydock serve did not start: ${stderr}`)), 15_000)
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString()
+      try {
+        const parsed = JSON.parse(stdout) as { url: string; origin: string }
+        clearTimeout(timer)
+        resolve(parsed)
+      } catch {
+        // Not the whole JSON document yet.
+      }
+    })
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`drydock serve exited with ${code}: ${stderr}`))
+    })
+  })
+  return {
+    ...started,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve()
+        child.once('exit', () => resolve())
+        child.kill('SIGTERM')
+      }),
+  }
+}
+
+interface Fixtures {
+  /** Browser mode against the private test engine. */
+  drydock: RunningServer & { engineVersion: string }
+}
+
+export const test = base.extend<object, Fixtures>({
+  drydock: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright fixtures take their dependencies first.
+    async ({}, use) => {
+      const noBrowser = browserUnavailable()
+      base.skip(noBrowser !== null, noBrowser ?? '')
+      const probe = await probeTestEngine()
+      if (!probe.ok) {
+        if (process.env.CI === 'true') throw new Error(`${probe.reason} (CI=true: may not skip)`)
+        base.skip(true, probe.reason)
+        return
+      }
+      const version = ((await probe.docker.version()) as { Version: string }).Version
+      const server = await startDrydockServer(testEngineHost)
+      await use({ ...server, engineVersion: version })
+      await server.stop()
+    },
+    { scope: 'worker' },
+  ],
+})
+
+export { expect } from '@playwright/test'

@@ -1,0 +1,81 @@
+/**
+ * The service and the CLI against the private engine: load a generated image, run a container
+ * from it with no network, and read both back through Drydock.
+ */
+import { execFile } from 'node:child_process'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createInProcessClient } from '../../src/main/in-process-client'
+import { DrydockService } from '../../src/main/service'
+import { busyboxLayer, loadImages } from '../support/image-archive'
+import {
+  cleanupTestObjects,
+  createTestContainer,
+  createTestRun,
+  requireTestEngine,
+  testRef,
+} from '../support/test-engine'
+
+const engine = await requireTestEngine()
+const run = createTestRun('service')
+const bin = join(__dirname, '../../bin/drydock.js')
+
+describe.skipIf(engine.skip)('service against the private engine', () => {
+  const service = new DrydockService({ host: engine.host, transport: 'in-process', version: 'test', env: {} })
+  const client = createInProcessClient(service)
+
+  beforeAll(async () => {
+    const [image] = await loadImages(
+      engine.docker,
+      [{ tags: [testRef('service', '1')], created: '2024-05-01T00:00:00Z', layers: [busyboxLayer()] }],
+      run,
+    )
+    await createTestContainer(engine.docker, run, { image: image!.id, start: true })
+  })
+
+  afterAll(async () => {
+    service.close()
+    await cleanupTestObjects(engine.docker, run)
+  })
+
+  it('connects and reports the engine the docker API reports', async () => {
+    const state = await client.getConnection()
+    expect(state.status).toBe('connected')
+    const version = (await engine.docker.version()) as { Version: string; ApiVersion: string }
+    const info = await client.getEngineInfo()
+    expect(info).toMatchObject({
+      host: engine.host,
+      hostSource: 'option',
+      version: version.Version,
+      apiVersion: version.ApiVersion,
+      storageDriver: 'overlay2',
+      imageStore: 'graphdriver',
+    })
+    expect(info.dataRoot).toMatch(/drydock-test-engine|data/)
+  })
+
+  it('sees the loaded image and the running container', async () => {
+    const info = await client.getEngineInfo()
+    expect(info.images).toBeGreaterThanOrEqual(1)
+    expect(info.containersRunning).toBeGreaterThanOrEqual(1)
+  })
+
+  it('emits a connection event on reconnect', async () => {
+    const seen: string[] = []
+    const unsubscribe = client.subscribe((event) => {
+      if (event.name === 'connection') seen.push(event.payload.status)
+    })
+    const state = await client.reconnect()
+    unsubscribe()
+    expect(state.status).toBe('connected')
+    expect(seen).toContain('connected')
+  })
+
+  it('drydock status --json (the built CLI) prints the same engine', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [bin, '--host', engine.host, '--json', 'status'])
+    const parsed = JSON.parse(stdout) as { engine: { reachable: boolean; version: string; dataRoot: string } }
+    const info = await client.getEngineInfo()
+    expect(parsed.engine).toMatchObject({ reachable: true, version: info.version, dataRoot: info.dataRoot })
+  })
+})

@@ -1,0 +1,27 @@
+/** A CliIo that records what a command printed, for running the CLI in-process. */
+import type { CliIo } from '../../src/cli/io'
+
+export interface RecordedIo extends CliIo {
+  out(): string
+  err(): string
+  /** Ends a long-running command (serve, watch) as Ctrl-C would. */
+  interrupt(): void
+}
+
+export function recordingIo(env: Record<string, string | undefined> = {}): RecordedIo {
+  let stdout = ''
+  let stderr = ''
+  let interrupt: () => void = () => undefined
+  const interrupted = new Promise<void>((resolve) => {
+    interrupt = resolve
+  })
+  return {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env,
+    untilInterrupted: () => interrupted,
+    out: () => stdout,
+    err: () => stderr,
+    interrupt: () => interrupt(),
+  }
+}

@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest'
+import { createClient } from '../../src/shared/client'
+import { METHOD_NAMES } from '../../src/shared/channels'
+import { events, methods, type DrydockApi } from '../../src/shared/contract'
+import { DrydockError } from '../../src/shared/errors'
+import { parseRequest } from '../../src/shared/validation'
+import { createDispatcher } from '../../src/main/dispatch'
+
+const engine = {
+  host: 'unix:///var/run/docker.sock',
+  hostSource: 'default',
+  name: 'box',
+  version: '20.10.24',
+  apiVersion: '1.41',
+  os: 'Debian',
+  osType: 'linux',
+  arch: 'amd64',
+  kernelVersion: '6.1',
+  storageDriver: 'overlay2',
+  imageStore: 'graphdriver' as const,
+  dataRoot: '/var/lib/docker',
+  cpus: 2,
+  memoryBytes: 1,
+  images: 0,
+  containers: 0,
+  containersRunning: 0,
+}
+
+/** A service stand-in: the contract tests are about the boundary, not the engine. */
+const fakeService: DrydockApi = {
+  getAppInfo: async () => ({ name: 'Drydock', version: '0.0.0', transport: 'in-process' }),
+  getConnection: async () => ({
+    status: 'connected',
+    host: engine.host,
+    since: '2026-01-01T00:00:00.000Z',
+    engine,
+  }),
+  reconnect: async () => {
+    throw new DrydockError('engine-unreachable', 'Cannot reach the Docker engine at x: refused.')
+  },
+  getEngineInfo: async () => engine,
+}
+
+describe('contract schemas', () => {
+  it('lists a request and a response schema for every method name', () => {
+    expect(Object.keys(methods).sort()).toEqual([...METHOD_NAMES].sort())
+  })
+
+  it.each([
+    ['a string', 'hello'],
+    ['an array', []],
+    ['null', null],
+    ['an unknown key', { force: true }],
+  ])('rejects %s as the request of an argument-less method with a typed error', (_label, payload) => {
+    let thrown: unknown
+    try {
+      parseRequest('getConnection', payload)
+    } catch (error) {
+      thrown = error
+    }
+    expect(thrown).toBeInstanceOf(DrydockError)
+    expect((thrown as DrydockError).code).toBe('invalid-request')
+    expect((thrown as DrydockError).message).toMatch(/^Invalid request for getConnection: /)
+    expect((thrown as DrydockError).details).toMatchObject({ issues: expect.any(Array) })
+  })
+
+  it('accepts an omitted request as {}', () => {
+    expect(parseRequest('getAppInfo', undefined)).toEqual({})
+  })
+
+  it('validates event payloads: a connection state needs its discriminant fields', () => {
+    expect(events.connection.safeParse({ status: 'connected', host: 'x' }).success).toBe(false)
+    expect(
+      events.connection.safeParse({
+        status: 'unreachable',
+        host: 'x',
+        since: '2026-01-01T00:00:00.000Z',
+        code: 'engine-unreachable',
+        reason: 'r',
+      }).success,
+    ).toBe(true)
+  })
+})
+
+describe('dispatcher and client', () => {
+  const dispatch = createDispatcher(fakeService)
+  const client = createClient({ call: (m, r) => dispatch(m, r), subscribe: () => () => undefined })
+
+  it('answers a valid call with an ok envelope', async () => {
+    await expect(dispatch('getEngineInfo', {})).resolves.toEqual({ ok: true, value: engine })
+  })
+
+  it('answers an unknown method with unknown-method', async () => {
+    const envelope = await dispatch('deleteEverything', {})
+    expect(envelope).toMatchObject({ ok: false, error: { code: 'unknown-method' } })
+  })
+
+  it('answers an invalid payload with invalid-request and never calls the service', async () => {
+    let called = false
+    const spying = createDispatcher({
+      ...fakeService,
+      getEngineInfo: async () => {
+        called = true
+        return engine
+      },
+    })
+    const envelope = await spying('getEngineInfo', { unexpected: 1 })
+    expect(envelope).toMatchObject({ ok: false, error: { code: 'invalid-request' } })
+    expect(called).toBe(false)
+  })
+
+  it('rebuilds a typed DrydockError on the client side', async () => {
+    const error = await client.reconnect().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(DrydockError)
+    expect(error).toMatchObject({ code: 'engine-unreachable' })
+  })
+
+  it('turns a malformed envelope into an internal error', async () => {
+    const broken = createClient({ call: async () => 'nonsense', subscribe: () => () => undefined })
+    await expect(broken.getAppInfo()).rejects.toMatchObject({ code: 'internal' })
+  })
+})
