@@ -1,0 +1,156 @@
+/**
+ * What the engine holds, as the planner needs it: images with their references, parent and
+ * layers; containers with their state and image. Per-image layer facts never change for an image
+ * ID, so they come from a cache when known and are fetched (inspect + history) only once.
+ */
+import type Docker from 'dockerode'
+import { layerFacts, type HistoryEntry, type LayerFacts } from './layers'
+
+export interface ImageRecord {
+  id: string
+  /** Legacy-builder parent; null for loaded or BuildKit images. */
+  parentId: string | null
+  /** `repo:tag` references (never `<none>:<none>`). */
+  tags: string[]
+  /** `repo@sha256:…` references. */
+  digests: string[]
+  /** Build time (config `created`), unix seconds. */
+  created: number
+  labels: Record<string, string>
+  /** Bytes of the whole chain, as `docker images` shows. */
+  size: number
+  layers: LayerFacts[]
+}
+
+export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead'
+
+export interface ContainerRecord {
+  id: string
+  name: string
+  state: ContainerState
+  imageId: string
+  /** The reference the container was created from (`Config.Image`), possibly a bare ID. */
+  imageRef: string
+}
+
+export interface Inventory {
+  images: ImageRecord[]
+  containers: ContainerRecord[]
+}
+
+/** Where per-image layer facts are remembered between runs (SQLite in the app and CLI). */
+export interface LayerCache {
+  getMany(imageIds: string[]): Map<string, { layers: LayerFacts[] }>
+  putMany(entries: { imageId: string; layers: LayerFacts[] }[]): void
+}
+
+/** A cache that lives as long as the process, for callers without a database. */
+export class MemoryLayerCache implements LayerCache {
+  private readonly entries = new Map<string, { layers: LayerFacts[] }>()
+  getMany(imageIds: string[]): Map<string, { layers: LayerFacts[] }> {
+    const found = new Map<string, { layers: LayerFacts[] }>()
+    for (const id of imageIds) {
+      const entry = this.entries.get(id)
+      if (entry) found.set(id, entry)
+    }
+    return found
+  }
+  putMany(entries: { imageId: string; layers: LayerFacts[] }[]): void {
+    for (const entry of entries) this.entries.set(entry.imageId, { layers: entry.layers })
+  }
+}
+
+/** The engine answers many small requests faster in parallel, but not without bound. */
+const FETCH_CONCURRENCY = 16
+
+interface ImageSummary {
+  Id: string
+  ParentId?: string
+  RepoTags?: string[] | null
+  RepoDigests?: string[] | null
+  Created?: number
+  Labels?: Record<string, string> | null
+  Size?: number
+}
+
+interface ContainerSummary {
+  Id: string
+  Names?: string[]
+  State?: string
+  ImageID?: string
+  Image?: string
+}
+
+function realReferences(refs: string[] | null | undefined): string[] {
+  return (refs ?? []).filter((ref) => ref !== '<none>:<none>' && ref !== '<none>@<none>')
+}
+
+async function mapConcurrently<T, R>(items: T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length)
+  let next = 0
+  async function worker(): Promise<void> {
+    while (next < items.length) {
+      const index = next++
+      results[index] = await task(items[index]!)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+  return results
+}
+
+export async function fetchImageLayers(docker: Docker, imageId: string): Promise<LayerFacts[]> {
+  const image = docker.getImage(imageId)
+  const [inspect, history] = await Promise.all([
+    image.inspect() as Promise<{ RootFS?: { Layers?: string[] } }>,
+    image.history() as Promise<HistoryEntry[]>,
+  ])
+  return layerFacts(inspect.RootFS?.Layers ?? [], history)
+}
+
+export async function fetchInventory(docker: Docker, cache: LayerCache): Promise<Inventory> {
+  const [summaries, containerSummaries] = await Promise.all([
+    docker.listImages({ all: true }) as Promise<ImageSummary[]>,
+    docker.listContainers({ all: true }) as Promise<ContainerSummary[]>,
+  ])
+
+  const cached = cache.getMany(summaries.map((summary) => summary.Id))
+  const missing = summaries.filter((summary) => !cached.has(summary.Id)).map((s) => s.Id)
+  const fetched = await mapConcurrently(missing, FETCH_CONCURRENCY, async (imageId) => {
+    try {
+      return { imageId, layers: await fetchImageLayers(docker, imageId) }
+    } catch (error) {
+      // Removed between the list and the inspect: it is simply gone.
+      if ((error as { statusCode?: number }).statusCode === 404) return null
+      throw error
+    }
+  })
+  const fresh = fetched.filter((entry): entry is { imageId: string; layers: LayerFacts[] } => entry !== null)
+  if (fresh.length > 0) cache.putMany(fresh)
+  const layersById = new Map<string, LayerFacts[]>(fresh.map((entry) => [entry.imageId, entry.layers]))
+  for (const [id, entry] of cached) layersById.set(id, entry.layers)
+
+  const images: ImageRecord[] = []
+  for (const summary of summaries) {
+    const layers = layersById.get(summary.Id)
+    if (!layers) continue
+    images.push({
+      id: summary.Id,
+      parentId: summary.ParentId ? summary.ParentId : null,
+      tags: realReferences(summary.RepoTags),
+      digests: realReferences(summary.RepoDigests),
+      created: summary.Created ?? 0,
+      labels: summary.Labels ?? {},
+      size: summary.Size ?? 0,
+      layers,
+    })
+  }
+
+  const containers: ContainerRecord[] = containerSummaries.map((summary) => ({
+    id: summary.Id,
+    name: (summary.Names?.[0] ?? summary.Id.slice(0, 12)).replace(/^\//, ''),
+    state: (summary.State ?? 'created') as ContainerState,
+    imageId: summary.ImageID ?? '',
+    imageRef: summary.Image ?? '',
+  }))
+  return { images, containers }
+}

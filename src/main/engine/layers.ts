@@ -1,0 +1,66 @@
+/**
+ * Per-image layer facts: chain IDs (how the classic store names and shares layers) and the size
+ * of each layer, matched from `/images/{id}/history` to `RootFS.Layers` of `/images/{id}/json`.
+ */
+import { createHash } from 'node:crypto'
+
+export interface LayerFacts {
+  diffId: string
+  /** The layer's identity in the store: layers with equal chain IDs are one layer on disk. */
+  chainId: string
+  /** Bytes of this layer alone (its diff), as the engine's layer store reports them. */
+  size: number
+}
+
+export interface HistoryEntry {
+  CreatedBy?: string
+  Size?: number
+}
+
+/** chainID(L1) = diffID(L1); chainID(Ln) = sha256(chainID(Ln-1) + " " + diffID(Ln)). */
+export function chainIds(diffIds: readonly string[]): string[] {
+  const chain: string[] = []
+  for (const diffId of diffIds) {
+    const previous = chain[chain.length - 1]
+    chain.push(
+      previous === undefined
+        ? diffId
+        : `sha256:${createHash('sha256').update(`${previous} ${diffId}`).digest('hex')}`,
+    )
+  }
+  return chain
+}
+
+/** Dockerfile steps that only change the config and never add a layer. */
+const CONFIG_ONLY_STEP =
+  /^(?:\/bin\/sh -c )?(?:#\(nop\)\s*)?(LABEL|ENV|CMD|ENTRYPOINT|EXPOSE|USER|VOLUME|ARG|ONBUILD|STOPSIGNAL|HEALTHCHECK|SHELL|MAINTAINER)\b/
+
+/**
+ * The API's history has one entry per config history step, newest first, with the layer's size
+ * for steps that made a layer and 0 for config-only steps; it does not say which is which. Sizes
+ * are assigned to layers in order: first by recognising config-only steps, and if that does not
+ * account for every layer, by taking the non-zero entries (a zero-byte layer frees nothing, so
+ * where it sits cannot change a byte count by more than its metadata).
+ */
+export function layerSizes(diffIds: readonly string[], history: readonly HistoryEntry[]): number[] {
+  const oldestFirst = [...history].reverse()
+  if (oldestFirst.length === diffIds.length) return oldestFirst.map((entry) => entry.Size ?? 0)
+
+  const layerSteps = oldestFirst.filter(
+    (entry) => (entry.Size ?? 0) > 0 || !CONFIG_ONLY_STEP.test(entry.CreatedBy ?? ''),
+  )
+  if (layerSteps.length === diffIds.length) return layerSteps.map((entry) => entry.Size ?? 0)
+
+  const sized = oldestFirst.map((entry) => entry.Size ?? 0).filter((size) => size > 0)
+  return diffIds.map((_, index) => sized[index] ?? 0)
+}
+
+export function layerFacts(diffIds: readonly string[], history: readonly HistoryEntry[]): LayerFacts[] {
+  const chains = chainIds(diffIds)
+  const sizes = layerSizes(diffIds, history)
+  return diffIds.map((diffId, index) => ({
+    diffId,
+    chainId: chains[index]!,
+    size: sizes[index] ?? 0,
+  }))
+}

@@ -1,0 +1,270 @@
+/**
+ * A model of the engine's image store and the rules it applies on `DELETE /images/{name}`, ported
+ * from moby's daemon/images/image_delete.go (see reference/engine-semantics.md). The planner runs
+ * every request it intends to send through this model first, so the plan says what the engine
+ * will do; tests compare the model with the real engine.
+ */
+import { isDigestReference, isImageIdPrefix, normalizeReference, repositoryOf } from './references'
+
+export type ImageStoreKind = 'graphdriver' | 'containerd'
+
+export interface ModelContainer {
+  id: string
+  imageId: string
+  /** Running, paused or restarting: the engine's IsRunning(). */
+  running: boolean
+}
+
+export type ConflictKind =
+  | 'child-image'
+  | 'running-container'
+  | 'stopped-container'
+  | 'multiple-references'
+  /** Named by its only tag while a container uses the image (the engine's own check). */
+  | 'reference-in-use'
+  | 'not-found'
+
+export interface Conflict {
+  kind: ConflictKind
+  /** Hard conflicts fail even with force. */
+  hard: boolean
+  /** The engine's message, in its words. */
+  message: string
+  containerId?: string
+}
+
+export interface DeleteOutcome {
+  untagged: string[]
+  /** Image IDs deleted, the named one first, then parents removed by the parent walk. */
+  deleted: string[]
+}
+
+export type DeleteResult = { ok: true; outcome: DeleteOutcome } | { ok: false; conflict: Conflict }
+
+interface ModelImage {
+  id: string
+  parentId: string | null
+  refs: string[]
+}
+
+const short = (id: string) => id.replace(/^sha256:/, '').slice(0, 12)
+
+export class EngineModel {
+  private readonly images = new Map<string, ModelImage>()
+  private readonly childrenOf = new Map<string, Set<string>>()
+  private readonly containers = new Map<string, ModelContainer>()
+
+  constructor(readonly store: ImageStoreKind) {}
+
+  static from(
+    store: ImageStoreKind,
+    images: { id: string; parentId: string | null; tags: string[]; digests: string[] }[],
+    containers: ModelContainer[],
+  ): EngineModel {
+    const model = new EngineModel(store)
+    for (const image of images) {
+      model.images.set(image.id, { id: image.id, parentId: image.parentId, refs: [...image.tags, ...image.digests] })
+    }
+    for (const image of images) {
+      if (image.parentId && model.images.has(image.parentId)) model.childSet(image.parentId).add(image.id)
+    }
+    for (const container of containers) model.containers.set(container.id, { ...container })
+    return model
+  }
+
+  clone(): EngineModel {
+    const copy = new EngineModel(this.store)
+    for (const [id, image] of this.images) copy.images.set(id, { ...image, refs: [...image.refs] })
+    for (const [id, children] of this.childrenOf) copy.childrenOf.set(id, new Set(children))
+    for (const [id, container] of this.containers) copy.containers.set(id, { ...container })
+    return copy
+  }
+
+  has(imageId: string): boolean {
+    return this.images.has(imageId)
+  }
+
+  refsOf(imageId: string): string[] {
+    return [...(this.images.get(imageId)?.refs ?? [])]
+  }
+
+  children(imageId: string): string[] {
+    return [...(this.childrenOf.get(imageId) ?? [])]
+  }
+
+  containersUsing(imageId: string): ModelContainer[] {
+    return [...this.containers.values()].filter((container) => container.imageId === imageId)
+  }
+
+  removeContainer(containerId: string): boolean {
+    return this.containers.delete(containerId)
+  }
+
+  /** The image a name resolves to, as the engine's GetImage does: reference first, then ID. */
+  resolve(name: string): string | null {
+    if (/^(sha256:)?[a-f0-9]{64}$/.test(name)) {
+      const id = name.startsWith('sha256:') ? name : `sha256:${name}`
+      return this.images.has(id) ? id : null
+    }
+    const ref = normalizeReference(name)
+    if (ref) {
+      for (const image of this.images.values()) if (image.refs.includes(ref)) return image.id
+    }
+    const matches = [...this.images.keys()].filter((id) => isImageIdPrefix(id, name.replace(/^sha256:/, '')))
+    return matches.length === 1 ? matches[0]! : null
+  }
+
+  /** `DELETE /images/{name}?force=&noprune=`: mutates the model when the engine would succeed. */
+  delete(name: string, options: { force: boolean; prune: boolean }): DeleteResult {
+    const imageId = this.resolve(name)
+    if (!imageId) {
+      return { ok: false, conflict: { kind: 'not-found', hard: true, message: `No such image: ${name}` } }
+    }
+    const image = this.images.get(imageId)!
+    const untagged: string[] = []
+    let removedRepositoryRef = false
+
+    if (!isImageIdPrefix(imageId, name)) {
+      const ref = normalizeReference(name)!
+      const using = this.containersUsing(imageId)[0]
+      if (!options.force && this.isSingleReference(image.refs) && using) {
+        return {
+          ok: false,
+          conflict: {
+            kind: 'reference-in-use',
+            hard: false,
+            containerId: using.id,
+            message: `conflict: unable to remove repository reference "${name}" (must force) - container ${short(using.id)} is using its referenced image ${short(imageId)}`,
+          },
+        }
+      }
+      this.removeRef(image, ref)
+      untagged.push(ref)
+      if (!isDigestReference(ref)) {
+        const repository = repositoryOf(ref)
+        const sameRepoTag = image.refs.some((r) => !isDigestReference(r) && repositoryOf(r) === repository)
+        if (!sameRepoTag) {
+          for (const digestRef of image.refs.filter((r) => isDigestReference(r) && repositoryOf(r) === repository)) {
+            this.removeRef(image, digestRef)
+            untagged.push(digestRef)
+          }
+        }
+      }
+      if (image.refs.length > 0) return { ok: true, outcome: { untagged, deleted: [] } }
+      // containerd store: a forced untag of an image any container uses keeps it, dangling.
+      if (this.store === 'containerd' && options.force && this.containersUsing(imageId).length > 0) {
+        return { ok: true, outcome: { untagged, deleted: [] } }
+      }
+      removedRepositoryRef = true
+    } else if (this.isSingleReference(image.refs)) {
+      const conflict = this.conflictFor(imageId, {
+        hard: true,
+        activeReference: false,
+        stoppedContainer: !options.force,
+      })
+      if (conflict) return { ok: false, conflict }
+      untagged.push(...image.refs)
+      image.refs = []
+    }
+
+    const deleted: string[] = []
+    const result = this.deleteHelper(imageId, untagged, deleted, options.force, options.prune, removedRepositoryRef)
+    if (result) return { ok: false, conflict: result }
+    return { ok: true, outcome: { untagged, deleted } }
+  }
+
+  private deleteHelper(
+    imageId: string,
+    untagged: string[],
+    deleted: string[],
+    force: boolean,
+    prune: boolean,
+    quiet: boolean,
+  ): Conflict | null {
+    const conflict = this.conflictFor(imageId, { hard: true, activeReference: !force, stoppedContainer: !force })
+    if (conflict) {
+      // The engine stays quiet unless the image is dangling and unused, so the user hears of it.
+      if (quiet && (!this.isDangling(imageId) || conflict.kind === 'running-container' || conflict.kind === 'stopped-container')) {
+        return null
+      }
+      return conflict
+    }
+    const image = this.images.get(imageId)!
+    untagged.push(...image.refs)
+    image.refs = []
+    this.images.delete(imageId)
+    if (image.parentId) this.childrenOf.get(image.parentId)?.delete(imageId)
+    this.childrenOf.delete(imageId)
+    deleted.push(imageId)
+    if (!prune || !image.parentId || !this.images.has(image.parentId)) return null
+    return this.deleteHelper(image.parentId, untagged, deleted, false, true, true)
+  }
+
+  private conflictFor(
+    imageId: string,
+    mask: { hard: boolean; activeReference: boolean; stoppedContainer: boolean },
+  ): Conflict | null {
+    const id = short(imageId)
+    if (mask.hard && this.store === 'graphdriver' && (this.childrenOf.get(imageId)?.size ?? 0) > 0) {
+      return {
+        kind: 'child-image',
+        hard: true,
+        message: `conflict: unable to delete ${id} (cannot be forced) - image has dependent child images`,
+      }
+    }
+    const users = this.containersUsing(imageId)
+    const running = users.find((container) => container.running)
+    if (mask.hard && running) {
+      return {
+        kind: 'running-container',
+        hard: true,
+        containerId: running.id,
+        message: `conflict: unable to delete ${id} (cannot be forced) - image is being used by running container ${short(running.id)}`,
+      }
+    }
+    if (mask.activeReference && (this.images.get(imageId)?.refs.length ?? 0) > 0) {
+      return {
+        kind: 'multiple-references',
+        hard: false,
+        message: `conflict: unable to delete ${id} (must be forced) - image is referenced in multiple repositories`,
+      }
+    }
+    const stopped = users.find((container) => !container.running)
+    if (mask.stoppedContainer && stopped) {
+      return {
+        kind: 'stopped-container',
+        hard: false,
+        containerId: stopped.id,
+        message: `conflict: unable to delete ${id} (must be forced) - image is being used by stopped container ${short(stopped.id)}`,
+      }
+    }
+    return null
+  }
+
+  private isDangling(imageId: string): boolean {
+    const refs = this.images.get(imageId)?.refs.length ?? 0
+    return refs === 0 && (this.childrenOf.get(imageId)?.size ?? 0) === 0
+  }
+
+  /** At most one tag, and every reference in one repository (moby's isSingleReference). */
+  private isSingleReference(refs: string[]): boolean {
+    if (refs.length <= 1) return refs.length === 1
+    const tags = refs.filter((ref) => !isDigestReference(ref))
+    if (tags.length > 1) return false
+    const repositories = new Set(refs.map(repositoryOf))
+    return repositories.size === 1
+  }
+
+  private removeRef(image: ModelImage, ref: string): void {
+    image.refs = image.refs.filter((existing) => existing !== ref)
+  }
+
+  private childSet(imageId: string): Set<string> {
+    let set = this.childrenOf.get(imageId)
+    if (!set) {
+      set = new Set()
+      this.childrenOf.set(imageId, set)
+    }
+    return set
+  }
+}
