@@ -12,6 +12,8 @@ export function exitCodeFor(error: unknown): ExitCode {
       return EXIT.usage
     case 'engine-unreachable':
       return EXIT.engineUnreachable
+    case 'log-unusable':
+      return EXIT.logUnusable
     default:
       return EXIT.someItemsFailed
   }

@@ -1,4 +1,5 @@
 /** Entry of the built CLI (out/main/cli.js), loaded by bin/drydock.js. */
+import { createInterface } from 'node:readline/promises'
 import type { CliIo } from './io'
 import { runCli } from './program'
 
@@ -7,6 +8,15 @@ function processIo(): CliIo {
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
+    interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+    confirm: async (question) => {
+      const prompt = createInterface({ input: process.stdin, output: process.stdout })
+      try {
+        return /^y(es)?$/i.test((await prompt.question(`${question} [y/N] `)).trim())
+      } finally {
+        prompt.close()
+      }
+    },
     untilInterrupted: () =>
       new Promise((resolve) => {
         process.once('SIGINT', () => resolve())

@@ -5,6 +5,10 @@ export interface CliIo {
   env: Record<string, string | undefined>
   /** Resolves when the user asks to stop a long-running command (Ctrl-C, SIGTERM). */
   untilInterrupted(): Promise<void>
+  /** True when a person is at the terminal (stdin and stdout are TTYs). */
+  interactive: boolean
+  /** Asks a yes/no question on the terminal; only called when interactive. */
+  confirm(question: string): Promise<boolean>
 }
 
 export interface GlobalOptions {

@@ -4,8 +4,13 @@
  */
 import { Command, CommanderError, InvalidArgumentError } from 'commander'
 import { packageVersion } from '../main/package-info'
+import { cleanCommand } from './commands/clean'
+import { historyCommand } from './commands/history'
+import { imagesCommand } from './commands/images'
+import { planCommand } from './commands/plan'
 import { serveCommand } from './commands/serve'
 import { statusCommand } from './commands/status'
+import { addSelectionOptions } from './selection-options'
 import { EXIT, type ExitCode } from './exit-codes'
 import type { CliIo, GlobalOptions } from './io'
 
@@ -40,6 +45,31 @@ function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command {
     .command('status')
     .description('engine, version, storage driver and data root')
     .action(async () => done(await statusCommand(io, globals())))
+
+  program
+    .command('images')
+    .description('image inventory with tags, digests, sizes and dependencies')
+    .action(async () => done(await imagesCommand(io, globals())))
+
+  addSelectionOptions(program.command('plan').description('predict a cleanup; change nothing')).action(
+    async (flags: Parameters<typeof planCommand>[2]) => done(await planCommand(io, globals(), flags)),
+  )
+
+  addSelectionOptions(
+    program.command('clean').description('execute the plan and record it in the log (asks unless --yes)'),
+  )
+    .option('-y, --yes', 'do not ask for confirmation')
+    .action(async (flags: Parameters<typeof cleanCommand>[2]) => done(await cleanCommand(io, globals(), flags)))
+
+  program
+    .command('history')
+    .description('past runs from the log; works with no engine reachable')
+    .option('--limit <n>', 'how many runs', (value) => {
+      if (!/^[1-9]\d*$/.test(value)) throw new InvalidArgumentError('expected a whole number of 1 or more.')
+      return Number(value)
+    }, 20)
+    .option('--run <id>', 'one run, item by item')
+    .action(async (flags: { limit: number; run?: string }) => done(await historyCommand(io, globals(), flags)))
 
   program
     .command('serve')

@@ -1,5 +1,7 @@
 /** One service and its in-process client for the lifetime of a CLI command. */
+import { homedir } from 'node:os'
 import type { AppInfo, DrydockClient } from '../shared/contract'
+import { defaultDatabasePath } from '../main/store'
 import { createInProcessClient } from '../main/in-process-client'
 import { packageVersion } from '../main/package-info'
 import { DrydockService } from '../main/service'
@@ -19,6 +21,7 @@ export function openCliSession(
   const service = new DrydockService({
     host: options.host,
     env: io.env,
+    databasePath: options.db ?? defaultDatabasePath(io.env, process.platform, homedir()),
     transport,
     version: packageVersion() })
   return { service, client: createInProcessClient(service), close: () => service.close() }

@@ -2,13 +2,13 @@
  * The trust boundary every transport goes through: an untrusted (method, payload) pair becomes a
  * schema-checked call on the service, and whatever happens becomes an envelope.
  */
-import type { DrydockApi } from '../shared/contract'
+import type { DrydockHandlers } from '../shared/contract'
 import { toErrorPayload, type Envelope } from '../shared/errors'
 import { assertMethodName, parseRequest } from '../shared/validation'
 
 export type Dispatcher = (method: unknown, payload: unknown) => Promise<Envelope<unknown>>
 
-export function createDispatcher(service: DrydockApi): Dispatcher {
+export function createDispatcher(service: DrydockHandlers): Dispatcher {
   return async (method, payload) => {
     try {
       const name = assertMethodName(method)

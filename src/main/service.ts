@@ -2,18 +2,29 @@
  * Drydock's core, behind the contract: what every transport calls. No Electron here; the shell,
  * the browser-mode server and the CLI all wrap this same class.
  */
+import { randomUUID } from 'node:crypto'
+import type Docker from 'dockerode'
 import type {
   AppInfo,
   ConnectionState,
-  DrydockApi,
+  DrydockHandlers,
   EngineInfo,
   EventListener,
   EventSource,
 } from '../shared/contract'
+import type { CleanResult, Plan, Selection } from '../shared/cleanup'
 import { DrydockError } from '../shared/errors'
+import type { RunDetail, RunSummary } from '../shared/history'
+import type { ImageView } from '../shared/images'
+import { executePlan } from './cleaner/executor'
 import { EngineConnection } from './engine/connection'
 import { resolveHost, type ResolvedHost } from './engine/host'
+import { fetchInventory, type Inventory } from './engine/inventory'
 import { EventBus } from './event-bus'
+import { LogAccess } from './log-access'
+import { DependencyGraph } from './planner/graph'
+import { describeImages } from './planner/image-view'
+import { buildPlan, namedImageIds } from './planner/plan'
 
 export interface ServiceOptions {
   /** `--host` or the app setting; falls back to DOCKER_HOST, the docker context, the default. */
@@ -22,20 +33,37 @@ export interface ServiceOptions {
   platform?: NodeJS.Platform
   transport: AppInfo['transport']
   version: string
+  /** The log file (`--db`, DRYDOCK_DB, the app's default); null runs without a log. */
+  databasePath?: string | null
+  /** The better_sqlite3.node built for Electron's ABI, when running inside Electron. */
+  sqliteBinding?: string
   /** Injected clock so tests can pin timestamps. */
   now?: () => Date
 }
 
-export class DrydockService implements DrydockApi, EventSource {
+/** A plan the service made, kept so that running it does exactly what was shown. */
+interface HeldPlan {
+  plan: Plan
+  layerSizes: ReadonlyMap<string, number>
+  containerSizes: ReadonlyMap<string, number>
+}
+
+/** Plans are small but a UI may make many; the newest few are enough to confirm one. */
+const MAX_HELD_PLANS = 16
+
+export class DrydockService implements DrydockHandlers, EventSource {
   private readonly events = new EventBus()
   private readonly now: () => Date
   private state: ConnectionState
   private connection: EngineConnection | null = null
   private pending: Promise<ConnectionState> | null = null
   private watchTimer: NodeJS.Timeout | null = null
+  private readonly log: LogAccess
+  private readonly plans = new Map<string, HeldPlan>()
 
   constructor(private readonly options: ServiceOptions) {
     this.now = options.now ?? (() => new Date())
+    this.log = new LogAccess(options.databasePath ?? null, options.sqliteBinding)
     this.state = { status: 'connecting', host: this.describeHost(), since: this.timestamp() }
   }
 
@@ -68,6 +96,98 @@ export class DrydockService implements DrydockApi, EventSource {
     })
   }
 
+  async listImages(): Promise<ImageView[]> {
+    const { inventory } = await this.readInventory()
+    return describeImages(new DependencyGraph(inventory))
+  }
+
+  async planCleanup(selection: Selection): Promise<Plan> {
+    const { connection, inventory, engine } = await this.readInventory()
+    const containerSizes = selection.withContainers
+      ? await this.containerSizes(connection, inventory, namedImageIds(inventory, selection.images))
+      : new Map<string, number>()
+    const plan = buildPlan(inventory, selection, {
+      id: randomUUID(),
+      host: engine.host,
+      version: engine.version,
+      imageStore: engine.imageStore,
+      now: this.now(),
+      containerSizes,
+    })
+    const layerSizes = new DependencyGraph(inventory).sizes()
+    this.plans.set(plan.id, { plan, layerSizes, containerSizes })
+    for (const id of this.plans.keys()) {
+      if (this.plans.size <= MAX_HELD_PLANS) break
+      this.plans.delete(id)
+    }
+    return plan
+  }
+
+  async runCleanup(request: { planId: string; trigger: RunSummary['trigger'] }): Promise<CleanResult> {
+    const held = this.plans.get(request.planId)
+    if (!held) {
+      throw new DrydockError('not-found', `No plan ${request.planId} here; make the plan again.`)
+    }
+    // No cleanup without a working journal: open it before touching the engine.
+    const { journal } = this.log.open()
+    const connection = await this.requireEngine()
+    this.plans.delete(request.planId)
+    return executePlan({
+      docker: connection.docker,
+      plan: held.plan,
+      journal,
+      trigger: request.trigger,
+      layerSizes: held.layerSizes,
+      containerSizes: held.containerSizes,
+      onProgress: (progress) =>
+        this.events.emit({
+          name: 'progress',
+          payload: { jobId: progress.runId, done: progress.done, total: progress.total, message: progress.message },
+        }),
+    })
+  }
+
+  async listRuns(request: { limit: number; beforeStartedAt?: string | undefined }): Promise<RunSummary[]> {
+    const { journal } = this.log.open()
+    return journal.listRuns(
+      request.beforeStartedAt ? { limit: request.limit, beforeStartedAt: request.beforeStartedAt } : { limit: request.limit },
+    )
+  }
+
+  async getRun(request: { id: string }): Promise<RunDetail | null> {
+    return this.log.open().journal.getRun(request.id)
+  }
+
+  private async readInventory(): Promise<{ connection: EngineConnection; inventory: Inventory; engine: EngineInfo }> {
+    const connection = await this.requireEngine()
+    try {
+      const [engine, inventory] = await Promise.all([
+        connection.engineInfo(),
+        fetchInventory(connection.docker, this.log.layerCache()),
+      ])
+      return { connection, inventory, engine }
+    } catch (error) {
+      if (error instanceof DrydockError) throw error
+      throw new DrydockError('engine-error', `The engine at ${connection.host.url} failed: ${String((error as Error).message ?? error)}`)
+    }
+  }
+
+  /** Writable-layer bytes of the containers using the named images (what removing them frees). */
+  private async containerSizes(
+    connection: EngineConnection,
+    inventory: Inventory,
+    imageIds: Set<string>,
+  ): Promise<Map<string, number>> {
+    const sizes = new Map<string, number>()
+    for (const container of inventory.containers.filter((c) => imageIds.has(c.imageId))) {
+      // dockerode passes `size` through as the query parameter; its types do not list it.
+      const options = { size: true } as Docker.ContainerInspectOptions
+      const inspected = (await connection.docker.getContainer(container.id).inspect(options)) as { SizeRw?: number }
+      sizes.set(container.id, inspected.SizeRw ?? 0)
+    }
+    return sizes
+  }
+
   /** Re-checks the engine every `intervalMs` and emits `connection` events when it changes. */
   watchConnection(intervalMs = 5_000): () => void {
     this.stopWatching()
@@ -87,6 +207,7 @@ export class DrydockService implements DrydockApi, EventSource {
 
   close(): void {
     this.stopWatching()
+    this.log.close()
   }
 
   private stopWatching(): void {

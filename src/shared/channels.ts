@@ -3,7 +3,17 @@
  * and must not pull zod into the sandboxed preload bundle.
  */
 
-export const METHOD_NAMES = ['getAppInfo', 'getConnection', 'reconnect', 'getEngineInfo'] as const
+export const METHOD_NAMES = [
+  'getAppInfo',
+  'getConnection',
+  'reconnect',
+  'getEngineInfo',
+  'listImages',
+  'planCleanup',
+  'runCleanup',
+  'listRuns',
+  'getRun',
+] as const
 
 export type MethodName = (typeof METHOD_NAMES)[number]
 

@@ -108,8 +108,10 @@ export const PlanItemSchema = z.strictObject({
 })
 
 export const PlanSchema = z.strictObject({
+  /** Names this plan for `runCleanup`; plans live in the service that made them. */
+  id: z.string(),
   engine: z.strictObject({ host: z.string(), version: z.string(), imageStore: z.enum(['graphdriver', 'containerd']) }),
-  selection: z.unknown(),
+  selection: SelectionSchema,
   createdAt: z.string(),
   items: z.array(PlanItemSchema),
   reclaimBytes: z.number().nonnegative(),
@@ -119,7 +121,7 @@ export type Blocker = z.infer<typeof BlockerSchema>
 export type AffectedContainer = z.infer<typeof AffectedContainerSchema>
 export type EngineRequest = z.infer<typeof EngineRequestSchema>
 export type PlanItem = z.infer<typeof PlanItemSchema>
-export type Plan = Omit<z.infer<typeof PlanSchema>, 'selection'> & { selection: Selection }
+export type Plan = z.infer<typeof PlanSchema>
 
 export const OUTCOMES = ['deleted', 'untagged', 'skipped', 'failed'] as const
 

@@ -5,6 +5,9 @@
  */
 import { z } from 'zod'
 import type { EventName, MethodName } from './channels'
+import { CleanResultSchema, PlanSchema, SelectionSchema } from './cleanup'
+import { RunDetailSchema, RunSummarySchema } from './history'
+import { ImageViewSchema } from './images'
 
 const Timestamp = z.iso.datetime({ offset: true })
 
@@ -72,6 +75,26 @@ export const methods = {
   reconnect: { request: NoArguments, response: ConnectionStateSchema },
   /** The engine's facts; fails with `engine-unreachable` when there is no engine. */
   getEngineInfo: { request: NoArguments, response: EngineInfoSchema },
+  listImages: { request: NoArguments, response: z.array(ImageViewSchema) },
+  /** Predicts a cleanup; changes nothing. The plan is kept so `runCleanup` does exactly it. */
+  planCleanup: { request: SelectionSchema, response: PlanSchema },
+  /** Executes a plan made by `planCleanup`, by its id; records the run in the log. */
+  runCleanup: {
+    request: z.strictObject({
+      planId: z.string(),
+      trigger: z.enum(['manual', 'tray', 'schedule', 'threshold', 'cli']).default('manual'),
+    }),
+    response: CleanResultSchema,
+  },
+  /** Past runs, newest first; works with no engine. */
+  listRuns: {
+    request: z.strictObject({
+      limit: z.number().int().positive().max(1000).default(50),
+      beforeStartedAt: z.string().optional(),
+    }),
+    response: z.array(RunSummarySchema),
+  },
+  getRun: { request: z.strictObject({ id: z.string() }), response: RunDetailSchema.nullable() },
 } as const satisfies Record<MethodName, { request: z.ZodType; response: z.ZodType }>
 
 export const ProgressEventSchema = z.strictObject({
@@ -111,7 +134,10 @@ export type AppInfo = z.infer<typeof AppInfoSchema>
 export type EngineInfo = z.infer<typeof EngineInfoSchema>
 export type ConnectionState = z.infer<typeof ConnectionStateSchema>
 
+/** What a caller sends (defaults may be omitted). */
 export type MethodRequest<M extends MethodName> = z.input<(typeof methods)[M]['request']>
+/** What the service receives once the schema has parsed it (defaults filled in). */
+export type ParsedRequest<M extends MethodName> = z.output<(typeof methods)[M]['request']>
 export type MethodResponse<M extends MethodName> = z.output<(typeof methods)[M]['response']>
 
 /** A method whose request has no required field can be called without an argument. */
@@ -120,8 +146,13 @@ type MethodFunction<M extends MethodName> =
     ? (request?: MethodRequest<M>) => Promise<MethodResponse<M>>
     : (request: MethodRequest<M>) => Promise<MethodResponse<M>>
 
-/** What the service implements and what every client exposes, whatever the transport. */
+/** What every client exposes, whatever the transport. */
 export type DrydockApi = { [M in MethodName]: MethodFunction<M> }
+
+/** What the service implements: each method receives its request already parsed. */
+export type DrydockHandlers = {
+  [M in MethodName]: (request: ParsedRequest<M>) => Promise<MethodResponse<M>>
+}
 
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>
 

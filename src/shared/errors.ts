@@ -19,6 +19,10 @@ export const ERROR_CODES = [
   'engine-unreachable',
   /** The engine answered with an error. */
   'engine-error',
+  /** The local log (SQLite) cannot be opened or written; no cleanup runs without it. */
+  'log-unusable',
+  /** A plan id that this service does not hold (expired, or from another process). */
+  'not-found',
   /** A bug or an unexpected failure; the message says what happened. */
   'internal',
 ] as const

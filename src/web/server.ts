@@ -9,13 +9,13 @@ import { readFile, stat } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { extname, join, normalize, sep } from 'node:path'
-import type { DrydockApi, EventSource } from '../shared/contract'
+import type { DrydockHandlers, EventSource } from '../shared/contract'
 import { type Envelope, type ErrorCode } from '../shared/errors'
 import { createDispatcher } from '../main/dispatch'
 import { CONTENT_SECURITY_POLICY } from '../shared/security'
 
 export interface WebServerOptions {
-  service: DrydockApi & EventSource
+  service: DrydockHandlers & EventSource
   /** The built renderer (out/renderer). */
   rendererDir: string
   /** 0 picks a free port. */
@@ -54,6 +54,8 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   'untrusted-sender': 403,
   'engine-unreachable': 503,
   'engine-error': 502,
+  'log-unusable': 500,
+  'not-found': 404,
   internal: 500,
 }
 

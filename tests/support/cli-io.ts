@@ -8,7 +8,10 @@ export interface RecordedIo extends CliIo {
   interrupt(): void
 }
 
-export function recordingIo(env: Record<string, string | undefined> = {}): RecordedIo {
+export function recordingIo(
+  env: Record<string, string | undefined> = {},
+  terminal: { interactive: boolean; answer?: boolean } = { interactive: false },
+): RecordedIo {
   let stdout = ''
   let stderr = ''
   let interrupt: () => void = () => undefined
@@ -20,6 +23,11 @@ export function recordingIo(env: Record<string, string | undefined> = {}): Recor
     stderr: { write: (text: string) => (stderr += text) },
     env,
     untilInterrupted: () => interrupted,
+    interactive: terminal.interactive,
+    confirm: async (question: string) => {
+      stdout += `${question} [y/N] ${terminal.answer ? 'y' : 'n'}\n`
+      return terminal.answer ?? false
+    },
     out: () => stdout,
     err: () => stderr,
     interrupt: () => interrupt(),

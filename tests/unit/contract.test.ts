@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createClient } from '../../src/shared/client'
 import { METHOD_NAMES } from '../../src/shared/channels'
-import { events, methods, type DrydockApi } from '../../src/shared/contract'
+import { events, methods, type DrydockHandlers } from '../../src/shared/contract'
 import { DrydockError } from '../../src/shared/errors'
 import { parseRequest } from '../../src/shared/validation'
 import { createDispatcher } from '../../src/main/dispatch'
@@ -27,7 +27,7 @@ const engine = {
 }
 
 /** A service stand-in: the contract tests are about the boundary, not the engine. */
-const fakeService: DrydockApi = {
+const fakeService: DrydockHandlers = {
   getAppInfo: async () => ({ name: 'Drydock', version: '0.0.0', transport: 'in-process' }),
   getConnection: async () => ({
     status: 'connected',
@@ -39,6 +39,15 @@ const fakeService: DrydockApi = {
     throw new DrydockError('engine-unreachable', 'Cannot reach the Docker engine at x: refused.')
   },
   getEngineInfo: async () => engine,
+  listImages: async () => [],
+  planCleanup: async () => {
+    throw new DrydockError('engine-unreachable', 'no engine in this test')
+  },
+  runCleanup: async () => {
+    throw new DrydockError('not-found', 'no plan')
+  },
+  listRuns: async () => [],
+  getRun: async () => null,
 }
 
 describe('contract schemas', () => {

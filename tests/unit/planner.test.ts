@@ -8,6 +8,7 @@ const MB = 1_000_000
 
 function plan(inv: Inventory, input: SelectionInput, containerSizes?: Map<string, number>) {
   return buildPlan(inv, selection(input), {
+    id: 'plan-1',
     host: 'unix:///test.sock',
     version: '20.10.24',
     imageStore: 'graphdriver',

@@ -19,6 +19,7 @@ import { decideBulk, labelOf, protectionRules, type BulkIntent } from './policy'
 import { LayerLedger } from './reclaim'
 
 export interface PlanContext {
+  id: string
   host: string
   version: string
   imageStore: ImageStoreKind
@@ -121,6 +122,12 @@ function decideNamed(
     }
   }
   return targets
+}
+
+/** The images that `--image` names resolve to (unknown names are left to buildPlan to refuse). */
+export function namedImageIds(inventory: Inventory, names: string[]): Set<string> {
+  const model = modelOf(new DependencyGraph(inventory), 'graphdriver')
+  return new Set(names.map((name) => model.resolve(name)).filter((id): id is string => id !== null))
 }
 
 function fromBulk(intent: BulkIntent): Target {
@@ -259,6 +266,7 @@ export function buildPlan(inventory: Inventory, selection: Selection, context: P
   }
 
   return {
+    id: context.id,
     engine: { host: context.host, version: context.version, imageStore: context.imageStore },
     selection,
     createdAt: context.now.toISOString(),

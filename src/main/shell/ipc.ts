@@ -4,7 +4,7 @@
  * envelope, so the renderer can rebuild a typed error instead of reading Electron's wrapped one.
  */
 import { channelFor, EVENT_CHANNEL, METHOD_NAMES } from '../../shared/channels'
-import type { DrydockApi, DrydockEvent, EventSource } from '../../shared/contract'
+import type { DrydockHandlers, DrydockEvent, EventSource } from '../../shared/contract'
 import type { Envelope } from '../../shared/errors'
 import { createDispatcher } from '../dispatch'
 import type { FrameLike } from './sender'
@@ -21,7 +21,7 @@ export interface IpcMainLike {
 
 export function registerIpcHandlers(
   ipcMain: IpcMainLike,
-  service: DrydockApi,
+  service: DrydockHandlers,
   isTrusted: (frame: FrameLike | null) => boolean,
 ): () => void {
   const dispatch = createDispatcher(service)

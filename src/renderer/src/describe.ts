@@ -10,7 +10,8 @@ export function describeHostSource(source: string): string {
   if (source === 'option') return 'The --host option (or the app’s host setting)'
   if (source === 'DOCKER_HOST') return 'The DOCKER_HOST environment variable'
   if (source === 'default') return 'The default local socket (no DOCKER_HOST or context set)'
-  if (source.startsWith('context:')) return `The Docker context “${source.slice('context:'.length)}”`
+  if (source.startsWith('context:'))
+    return `The Docker context “${source.slice('context:'.length)}”`
   return source
 }
 

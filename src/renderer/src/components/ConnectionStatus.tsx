@@ -42,7 +42,7 @@ export function ConnectionStatus({ view }: { view: ConnectionView }): ReactNode 
         data-status={status}
       >
         {busy ? <Spinner /> : <span className="status__dot" aria-hidden="true" />}
-        <span className="status__label">{label}</span>
+        <span className="status__label">{label}</span>{' '}
         {detail ? (
           <span className="status__detail" title={detail}>
             {detail}

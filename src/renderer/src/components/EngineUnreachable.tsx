@@ -67,15 +67,13 @@ export function EngineUnreachable({
                 </li>
                 <li>
                   <strong>Can you open the socket?</strong> On Linux your user needs to be in the{' '}
-                  <code>docker</code> group (log out and back in after adding it), or use
-                  rootless Docker’s socket.
+                  <code>docker</code> group (log out and back in after adding it), or use rootless
+                  Docker’s socket.
                 </li>
               </>
             )}
           </ul>
-          <p className="muted">
-            Your cleanup history stays available while the engine is away.
-          </p>
+          <p className="muted">Your cleanup history stays available while the engine is away.</p>
         </>
       )}
     </EmptyState>

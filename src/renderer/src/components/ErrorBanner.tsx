@@ -36,7 +36,12 @@ export function ErrorBanner({
       {onRetry || onDismiss ? (
         <div className="banner__actions">
           {onRetry ? (
-            <button type="button" className="button button--small" onClick={onRetry} disabled={busy}>
+            <button
+              type="button"
+              className="button button--small"
+              onClick={onRetry}
+              disabled={busy}
+            >
               <RetryIcon size={14} />
               {busy ? 'Trying…' : retryLabel}
             </button>

@@ -9,11 +9,18 @@ import type { ConnectionState, DrydockClient } from '../../../shared/contract'
 export interface ConnectionView {
   /** Null until the first answer (getConnection waits for the first connection attempt). */
   state: ConnectionState | null
+  /**
+   * What pages should show. While a retry the user asked for runs, the last settled state stays
+   * on screen (its Retry button shows the progress) rather than flashing a loading skeleton and
+   * throwing away keyboard focus.
+   */
+  display: ConnectionState | null
   /** The last failed getConnection()/reconnect() call, cleared by the next attempt. */
   error: unknown
   /** True while a reconnect() asked for by the user is in flight. */
   retrying: boolean
   retry: () => void
+  dismissError: () => void
 }
 
 function isNewer(next: ConnectionState, current: ConnectionState | null): boolean {
@@ -25,9 +32,13 @@ export function useConnection(client: DrydockClient): ConnectionView {
   const [state, setState] = useState<ConnectionState | null>(null)
   const [error, setError] = useState<unknown>(null)
   const [retrying, setRetrying] = useState(false)
+  const [settled, setSettled] = useState<ConnectionState | null>(null)
 
   const apply = useCallback((next: ConnectionState) => {
     setState((current) => (isNewer(next, current) ? next : current))
+    if (next.status !== 'connecting') {
+      setSettled((current) => (isNewer(next, current) ? next : current))
+    }
   }, [])
 
   useEffect(() => {
@@ -64,7 +75,9 @@ export function useConnection(client: DrydockClient): ConnectionView {
     )
   }, [client, apply])
 
-  return { state, error, retrying, retry }
+  const display = retrying && state?.status === 'connecting' && settled ? settled : state
+  const dismissError = useCallback(() => setError(null), [])
+  return { state, display, error, retrying, retry, dismissError }
 }
 
 export const ConnectionContext = createContext<ConnectionView | null>(null)

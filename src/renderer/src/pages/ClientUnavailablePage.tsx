@@ -20,16 +20,13 @@ export function ClientUnavailablePage({ reason }: { reason: string }): ReactNode
           <RichText text={reason} />
         </p>
         <p>
-          In browser mode, Drydock only answers pages opened from the exact link that{' '}
-          <code>drydock serve</code> prints — it ends in <code>?token=…</code>. Start it with:
-        </p>
-        <pre className="command">
-          <code>node bin/drydock.js serve</code>
-        </pre>
-        <p className="muted">
-          The link works while that command runs and is valid for this browser tab only. Opening
-          the address without the token, or after <code>drydock serve</code> was restarted, leads
+          In browser mode, Drydock answers only pages opened from that exact link, which ends in{' '}
+          <code>?token=…</code>. Copy it from the terminal where Drydock is serving and open it
           here.
+        </p>
+        <p className="muted">
+          The link works for as long as that command runs. A link from an earlier run no longer
+          works, and opening the address without its token leads to this page.
         </p>
       </div>
     </main>

@@ -3,6 +3,7 @@ import { useState, type ReactNode } from 'react'
 import type { ConnectionState, EngineInfo } from '../../../shared/contract'
 import { formatAge, formatBytes } from '../../../shared/format'
 import { useClient } from '../client-context'
+import { ConnectionErrorBanner } from '../components/ConnectionErrorBanner'
 import { ErrorBanner } from '../components/ErrorBanner'
 import { EngineUnreachable } from '../components/EngineUnreachable'
 import { Fact, FactsCard } from '../components/Facts'
@@ -16,7 +17,7 @@ import { useConnectionView } from '../hooks/useConnection'
 import { useNow } from '../hooks/useNow'
 
 export function DashboardPage(): ReactNode {
-  const { state, error, retrying, retry } = useConnectionView()
+  const { display: state, error, retrying, retry } = useConnectionView()
 
   if (!state || state.status === 'connecting') {
     return (
@@ -25,16 +26,8 @@ export function DashboardPage(): ReactNode {
           title="Dashboard"
           subtitle={state ? `Connecting to ${describeHost(state.host)}…` : 'Connecting to Docker…'}
         />
-        {error && !state ? (
-          <ErrorBanner
-            title="Drydock could not get the engine connection state"
-            error={error}
-            onRetry={retry}
-            busy={retrying}
-          />
-        ) : (
-          <DashboardSkeleton />
-        )}
+        <ConnectionErrorBanner />
+        {error && !state ? null : <DashboardSkeleton />}
       </>
     )
   }
@@ -49,9 +42,7 @@ export function DashboardPage(): ReactNode {
             : 'Drydock needs a Docker engine to show what it keeps on disk.'
         }
       />
-      {error ? (
-        <ErrorBanner title="Reconnecting failed" error={error} onRetry={retry} busy={retrying} />
-      ) : null}
+      <ConnectionErrorBanner />
       {state.status === 'connected' ? (
         <EngineOverview key={state.since} connection={state} />
       ) : (
@@ -63,7 +54,7 @@ export function DashboardPage(): ReactNode {
 
 function DashboardSkeleton(): ReactNode {
   return (
-    <div aria-busy="true">
+    <div className="stack" aria-busy="true">
       <p className="visually-hidden">Waiting for the engine to answer.</p>
       <div className="stats stats--skeleton" aria-hidden="true">
         {[0, 1, 2, 3].map((i) => (

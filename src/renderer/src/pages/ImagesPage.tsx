@@ -3,7 +3,7 @@ import type { ReactNode } from 'react'
 import { ImagesIcon } from '../components/Icons'
 import { EmptyState } from '../components/EmptyState'
 import { EngineUnreachable } from '../components/EngineUnreachable'
-import { ErrorBanner } from '../components/ErrorBanner'
+import { ConnectionErrorBanner } from '../components/ConnectionErrorBanner'
 import { PageHeader } from '../components/PageHeader'
 import { SkeletonCard } from '../components/Skeleton'
 import { StatRow, StatTile } from '../components/StatTile'
@@ -11,20 +11,14 @@ import { describeHost, plural } from '../describe'
 import { useConnectionView } from '../hooks/useConnection'
 
 export function ImagesPage(): ReactNode {
-  const { state, error, retrying, retry } = useConnectionView()
+  const { display: state, error, retrying, retry } = useConnectionView()
 
   if (!state || state.status === 'connecting') {
     return (
       <>
         <PageHeader title="Images" subtitle="Every image the engine stores, and what uses it." />
-        {error && !state ? (
-          <ErrorBanner
-            title="Drydock could not get the engine connection state"
-            error={error}
-            onRetry={retry}
-            busy={retrying}
-          />
-        ) : (
+        <ConnectionErrorBanner />
+        {error && !state ? null : (
           <div aria-busy="true">
             <p className="visually-hidden">Waiting for the engine to answer.</p>
             <SkeletonCard lines={3} />
@@ -38,6 +32,7 @@ export function ImagesPage(): ReactNode {
     return (
       <>
         <PageHeader title="Images" subtitle="Every image the engine stores, and what uses it." />
+        <ConnectionErrorBanner />
         <EngineUnreachable state={state} retrying={retrying} onRetry={retry} compact />
       </>
     )
@@ -50,6 +45,7 @@ export function ImagesPage(): ReactNode {
         title="Images"
         subtitle={`Images stored by the engine at ${describeHost(engine.host)}.`}
       />
+      <ConnectionErrorBanner />
       <StatRow label="Image totals">
         <StatTile label="Images" value={engine.images.toLocaleString()} testId="images-count" />
         <StatTile
@@ -57,7 +53,7 @@ export function ImagesPage(): ReactNode {
           value={engine.containers.toLocaleString()}
           note={`${engine.containersRunning.toLocaleString()} running`}
         />
-        <StatTile label="Image store" value={engine.storageDriver} />
+        <StatTile label="Storage driver" value={engine.storageDriver} />
       </StatRow>
       {engine.images === 0 ? (
         <EmptyState icon={<ImagesIcon size={28} />} title="This engine has no images">
@@ -77,8 +73,7 @@ export function ImagesPage(): ReactNode {
             plan is built from, so you can see what a cleanup would touch before planning one.
           </p>
           <p className="muted">
-            The count above is the engine’s own figure and includes intermediate images that{' '}
-            <code>docker image ls</code> hides.
+            The count above is the engine’s own figure, as <code>docker info</code> reports it.
           </p>
         </EmptyState>
       )}

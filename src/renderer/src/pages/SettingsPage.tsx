@@ -1,6 +1,7 @@
 /** Settings: what this Drydock is and which engine it talks to. Read-only for now. */
 import type { ReactNode } from 'react'
 import type { AppInfo } from '../../../shared/contract'
+import { ConnectionErrorBanner } from '../components/ConnectionErrorBanner'
 import { ErrorBanner } from '../components/ErrorBanner'
 import { Fact, FactsCard } from '../components/Facts'
 import { PageHeader } from '../components/PageHeader'
@@ -21,6 +22,7 @@ export function SettingsPage({ appInfo }: { appInfo: AsyncResult<AppInfo> }): Re
   return (
     <>
       <PageHeader title="Settings" subtitle="How this copy of Drydock is set up." />
+      <ConnectionErrorBanner />
 
       {appInfo.status === 'error' ? (
         <ErrorBanner
@@ -75,8 +77,8 @@ export function SettingsPage({ appInfo }: { appInfo: AsyncResult<AppInfo> }): Re
 
       <p className="note">
         Drydock picks its engine when it starts: the <code>--host</code> option first, then{' '}
-        <code>DOCKER_HOST</code>, then the current Docker context, then the default local socket.
-        To use another engine, start Drydock with a different one of these.
+        <code>DOCKER_HOST</code>, then the current Docker context, then the default local socket. To
+        use another engine, start Drydock with a different one of these.
       </p>
     </>
   )

@@ -1,0 +1,79 @@
+/**
+ * `drydock clean SELECTION`: plan, show, confirm, then execute exactly that plan and record it in
+ * the log. Without a terminal it needs --yes: a script must say so explicitly.
+ */
+import type { CleanResult } from '../../shared/cleanup'
+import { DrydockError } from '../../shared/errors'
+import { formatBytes } from '../../shared/format'
+import { reportError } from '../errors'
+import { EXIT, type ExitCode } from '../exit-codes'
+import { printJson, type CliIo, type GlobalOptions } from '../io'
+import { describeImage, planSummary, printPlan } from '../plan-output'
+import { selectionFrom } from '../selection-options'
+import { openCliSession } from '../session'
+import { renderTable } from '../table'
+
+export async function cleanCommand(
+  io: CliIo,
+  options: GlobalOptions,
+  flags: Parameters<typeof selectionFrom>[0] & { yes?: boolean },
+): Promise<ExitCode> {
+  const parsed = selectionFrom(flags)
+  if (!parsed.ok) return reportError(io, new DrydockError('invalid-request', parsed.message))
+  if (!flags.yes && !io.interactive) {
+    return reportError(
+      io,
+      new DrydockError('invalid-request', 'clean deletes images; without a terminal to confirm at, pass --yes.'),
+    )
+  }
+  const session = openCliSession(options, io)
+  try {
+    const plan = await session.client.planCleanup(parsed.selection)
+    const work = plan.items.filter((item) => item.requests.length > 0)
+    if (!options.json) printPlan(io, plan)
+    if (!flags.yes && work.length > 0) {
+      const confirmed = await io.confirm(`${planSummary(plan)}. Proceed?`)
+      if (!confirmed) {
+        io.stdout.write('Nothing was changed.\n')
+        return EXIT.ok
+      }
+    }
+    const showProgress = !options.json && io.interactive
+    const unsubscribe = session.client.subscribe((event) => {
+      if (event.name !== 'progress' || !showProgress) return
+      const { done, total, message } = event.payload
+      io.stdout.write(`\r\x1b[2K[${done}/${total}] ${message}`)
+    })
+    let result: CleanResult
+    try {
+      result = await session.client.runCleanup({ planId: plan.id, trigger: 'cli' })
+    } finally {
+      unsubscribe()
+      if (showProgress) io.stdout.write('\r\x1b[2K')
+    }
+    if (options.json) printJson(io, result)
+    else printResult(io, result)
+    return result.items.some((item) => item.outcome === 'failed') ? EXIT.someItemsFailed : EXIT.ok
+  } catch (error) {
+    return reportError(io, error)
+  } finally {
+    session.close()
+  }
+}
+
+function printResult(io: CliIo, result: CleanResult): void {
+  if (result.items.length > 0) {
+    io.stdout.write(
+      renderTable(result.items, [
+        { header: 'OUTCOME', value: (item) => item.outcome },
+        { header: 'IMAGE', value: describeImage, max: 48 },
+        { header: 'FREED', value: (item) => formatBytes(item.reclaimedBytes), align: 'right' },
+        { header: 'NOTE', value: (item) => item.error ?? '', max: 100 },
+      ]),
+    )
+  }
+  const count = (outcome: string) => result.items.filter((item) => item.outcome === outcome).length
+  io.stdout.write(
+    `Run ${result.runId}: ${count('deleted')} deleted, ${count('untagged')} untagged, ${count('skipped')} skipped, ${count('failed')} failed — freed ${formatBytes(result.reclaimedBytes)} (predicted ${formatBytes(result.predictedBytes)})\n`,
+  )
+}

@@ -1,0 +1,179 @@
+/**
+ * Runs a plan: exactly the items it lists, in its order (children before parents), each item
+ * re-checked against fresh engine state first and skipped — never forced — when the world moved
+ * since the plan. Every outcome is journaled as it happens, so a crash leaves a readable record.
+ */
+import type Docker from 'dockerode'
+import type { CleanItemResult, CleanResult, Plan, PlanItem } from '../../shared/cleanup'
+import { isImageIdPrefix } from '../planner/references'
+import { EngineWatch, type EngineSnapshot } from './recheck'
+
+export interface CleanupJournal {
+  startRun(input: {
+    trigger: 'manual' | 'tray' | 'schedule' | 'threshold' | 'cli'
+    mode: 'safe' | 'forced'
+    selection: unknown
+    engineHost: string
+    engineId?: string | null
+    predictedBytes: number
+    items: { imageId: string; tags: string[]; digests: string[]; predictedAction: PlanItem['action']; predictedBytes: number }[]
+  }): string
+  recordItem(runId: string, seq: number, outcome: { outcome: CleanItemResult['outcome']; reclaimedBytes: number; error?: string | null }): void
+  finishRun(runId: string, result: { status: CleanResult['status']; reclaimedBytes: number; error?: string | null }): void
+}
+
+export interface ExecuteOptions {
+  docker: Docker
+  plan: Plan
+  journal: CleanupJournal
+  trigger: 'manual' | 'tray' | 'schedule' | 'threshold' | 'cli'
+  /** Bytes of each layer (chain ID) and of each removable container's writable layer. */
+  layerSizes: ReadonlyMap<string, number>
+  containerSizes?: ReadonlyMap<string, number>
+  onProgress?: (progress: { runId: string; done: number; total: number; message: string }) => void
+  signal?: AbortSignal
+}
+
+interface DeleteResponseLine {
+  Untagged?: string
+  Deleted?: string
+}
+
+const STOP_TIMEOUT_SECONDS = 10
+
+function messageOf(error: unknown): string {
+  const e = error as { json?: { message?: string }; message?: string }
+  return e.json?.message ?? e.message ?? String(error)
+}
+
+/** Why an item must not run now, or null when the engine still looks as planned. */
+export function recheckItem(item: PlanItem, snapshot: EngineSnapshot, plan: Plan, goingIds: Set<string>): string | null {
+  if (!snapshot.images.has(item.id)) return 'the image is already gone'
+  for (const request of item.requests) {
+    if (request.kind !== 'delete-image' || isImageIdPrefix(item.id, request.name)) continue
+    const now = snapshot.refs.get(request.name)
+    if (now !== undefined && now !== item.id) return `${request.name} now names another image (${now.slice(7, 19)})`
+  }
+  const planned = new Set(item.affectedContainers.map((container) => container.id))
+  const newcomer = (snapshot.containers.get(item.id) ?? []).find((container) => !planned.has(container.id))
+  if (newcomer) return `container ${newcomer.name} was created from this image after the plan`
+  if (item.action === 'delete') {
+    const newChild = (snapshot.children.get(item.id) ?? []).find((child) => !goingIds.has(child))
+    if (newChild) return `image ${newChild.slice(7, 19)} was built on this image after the plan`
+  }
+  void plan
+  return null
+}
+
+export async function executePlan(options: ExecuteOptions): Promise<CleanResult> {
+  const { docker, plan, journal } = options
+  const runnable = plan.items.filter((item) => item.requests.length > 0)
+  const forced = runnable.some((item) => item.requests.some((r) => r.kind === 'delete-image' && r.force))
+  const runId = journal.startRun({
+    trigger: options.trigger,
+    mode: forced ? 'forced' : 'safe',
+    selection: plan.selection,
+    engineHost: plan.engine.host,
+    predictedBytes: plan.reclaimBytes,
+    items: runnable.map((item) => ({
+      imageId: item.id,
+      tags: item.tags,
+      digests: item.digests,
+      predictedAction: item.action,
+      predictedBytes: item.reclaimBytes,
+    })),
+  })
+
+  const goingIds = new Set(runnable.filter((item) => item.action === 'delete').map((item) => item.id))
+  const watch = await EngineWatch.open(docker)
+  const results: CleanItemResult[] = []
+  let cancelled = false
+  try {
+    for (const [seq, item] of runnable.entries()) {
+      if (options.signal?.aborted) {
+        cancelled = true
+        break
+      }
+      options.onProgress?.({ runId, done: seq, total: runnable.length, message: `${label(item)}: ${item.action}` })
+      const result = await runItem(item, plan, goingIds, watch, options)
+      journal.recordItem(runId, seq, {
+        outcome: result.outcome,
+        reclaimedBytes: result.reclaimedBytes,
+        error: result.error ?? null,
+      })
+      results.push(result)
+    }
+  } catch (error) {
+    journal.finishRun(runId, {
+      status: 'failed',
+      reclaimedBytes: sum(results),
+      error: messageOf(error),
+    })
+    throw error
+  } finally {
+    watch.close()
+  }
+  options.onProgress?.({ runId, done: results.length, total: runnable.length, message: cancelled ? 'cancelled' : 'done' })
+
+  const failed = results.some((result) => result.outcome === 'failed')
+  const status: CleanResult['status'] = cancelled ? 'cancelled' : failed ? (results.every((r) => r.outcome === 'failed') ? 'failed' : 'partial') : 'done'
+  journal.finishRun(runId, { status, reclaimedBytes: sum(results) })
+  return { runId, status, items: results, predictedBytes: plan.reclaimBytes, reclaimedBytes: sum(results) }
+}
+
+function sum(results: CleanItemResult[]): number {
+  return results.reduce((total, result) => total + result.reclaimedBytes, 0)
+}
+
+function label(item: PlanItem): string {
+  return item.tags[0] ?? item.digests[0] ?? item.id.slice(7, 19)
+}
+
+async function runItem(
+  item: PlanItem,
+  plan: Plan,
+  goingIds: Set<string>,
+  watch: EngineWatch,
+  options: ExecuteOptions,
+): Promise<CleanItemResult> {
+  const base = { id: item.id, tags: item.tags }
+  const skipReason = recheckItem(item, await watch.current(), plan, goingIds)
+  if (skipReason) {
+    goingIds.delete(item.id)
+    return { ...base, outcome: 'skipped', error: skipReason, reclaimedBytes: 0 }
+  }
+
+  let reclaimed = 0
+  let deleted = false
+  let untagged = false
+  for (const request of item.requests) {
+    try {
+      if (request.kind === 'remove-container') {
+        const container = options.docker.getContainer(request.id)
+        if (request.stop) await container.stop({ t: STOP_TIMEOUT_SECONDS }).catch(ignoreNotModified)
+        await container.remove()
+        reclaimed += options.containerSizes?.get(request.id) ?? 0
+        continue
+      }
+      const lines = (await options.docker
+        .getImage(request.name)
+        .remove({ force: request.force, noprune: true })) as DeleteResponseLine[]
+      for (const line of lines) {
+        if (line.Untagged) untagged = true
+        if (line.Deleted === item.id) deleted = true
+        else if (line.Deleted) reclaimed += options.layerSizes.get(line.Deleted) ?? 0
+      }
+    } catch (error) {
+      goingIds.delete(item.id)
+      watch.invalidate()
+      return { ...base, outcome: 'failed', error: messageOf(error), reclaimedBytes: reclaimed }
+    }
+  }
+  if (!deleted) goingIds.delete(item.id)
+  return { ...base, outcome: deleted ? 'deleted' : untagged ? 'untagged' : 'skipped', reclaimedBytes: reclaimed }
+}
+
+/** Stopping a container that already stopped answers 304; that is fine. */
+function ignoreNotModified(error: unknown): void {
+  if ((error as { statusCode?: number }).statusCode !== 304) throw error
+}

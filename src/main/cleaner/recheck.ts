@@ -1,0 +1,113 @@
+/**
+ * Fresh engine state for re-checking plan items just before they run. The engine's event stream
+ * is opened before the first snapshot, so any container created, image tagged or image loaded
+ * during the run marks the snapshot stale and it is re-read before the next item; without outside
+ * activity a run costs no extra requests per item.
+ */
+import type Docker from 'dockerode'
+import type { Readable } from 'node:stream'
+
+export interface EngineSnapshot {
+  /** Reference → image ID. */
+  refs: Map<string, string>
+  images: Set<string>
+  /** Image ID → child image IDs. */
+  children: Map<string, string[]>
+  /** Image ID → containers using it. */
+  containers: Map<string, { id: string; name: string }[]>
+}
+
+interface ImageSummary {
+  Id: string
+  ParentId?: string
+  RepoTags?: string[] | null
+  RepoDigests?: string[] | null
+}
+
+interface ContainerSummary {
+  Id: string
+  Names?: string[]
+  ImageID?: string
+}
+
+/** Events after which the snapshot can no longer be trusted. */
+const STALE_AFTER = new Set(['container:create', 'image:tag', 'image:load', 'image:pull', 'image:import'])
+
+export class EngineWatch {
+  private stale = true
+  private snapshot: EngineSnapshot | null = null
+  private stream: Readable | null = null
+
+  private constructor(private readonly docker: Docker) {}
+
+  static async open(docker: Docker): Promise<EngineWatch> {
+    const watch = new EngineWatch(docker)
+    try {
+      const stream = (await docker.getEvents({ filters: { type: ['container', 'image'] } })) as unknown as Readable
+      watch.stream = stream
+      let buffer = ''
+      stream.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString('utf8')
+        let newline: number
+        while ((newline = buffer.indexOf('\n')) >= 0) {
+          const line = buffer.slice(0, newline)
+          buffer = buffer.slice(newline + 1)
+          try {
+            const event = JSON.parse(line) as { Type?: string; Action?: string }
+            if (STALE_AFTER.has(`${event.Type}:${event.Action}`)) watch.stale = true
+          } catch {
+            watch.stale = true
+          }
+        }
+      })
+      stream.on('error', () => {
+        watch.stream = null
+      })
+    } catch {
+      // Without events every item re-reads the state: slower, never less safe.
+      watch.stream = null
+    }
+    return watch
+  }
+
+  async current(): Promise<EngineSnapshot> {
+    if (this.snapshot && !this.stale && this.stream) return this.snapshot
+    this.stale = false
+    this.snapshot = await takeSnapshot(this.docker)
+    return this.snapshot
+  }
+
+  /** After Drydock's own changes: they are known, but a re-read is cheap and exact. */
+  invalidate(): void {
+    this.stale = true
+  }
+
+  close(): void {
+    this.stream?.destroy()
+    this.stream = null
+  }
+}
+
+export async function takeSnapshot(docker: Docker): Promise<EngineSnapshot> {
+  const [images, containers] = await Promise.all([
+    docker.listImages({ all: true }) as Promise<ImageSummary[]>,
+    docker.listContainers({ all: true }) as Promise<ContainerSummary[]>,
+  ])
+  const snapshot: EngineSnapshot = { refs: new Map(), images: new Set(), children: new Map(), containers: new Map() }
+  for (const image of images) {
+    snapshot.images.add(image.Id)
+    for (const ref of [...(image.RepoTags ?? []), ...(image.RepoDigests ?? [])]) {
+      if (!ref.startsWith('<none>')) snapshot.refs.set(ref, image.Id)
+    }
+    if (image.ParentId) snapshot.children.set(image.ParentId, [...(snapshot.children.get(image.ParentId) ?? []), image.Id])
+  }
+  for (const container of containers) {
+    if (!container.ImageID) continue
+    const name = (container.Names?.[0] ?? container.Id.slice(0, 12)).replace(/^\//, '')
+    snapshot.containers.set(container.ImageID, [
+      ...(snapshot.containers.get(container.ImageID) ?? []),
+      { id: container.Id, name },
+    ])
+  }
+  return snapshot
+}

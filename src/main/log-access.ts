@@ -1,0 +1,60 @@
+/**
+ * The local log, opened on first use: one SQLite file shared by the app and the CLI. Opening
+ * marks runs that a dead process left open as interrupted. Planning works without it (layer
+ * facts are then cached in memory only); cleaning does not.
+ */
+import { DrydockError } from '../shared/errors'
+import { MemoryLayerCache, type LayerCache } from './engine/inventory'
+import { ImageLayerCache, openDatabase, RunJournal, type OpenedDatabase } from './store'
+
+export interface OpenLog {
+  journal: RunJournal
+  layerCache: ImageLayerCache
+  /** A corrupt file moved aside at opening: tell the user once. */
+  recoveredFrom: string | null
+}
+
+export class LogAccess {
+  private opened: (OpenLog & { database: OpenedDatabase }) | null = null
+  private failure: DrydockError | null = null
+  private readonly memoryCache = new MemoryLayerCache()
+
+  constructor(
+    private readonly path: string | null,
+    private readonly nativeBinding?: string,
+  ) {}
+
+  /** The log, or a `log-unusable` error saying why there is none. */
+  open(): OpenLog {
+    if (this.opened) return this.opened
+    if (this.failure) throw this.failure
+    if (!this.path) {
+      this.failure = new DrydockError('log-unusable', 'No log file is configured.')
+      throw this.failure
+    }
+    try {
+      const database = openDatabase(this.path, this.nativeBinding ? { nativeBinding: this.nativeBinding } : {})
+      const journal = new RunJournal(database.db)
+      journal.markInterrupted()
+      this.opened = { database, journal, layerCache: new ImageLayerCache(database.db), recoveredFrom: database.recoveredFrom }
+      return this.opened
+    } catch (error) {
+      this.failure = new DrydockError('log-unusable', error instanceof Error ? error.message : String(error))
+      throw this.failure
+    }
+  }
+
+  /** The persistent layer cache when the log opens, else a per-process one. */
+  layerCache(): LayerCache {
+    try {
+      return this.open().layerCache
+    } catch {
+      return this.memoryCache
+    }
+  }
+
+  close(): void {
+    this.opened?.database.close()
+    this.opened = null
+  }
+}

@@ -1,0 +1,43 @@
+/** The inventory as the Images page and `drydock images` show it. */
+import type { ImageView } from '../../shared/images'
+import type { DependencyGraph } from './graph'
+
+/** A base layer can be shared by thousands of images: list the biggest sharers only. */
+const MAX_SHARERS = 20
+
+export function describeImages(graph: DependencyGraph): ImageView[] {
+  const sizes = graph.sizes()
+  // How many images and containers hold each layer: a layer held once is this image's alone.
+  const holders = new Map<string, number>()
+  const hold = (chainIds: string[]) => {
+    for (const chainId of chainIds) holders.set(chainId, (holders.get(chainId) ?? 0) + 1)
+  }
+  for (const id of graph.images.keys()) hold(graph.chainIdsOf(id))
+  for (const container of graph.inventory.containers) hold(graph.chainIdsOf(container.imageId))
+
+  return [...graph.images.values()].map((image) => {
+    const chainIds = graph.chainIdsOf(image.id)
+    const uniqueSize = chainIds
+      .filter((chainId) => holders.get(chainId) === 1)
+      .reduce((sum, chainId) => sum + (sizes.get(chainId) ?? 0), 0)
+    const sharesWith = [...graph.sharedLayers(image.id)]
+      .map(([id, shared]) => ({ id, bytes: shared.reduce((sum, chainId) => sum + (sizes.get(chainId) ?? 0), 0) }))
+      .sort((a, b) => b.bytes - a.bytes)
+      .slice(0, MAX_SHARERS)
+    return {
+      id: image.id,
+      tags: image.tags,
+      digests: image.digests,
+      created: new Date(image.created * 1000).toISOString(),
+      parentId: image.parentId,
+      labels: image.labels,
+      size: image.size,
+      uniqueSize,
+      layerCount: image.layers.length,
+      dangling: image.tags.length === 0 && graph.children(image.id).length === 0,
+      children: graph.children(image.id),
+      containers: graph.containers(image.id).map((c) => ({ id: c.id, name: c.name, state: c.state })),
+      sharesWith,
+    }
+  })
+}

@@ -1,0 +1,174 @@
+/**
+ * Opens the log's SQLite file: shared by the app and the CLI (WAL, busy timeout), migrated to
+ * the newest schema, and recovered when the file is not a database. Every failure to get a
+ * working file is a StoreError, because no cleanup may run without a journal.
+ */
+import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, statSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import Database from 'better-sqlite3'
+import { isBusy, isCorruption, StoreError, toStoreError, unusable } from './errors'
+import { migrate } from './migrate'
+
+export { defaultDatabasePath } from './database-path'
+
+export const DEFAULT_BUSY_TIMEOUT_MS = 5000
+
+export interface OpenDatabaseOptions {
+  /** Path of the better_sqlite3.node to load (the Electron build uses its own). */
+  nativeBinding?: string
+  /** How long to wait for another process's lock before giving up; default 5000 ms. */
+  busyTimeoutMs?: number
+  /** Clock for the name of a moved-aside corrupt file. */
+  now?: () => Date
+}
+
+export interface OpenedDatabase {
+  db: Database.Database
+  /** The absolute path of the file (or ":memory:"). */
+  path: string
+  /** Where a corrupt file was moved before a fresh one was created; tell the user once. */
+  recoveredFrom: string | null
+  close(): void
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
+}
+
+/** Creates the directory and checks the path is not one, so the error names the real cause. */
+function prepareLocation(file: string): void {
+  try {
+    mkdirSync(dirname(file), { recursive: true })
+  } catch (error) {
+    throw toStoreError(error, file, 0) ?? unusable(file, messageOf(error), error)
+  }
+  if (existsSync(file) && statSync(file).isDirectory()) {
+    throw unusable(file, 'the path is a directory, not a file')
+  }
+}
+
+/**
+ * Switching into WAL needs an exclusive lock and SQLite does not call the busy handler for it,
+ * so this waits the way busy_timeout would.
+ */
+function enableWal(db: Database.Database, busyTimeoutMs: number): void {
+  const deadline = Date.now() + busyTimeoutMs
+  for (;;) {
+    try {
+      db.pragma('journal_mode = WAL')
+      return
+    } catch (error) {
+      const left = deadline - Date.now()
+      if (!isBusy(error) || left <= 0) throw error
+      sleepSync(Math.min(20, left))
+    }
+  }
+}
+
+function connect(file: string, busyTimeoutMs: number, nativeBinding?: string): Database.Database {
+  // `timeout` is SQLite's busy_timeout: how long a statement waits for another writer.
+  const db = new Database(
+    file,
+    nativeBinding ? { timeout: busyTimeoutMs, nativeBinding } : { timeout: busyTimeoutMs },
+  )
+  try {
+    enableWal(db, busyTimeoutMs)
+    // In WAL mode NORMAL loses no commit when the process is killed, only on power loss.
+    db.pragma('synchronous = NORMAL')
+    db.pragma('foreign_keys = ON')
+    // Reading the schema finds a damaged file now, while it can still be moved aside.
+    db.prepare('SELECT count(*) FROM sqlite_schema').get()
+    migrate(db, file)
+    return db
+  } catch (error) {
+    db.close()
+    throw error
+  }
+}
+
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1')
+
+/**
+ * Whether the file is empty, absent or starts as a SQLite database does. Checked before SQLite
+ * opens it because SQLite, on closing a file it found not to be a database, deletes its -wal:
+ * evidence the moved-aside copy should keep.
+ */
+function hasSqliteHeader(file: string): boolean {
+  if (!existsSync(file)) return true
+  const header = Buffer.alloc(SQLITE_HEADER.length)
+  const fd = openSync(file, 'r')
+  try {
+    const read = readSync(fd, header, 0, header.length, 0)
+    return read === 0 || (read === header.length && header.equals(SQLITE_HEADER))
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/** Renames the file (and its -wal/-shm, which belong to it) to `<name>.corrupt-<timestamp>`. */
+function moveAside(file: string, at: Date): string {
+  const stamp = at.toISOString().replace(/[:.]/g, '-')
+  let target = `${file}.corrupt-${stamp}`
+  for (let n = 2; existsSync(target); n++) target = `${file}.corrupt-${stamp}-${n}`
+  try {
+    renameSync(file, target)
+    for (const suffix of ['-wal', '-shm', '-journal']) {
+      if (existsSync(file + suffix)) renameSync(file + suffix, target + suffix)
+    }
+  } catch (error) {
+    throw unusable(
+      file,
+      `it is not a database and could not be moved aside (${messageOf(error)})`,
+      error,
+    )
+  }
+  return target
+}
+
+function opened(db: Database.Database, path: string, recoveredFrom: string | null): OpenedDatabase {
+  return {
+    db,
+    path,
+    recoveredFrom,
+    close: () => {
+      if (db.open) db.close()
+    },
+  }
+}
+
+export function openDatabase(path: string, options: OpenDatabaseOptions = {}): OpenedDatabase {
+  const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS
+  const inMemory = path === ':memory:'
+  const file = inMemory ? path : resolve(path)
+  const fail = (error: unknown): StoreError =>
+    toStoreError(error, file, busyTimeoutMs) ?? unusable(file, messageOf(error), error)
+
+  const now = options.now ?? (() => new Date())
+  let recoveredFrom: string | null = null
+  if (!inMemory) {
+    prepareLocation(file)
+    let intact: boolean
+    try {
+      intact = hasSqliteHeader(file)
+    } catch (error) {
+      throw fail(error)
+    }
+    if (!intact) recoveredFrom = moveAside(file, now())
+  }
+  try {
+    return opened(connect(file, busyTimeoutMs, options.nativeBinding), file, recoveredFrom)
+  } catch (error) {
+    // Damage past the header (a broken schema page) shows only once SQLite reads it.
+    if (inMemory || recoveredFrom !== null || !isCorruption(error)) throw fail(error)
+  }
+  recoveredFrom = moveAside(file, now())
+  try {
+    return opened(connect(file, busyTimeoutMs, options.nativeBinding), file, recoveredFrom)
+  } catch (error) {
+    throw fail(error)
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Per-image layer data, kept across runs. An image ID is the hash of its config, so what was
+ * learned about it never changes and is fetched from the engine only once.
+ */
+import type BetterSqlite3 from 'better-sqlite3'
+import { withStoreErrors } from './errors'
+
+export interface CachedLayer {
+  diffId: string
+  chainId: string
+  size: number
+}
+
+export interface CachedImageLayers {
+  imageId: string
+  /** Base layer first. */
+  layers: CachedLayer[]
+}
+
+function isLayer(value: unknown): value is CachedLayer {
+  if (typeof value !== 'object' || value === null) return false
+  const layer = value as Record<string, unknown>
+  return (
+    typeof layer.diffId === 'string' &&
+    typeof layer.chainId === 'string' &&
+    typeof layer.size === 'number'
+  )
+}
+
+/** A row that does not parse is a cache miss (the engine is asked again), not an error. */
+function parseLayers(text: string): CachedLayer[] | null {
+  try {
+    const value: unknown = JSON.parse(text)
+    return Array.isArray(value) && value.every(isLayer) ? value : null
+  } catch {
+    return null
+  }
+}
+
+export class ImageLayerCache {
+  private readonly db: BetterSqlite3.Database
+  private readonly clock: () => Date
+  // One statement for any number of ids: json_each turns a JSON array into rows, and the
+  // lookup uses the primary key (about as fast as chunked IN lists, without the chunking).
+  private readonly select: BetterSqlite3.Statement<
+    [string],
+    { image_id: string; layers_json: string }
+  >
+  private readonly upsert: BetterSqlite3.Statement<{
+    imageId: string
+    layersJson: string
+    fetchedAt: string
+  }>
+
+  constructor(db: BetterSqlite3.Database, clock: () => Date = () => new Date()) {
+    this.db = db
+    this.clock = clock
+    this.select = db.prepare(
+      `SELECT image_id, layers_json FROM image_layers
+       WHERE image_id IN (SELECT value FROM json_each(?))`,
+    )
+    this.upsert = db.prepare(
+      `INSERT OR REPLACE INTO image_layers (image_id, layers_json, fetched_at)
+       VALUES (@imageId, @layersJson, @fetchedAt)`,
+    )
+  }
+
+  private guard<T>(work: () => T): T {
+    return withStoreErrors(this.db, work)
+  }
+
+  /** The cached entries among `imageIds`; ids not in the map must be fetched. */
+  getMany(imageIds: readonly string[]): Map<string, CachedImageLayers> {
+    const found = new Map<string, CachedImageLayers>()
+    if (imageIds.length === 0) return found
+    const rows = this.guard(() => this.select.all(JSON.stringify(imageIds)))
+    for (const row of rows) {
+      const layers = parseLayers(row.layers_json)
+      if (layers) found.set(row.image_id, { imageId: row.image_id, layers })
+    }
+    return found
+  }
+
+  putMany(entries: readonly CachedImageLayers[]): void {
+    if (entries.length === 0) return
+    const fetchedAt = this.clock().toISOString()
+    const write = this.db.transaction(() => {
+      for (const entry of entries) {
+        // Only the known fields: callers may pass richer objects.
+        const layers = entry.layers.map(({ diffId, chainId, size }) => ({ diffId, chainId, size }))
+        this.upsert.run({ imageId: entry.imageId, layersJson: JSON.stringify(layers), fetchedAt })
+      }
+    })
+    this.guard(() => write.immediate())
+  }
+}

@@ -1,0 +1,225 @@
+/**
+ * The run journal: a run and its planned items are committed before the first deletion, each
+ * item's outcome is committed the moment it is known, so a crash leaves a record of exactly
+ * what was done.
+ */
+import { randomUUID } from 'node:crypto'
+import type BetterSqlite3 from 'better-sqlite3'
+import { withStoreErrors } from './errors'
+import { currentOwner, isRunOwnerAlive, runClosed, runOpened } from './run-owner'
+import {
+  RUN_COLUMNS,
+  RUN_ITEM_COLUMNS,
+  toRunItemRecord,
+  toRunSummary,
+  type ItemOutcomeInput,
+  type RunDetail,
+  type RunItemRow,
+  type RunResult,
+  type RunRow,
+  type RunSummary,
+  type StartRunInput,
+} from './run-records'
+
+export type {
+  FinishedRunStatus,
+  ItemOutcome,
+  ItemOutcomeInput,
+  PlannedItem,
+  PredictedAction,
+  RunDetail,
+  RunItemRecord,
+  RunMode,
+  RunResult,
+  RunStatus,
+  RunSummary,
+  RunTrigger,
+  StartRunInput,
+} from './run-records'
+
+export const DEFAULT_RUN_PAGE_SIZE = 50
+const MAX_RUN_PAGE_SIZE = 1000
+
+const INTERRUPTED_MESSAGE =
+  'Drydock stopped before this run finished; items without an outcome were not confirmed.'
+
+function prepareStatements(db: BetterSqlite3.Database) {
+  return {
+    insertRun: db.prepare(
+      `INSERT INTO runs (id, started_at, trigger, mode, selection_json, engine_host, engine_id,
+         status, predicted_bytes, item_count, owner_pid, owner_host)
+       VALUES (@id, @startedAt, @trigger, @mode, @selectionJson, @engineHost, @engineId,
+         'running', @predictedBytes, @itemCount, @ownerPid, @ownerHost)`,
+    ),
+    insertItem: db.prepare(
+      `INSERT INTO run_items (run_id, seq, image_id, tags_json, digests_json, predicted_action,
+         predicted_bytes)
+       VALUES (@runId, @seq, @imageId, @tagsJson, @digestsJson, @predictedAction, @predictedBytes)`,
+    ),
+    completeItem: db.prepare(
+      `UPDATE run_items SET outcome = @outcome, reclaimed_bytes = @reclaimedBytes, error = @error,
+         finished_at = @finishedAt
+       WHERE run_id = @runId AND seq = @seq AND outcome IS NULL`,
+    ),
+    finishRun: db.prepare(
+      `UPDATE runs SET status = @status, reclaimed_bytes = @reclaimedBytes, error = @error,
+         finished_at = @finishedAt
+       WHERE id = @id AND status = 'running'`,
+    ),
+    openRuns: db.prepare<[], { id: string; owner_pid: number | null; owner_host: string | null }>(
+      `SELECT id, owner_pid, owner_host FROM runs WHERE status = 'running'`,
+    ),
+    // finished_at stays NULL: when the run ended is not known. reclaimed_bytes is what the
+    // completed items account for.
+    interruptRun: db.prepare(
+      `UPDATE runs SET status = 'interrupted', error = coalesce(error, @error),
+         reclaimed_bytes = (SELECT coalesce(sum(reclaimed_bytes), 0) FROM run_items
+                            WHERE run_id = @id AND outcome IS NOT NULL)
+       WHERE id = @id AND status = 'running'`,
+    ),
+    newestRuns: db.prepare<{ limit: number }, RunRow>(
+      `SELECT ${RUN_COLUMNS} FROM runs ORDER BY started_at DESC, rowid DESC LIMIT @limit`,
+    ),
+    runsBefore: db.prepare<{ limit: number; before: string }, RunRow>(
+      `SELECT ${RUN_COLUMNS} FROM runs WHERE started_at < @before
+       ORDER BY started_at DESC, rowid DESC LIMIT @limit`,
+    ),
+    run: db.prepare<[string], RunRow>(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`),
+    items: db.prepare<[string], RunItemRow>(
+      `SELECT ${RUN_ITEM_COLUMNS} FROM run_items WHERE run_id = ? ORDER BY seq`,
+    ),
+  }
+}
+
+export class RunJournal {
+  private readonly db: BetterSqlite3.Database
+  private readonly clock: () => Date
+  private readonly statements: ReturnType<typeof prepareStatements>
+
+  constructor(db: BetterSqlite3.Database, clock: () => Date = () => new Date()) {
+    this.db = db
+    this.clock = clock
+    this.statements = prepareStatements(db)
+  }
+
+  private now(): string {
+    return this.clock().toISOString()
+  }
+
+  private guard<T>(work: () => T): T {
+    return withStoreErrors(this.db, work)
+  }
+
+  /** Records the run and every planned item in one transaction; call before deleting anything. */
+  startRun(input: StartRunInput): string {
+    const id = randomUUID()
+    const owner = currentOwner()
+    const write = this.db.transaction(() => {
+      this.statements.insertRun.run({
+        id,
+        startedAt: this.now(),
+        trigger: input.trigger,
+        mode: input.mode,
+        selectionJson: JSON.stringify(input.selection ?? null),
+        engineHost: input.engineHost,
+        engineId: input.engineId ?? null,
+        predictedBytes: input.predictedBytes,
+        itemCount: input.items.length,
+        ownerPid: owner.pid,
+        ownerHost: owner.host,
+      })
+      input.items.forEach((item, seq) => {
+        this.statements.insertItem.run({
+          runId: id,
+          seq,
+          imageId: item.imageId,
+          tagsJson: JSON.stringify(item.tags),
+          digestsJson: JSON.stringify(item.digests),
+          predictedAction: item.predictedAction,
+          predictedBytes: item.predictedBytes,
+        })
+      })
+    })
+    this.guard(() => write.immediate())
+    runOpened(id)
+    return id
+  }
+
+  /** Commits one item's outcome at once (its own transaction), so a crash right after keeps it. */
+  recordItem(runId: string, seq: number, outcome: ItemOutcomeInput): void {
+    const result = this.guard(() =>
+      this.statements.completeItem.run({
+        runId,
+        seq,
+        outcome: outcome.outcome,
+        reclaimedBytes: outcome.reclaimedBytes,
+        error: outcome.error ?? null,
+        finishedAt: this.now(),
+      }),
+    )
+    if (result.changes === 0) {
+      throw new Error(`Run ${runId} has no item ${seq} waiting for an outcome.`)
+    }
+  }
+
+  finishRun(runId: string, result: RunResult): void {
+    const update = this.guard(() =>
+      this.statements.finishRun.run({
+        id: runId,
+        status: result.status,
+        reclaimedBytes: result.reclaimedBytes,
+        error: result.error ?? null,
+        finishedAt: this.now(),
+      }),
+    )
+    runClosed(runId)
+    if (update.changes === 0) throw new Error(`Run ${runId} is not a running run.`)
+  }
+
+  /**
+   * Start-up recovery: runs left 'running' by a process that no longer exists become
+   * 'interrupted', their completed items intact. Returns how many.
+   */
+  markInterrupted(): number {
+    return this.guard(() =>
+      this.db
+        .transaction(() => {
+          let count = 0
+          for (const run of this.statements.openRuns.all()) {
+            if (isRunOwnerAlive(run.id, run.owner_pid, run.owner_host)) continue
+            count += this.statements.interruptRun.run({
+              id: run.id,
+              error: INTERRUPTED_MESSAGE,
+            }).changes
+          }
+          return count
+        })
+        .immediate(),
+    )
+  }
+
+  /** Newest first; pass the last run's startedAt as beforeStartedAt for the next page. */
+  listRuns(options: { limit?: number; beforeStartedAt?: string } = {}): RunSummary[] {
+    const limit = Math.max(
+      1,
+      Math.min(MAX_RUN_PAGE_SIZE, Math.floor(options.limit ?? DEFAULT_RUN_PAGE_SIZE)),
+    )
+    const rows = this.guard(() =>
+      options.beforeStartedAt === undefined
+        ? this.statements.newestRuns.all({ limit })
+        : this.statements.runsBefore.all({ limit, before: options.beforeStartedAt }),
+    )
+    return rows.map(toRunSummary)
+  }
+
+  getRun(id: string): RunDetail | null {
+    return this.guard(() =>
+      this.db.transaction(() => {
+        // One read transaction: the run and its items from the same snapshot.
+        const row = this.statements.run.get(id)
+        if (!row) return null
+        return { ...toRunSummary(row), items: this.statements.items.all(id).map(toRunItemRecord) }
+      })(),
+    )
+  }
+}

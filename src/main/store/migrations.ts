@@ -1,0 +1,69 @@
+/**
+ * The schema, as an ordered list of migrations numbered by `PRAGMA user_version`. A migration
+ * that has shipped never changes: later changes are new entries. The SQL is literal on purpose
+ * (not built from TypeScript constants) so editing a type cannot silently rewrite history.
+ */
+
+export interface Migration {
+  /** The user_version the database has once this migration is applied: 1, 2, 3, ... */
+  version: number
+  description: string
+  sql: string
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'run journal and image layer cache',
+    // STRICT tables reject a fractional byte count or a string where a number belongs.
+    // owner_pid/owner_host name the process writing a run, so start-up recovery can tell a run
+    // whose process died (interrupted) from one another live process is still writing.
+    sql: `
+      CREATE TABLE runs (
+        id TEXT NOT NULL PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        trigger TEXT NOT NULL
+          CHECK (trigger IN ('manual', 'tray', 'schedule', 'threshold', 'cli')),
+        mode TEXT NOT NULL CHECK (mode IN ('safe', 'forced')),
+        selection_json TEXT NOT NULL,
+        engine_host TEXT NOT NULL,
+        engine_id TEXT,
+        status TEXT NOT NULL
+          CHECK (status IN ('running', 'done', 'partial', 'failed', 'cancelled', 'interrupted')),
+        predicted_bytes INTEGER NOT NULL CHECK (predicted_bytes >= 0),
+        reclaimed_bytes INTEGER CHECK (reclaimed_bytes >= 0),
+        item_count INTEGER NOT NULL CHECK (item_count >= 0),
+        error TEXT,
+        owner_pid INTEGER,
+        owner_host TEXT
+      ) STRICT;
+      CREATE INDEX runs_by_started_at ON runs (started_at);
+      CREATE INDEX runs_open ON runs (status) WHERE status = 'running';
+
+      CREATE TABLE run_items (
+        run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL CHECK (seq >= 0),
+        image_id TEXT NOT NULL,
+        tags_json TEXT NOT NULL,
+        digests_json TEXT NOT NULL,
+        predicted_action TEXT NOT NULL
+          CHECK (predicted_action IN ('delete', 'untag', 'blocked', 'keep')),
+        predicted_bytes INTEGER NOT NULL CHECK (predicted_bytes >= 0),
+        outcome TEXT CHECK (outcome IN ('deleted', 'untagged', 'skipped', 'failed')),
+        reclaimed_bytes INTEGER CHECK (reclaimed_bytes >= 0),
+        error TEXT,
+        finished_at TEXT,
+        PRIMARY KEY (run_id, seq)
+      ) STRICT;
+
+      CREATE TABLE image_layers (
+        image_id TEXT NOT NULL PRIMARY KEY,
+        layers_json TEXT NOT NULL,
+        fetched_at TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
+]
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.length

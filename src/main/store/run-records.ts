@@ -1,0 +1,162 @@
+/** The journal's records as the rest of Drydock sees them, and their mapping from table rows. */
+
+export type RunTrigger = 'manual' | 'tray' | 'schedule' | 'threshold' | 'cli'
+export type RunMode = 'safe' | 'forced'
+export type RunStatus = 'running' | 'done' | 'partial' | 'failed' | 'cancelled' | 'interrupted'
+/** The statuses a run can be closed with; 'interrupted' is only set by start-up recovery. */
+export type FinishedRunStatus = 'done' | 'partial' | 'failed' | 'cancelled'
+export type PredictedAction = 'delete' | 'untag' | 'blocked' | 'keep'
+export type ItemOutcome = 'deleted' | 'untagged' | 'skipped' | 'failed'
+
+export interface PlannedItem {
+  imageId: string
+  tags: string[]
+  /** Repository digests: what `docker pull repo@sha256:…` needs to bring the image back. */
+  digests: string[]
+  predictedAction: PredictedAction
+  predictedBytes: number
+}
+
+export interface StartRunInput {
+  trigger: RunTrigger
+  mode: RunMode
+  selection: unknown
+  engineHost: string
+  engineId?: string | null
+  predictedBytes: number
+  /** In plan order; an item's seq is its index here. */
+  items: PlannedItem[]
+}
+
+export interface ItemOutcomeInput {
+  outcome: ItemOutcome
+  reclaimedBytes: number
+  error?: string | null
+}
+
+export interface RunResult {
+  status: FinishedRunStatus
+  reclaimedBytes: number
+  error?: string | null
+}
+
+export interface RunSummary {
+  id: string
+  startedAt: string
+  finishedAt: string | null
+  trigger: RunTrigger
+  mode: RunMode
+  selection: unknown
+  engineHost: string
+  engineId: string | null
+  status: RunStatus
+  predictedBytes: number
+  reclaimedBytes: number | null
+  itemCount: number
+  error: string | null
+}
+
+export interface RunItemRecord {
+  seq: number
+  imageId: string
+  tags: string[]
+  digests: string[]
+  predictedAction: PredictedAction
+  predictedBytes: number
+  /** null: planned but not done (yet, or ever if the run was interrupted). */
+  outcome: ItemOutcome | null
+  reclaimedBytes: number | null
+  error: string | null
+  finishedAt: string | null
+}
+
+export interface RunDetail extends RunSummary {
+  items: RunItemRecord[]
+}
+
+export interface RunRow {
+  id: string
+  started_at: string
+  finished_at: string | null
+  trigger: RunTrigger
+  mode: RunMode
+  selection_json: string
+  engine_host: string
+  engine_id: string | null
+  status: RunStatus
+  predicted_bytes: number
+  reclaimed_bytes: number | null
+  item_count: number
+  error: string | null
+}
+
+export interface RunItemRow {
+  seq: number
+  image_id: string
+  tags_json: string
+  digests_json: string
+  predicted_action: PredictedAction
+  predicted_bytes: number
+  outcome: ItemOutcome | null
+  reclaimed_bytes: number | null
+  error: string | null
+  finished_at: string | null
+}
+
+export const RUN_COLUMNS =
+  'id, started_at, finished_at, trigger, mode, selection_json, engine_host, engine_id, status, ' +
+  'predicted_bytes, reclaimed_bytes, item_count, error'
+
+export const RUN_ITEM_COLUMNS =
+  'seq, image_id, tags_json, digests_json, predicted_action, predicted_bytes, outcome, ' +
+  'reclaimed_bytes, error, finished_at'
+
+// The log must stay readable even if a value was damaged by hand: a bad JSON column reads as
+// empty rather than making the whole history fail.
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    return null
+  }
+}
+
+function parseStringArray(text: string): string[] {
+  const value = parseJson(text)
+  return Array.isArray(value)
+    ? value.filter((entry): entry is string => typeof entry === 'string')
+    : []
+}
+
+export function toRunSummary(row: RunRow): RunSummary {
+  return {
+    id: row.id,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    trigger: row.trigger,
+    mode: row.mode,
+    selection: parseJson(row.selection_json),
+    engineHost: row.engine_host,
+    engineId: row.engine_id,
+    status: row.status,
+    predictedBytes: row.predicted_bytes,
+    reclaimedBytes: row.reclaimed_bytes,
+    itemCount: row.item_count,
+    error: row.error,
+  }
+}
+
+export function toRunItemRecord(row: RunItemRow): RunItemRecord {
+  return {
+    seq: row.seq,
+    imageId: row.image_id,
+    tags: parseStringArray(row.tags_json),
+    digests: parseStringArray(row.digests_json),
+    predictedAction: row.predicted_action,
+    predictedBytes: row.predicted_bytes,
+    outcome: row.outcome,
+    reclaimedBytes: row.reclaimed_bytes,
+    error: row.error,
+    finishedAt: row.finished_at,
+  }
+}

@@ -1,0 +1,94 @@
+/** The frame: sidebar, connection bar, and the page the hash names. */
+import { useCallback, useEffect, useRef, type ReactNode } from 'react'
+import type { DrydockClient } from '../../shared/contract'
+import { ClientProvider } from './client-context'
+import { ConnectionStatus } from './components/ConnectionStatus'
+import { PAGE_TITLE_ID } from './components/PageHeader'
+import { Sidebar } from './components/Sidebar'
+import { useAsync } from './hooks/useAsync'
+import { ConnectionContext, useConnection } from './hooks/useConnection'
+import { useHashRoute } from './hooks/useHashRoute'
+import { DashboardPage } from './pages/DashboardPage'
+import { HistoryPage } from './pages/HistoryPage'
+import { ImagesPage } from './pages/ImagesPage'
+import { NotFoundPage } from './pages/NotFoundPage'
+import { SettingsPage } from './pages/SettingsPage'
+import { ROUTES } from './routes'
+
+export function App({ client }: { client: DrydockClient }): ReactNode {
+  const connection = useConnection(client)
+  const appInfo = useAsync(useCallback(() => client.getAppInfo(), [client]))
+  const { route, path } = useHashRoute()
+  const mainRef = useRef<HTMLElement>(null)
+  const firstRender = useRef(true)
+
+  // On navigation, move focus to the new page's heading so screen readers announce it.
+  useEffect(() => {
+    const label = ROUTES.find((r) => r.id === route)?.label ?? 'Page not found'
+    document.title = `${label} · Drydock`
+    if (firstRender.current) {
+      firstRender.current = false
+      return
+    }
+    document.getElementById(PAGE_TITLE_ID)?.focus()
+    mainRef.current?.scrollTo({ top: 0 })
+  }, [route, path])
+
+  // A retry that ends connected removes the Retry button that had focus: put focus somewhere
+  // sensible (the page heading) instead of leaving keyboard users at the top of the document.
+  const wasRetrying = useRef(false)
+  useEffect(() => {
+    if (wasRetrying.current && !connection.retrying) {
+      const active = document.activeElement
+      if (!active || active === document.body) document.getElementById(PAGE_TITLE_ID)?.focus()
+    }
+    wasRetrying.current = connection.retrying
+  }, [connection.retrying, connection.state])
+
+  let page: ReactNode
+  switch (route) {
+    case 'dashboard':
+      page = <DashboardPage />
+      break
+    case 'images':
+      page = <ImagesPage />
+      break
+    case 'history':
+      page = <HistoryPage />
+      break
+    case 'settings':
+      page = <SettingsPage appInfo={appInfo} />
+      break
+    case null:
+      page = <NotFoundPage path={path} />
+      break
+  }
+
+  return (
+    <ClientProvider client={client}>
+      <ConnectionContext value={connection}>
+        <div className="app">
+          <button
+            type="button"
+            className="skip-link"
+            onClick={() => document.getElementById(PAGE_TITLE_ID)?.focus()}
+          >
+            Skip to content
+          </button>
+          <Sidebar
+            current={route}
+            version={appInfo.status === 'ready' ? appInfo.value.version : null}
+          />
+          <div className="frame">
+            <header className="frame__top">
+              <ConnectionStatus view={connection} />
+            </header>
+            <main className="frame__main" ref={mainRef}>
+              <div className="page">{page}</div>
+            </main>
+          </div>
+        </div>
+      </ConnectionContext>
+    </ClientProvider>
+  )
+}

@@ -1,0 +1,24 @@
+/** The image inventory as Drydock shows it: references, sizes, and what depends on each image. */
+import { z } from 'zod'
+
+export const ImageViewSchema = z.strictObject({
+  id: z.string(),
+  tags: z.array(z.string()),
+  digests: z.array(z.string()),
+  /** Build time (config `created`), ISO 8601. */
+  created: z.string(),
+  parentId: z.string().nullable(),
+  labels: z.record(z.string(), z.string()),
+  /** Bytes of the whole chain, as `docker images` shows. */
+  size: z.number().nonnegative(),
+  /** Bytes in layers no other image or container holds: what removing this image alone frees. */
+  uniqueSize: z.number().nonnegative(),
+  layerCount: z.number().int().nonnegative(),
+  dangling: z.boolean(),
+  children: z.array(z.string()),
+  containers: z.array(z.strictObject({ id: z.string(), name: z.string(), state: z.string() })),
+  /** The images sharing the most bytes of this image's layers (at most 20), biggest first. */
+  sharesWith: z.array(z.strictObject({ id: z.string(), bytes: z.number().nonnegative() })),
+})
+
+export type ImageView = z.infer<typeof ImageViewSchema>
