@@ -39,15 +39,13 @@ interface DeleteResponseLine {
   Deleted?: string
 }
 
-const STOP_TIMEOUT_SECONDS = 10
-
 function messageOf(error: unknown): string {
   const e = error as { json?: { message?: string }; message?: string }
   return e.json?.message ?? e.message ?? String(error)
 }
 
 /** Why an item must not run now, or null when the engine still looks as planned. */
-export function recheckItem(item: PlanItem, snapshot: EngineSnapshot, plan: Plan, goingIds: Set<string>): string | null {
+export function recheckItem(item: PlanItem, snapshot: EngineSnapshot, goingIds: Set<string>): string | null {
   if (!snapshot.images.has(item.id)) return 'the image is already gone'
   for (const request of item.requests) {
     if (request.kind !== 'delete-image' || isImageIdPrefix(item.id, request.name)) continue
@@ -61,7 +59,6 @@ export function recheckItem(item: PlanItem, snapshot: EngineSnapshot, plan: Plan
     const newChild = (snapshot.children.get(item.id) ?? []).find((child) => !goingIds.has(child))
     if (newChild) return `image ${newChild.slice(7, 19)} was built on this image after the plan`
   }
-  void plan
   return null
 }
 
@@ -95,7 +92,7 @@ export async function executePlan(options: ExecuteOptions): Promise<CleanResult>
         break
       }
       options.onProgress?.({ runId, done: seq, total: runnable.length, message: `${label(item)}: ${item.action}` })
-      const result = await runItem(item, plan, goingIds, watch, options)
+      const result = await runItem(item, goingIds, watch, options)
       journal.recordItem(runId, seq, {
         outcome: result.outcome,
         reclaimedBytes: result.reclaimedBytes,
@@ -104,11 +101,12 @@ export async function executePlan(options: ExecuteOptions): Promise<CleanResult>
       results.push(result)
     }
   } catch (error) {
-    journal.finishRun(runId, {
-      status: 'failed',
-      reclaimedBytes: sum(results),
-      error: messageOf(error),
-    })
+    try {
+      journal.finishRun(runId, { status: 'failed', reclaimedBytes: sum(results), error: messageOf(error) })
+    } catch {
+      // The journal itself failed (locked, disk full): the first error is the one to report;
+      // the run stays open and is marked interrupted at the next start.
+    }
     throw error
   } finally {
     watch.close()
@@ -131,13 +129,12 @@ function label(item: PlanItem): string {
 
 async function runItem(
   item: PlanItem,
-  plan: Plan,
   goingIds: Set<string>,
   watch: EngineWatch,
   options: ExecuteOptions,
 ): Promise<CleanItemResult> {
   const base = { id: item.id, tags: item.tags }
-  const skipReason = recheckItem(item, await watch.current(), plan, goingIds)
+  const skipReason = recheckItem(item, await watch.current(), goingIds)
   if (skipReason) {
     goingIds.delete(item.id)
     return { ...base, outcome: 'skipped', error: skipReason, reclaimedBytes: 0 }
@@ -150,7 +147,8 @@ async function runItem(
     try {
       if (request.kind === 'remove-container') {
         const container = options.docker.getContainer(request.id)
-        if (request.stop) await container.stop({ t: STOP_TIMEOUT_SECONDS }).catch(ignoreNotModified)
+        // No `t`: the engine then waits the container's own configured stop timeout.
+        if (request.stop) await container.stop().catch(ignoreNotModified)
         await container.remove()
         reclaimed += options.containerSizes?.get(request.id) ?? 0
         continue

@@ -32,6 +32,16 @@ interface InfoAnswer {
   ContainersRunning?: number
 }
 
+/** Rejects when the engine has not answered a quick call within CONNECT_TIMEOUT_MS. */
+function withTimeout<T>(work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('timeout: the engine did not answer in time')), CONNECT_TIMEOUT_MS)
+    timer.unref()
+  })
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer))
+}
+
 /** The containerd image store reports a snapshotter in DriverStatus (engine-semantics.md). */
 function imageStoreOf(info: InfoAnswer): EngineInfo['imageStore'] {
   const status = info.DriverStatus ?? []
@@ -45,12 +55,9 @@ export class EngineConnection {
 
   constructor(readonly host: ResolvedHost) {
     try {
-      // docker-modem honours connectionTimeout; @types/dockerode does not list it yet.
-      const options: Docker.DockerOptions & { connectionTimeout: number } = {
-        ...host.modem,
-        connectionTimeout: CONNECT_TIMEOUT_MS,
-      }
-      this.docker = new Docker(options)
+      // No modem timeouts: docker-modem's connectionTimeout runs until the response headers, so
+      // it would cut off a slow image delete or container stop. Quick calls race a timer instead.
+      this.docker = new Docker(host.modem)
     } catch (error) {
       // docker-modem reads DOCKER_CERT_PATH files in its constructor and can throw there.
       throw engineUnreachable(error, host)
@@ -59,7 +66,7 @@ export class EngineConnection {
 
   async ping(): Promise<void> {
     try {
-      await this.docker.ping()
+      await withTimeout(this.docker.ping())
     } catch (error) {
       throw engineUnreachable(error, this.host)
     }
@@ -69,10 +76,9 @@ export class EngineConnection {
     let version: VersionAnswer
     let info: InfoAnswer
     try {
-      ;[version, info] = await Promise.all([
-        this.docker.version() as Promise<VersionAnswer>,
-        this.docker.info() as Promise<InfoAnswer>,
-      ])
+      ;[version, info] = await withTimeout(
+        Promise.all([this.docker.version() as Promise<VersionAnswer>, this.docker.info() as Promise<InfoAnswer>]),
+      )
     } catch (error) {
       throw engineUnreachable(error, this.host)
     }

@@ -57,7 +57,8 @@ export function expiredTags(images: Iterable<ImageRecord>, keepLast: number): Se
   }
   const expired = new Set<string>()
   for (const list of byRepository.values()) {
-    list.sort((a, b) => b.created - a.created || a.tag.localeCompare(b.tag))
+    // Equal build times: the higher version-like tag counts as newer (app:10 after app:9).
+    list.sort((a, b) => b.created - a.created || b.tag.localeCompare(a.tag, 'en', { numeric: true }))
     for (const entry of list.slice(keepLast)) expired.add(entry.tag)
   }
   return expired

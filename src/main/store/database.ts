@@ -6,7 +6,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import Database from 'better-sqlite3'
-import { isBusy, isCorruption, StoreError, toStoreError, unusable } from './errors'
+import { isBusy, isCorruption, toStoreError, unusable, type StoreError } from './errors'
 import { migrate } from './migrate'
 
 export { defaultDatabasePath } from './database-path'
