@@ -16,6 +16,8 @@ import type { CleanResult, Plan, Selection } from '../shared/cleanup'
 import { DrydockError } from '../shared/errors'
 import type { RunDetail, RunSummary } from '../shared/history'
 import type { ImageView } from '../shared/images'
+import type { DiskUsage } from '../shared/usage'
+import { readDiskUsage } from './engine/disk-usage'
 import { executePlan } from './cleaner/executor'
 import { EngineConnection } from './engine/connection'
 import { resolveHost, type ResolvedHost } from './engine/host'
@@ -94,6 +96,12 @@ export class DrydockService implements DrydockHandlers, EventSource {
       this.markUnreachable(error)
       throw error
     })
+  }
+
+  async getDiskUsage(): Promise<DiskUsage> {
+    const connection = await this.requireEngine()
+    const engine = await connection.engineInfo()
+    return readDiskUsage(connection.docker, { local: connection.host.local, dataRoot: engine.dataRoot, now: this.now() })
   }
 
   async listImages(): Promise<ImageView[]> {

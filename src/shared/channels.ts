@@ -8,6 +8,7 @@ export const METHOD_NAMES = [
   'getConnection',
   'reconnect',
   'getEngineInfo',
+  'getDiskUsage',
   'listImages',
   'planCleanup',
   'runCleanup',

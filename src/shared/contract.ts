@@ -8,6 +8,7 @@ import type { EventName, MethodName } from './channels'
 import { CleanResultSchema, PlanSchema, SelectionSchema } from './cleanup'
 import { RunDetailSchema, RunSummarySchema } from './history'
 import { ImageViewSchema } from './images'
+import { DiskUsageSchema } from './usage'
 
 const Timestamp = z.iso.datetime({ offset: true })
 
@@ -75,6 +76,8 @@ export const methods = {
   reconnect: { request: NoArguments, response: ConnectionStateSchema },
   /** The engine's facts; fails with `engine-unreachable` when there is no engine. */
   getEngineInfo: { request: NoArguments, response: EngineInfoSchema },
+  /** Bytes by type (images, containers, volumes, build cache) and free space at the data root. */
+  getDiskUsage: { request: NoArguments, response: DiskUsageSchema },
   listImages: { request: NoArguments, response: z.array(ImageViewSchema) },
   /** Predicts a cleanup; changes nothing. The plan is kept so `runCleanup` does exactly it. */
   planCleanup: { request: SelectionSchema, response: PlanSchema },

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { _electron as electron, expect, test } from '@playwright/test'
+import { METHOD_NAMES } from '../../src/shared/channels'
 
 const root = join(__dirname, '../..')
 const electronDir = join(root, 'node_modules', 'electron')
@@ -26,7 +27,7 @@ test('opens the Drydock window with the security baseline and the bridge', async
     const window = await app.firstWindow()
     await expect(window).toHaveTitle('Drydock')
     const exposed = await window.evaluate(() => Object.keys((window as unknown as { drydock: object }).drydock).sort())
-    expect(exposed).toEqual(['getAppInfo', 'getConnection', 'getEngineInfo', 'reconnect', 'subscribe'])
+    expect(exposed).toEqual([...METHOD_NAMES, 'subscribe'].sort())
     const hasNode = await window.evaluate(() => typeof (globalThis as { require?: unknown }).require)
     expect(hasNode).toBe('undefined')
     await expect(window.getByTestId('connection-status')).toBeVisible()

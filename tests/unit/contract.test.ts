@@ -39,6 +39,9 @@ const fakeService: DrydockHandlers = {
     throw new DrydockError('engine-unreachable', 'Cannot reach the Docker engine at x: refused.')
   },
   getEngineInfo: async () => engine,
+  getDiskUsage: async () => {
+    throw new DrydockError('engine-unreachable', 'no engine in this test')
+  },
   listImages: async () => [],
   planCleanup: async () => {
     throw new DrydockError('engine-unreachable', 'no engine in this test')

@@ -2,6 +2,7 @@
 import type { ConnectionState } from '../../shared/contract'
 import { DrydockError } from '../../shared/errors'
 import { formatBytes } from '../../shared/format'
+import type { DiskUsage } from '../../shared/usage'
 import { reportError, exitCodeFor } from '../errors'
 import { EXIT, type ExitCode } from '../exit-codes'
 import { printFacts, printJson, type CliIo, type GlobalOptions } from '../io'
@@ -18,9 +19,9 @@ function statusJson(state: ConnectionState): unknown {
   }
 }
 
-function printEngine(io: CliIo, state: Extract<ConnectionState, { status: 'connected' }>): void {
+function engineFacts(state: Extract<ConnectionState, { status: 'connected' }>): [string, string][] {
   const engine = state.engine
-  printFacts(io, [
+  return [
     ['Engine', `reachable at ${engine.host} (${engine.hostSource})`],
     ['Version', `${engine.version} (API ${engine.apiVersion})`],
     ['OS', `${engine.os} (${engine.osType}/${engine.arch}, kernel ${engine.kernelVersion})`],
@@ -31,18 +32,41 @@ function printEngine(io: CliIo, state: Extract<ConnectionState, { status: 'conne
       'Objects',
       `${engine.images} images, ${engine.containers} containers (${engine.containersRunning} running)`,
     ],
-  ])
+  ]
+}
+
+function usageFacts(usage: DiskUsage): [string, string][] {
+  return [
+    ['Images', `${formatBytes(usage.imagesBytes)} in ${usage.imageCount} images`],
+    ['Containers', `${formatBytes(usage.containersBytes)} in ${usage.containerCount} containers`],
+    ['Volumes', `${formatBytes(usage.volumesBytes)} in ${usage.volumeCount} volumes (${usage.unusedVolumeCount} unused)`],
+    ['Build cache', formatBytes(usage.buildCacheBytes)],
+    [
+      'Free space',
+      usage.freeBytes === null || usage.totalBytes === null
+        ? 'unknown (remote engine)'
+        : `${formatBytes(usage.freeBytes)} free of ${formatBytes(usage.totalBytes)} (${Math.round((100 * usage.freeBytes) / usage.totalBytes)}%) where the data root is`,
+    ],
+  ]
 }
 
 export async function statusCommand(io: CliIo, options: GlobalOptions): Promise<ExitCode> {
   const session = openCliSession(options, io)
   try {
     const state = await session.client.getConnection()
-    if (options.json) printJson(io, statusJson(state))
     if (state.status === 'connected') {
-      if (!options.json) printEngine(io, state)
+      const usage = await session.client.getDiskUsage().catch((error: unknown) => error as Error)
+      if (options.json) {
+        printJson(io, { ...(statusJson(state) as object), usage: usage instanceof Error ? null : usage, alerts: [] })
+      } else {
+        printFacts(io, [
+          ...engineFacts(state),
+          ...(usage instanceof Error ? [['Usage', `unavailable: ${usage.message}`] as [string, string]] : usageFacts(usage)),
+        ])
+      }
       return EXIT.ok
     }
+    if (options.json) printJson(io, statusJson(state))
     const error =
       state.status === 'unreachable'
         ? new DrydockError(state.code, state.reason)

@@ -1,0 +1,47 @@
+/**
+ * Disk usage by type, as `docker system df` counts it, plus the free and total bytes of the
+ * filesystem that holds the data root when the engine runs on this machine.
+ */
+import { statfs } from 'node:fs/promises'
+import type Docker from 'dockerode'
+import type { DiskUsage } from '../../shared/usage'
+
+interface SystemDf {
+  LayersSize?: number
+  Images?: { Containers?: number; Size?: number; SharedSize?: number }[] | null
+  Containers?: { SizeRw?: number }[] | null
+  Volumes?: { UsageData?: { Size?: number; RefCount?: number } | null }[] | null
+  BuildCache?: { Size?: number; InUse?: boolean; Shared?: boolean }[] | null
+}
+
+/** Free and total bytes where `path` lives, or null when it cannot be read from here. */
+export async function filesystemSpace(path: string): Promise<{ freeBytes: number; totalBytes: number } | null> {
+  try {
+    const stats = await statfs(path)
+    return { freeBytes: stats.bavail * stats.bsize, totalBytes: stats.blocks * stats.bsize }
+  } catch {
+    return null
+  }
+}
+
+export async function readDiskUsage(
+  docker: Docker,
+  options: { local: boolean; dataRoot: string; now: Date },
+): Promise<DiskUsage> {
+  const df = (await docker.df()) as SystemDf
+  const volumes = df.Volumes ?? []
+  const space = options.local && options.dataRoot ? await filesystemSpace(options.dataRoot) : null
+  return {
+    at: options.now.toISOString(),
+    imagesBytes: df.LayersSize ?? 0,
+    imageCount: (df.Images ?? []).length,
+    containersBytes: (df.Containers ?? []).reduce((sum, c) => sum + Math.max(0, c.SizeRw ?? 0), 0),
+    containerCount: (df.Containers ?? []).length,
+    volumesBytes: volumes.reduce((sum, v) => sum + Math.max(0, v.UsageData?.Size ?? 0), 0),
+    volumeCount: volumes.length,
+    unusedVolumeCount: volumes.filter((v) => (v.UsageData?.RefCount ?? 0) === 0).length,
+    buildCacheBytes: (df.BuildCache ?? []).reduce((sum, entry) => sum + Math.max(0, entry.Size ?? 0), 0),
+    freeBytes: space?.freeBytes ?? null,
+    totalBytes: space?.totalBytes ?? null,
+  }
+}
