@@ -6,7 +6,9 @@ const { join } = require('node:path')
 
 const entry = join(__dirname, '..', 'out', 'main', 'cli.js')
 if (!existsSync(entry)) {
-  process.stderr.write('drydock: the CLI is not built yet; run `npm run build` in ' + join(__dirname, '..') + '\n')
+  process.stderr.write(
+    'drydock: the CLI is not built yet; run `npm run build` in ' + join(__dirname, '..') + '\n',
+  )
   process.exit(2)
 }
 require(entry)

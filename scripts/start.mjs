@@ -42,7 +42,14 @@ function run(command, args, options = {}) {
 /** An Electron-ABI better-sqlite3 in .cache/electron-<version>/, built once per Electron version. */
 function ensureElectronSqlite() {
   const workDir = join(root, '.cache', `electron-${electronVersion}`)
-  const binding = join(workDir, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node')
+  const binding = join(
+    workDir,
+    'node_modules',
+    'better-sqlite3',
+    'build',
+    'Release',
+    'better_sqlite3.node',
+  )
   if (existsSync(binding)) return binding
   rmSync(workDir, { recursive: true, force: true })
   mkdirSync(join(workDir, 'node_modules'), { recursive: true })
@@ -54,7 +61,11 @@ function ensureElectronSqlite() {
   const { version } = JSON.parse(readFileSync(join(source, 'package.json'), 'utf8'))
   writeFileSync(
     join(workDir, 'package.json'),
-    JSON.stringify({ name: 'drydock-electron-abi', private: true, dependencies: { 'better-sqlite3': version } }),
+    JSON.stringify({
+      name: 'drydock-electron-abi',
+      private: true,
+      dependencies: { 'better-sqlite3': version },
+    }),
   )
   // An npmrc `nodedir` would make node-gyp compile against Node's headers: wrong ABI, silently.
   const env = Object.fromEntries(
@@ -64,21 +75,31 @@ function ensureElectronSqlite() {
     process.execPath,
     [
       join(root, 'node_modules', '@electron', 'rebuild', 'lib', 'cli.js'),
-      '--version', electronVersion,
-      '--module-dir', workDir,
-      '--only', 'better-sqlite3',
+      '--version',
+      electronVersion,
+      '--module-dir',
+      workDir,
+      '--only',
+      'better-sqlite3',
       '--force',
     ],
     { env },
   )
   if (!ok || !existsSync(binding)) {
-    fail(`better-sqlite3 could not be built for Electron ${electronVersion}; see the messages above.`)
+    fail(
+      `better-sqlite3 could not be built for Electron ${electronVersion}; see the messages above.`,
+    )
   }
   return binding
 }
 
 const electronBinary = ensureElectronBinary()
-if (!run(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'])) {
+if (
+  !run(process.execPath, [
+    join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'),
+    'build',
+  ])
+) {
   fail('the build failed; see the messages above.')
 }
 const sqliteBinding = ensureElectronSqlite()

@@ -32,7 +32,8 @@ export async function main(argv: string[]): Promise<number> {
     // A bug, not a user error: say so in one line; the stack only on request.
     const message = error instanceof Error ? error.message : String(error)
     process.stderr.write(`drydock: unexpected error: ${message}\n`)
-    if (process.env.DRYDOCK_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`)
+    if (process.env.DRYDOCK_DEBUG && error instanceof Error)
+      process.stderr.write(`${error.stack}\n`)
     return 1
   }
 }

@@ -16,7 +16,8 @@ export function describeImage(item: { id: string; tags: string[]; digests?: stri
 }
 
 export function planSummary(plan: Plan): string {
-  const count = (action: PlanItem['action']) => plan.items.filter((item) => item.action === action).length
+  const count = (action: PlanItem['action']) =>
+    plan.items.filter((item) => item.action === action).length
   const parts = [`${plan.items.length} image${plan.items.length === 1 ? '' : 's'}`]
   if (count('delete')) parts.push(`${count('delete')} to delete`)
   if (count('untag')) parts.push(`${count('untag')} to untag`)
@@ -39,7 +40,9 @@ export function printPlan(io: CliIo, plan: Plan): void {
       {
         header: 'WHY',
         value: (item) => {
-          const containers = item.affectedContainers.filter((c) => c.effect !== 'none' && c.effect !== 'blocks')
+          const containers = item.affectedContainers.filter(
+            (c) => c.effect !== 'none' && c.effect !== 'blocks',
+          )
           const effects = containers.map((c) => `${c.name}: ${c.effect}`).join(', ')
           return effects ? `${item.reason} [${effects}]` : item.reason
         },

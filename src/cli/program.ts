@@ -26,7 +26,10 @@ function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command {
     .name('drydock')
     .description('See what Docker keeps on disk and reclaim it safely.')
     .version(packageVersion(), '-v, --version', 'print the version')
-    .option('--host <url>', 'Docker host (default: DOCKER_HOST, the docker context, the local socket)')
+    .option(
+      '--host <url>',
+      'Docker host (default: DOCKER_HOST, the docker context, the local socket)',
+    )
     .option('--db <path>', 'cleanup log file (default: DRYDOCK_DB, then the desktop app’s)')
     .option('--json', 'machine-readable output', false)
     .showHelpAfterError('(run drydock --help for usage)')
@@ -51,25 +54,39 @@ function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command {
     .description('image inventory with tags, digests, sizes and dependencies')
     .action(async () => done(await imagesCommand(io, globals())))
 
-  addSelectionOptions(program.command('plan').description('predict a cleanup; change nothing')).action(
-    async (flags: Parameters<typeof planCommand>[2]) => done(await planCommand(io, globals(), flags)),
+  addSelectionOptions(
+    program.command('plan').description('predict a cleanup; change nothing'),
+  ).action(async (flags: Parameters<typeof planCommand>[2]) =>
+    done(await planCommand(io, globals(), flags)),
   )
 
   addSelectionOptions(
-    program.command('clean').description('execute the plan and record it in the log (asks unless --yes)'),
+    program
+      .command('clean')
+      .description('execute the plan and record it in the log (asks unless --yes)'),
   )
     .option('-y, --yes', 'do not ask for confirmation')
-    .action(async (flags: Parameters<typeof cleanCommand>[2]) => done(await cleanCommand(io, globals(), flags)))
+    .action(async (flags: Parameters<typeof cleanCommand>[2]) =>
+      done(await cleanCommand(io, globals(), flags)),
+    )
 
   program
     .command('history')
     .description('past runs from the log; works with no engine reachable')
-    .option('--limit <n>', 'how many runs', (value) => {
-      if (!/^[1-9]\d*$/.test(value)) throw new InvalidArgumentError('expected a whole number of 1 or more.')
-      return Number(value)
-    }, 20)
+    .option(
+      '--limit <n>',
+      'how many runs',
+      (value) => {
+        if (!/^[1-9]\d*$/.test(value))
+          throw new InvalidArgumentError('expected a whole number of 1 or more.')
+        return Number(value)
+      },
+      20,
+    )
     .option('--run <id>', 'one run, item by item')
-    .action(async (flags: { limit: number; run?: string }) => done(await historyCommand(io, globals(), flags)))
+    .action(async (flags: { limit: number; run?: string }) =>
+      done(await historyCommand(io, globals(), flags)),
+    )
 
   program
     .command('serve')

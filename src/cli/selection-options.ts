@@ -14,7 +14,8 @@ function duration(value: string): string {
 }
 
 function positiveInteger(value: string): number {
-  if (!/^[1-9]\d*$/.test(value)) throw new InvalidArgumentError('expected a whole number of 1 or more.')
+  if (!/^[1-9]\d*$/.test(value))
+    throw new InvalidArgumentError('expected a whole number of 1 or more.')
   return Number(value)
 }
 
@@ -33,7 +34,12 @@ export function addSelectionOptions(command: Command): Command {
     .option('--older-than <dur>', 'only images built more than DUR ago (30d, 12h, 90m)', duration)
     .option('--keep-last <n>', 'keep the N newest tags of each repository', positiveInteger)
     .option('--protect <glob>', 'never touch matching references; repeat', collect, [])
-    .option('--protect-label <k[=v]>', 'never touch images with that label; repeat', collectLabel, [])
+    .option(
+      '--protect-label <k[=v]>',
+      'never touch images with that label; repeat',
+      collectLabel,
+      [],
+    )
 }
 
 interface SelectionFlags {
@@ -49,7 +55,9 @@ interface SelectionFlags {
 }
 
 /** The selection, or the sentence that says what is wrong with the flags. */
-export function selectionFrom(flags: SelectionFlags): { ok: true; selection: Selection } | { ok: false; message: string } {
+export function selectionFrom(
+  flags: SelectionFlags,
+): { ok: true; selection: Selection } | { ok: false; message: string } {
   const parsed = SelectionSchema.safeParse({
     dangling: flags.dangling ?? false,
     unused: flags.unused ?? false,

@@ -23,6 +23,7 @@ export function openCliSession(
     env: io.env,
     databasePath: options.db ?? defaultDatabasePath(io.env, process.platform, homedir()),
     transport,
-    version: packageVersion() })
+    version: packageVersion(),
+  })
   return { service, client: createInProcessClient(service), close: () => service.close() }
 }

@@ -20,7 +20,9 @@ export function renderTable<T>(rows: T[], columns: Column<T>[]): string {
   const line = (values: string[]) =>
     values
       .map((value, index) =>
-        columns[index]!.align === 'right' ? value.padStart(widths[index]!) : value.padEnd(widths[index]!),
+        columns[index]!.align === 'right'
+          ? value.padStart(widths[index]!)
+          : value.padEnd(widths[index]!),
       )
       .join('  ')
       .trimEnd()

@@ -47,7 +47,16 @@ if (!app.requestSingleInstanceLock()) {
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents))
 
   void app.whenReady().then(() => {
-    const service = new DrydockService({ transport: 'ipc', version: app.getVersion() })
+    const service = new DrydockService({
+      transport: 'ipc',
+      version: app.getVersion(),
+      // The same file the CLI uses by default (see store/database-path.ts).
+      databasePath: process.env.DRYDOCK_DB || join(app.getPath('userData'), 'drydock.sqlite'),
+      // npm start builds better-sqlite3 for Electron's ABI beside node_modules' Node build.
+      ...(process.env.DRYDOCK_SQLITE_BINDING
+        ? { sqliteBinding: process.env.DRYDOCK_SQLITE_BINDING }
+        : {}),
+    })
     registerIpcHandlers(ipcMain, service, (frame) => isTrustedFrame(frame, rendererUrl))
     service.watchConnection()
     showMainWindow(service)

@@ -5,7 +5,7 @@
  */
 import { DrydockError } from '../shared/errors'
 import { MemoryLayerCache, type LayerCache } from './engine/inventory'
-import { ImageLayerCache, openDatabase, RunJournal, type OpenedDatabase } from './store'
+import { ImageLayerCache, openDatabase, RunJournal, StoreError, type OpenedDatabase } from './store'
 
 export interface OpenLog {
   journal: RunJournal
@@ -33,14 +33,27 @@ export class LogAccess {
       throw this.failure
     }
     try {
-      const database = openDatabase(this.path, this.nativeBinding ? { nativeBinding: this.nativeBinding } : {})
+      const database = openDatabase(
+        this.path,
+        this.nativeBinding ? { nativeBinding: this.nativeBinding } : {},
+      )
       const journal = new RunJournal(database.db)
       journal.markInterrupted()
-      this.opened = { database, journal, layerCache: new ImageLayerCache(database.db), recoveredFrom: database.recoveredFrom }
+      this.opened = {
+        database,
+        journal,
+        layerCache: new ImageLayerCache(database.db),
+        recoveredFrom: database.recoveredFrom,
+      }
       return this.opened
     } catch (error) {
-      this.failure = new DrydockError('log-unusable', error instanceof Error ? error.message : String(error))
-      throw this.failure
+      const failure = new DrydockError(
+        'log-unusable',
+        error instanceof Error ? error.message : String(error),
+      )
+      // A lock passes; anything else (corrupt beyond recovery, read-only, no space) stays.
+      if (!(error instanceof StoreError && error.code === 'locked')) this.failure = failure
+      throw failure
     }
   }
 

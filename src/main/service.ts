@@ -101,7 +101,11 @@ export class DrydockService implements DrydockHandlers, EventSource {
   async getDiskUsage(): Promise<DiskUsage> {
     const connection = await this.requireEngine()
     const engine = await connection.engineInfo()
-    return readDiskUsage(connection.docker, { local: connection.host.local, dataRoot: engine.dataRoot, now: this.now() })
+    return readDiskUsage(connection.docker, {
+      local: connection.host.local,
+      dataRoot: engine.dataRoot,
+      now: this.now(),
+    })
   }
 
   async listImages(): Promise<ImageView[]> {
@@ -131,7 +135,10 @@ export class DrydockService implements DrydockHandlers, EventSource {
     return plan
   }
 
-  async runCleanup(request: { planId: string; trigger: RunSummary['trigger'] }): Promise<CleanResult> {
+  async runCleanup(request: {
+    planId: string
+    trigger: RunSummary['trigger']
+  }): Promise<CleanResult> {
     const held = this.plans.get(request.planId)
     if (!held) {
       throw new DrydockError('not-found', `No plan ${request.planId} here; make the plan again.`)
@@ -150,15 +157,25 @@ export class DrydockService implements DrydockHandlers, EventSource {
       onProgress: (progress) =>
         this.events.emit({
           name: 'progress',
-          payload: { jobId: progress.runId, done: progress.done, total: progress.total, message: progress.message },
+          payload: {
+            jobId: progress.runId,
+            done: progress.done,
+            total: progress.total,
+            message: progress.message,
+          },
         }),
     })
   }
 
-  async listRuns(request: { limit: number; beforeStartedAt?: string | undefined }): Promise<RunSummary[]> {
+  async listRuns(request: {
+    limit: number
+    beforeStartedAt?: string | undefined
+  }): Promise<RunSummary[]> {
     const { journal } = this.log.open()
     return journal.listRuns(
-      request.beforeStartedAt ? { limit: request.limit, beforeStartedAt: request.beforeStartedAt } : { limit: request.limit },
+      request.beforeStartedAt
+        ? { limit: request.limit, beforeStartedAt: request.beforeStartedAt }
+        : { limit: request.limit },
     )
   }
 
@@ -166,7 +183,11 @@ export class DrydockService implements DrydockHandlers, EventSource {
     return this.log.open().journal.getRun(request.id)
   }
 
-  private async readInventory(): Promise<{ connection: EngineConnection; inventory: Inventory; engine: EngineInfo }> {
+  private async readInventory(): Promise<{
+    connection: EngineConnection
+    inventory: Inventory
+    engine: EngineInfo
+  }> {
     const connection = await this.requireEngine()
     try {
       const [engine, inventory] = await Promise.all([
@@ -176,7 +197,10 @@ export class DrydockService implements DrydockHandlers, EventSource {
       return { connection, inventory, engine }
     } catch (error) {
       if (error instanceof DrydockError) throw error
-      throw new DrydockError('engine-error', `The engine at ${connection.host.url} failed: ${String((error as Error).message ?? error)}`)
+      throw new DrydockError(
+        'engine-error',
+        `The engine at ${connection.host.url} failed: ${String((error as Error).message ?? error)}`,
+      )
     }
   }
 
@@ -190,7 +214,9 @@ export class DrydockService implements DrydockHandlers, EventSource {
     for (const container of inventory.containers.filter((c) => imageIds.has(c.imageId))) {
       // dockerode passes `size` through as the query parameter; its types do not list it.
       const options = { size: true } as Docker.ContainerInspectOptions
-      const inspected = (await connection.docker.getContainer(container.id).inspect(options)) as { SizeRw?: number }
+      const inspected = (await connection.docker.getContainer(container.id).inspect(options)) as {
+        SizeRw?: number
+      }
       sizes.set(container.id, inspected.SizeRw ?? 0)
     }
     return sizes
@@ -291,7 +317,8 @@ export class DrydockService implements DrydockHandlers, EventSource {
         this.state.status === 'unreachable' &&
         next.reason !== this.state.reason)
     this.state = next
-    if (changed || next.status === 'connected') this.events.emit({ name: 'connection', payload: next })
+    if (changed || next.status === 'connected')
+      this.events.emit({ name: 'connection', payload: next })
     return next
   }
 

@@ -35,14 +35,22 @@ export const SelectionSchema = z
     protectLabels: z.array(LabelSelector).default([]),
   })
   .superRefine((selection, context) => {
-    if (!selection.dangling && !selection.unused && selection.images.length === 0 && selection.keepLast === null) {
+    if (
+      !selection.dangling &&
+      !selection.unused &&
+      selection.images.length === 0 &&
+      selection.keepLast === null
+    ) {
       context.addIssue({
         code: 'custom',
         message: 'choose what to clean: --dangling, --unused, --image REF or --keep-last N',
       })
     }
     if ((selection.force || selection.withContainers) && selection.images.length === 0) {
-      context.addIssue({ code: 'custom', message: '--force and --with-containers apply to --image only' })
+      context.addIssue({
+        code: 'custom',
+        message: '--force and --with-containers apply to --image only',
+      })
     }
   })
 
@@ -110,7 +118,11 @@ export const PlanItemSchema = z.strictObject({
 export const PlanSchema = z.strictObject({
   /** Names this plan for `runCleanup`; plans live in the service that made them. */
   id: z.string(),
-  engine: z.strictObject({ host: z.string(), version: z.string(), imageStore: z.enum(['graphdriver', 'containerd']) }),
+  engine: z.strictObject({
+    host: z.string(),
+    version: z.string(),
+    imageStore: z.enum(['graphdriver', 'containerd']),
+  }),
   selection: SelectionSchema,
   createdAt: z.string(),
   items: z.array(PlanItemSchema),

@@ -137,6 +137,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     const unsubscribe = options.service.subscribe((event) => {
       res.write(`data: ${JSON.stringify(event)}\n\n`)
     })
+    // A browser re-opens a dropped stream by itself; the current state lets the page re-sync.
+    void options.service.getConnection({}).then((state) => {
+      if (!res.writableEnded)
+        res.write(`data: ${JSON.stringify({ name: 'connection', payload: state })}\n\n`)
+    })
     const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS)
     res.on('close', () => {
       clearInterval(heartbeat)
@@ -147,7 +152,12 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!allowedHosts.has(req.headers.host ?? '')) {
-      return refuse(res, 403, 'unauthorized', 'This server answers only to its own loopback address.')
+      return refuse(
+        res,
+        403,
+        'unauthorized',
+        'This server answers only to its own loopback address.',
+      )
     }
     const origin = req.headers.origin
     if (origin !== undefined && !allowedOrigins.has(origin)) {

@@ -50,7 +50,10 @@ test.describe('browser mode against the private engine', () => {
     expect(events.status()).toBe(401)
   })
 
-  test('refuses a foreign Origin and a foreign Host even with the right token', async ({ request, drydock }) => {
+  test('refuses a foreign Origin and a foreign Host even with the right token', async ({
+    request,
+    drydock,
+  }) => {
     const token = new URL(drydock.url).searchParams.get('token')!
     const foreign = await request.post(`${drydock.origin}/api/call/getEngineInfo`, {
       headers: { Authorization: `Bearer ${token}`, Origin: 'http://evil.example' },
@@ -95,7 +98,10 @@ test.describe('browser mode with no engine', () => {
     const server = await startDrydockServer('unix:///nonexistent/drydock-e2e.sock')
     try {
       await page.goto(server.url)
-      await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'unreachable')
+      await expect(page.getByTestId('connection-status')).toHaveAttribute(
+        'data-status',
+        'unreachable',
+      )
       await expect(page.getByText(/the socket does not exist/).first()).toBeVisible()
       await expect(page.getByRole('button', { name: /retry/i }).first()).toBeVisible()
       await page.screenshot({ path: join(screenshots, 'unreachable.png') })

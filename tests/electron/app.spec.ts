@@ -19,16 +19,23 @@ function electronBinary(): string | null {
 }
 
 const binary = electronBinary()
-test.skip(binary === null, 'not run: the Electron runtime is not present here (npm start downloads it where the network allows)')
+test.skip(
+  binary === null,
+  'not run: the Electron runtime is not present here (npm start downloads it where the network allows)',
+)
 
 test('opens the Drydock window with the security baseline and the bridge', async () => {
   const app = await electron.launch({ executablePath: binary!, args: [root] })
   try {
     const window = await app.firstWindow()
     await expect(window).toHaveTitle('Drydock')
-    const exposed = await window.evaluate(() => Object.keys((window as unknown as { drydock: object }).drydock).sort())
+    const exposed = await window.evaluate(() =>
+      Object.keys((window as unknown as { drydock: object }).drydock).sort(),
+    )
     expect(exposed).toEqual([...METHOD_NAMES, 'subscribe'].sort())
-    const hasNode = await window.evaluate(() => typeof (globalThis as { require?: unknown }).require)
+    const hasNode = await window.evaluate(
+      () => typeof (globalThis as { require?: unknown }).require,
+    )
     expect(hasNode).toBe('undefined')
     await expect(window.getByTestId('connection-status')).toBeVisible()
   } finally {

@@ -22,13 +22,24 @@ const run = createTestRun('service')
 const bin = join(__dirname, '../../bin/drydock.js')
 
 describe.skipIf(engine.skip)('service against the private engine', () => {
-  const service = new DrydockService({ host: engine.host, transport: 'in-process', version: 'test', env: {} })
+  const service = new DrydockService({
+    host: engine.host,
+    transport: 'in-process',
+    version: 'test',
+    env: {},
+  })
   const client = createInProcessClient(service)
 
   beforeAll(async () => {
     const [image] = await loadImages(
       engine.docker,
-      [{ tags: [testRef('service', '1')], created: '2024-05-01T00:00:00Z', layers: [busyboxLayer()] }],
+      [
+        {
+          tags: [testRef('service', '1')],
+          created: '2024-05-01T00:00:00Z',
+          layers: [busyboxLayer()],
+        },
+      ],
       run,
     )
     await createTestContainer(engine.docker, run, { image: image!.id, start: true })
@@ -73,9 +84,21 @@ describe.skipIf(engine.skip)('service against the private engine', () => {
   })
 
   it('drydock status --json (the built CLI) prints the same engine', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [bin, '--host', engine.host, '--json', 'status'])
-    const parsed = JSON.parse(stdout) as { engine: { reachable: boolean; version: string; dataRoot: string } }
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      bin,
+      '--host',
+      engine.host,
+      '--json',
+      'status',
+    ])
+    const parsed = JSON.parse(stdout) as {
+      engine: { reachable: boolean; version: string; dataRoot: string }
+    }
     const info = await client.getEngineInfo()
-    expect(parsed.engine).toMatchObject({ reachable: true, version: info.version, dataRoot: info.dataRoot })
+    expect(parsed.engine).toMatchObject({
+      reachable: true,
+      version: info.version,
+      dataRoot: info.dataRoot,
+    })
   })
 })

@@ -22,7 +22,9 @@ export async function engineState(docker: Dockerode): Promise<EngineState> {
     images: new Map(
       images.map((image) => [
         image.Id,
-        [...(image.RepoTags ?? []), ...(image.RepoDigests ?? [])].filter((ref) => !ref.startsWith('<none>')).sort(),
+        [...(image.RepoTags ?? []), ...(image.RepoDigests ?? [])]
+          .filter((ref) => !ref.startsWith('<none>'))
+          .sort(),
       ]),
     ),
     containers: new Set(containers.map((container) => container.Id)),
@@ -34,15 +36,23 @@ export function predictedState(before: EngineState, plan: Plan): EngineState {
   const images = new Map([...before.images].map(([id, refs]) => [id, [...refs]]))
   const containers = new Set(before.containers)
   for (const item of plan.items) {
-    for (const container of item.affectedContainers) if (container.effect === 'removed') containers.delete(container.id)
+    for (const container of item.affectedContainers)
+      if (container.effect === 'removed') containers.delete(container.id)
     if (item.action === 'delete') images.delete(item.id)
-    else if (item.action === 'untag') images.set(item.id, (images.get(item.id) ?? []).filter((ref) => !item.untag.includes(ref)))
+    else if (item.action === 'untag')
+      images.set(
+        item.id,
+        (images.get(item.id) ?? []).filter((ref) => !item.untag.includes(ref)),
+      )
   }
   return { images, containers }
 }
 
 /** Plain objects, so a failed comparison prints readably. */
-export function comparable(state: EngineState): { images: Record<string, string[]>; containers: string[] } {
+export function comparable(state: EngineState): {
+  images: Record<string, string[]>
+  containers: string[]
+} {
   return {
     images: Object.fromEntries([...state.images].sort(([a], [b]) => a.localeCompare(b))),
     containers: [...state.containers].sort(),

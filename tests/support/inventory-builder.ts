@@ -1,6 +1,11 @@
 /** Small hand-made inventories for planner unit tests: layers by name, sizes in bytes. */
 import { createHash } from 'node:crypto'
-import type { ContainerRecord, ContainerState, ImageRecord, Inventory } from '../../src/main/engine/inventory'
+import type {
+  ContainerRecord,
+  ContainerState,
+  ImageRecord,
+  Inventory,
+} from '../../src/main/engine/inventory'
 import type { Selection, SelectionInput } from '../../src/shared/cleanup'
 import { SelectionSchema } from '../../src/shared/cleanup'
 

@@ -47,7 +47,9 @@ describe('drydock CLI usage', () => {
 
   it('exits 3 naming the host when nothing listens there', async () => {
     const io = recordingIo()
-    await expect(runCli(['--host', 'unix:///nonexistent/drydock.sock', 'status'], io)).resolves.toBe(3)
+    await expect(
+      runCli(['--host', 'unix:///nonexistent/drydock.sock', 'status'], io),
+    ).resolves.toBe(3)
     expect(io.err()).toBe(
       'drydock: Cannot reach the Docker engine at unix:///nonexistent/drydock.sock: the socket does not exist (is the Docker engine running?).\n',
     )

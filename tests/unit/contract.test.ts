@@ -63,18 +63,21 @@ describe('contract schemas', () => {
     ['an array', []],
     ['null', null],
     ['an unknown key', { force: true }],
-  ])('rejects %s as the request of an argument-less method with a typed error', (_label, payload) => {
-    let thrown: unknown
-    try {
-      parseRequest('getConnection', payload)
-    } catch (error) {
-      thrown = error
-    }
-    expect(thrown).toBeInstanceOf(DrydockError)
-    expect((thrown as DrydockError).code).toBe('invalid-request')
-    expect((thrown as DrydockError).message).toMatch(/^Invalid request for getConnection: /)
-    expect((thrown as DrydockError).details).toMatchObject({ issues: expect.any(Array) })
-  })
+  ])(
+    'rejects %s as the request of an argument-less method with a typed error',
+    (_label, payload) => {
+      let thrown: unknown
+      try {
+        parseRequest('getConnection', payload)
+      } catch (error) {
+        thrown = error
+      }
+      expect(thrown).toBeInstanceOf(DrydockError)
+      expect((thrown as DrydockError).code).toBe('invalid-request')
+      expect((thrown as DrydockError).message).toMatch(/^Invalid request for getConnection: /)
+      expect((thrown as DrydockError).details).toMatchObject({ issues: expect.any(Array) })
+    },
+  )
 
   it('accepts an omitted request as {}', () => {
     expect(parseRequest('getAppInfo', undefined)).toEqual({})

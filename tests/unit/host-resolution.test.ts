@@ -13,7 +13,10 @@ function dockerConfig(context?: { name: string; host: string; tls?: boolean }): 
   mkdirSync(join(dir, 'contexts', 'meta', id), { recursive: true })
   writeFileSync(
     join(dir, 'contexts', 'meta', id, 'meta.json'),
-    JSON.stringify({ Name: context.name, Endpoints: { docker: { Host: context.host, SkipTLSVerify: false } } }),
+    JSON.stringify({
+      Name: context.name,
+      Endpoints: { docker: { Host: context.host, SkipTLSVerify: false } },
+    }),
   )
   if (context.tls) {
     const tlsDir = join(dir, 'contexts', 'tls', id, 'docker')
@@ -45,7 +48,11 @@ describe('host resolution order', () => {
       platform: 'linux',
       dockerConfigDir: context,
     })
-    expect(host).toMatchObject({ url: 'tcp://env.example:2375', source: 'DOCKER_HOST', local: false })
+    expect(host).toMatchObject({
+      url: 'tcp://env.example:2375',
+      source: 'DOCKER_HOST',
+      local: false,
+    })
     expect(host.modem).toMatchObject({ protocol: 'http', host: 'env.example', port: 2375 })
   })
 

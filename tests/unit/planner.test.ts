@@ -19,7 +19,8 @@ function plan(inv: Inventory, input: SelectionInput, containerSizes?: Map<string
 
 function itemFor(result: ReturnType<typeof plan>, name: string) {
   const item = result.items.find((i) => i.id === imageId(name))
-  if (!item) throw new Error(`no item for ${name}: ${result.items.map((i) => i.tags.join()).join('; ')}`)
+  if (!item)
+    throw new Error(`no item for ${name}: ${result.items.map((i) => i.tags.join()).join('; ')}`)
   return item
 }
 
@@ -27,14 +28,45 @@ function itemFor(result: ReturnType<typeof plan>, name: string) {
 const world = inventory(
   {
     base: { tags: ['app/base:1'], layers: [['os', 50 * MB]] },
-    web: { tags: ['app/web:1', 'app/web:latest'], layers: [['os', 50 * MB], ['web', 10 * MB]] },
-    api: { tags: ['app/api:1'], layers: [['os', 50 * MB], ['api', 20 * MB]] },
-    old: { tags: ['app/old:1'], layers: [['old', 30 * MB]], createdDaysAgo: 800, labels: { keep: 'true' } },
+    web: {
+      tags: ['app/web:1', 'app/web:latest'],
+      layers: [
+        ['os', 50 * MB],
+        ['web', 10 * MB],
+      ],
+    },
+    api: {
+      tags: ['app/api:1'],
+      layers: [
+        ['os', 50 * MB],
+        ['api', 20 * MB],
+      ],
+    },
+    old: {
+      tags: ['app/old:1'],
+      layers: [['old', 30 * MB]],
+      createdDaysAgo: 800,
+      labels: { keep: 'true' },
+    },
     ancient: { tags: ['app/ancient:1'], layers: [['anc', 40 * MB]], createdDaysAgo: 900 },
     orphan: { layers: [['orphan', 5 * MB]] },
-    mid: { parent: 'parent', layers: [['p', 8 * MB], ['mid', 2 * MB]] },
+    mid: {
+      parent: 'parent',
+      layers: [
+        ['p', 8 * MB],
+        ['mid', 2 * MB],
+      ],
+    },
     parent: { tags: ['chain/parent:1'], layers: [['p', 8 * MB]] },
-    child: { tags: ['chain/child:1'], parent: 'mid', layers: [['p', 8 * MB], ['mid', 2 * MB], ['child', 3 * MB]] },
+    child: {
+      tags: ['chain/child:1'],
+      parent: 'mid',
+      layers: [
+        ['p', 8 * MB],
+        ['mid', 2 * MB],
+        ['child', 3 * MB],
+      ],
+    },
     running: { tags: ['svc/run:1', 'svc/run:2'], layers: [['run', 7 * MB]] },
     stopped: { tags: ['svc/stop:1'], layers: [['stop', 6 * MB]] },
     danglingUsed: { layers: [['du', 4 * MB]] },
@@ -81,7 +113,10 @@ describe('--unused', () => {
     const order = result.items.map((i) => i.id)
     expect(order.indexOf(imageId('child'))).toBeLessThan(order.indexOf(imageId('mid')))
     expect(order.indexOf(imageId('mid'))).toBeLessThan(order.indexOf(imageId('parent')))
-    expect(itemFor(result, 'mid')).toMatchObject({ action: 'delete', requests: [{ kind: 'delete-image', name: imageId('mid'), force: false }] })
+    expect(itemFor(result, 'mid')).toMatchObject({
+      action: 'delete',
+      requests: [{ kind: 'delete-image', name: imageId('mid'), force: false }],
+    })
     expect(itemFor(result, 'child').reclaimBytes).toBe(3 * MB)
     expect(itemFor(result, 'mid').reclaimBytes).toBe(2 * MB)
     expect(itemFor(result, 'parent').reclaimBytes).toBe(8 * MB)
@@ -103,8 +138,14 @@ describe('--unused', () => {
   it('honours --older-than and --protect-label, and says why', () => {
     const filtered = plan(world, { unused: true, olderThan: '365d', protectLabels: ['keep=true'] })
     expect(itemFor(filtered, 'ancient').action).toBe('delete')
-    expect(itemFor(filtered, 'old')).toMatchObject({ action: 'keep', blockers: [{ kind: 'protected' }] })
-    expect(itemFor(filtered, 'web')).toMatchObject({ action: 'keep', blockers: [{ kind: 'filtered' }] })
+    expect(itemFor(filtered, 'old')).toMatchObject({
+      action: 'keep',
+      blockers: [{ kind: 'protected' }],
+    })
+    expect(itemFor(filtered, 'web')).toMatchObject({
+      action: 'keep',
+      blockers: [{ kind: 'filtered' }],
+    })
   })
 })
 
@@ -128,11 +169,18 @@ describe('--keep-last', () => {
 
 describe('--image (docker rmi)', () => {
   it('untags only when other references remain', () => {
-    expect(itemFor(plan(world, { images: ['app/web:1'] }), 'web')).toMatchObject({ action: 'untag', untag: ['app/web:1'], reclaimBytes: 0 })
+    expect(itemFor(plan(world, { images: ['app/web:1'] }), 'web')).toMatchObject({
+      action: 'untag',
+      untag: ['app/web:1'],
+      reclaimBytes: 0,
+    })
   })
 
   it('deletes the only tag of an unused image, freeing its unique layers', () => {
-    expect(itemFor(plan(world, { images: ['app/api:1'] }), 'api')).toMatchObject({ action: 'delete', reclaimBytes: 20 * MB })
+    expect(itemFor(plan(world, { images: ['app/api:1'] }), 'api')).toMatchObject({
+      action: 'delete',
+      reclaimBytes: 20 * MB,
+    })
   })
 
   it('blocks the only tag of an image a stopped container uses; force deletes it but frees nothing', () => {
@@ -142,11 +190,17 @@ describe('--image (docker rmi)', () => {
     expect(safe.blockers).toEqual([{ kind: 'stopped-container', ref: 'sleeper' }])
 
     const forced = itemFor(plan(world, { images: ['svc/stop:1'], force: true }), 'stopped')
-    expect(forced).toMatchObject({ action: 'delete', reclaimBytes: 0, affectedContainers: [{ name: 'sleeper', effect: 'orphaned' }] })
+    expect(forced).toMatchObject({
+      action: 'delete',
+      reclaimBytes: 0,
+      affectedContainers: [{ name: 'sleeper', effect: 'orphaned' }],
+    })
   })
 
   it('forcing the tag of a running container’s image only untags it', () => {
-    const single = inventory({ solo: { tags: ['svc/solo:1'], layers: [['s', MB]] } }, [{ name: 'r', image: 'solo', state: 'running' }])
+    const single = inventory({ solo: { tags: ['svc/solo:1'], layers: [['s', MB]] } }, [
+      { name: 'r', image: 'solo', state: 'running' },
+    ])
     expect(itemFor(plan(single, { images: ['svc/solo:1'], force: true }), 'solo')).toMatchObject({
       action: 'untag',
       affectedContainers: [{ effect: 'untagged-under' }],
@@ -154,16 +208,28 @@ describe('--image (docker rmi)', () => {
   })
 
   it('by ID: several tags must be forced; a running container cannot be forced', () => {
-    expect(itemFor(plan(world, { images: [imageId('web')] }), 'web')).toMatchObject({ action: 'blocked', blockers: [{ kind: 'multiple-references' }] })
-    expect(itemFor(plan(world, { images: [imageId('web')], force: true }), 'web').action).toBe('delete')
+    expect(itemFor(plan(world, { images: [imageId('web')] }), 'web')).toMatchObject({
+      action: 'blocked',
+      blockers: [{ kind: 'multiple-references' }],
+    })
+    expect(itemFor(plan(world, { images: [imageId('web')], force: true }), 'web').action).toBe(
+      'delete',
+    )
     const running = itemFor(plan(world, { images: [imageId('running')], force: true }), 'running')
-    expect(running).toMatchObject({ action: 'blocked', blockers: [{ kind: 'running-container', ref: 'runner' }] })
+    expect(running).toMatchObject({
+      action: 'blocked',
+      blockers: [{ kind: 'running-container', ref: 'runner' }],
+    })
     expect(running.reason).toMatch(/cannot be forced/)
   })
 
   it('a parent with a child: by ID blocked even forced, by tag untagged only', () => {
-    expect(itemFor(plan(world, { images: [imageId('parent')], force: true }), 'parent')).toMatchObject({ action: 'blocked', blockers: [{ kind: 'child-image' }] })
-    expect(itemFor(plan(world, { images: ['chain/parent:1'] }), 'parent')).toMatchObject({ action: 'untag' })
+    expect(
+      itemFor(plan(world, { images: [imageId('parent')], force: true }), 'parent'),
+    ).toMatchObject({ action: 'blocked', blockers: [{ kind: 'child-image' }] })
+    expect(itemFor(plan(world, { images: ['chain/parent:1'] }), 'parent')).toMatchObject({
+      action: 'untag',
+    })
   })
 
   it('deleting a child walks up to the first tagged parent', () => {
@@ -176,15 +242,27 @@ describe('--image (docker rmi)', () => {
 
   it('--with-containers stops and removes the listed containers first, and counts their layers', () => {
     const sizes = new Map([[world.containers[0]!.id, 3 * MB]])
-    const item = itemFor(plan(world, { images: [imageId('running')], withContainers: true, force: true }, sizes), 'running')
+    const item = itemFor(
+      plan(world, { images: [imageId('running')], withContainers: true, force: true }, sizes),
+      'running',
+    )
     expect(item.action).toBe('delete')
-    expect(item.requests[0]).toEqual({ kind: 'remove-container', id: world.containers[0]!.id, stop: true })
-    expect(item.affectedContainers).toEqual([expect.objectContaining({ name: 'runner', effect: 'removed' })])
+    expect(item.requests[0]).toEqual({
+      kind: 'remove-container',
+      id: world.containers[0]!.id,
+      stop: true,
+    })
+    expect(item.affectedContainers).toEqual([
+      expect.objectContaining({ name: 'runner', effect: 'removed' }),
+    ])
     expect(item.reclaimBytes).toBe(10 * MB)
   })
 
   it('never touches a protected image, even forced', () => {
-    const item = itemFor(plan(world, { images: ['app/web:1'], force: true, protect: ['app/web:*'] }), 'web')
+    const item = itemFor(
+      plan(world, { images: ['app/web:1'], force: true, protect: ['app/web:*'] }),
+      'web',
+    )
     expect(item).toMatchObject({ action: 'keep', requests: [], blockers: [{ kind: 'protected' }] })
   })
 

@@ -38,7 +38,9 @@ describe('content security policy', () => {
   it('is the policy of the renderer page (less the header-only frame-ancestors)', () => {
     const html = readFileSync(join(__dirname, '../../src/renderer/index.html'), 'utf8')
     const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1]
-    const expected = CONTENT_SECURITY_POLICY.split('; ').filter((d) => !d.startsWith('frame-ancestors'))
+    const expected = CONTENT_SECURITY_POLICY.split('; ').filter(
+      (d) => !d.startsWith('frame-ancestors'),
+    )
     expect(meta?.split('; ')).toEqual(expected)
   })
 })

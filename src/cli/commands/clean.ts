@@ -23,7 +23,10 @@ export async function cleanCommand(
   if (!flags.yes && !io.interactive) {
     return reportError(
       io,
-      new DrydockError('invalid-request', 'clean deletes images; without a terminal to confirm at, pass --yes.'),
+      new DrydockError(
+        'invalid-request',
+        'clean deletes images; without a terminal to confirm at, pass --yes.',
+      ),
     )
   }
   const session = openCliSession(options, io)

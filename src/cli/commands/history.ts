@@ -14,12 +14,20 @@ export interface HistoryFlags {
   run?: string
 }
 
-export async function historyCommand(io: CliIo, options: GlobalOptions, flags: HistoryFlags): Promise<ExitCode> {
+export async function historyCommand(
+  io: CliIo,
+  options: GlobalOptions,
+  flags: HistoryFlags,
+): Promise<ExitCode> {
   const session = openCliSession(options, io)
   try {
     if (flags.run) {
       const run = await session.client.getRun({ id: flags.run })
-      if (!run) return reportError(io, new DrydockError('invalid-request', `No run ${flags.run} in the log.`))
+      if (!run)
+        return reportError(
+          io,
+          new DrydockError('invalid-request', `No run ${flags.run} in the log.`),
+        )
       if (options.json) printJson(io, run)
       else printRun(io, run)
       return EXIT.ok
@@ -64,12 +72,19 @@ function printRun(io: CliIo, run: RunDetail): void {
   )
   io.stdout.write(
     renderTable(run.items, [
-      { header: 'IMAGE', value: (item) => describeImage({ id: item.imageId, tags: item.tags, digests: item.digests }), max: 48 },
+      {
+        header: 'IMAGE',
+        value: (item) =>
+          describeImage({ id: item.imageId, tags: item.tags, digests: item.digests }),
+        max: 48,
+      },
       { header: 'PLANNED', value: (item) => item.predictedAction },
       { header: 'OUTCOME', value: (item) => item.outcome ?? '(not reached)' },
       { header: 'FREED', value: (item) => formatBytes(item.reclaimedBytes ?? 0), align: 'right' },
       { header: 'NOTE', value: (item) => item.error ?? '', max: 80 },
     ]),
   )
-  io.stdout.write(`Freed ${formatBytes(run.reclaimedBytes ?? 0)} of ${formatBytes(run.predictedBytes)} predicted.\n`)
+  io.stdout.write(
+    `Freed ${formatBytes(run.reclaimedBytes ?? 0)} of ${formatBytes(run.predictedBytes)} predicted.\n`,
+  )
 }

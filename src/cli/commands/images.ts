@@ -13,7 +13,8 @@ function dependencies(image: ImageView): string {
   const stopped = image.containers.length - running
   if (running) parts.push(`${running} running`)
   if (stopped) parts.push(`${stopped} stopped`)
-  if (image.children.length) parts.push(`${image.children.length} child${image.children.length > 1 ? 'ren' : ''}`)
+  if (image.children.length)
+    parts.push(`${image.children.length} child${image.children.length > 1 ? 'ren' : ''}`)
   return parts.join(', ') || '—'
 }
 
@@ -29,7 +30,11 @@ export async function imagesCommand(io: CliIo, options: GlobalOptions): Promise<
     const sorted = [...images].sort((a, b) => b.size - a.size)
     io.stdout.write(
       renderTable(sorted, [
-        { header: 'IMAGE', value: (i) => i.tags[0] ?? (i.dangling ? '<none>' : '<none> (build step)'), max: 48 },
+        {
+          header: 'IMAGE',
+          value: (i) => i.tags[0] ?? (i.dangling ? '<none>' : '<none> (build step)'),
+          max: 48,
+        },
         { header: 'ID', value: (i) => shortId(i.id) },
         { header: 'CREATED', value: (i) => formatAge(new Date(i.created), now) },
         { header: 'SIZE', value: (i) => formatBytes(i.size), align: 'right' },
@@ -40,7 +45,9 @@ export async function imagesCommand(io: CliIo, options: GlobalOptions): Promise<
     )
     const unique = images.reduce((sum, i) => sum + i.uniqueSize, 0)
     const inUse = images.filter((i) => i.containers.length > 0).length
-    io.stdout.write(`${images.length} images, ${inUse} in use — ${formatBytes(unique)} held by one image each\n`)
+    io.stdout.write(
+      `${images.length} images, ${inUse} in use — ${formatBytes(unique)} held by one image each\n`,
+    )
     return EXIT.ok
   } catch (error) {
     return reportError(io, error)

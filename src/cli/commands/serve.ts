@@ -22,7 +22,10 @@ export async function serveCommand(
   if (!existsSync(join(rendererDir, 'index.html'))) {
     return reportError(
       io,
-      new DrydockError('internal', `The UI is not built (${rendererDir}); run npm run build first.`),
+      new DrydockError(
+        'internal',
+        `The UI is not built (${rendererDir}); run npm run build first.`,
+      ),
     )
   }
   const session = openCliSession(options, io, 'http')

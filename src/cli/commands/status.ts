@@ -39,7 +39,10 @@ function usageFacts(usage: DiskUsage): [string, string][] {
   return [
     ['Images', `${formatBytes(usage.imagesBytes)} in ${usage.imageCount} images`],
     ['Containers', `${formatBytes(usage.containersBytes)} in ${usage.containerCount} containers`],
-    ['Volumes', `${formatBytes(usage.volumesBytes)} in ${usage.volumeCount} volumes (${usage.unusedVolumeCount} unused)`],
+    [
+      'Volumes',
+      `${formatBytes(usage.volumesBytes)} in ${usage.volumeCount} volumes (${usage.unusedVolumeCount} unused)`,
+    ],
     ['Build cache', formatBytes(usage.buildCacheBytes)],
     [
       'Free space',
@@ -57,11 +60,17 @@ export async function statusCommand(io: CliIo, options: GlobalOptions): Promise<
     if (state.status === 'connected') {
       const usage = await session.client.getDiskUsage().catch((error: unknown) => error as Error)
       if (options.json) {
-        printJson(io, { ...(statusJson(state) as object), usage: usage instanceof Error ? null : usage, alerts: [] })
+        printJson(io, {
+          ...(statusJson(state) as object),
+          usage: usage instanceof Error ? null : usage,
+          alerts: [],
+        })
       } else {
         printFacts(io, [
           ...engineFacts(state),
-          ...(usage instanceof Error ? [['Usage', `unavailable: ${usage.message}`] as [string, string]] : usageFacts(usage)),
+          ...(usage instanceof Error
+            ? [['Usage', `unavailable: ${usage.message}`] as [string, string]]
+            : usageFacts(usage)),
         ])
       }
       return EXIT.ok

@@ -16,10 +16,23 @@ export interface CleanupJournal {
     engineHost: string
     engineId?: string | null
     predictedBytes: number
-    items: { imageId: string; tags: string[]; digests: string[]; predictedAction: PlanItem['action']; predictedBytes: number }[]
+    items: {
+      imageId: string
+      tags: string[]
+      digests: string[]
+      predictedAction: PlanItem['action']
+      predictedBytes: number
+    }[]
   }): string
-  recordItem(runId: string, seq: number, outcome: { outcome: CleanItemResult['outcome']; reclaimedBytes: number; error?: string | null }): void
-  finishRun(runId: string, result: { status: CleanResult['status']; reclaimedBytes: number; error?: string | null }): void
+  recordItem(
+    runId: string,
+    seq: number,
+    outcome: { outcome: CleanItemResult['outcome']; reclaimedBytes: number; error?: string | null },
+  ): void
+  finishRun(
+    runId: string,
+    result: { status: CleanResult['status']; reclaimedBytes: number; error?: string | null },
+  ): void
 }
 
 export interface ExecuteOptions {
@@ -45,15 +58,22 @@ function messageOf(error: unknown): string {
 }
 
 /** Why an item must not run now, or null when the engine still looks as planned. */
-export function recheckItem(item: PlanItem, snapshot: EngineSnapshot, goingIds: Set<string>): string | null {
+export function recheckItem(
+  item: PlanItem,
+  snapshot: EngineSnapshot,
+  goingIds: Set<string>,
+): string | null {
   if (!snapshot.images.has(item.id)) return 'the image is already gone'
   for (const request of item.requests) {
     if (request.kind !== 'delete-image' || isImageIdPrefix(item.id, request.name)) continue
     const now = snapshot.refs.get(request.name)
-    if (now !== undefined && now !== item.id) return `${request.name} now names another image (${now.slice(7, 19)})`
+    if (now !== undefined && now !== item.id)
+      return `${request.name} now names another image (${now.slice(7, 19)})`
   }
   const planned = new Set(item.affectedContainers.map((container) => container.id))
-  const newcomer = (snapshot.containers.get(item.id) ?? []).find((container) => !planned.has(container.id))
+  const newcomer = (snapshot.containers.get(item.id) ?? []).find(
+    (container) => !planned.has(container.id),
+  )
   if (newcomer) return `container ${newcomer.name} was created from this image after the plan`
   if (item.action === 'delete') {
     const newChild = (snapshot.children.get(item.id) ?? []).find((child) => !goingIds.has(child))
@@ -65,7 +85,9 @@ export function recheckItem(item: PlanItem, snapshot: EngineSnapshot, goingIds: 
 export async function executePlan(options: ExecuteOptions): Promise<CleanResult> {
   const { docker, plan, journal } = options
   const runnable = plan.items.filter((item) => item.requests.length > 0)
-  const forced = runnable.some((item) => item.requests.some((r) => r.kind === 'delete-image' && r.force))
+  const forced = runnable.some((item) =>
+    item.requests.some((r) => r.kind === 'delete-image' && r.force),
+  )
   const runId = journal.startRun({
     trigger: options.trigger,
     mode: forced ? 'forced' : 'safe',
@@ -81,7 +103,9 @@ export async function executePlan(options: ExecuteOptions): Promise<CleanResult>
     })),
   })
 
-  const goingIds = new Set(runnable.filter((item) => item.action === 'delete').map((item) => item.id))
+  const goingIds = new Set(
+    runnable.filter((item) => item.action === 'delete').map((item) => item.id),
+  )
   const watch = await EngineWatch.open(docker)
   const results: CleanItemResult[] = []
   let cancelled = false
@@ -91,7 +115,12 @@ export async function executePlan(options: ExecuteOptions): Promise<CleanResult>
         cancelled = true
         break
       }
-      options.onProgress?.({ runId, done: seq, total: runnable.length, message: `${label(item)}: ${item.action}` })
+      options.onProgress?.({
+        runId,
+        done: seq,
+        total: runnable.length,
+        message: `${label(item)}: ${item.action}`,
+      })
       const result = await runItem(item, goingIds, watch, options)
       journal.recordItem(runId, seq, {
         outcome: result.outcome,
@@ -102,7 +131,11 @@ export async function executePlan(options: ExecuteOptions): Promise<CleanResult>
     }
   } catch (error) {
     try {
-      journal.finishRun(runId, { status: 'failed', reclaimedBytes: sum(results), error: messageOf(error) })
+      journal.finishRun(runId, {
+        status: 'failed',
+        reclaimedBytes: sum(results),
+        error: messageOf(error),
+      })
     } catch {
       // The journal itself failed (locked, disk full): the first error is the one to report;
       // the run stays open and is marked interrupted at the next start.
@@ -111,12 +144,29 @@ export async function executePlan(options: ExecuteOptions): Promise<CleanResult>
   } finally {
     watch.close()
   }
-  options.onProgress?.({ runId, done: results.length, total: runnable.length, message: cancelled ? 'cancelled' : 'done' })
+  options.onProgress?.({
+    runId,
+    done: results.length,
+    total: runnable.length,
+    message: cancelled ? 'cancelled' : 'done',
+  })
 
   const failed = results.some((result) => result.outcome === 'failed')
-  const status: CleanResult['status'] = cancelled ? 'cancelled' : failed ? (results.every((r) => r.outcome === 'failed') ? 'failed' : 'partial') : 'done'
+  const status: CleanResult['status'] = cancelled
+    ? 'cancelled'
+    : failed
+      ? results.every((r) => r.outcome === 'failed')
+        ? 'failed'
+        : 'partial'
+      : 'done'
   journal.finishRun(runId, { status, reclaimedBytes: sum(results) })
-  return { runId, status, items: results, predictedBytes: plan.reclaimBytes, reclaimedBytes: sum(results) }
+  return {
+    runId,
+    status,
+    items: results,
+    predictedBytes: plan.reclaimBytes,
+    reclaimedBytes: sum(results),
+  }
 }
 
 function sum(results: CleanItemResult[]): number {
@@ -168,7 +218,11 @@ async function runItem(
     }
   }
   if (!deleted) goingIds.delete(item.id)
-  return { ...base, outcome: deleted ? 'deleted' : untagged ? 'untagged' : 'skipped', reclaimedBytes: reclaimed }
+  return {
+    ...base,
+    outcome: deleted ? 'deleted' : untagged ? 'untagged' : 'skipped',
+    reclaimedBytes: reclaimed,
+  }
 }
 
 /** Stopping a container that already stopped answers 304; that is fine. */

@@ -31,7 +31,13 @@ interface ContainerSummary {
 }
 
 /** Events after which the snapshot can no longer be trusted. */
-const STALE_AFTER = new Set(['container:create', 'image:tag', 'image:load', 'image:pull', 'image:import'])
+const STALE_AFTER = new Set([
+  'container:create',
+  'image:tag',
+  'image:load',
+  'image:pull',
+  'image:import',
+])
 
 export class EngineWatch {
   private stale = true
@@ -43,7 +49,9 @@ export class EngineWatch {
   static async open(docker: Docker): Promise<EngineWatch> {
     const watch = new EngineWatch(docker)
     try {
-      const stream = (await docker.getEvents({ filters: { type: ['container', 'image'] } })) as unknown as Readable
+      const stream = (await docker.getEvents({
+        filters: { type: ['container', 'image'] },
+      })) as unknown as Readable
       watch.stream = stream
       let buffer = ''
       stream.on('data', (chunk: Buffer) => {
@@ -93,13 +101,22 @@ export async function takeSnapshot(docker: Docker): Promise<EngineSnapshot> {
     docker.listImages({ all: true }) as Promise<ImageSummary[]>,
     docker.listContainers({ all: true }) as Promise<ContainerSummary[]>,
   ])
-  const snapshot: EngineSnapshot = { refs: new Map(), images: new Set(), children: new Map(), containers: new Map() }
+  const snapshot: EngineSnapshot = {
+    refs: new Map(),
+    images: new Set(),
+    children: new Map(),
+    containers: new Map(),
+  }
   for (const image of images) {
     snapshot.images.add(image.Id)
     for (const ref of [...(image.RepoTags ?? []), ...(image.RepoDigests ?? [])]) {
       if (!ref.startsWith('<none>')) snapshot.refs.set(ref, image.Id)
     }
-    if (image.ParentId) snapshot.children.set(image.ParentId, [...(snapshot.children.get(image.ParentId) ?? []), image.Id])
+    if (image.ParentId)
+      snapshot.children.set(image.ParentId, [
+        ...(snapshot.children.get(image.ParentId) ?? []),
+        image.Id,
+      ])
   }
   for (const container of containers) {
     if (!container.ImageID) continue

@@ -36,7 +36,10 @@ interface InfoAnswer {
 function withTimeout<T>(work: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('timeout: the engine did not answer in time')), CONNECT_TIMEOUT_MS)
+    timer = setTimeout(
+      () => reject(new Error('timeout: the engine did not answer in time')),
+      CONNECT_TIMEOUT_MS,
+    )
     timer.unref()
   })
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer))
@@ -77,7 +80,10 @@ export class EngineConnection {
     let info: InfoAnswer
     try {
       ;[version, info] = await withTimeout(
-        Promise.all([this.docker.version() as Promise<VersionAnswer>, this.docker.info() as Promise<InfoAnswer>]),
+        Promise.all([
+          this.docker.version() as Promise<VersionAnswer>,
+          this.docker.info() as Promise<InfoAnswer>,
+        ]),
       )
     } catch (error) {
       throw engineUnreachable(error, this.host)

@@ -15,7 +15,9 @@ interface SystemDf {
 }
 
 /** Free and total bytes where `path` lives, or null when it cannot be read from here. */
-export async function filesystemSpace(path: string): Promise<{ freeBytes: number; totalBytes: number } | null> {
+export async function filesystemSpace(
+  path: string,
+): Promise<{ freeBytes: number; totalBytes: number } | null> {
   try {
     const stats = await statfs(path)
     return { freeBytes: stats.bavail * stats.bsize, totalBytes: stats.blocks * stats.bsize }
@@ -40,7 +42,10 @@ export async function readDiskUsage(
     volumesBytes: volumes.reduce((sum, v) => sum + Math.max(0, v.UsageData?.Size ?? 0), 0),
     volumeCount: volumes.length,
     unusedVolumeCount: volumes.filter((v) => (v.UsageData?.RefCount ?? 0) === 0).length,
-    buildCacheBytes: (df.BuildCache ?? []).reduce((sum, entry) => sum + Math.max(0, entry.Size ?? 0), 0),
+    buildCacheBytes: (df.BuildCache ?? []).reduce(
+      (sum, entry) => sum + Math.max(0, entry.Size ?? 0),
+      0,
+    ),
     freeBytes: space?.freeBytes ?? null,
     totalBytes: space?.totalBytes ?? null,
   }

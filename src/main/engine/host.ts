@@ -70,14 +70,15 @@ export function readCurrentContext(
   configDir: string,
   env: Record<string, string | undefined>,
 ): ContextEndpoint | null {
-  const config = readJson(join(configDir, 'config.json')) as { currentContext?: unknown } | undefined
-  const name = env.DOCKER_CONTEXT || (typeof config?.currentContext === 'string' ? config.currentContext : '')
+  const config = readJson(join(configDir, 'config.json')) as
+    { currentContext?: unknown } | undefined
+  const name =
+    env.DOCKER_CONTEXT || (typeof config?.currentContext === 'string' ? config.currentContext : '')
   if (!name || name === 'default') return null
   // The CLI stores each context under the sha256 of its name.
   const id = createHash('sha256').update(name).digest('hex')
   const meta = readJson(join(configDir, 'contexts', 'meta', id, 'meta.json')) as
-    | { Endpoints?: { docker?: { Host?: unknown; SkipTLSVerify?: unknown } } }
-    | undefined
+    { Endpoints?: { docker?: { Host?: unknown; SkipTLSVerify?: unknown } } } | undefined
   const endpoint = meta?.Endpoints?.docker
   if (typeof endpoint?.Host !== 'string') {
     throw new DrydockError(
@@ -96,7 +97,10 @@ export function readCurrentContext(
   return { name, host: endpoint.Host, tls: hasTls ? tls : null }
 }
 
-function tlsFromEnv(env: Record<string, string | undefined>, configDir: string): TlsMaterial | null {
+function tlsFromEnv(
+  env: Record<string, string | undefined>,
+  configDir: string,
+): TlsMaterial | null {
   if (!env.DOCKER_TLS_VERIFY && !env.DOCKER_CERT_PATH) return null
   const dir = env.DOCKER_CERT_PATH || configDir
   return {

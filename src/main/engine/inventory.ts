@@ -22,7 +22,8 @@ export interface ImageRecord {
   layers: LayerFacts[]
 }
 
-export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead'
+export type ContainerState =
+  'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead'
 
 export interface ContainerRecord {
   id: string
@@ -85,7 +86,11 @@ function realReferences(refs: string[] | null | undefined): string[] {
   return (refs ?? []).filter((ref) => ref !== '<none>:<none>' && ref !== '<none>@<none>')
 }
 
-async function mapConcurrently<T, R>(items: T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+async function mapConcurrently<T, R>(
+  items: T[],
+  limit: number,
+  task: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array<R>(items.length)
   let next = 0
   async function worker(): Promise<void> {
@@ -124,9 +129,13 @@ export async function fetchInventory(docker: Docker, cache: LayerCache): Promise
       throw error
     }
   })
-  const fresh = fetched.filter((entry): entry is { imageId: string; layers: LayerFacts[] } => entry !== null)
+  const fresh = fetched.filter(
+    (entry): entry is { imageId: string; layers: LayerFacts[] } => entry !== null,
+  )
   if (fresh.length > 0) cache.putMany(fresh)
-  const layersById = new Map<string, LayerFacts[]>(fresh.map((entry) => [entry.imageId, entry.layers]))
+  const layersById = new Map<string, LayerFacts[]>(
+    fresh.map((entry) => [entry.imageId, entry.layers]),
+  )
   for (const [id, entry] of cached) layersById.set(id, entry.layers)
 
   const images: ImageRecord[] = []

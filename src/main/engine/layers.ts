@@ -55,7 +55,10 @@ export function layerSizes(diffIds: readonly string[], history: readonly History
   return diffIds.map((_, index) => sized[index] ?? 0)
 }
 
-export function layerFacts(diffIds: readonly string[], history: readonly HistoryEntry[]): LayerFacts[] {
+export function layerFacts(
+  diffIds: readonly string[],
+  history: readonly HistoryEntry[],
+): LayerFacts[] {
   const chains = chainIds(diffIds)
   const sizes = layerSizes(diffIds, history)
   return diffIds.map((diffId, index) => ({

@@ -63,10 +63,15 @@ export class EngineModel {
   ): EngineModel {
     const model = new EngineModel(store)
     for (const image of images) {
-      model.images.set(image.id, { id: image.id, parentId: image.parentId, refs: [...image.tags, ...image.digests] })
+      model.images.set(image.id, {
+        id: image.id,
+        parentId: image.parentId,
+        refs: [...image.tags, ...image.digests],
+      })
     }
     for (const image of images) {
-      if (image.parentId && model.images.has(image.parentId)) model.childSet(image.parentId).add(image.id)
+      if (image.parentId && model.images.has(image.parentId))
+        model.childSet(image.parentId).add(image.id)
     }
     for (const container of containers) model.containers.set(container.id, { ...container })
     return model
@@ -110,7 +115,9 @@ export class EngineModel {
     if (ref) {
       for (const image of this.images.values()) if (image.refs.includes(ref)) return image.id
     }
-    const matches = [...this.images.keys()].filter((id) => isImageIdPrefix(id, name.replace(/^sha256:/, '')))
+    const matches = [...this.images.keys()].filter((id) =>
+      isImageIdPrefix(id, name.replace(/^sha256:/, '')),
+    )
     return matches.length === 1 ? matches[0]! : null
   }
 
@@ -118,7 +125,10 @@ export class EngineModel {
   delete(name: string, options: { force: boolean; prune: boolean }): DeleteResult {
     const imageId = this.resolve(name)
     if (!imageId) {
-      return { ok: false, conflict: { kind: 'not-found', hard: true, message: `No such image: ${name}` } }
+      return {
+        ok: false,
+        conflict: { kind: 'not-found', hard: true, message: `No such image: ${name}` },
+      }
     }
     const image = this.images.get(imageId)!
     const untagged: string[] = []
@@ -142,9 +152,13 @@ export class EngineModel {
       untagged.push(ref)
       if (!isDigestReference(ref)) {
         const repository = repositoryOf(ref)
-        const sameRepoTag = image.refs.some((r) => !isDigestReference(r) && repositoryOf(r) === repository)
+        const sameRepoTag = image.refs.some(
+          (r) => !isDigestReference(r) && repositoryOf(r) === repository,
+        )
         if (!sameRepoTag) {
-          for (const digestRef of image.refs.filter((r) => isDigestReference(r) && repositoryOf(r) === repository)) {
+          for (const digestRef of image.refs.filter(
+            (r) => isDigestReference(r) && repositoryOf(r) === repository,
+          )) {
             this.removeRef(image, digestRef)
             untagged.push(digestRef)
           }
@@ -152,7 +166,11 @@ export class EngineModel {
       }
       if (image.refs.length > 0) return { ok: true, outcome: { untagged, deleted: [] } }
       // containerd store: a forced untag of an image any container uses keeps it, dangling.
-      if (this.store === 'containerd' && options.force && this.containersUsing(imageId).length > 0) {
+      if (
+        this.store === 'containerd' &&
+        options.force &&
+        this.containersUsing(imageId).length > 0
+      ) {
         return { ok: true, outcome: { untagged, deleted: [] } }
       }
       removedRepositoryRef = true
@@ -168,7 +186,14 @@ export class EngineModel {
     }
 
     const deleted: string[] = []
-    const result = this.deleteHelper(imageId, untagged, deleted, options.force, options.prune, removedRepositoryRef)
+    const result = this.deleteHelper(
+      imageId,
+      untagged,
+      deleted,
+      options.force,
+      options.prune,
+      removedRepositoryRef,
+    )
     if (result) return { ok: false, conflict: result }
     return { ok: true, outcome: { untagged, deleted } }
   }
@@ -181,10 +206,19 @@ export class EngineModel {
     prune: boolean,
     quiet: boolean,
   ): Conflict | null {
-    const conflict = this.conflictFor(imageId, { hard: true, activeReference: !force, stoppedContainer: !force })
+    const conflict = this.conflictFor(imageId, {
+      hard: true,
+      activeReference: !force,
+      stoppedContainer: !force,
+    })
     if (conflict) {
       // The engine stays quiet unless the image is dangling and unused, so the user hears of it.
-      if (quiet && (!this.isDangling(imageId) || conflict.kind === 'running-container' || conflict.kind === 'stopped-container')) {
+      if (
+        quiet &&
+        (!this.isDangling(imageId) ||
+          conflict.kind === 'running-container' ||
+          conflict.kind === 'stopped-container')
+      ) {
         return null
       }
       return conflict
@@ -205,7 +239,11 @@ export class EngineModel {
     mask: { hard: boolean; activeReference: boolean; stoppedContainer: boolean },
   ): Conflict | null {
     const id = short(imageId)
-    if (mask.hard && this.store === 'graphdriver' && (this.childrenOf.get(imageId)?.size ?? 0) > 0) {
+    if (
+      mask.hard &&
+      this.store === 'graphdriver' &&
+      (this.childrenOf.get(imageId)?.size ?? 0) > 0
+    ) {
       return {
         kind: 'child-image',
         hard: true,

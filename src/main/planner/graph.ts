@@ -6,7 +6,11 @@ import type { ContainerRecord, ImageRecord, Inventory } from '../engine/inventor
 
 /** The engine's IsRunning(): paused and restarting containers count as running. */
 export function isRunning(container: ContainerRecord): boolean {
-  return container.state === 'running' || container.state === 'paused' || container.state === 'restarting'
+  return (
+    container.state === 'running' ||
+    container.state === 'paused' ||
+    container.state === 'restarting'
+  )
 }
 
 export class DependencyGraph {

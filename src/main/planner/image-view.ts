@@ -21,7 +21,10 @@ export function describeImages(graph: DependencyGraph): ImageView[] {
       .filter((chainId) => holders.get(chainId) === 1)
       .reduce((sum, chainId) => sum + (sizes.get(chainId) ?? 0), 0)
     const sharesWith = [...graph.sharedLayers(image.id)]
-      .map(([id, shared]) => ({ id, bytes: shared.reduce((sum, chainId) => sum + (sizes.get(chainId) ?? 0), 0) }))
+      .map(([id, shared]) => ({
+        id,
+        bytes: shared.reduce((sum, chainId) => sum + (sizes.get(chainId) ?? 0), 0),
+      }))
       .sort((a, b) => b.bytes - a.bytes)
       .slice(0, MAX_SHARERS)
     return {
@@ -36,7 +39,9 @@ export function describeImages(graph: DependencyGraph): ImageView[] {
       layerCount: image.layers.length,
       dangling: image.tags.length === 0 && graph.children(image.id).length === 0,
       children: graph.children(image.id),
-      containers: graph.containers(image.id).map((c) => ({ id: c.id, name: c.name, state: c.state })),
+      containers: graph
+        .containers(image.id)
+        .map((c) => ({ id: c.id, name: c.name, state: c.state })),
       sharesWith,
     }
   })

@@ -38,7 +38,11 @@ function modelOf(graph: DependencyGraph, store: ImageStoreKind): EngineModel {
   return EngineModel.from(
     store,
     [...graph.images.values()],
-    graph.inventory.containers.map((c) => ({ id: c.id, imageId: c.imageId, running: isRunning(c) })),
+    graph.inventory.containers.map((c) => ({
+      id: c.id,
+      imageId: c.imageId,
+      running: isRunning(c),
+    })),
   )
 }
 
@@ -47,7 +51,9 @@ function blockerOf(conflict: Conflict, graph: DependencyGraph, imageId: string):
     graph.inventory.containers.find((c) => c.id === id)?.name ?? id?.slice(0, 12) ?? ''
   switch (conflict.kind) {
     case 'child-image':
-      return graph.children(imageId).map((child) => ({ kind: 'child-image', ref: labelOf(graph, child) }))
+      return graph
+        .children(imageId)
+        .map((child) => ({ kind: 'child-image', ref: labelOf(graph, child) }))
     case 'running-container':
       return [{ kind: 'running-container', ref: containerName(conflict.containerId) }]
     case 'stopped-container':
@@ -79,7 +85,11 @@ function decideNamed(
     const image = graph.images.get(imageId)!
     const protectedBy = protection.protects(image)
     if (protectedBy) {
-      targets.set(imageId, { kind: 'keep', reason: `protected: ${protectedBy.ref}`, blockers: [protectedBy] })
+      targets.set(imageId, {
+        kind: 'keep',
+        reason: `protected: ${protectedBy.ref}`,
+        blockers: [protectedBy],
+      })
       continue
     }
     const removeContainers = selection.withContainers ? graph.containers(imageId) : []
@@ -109,7 +119,12 @@ function decideNamed(
           : graph.children(imageId).length > 0
             ? 'the image has dependent child images, so only the reference goes'
             : 'a running container uses the image, so forcing only removes the reference'
-      targets.set(imageId, { kind: 'untag', refs, force: selection.force, reason: `docker rmi${selection.force ? ' -f' : ''} ${name}: ${why}` })
+      targets.set(imageId, {
+        kind: 'untag',
+        refs,
+        force: selection.force,
+        reason: `docker rmi${selection.force ? ' -f' : ''} ${name}: ${why}`,
+      })
     }
     for (const parent of walked) {
       if (protection.protects(graph.images.get(parent)!)) continue
@@ -152,7 +167,12 @@ export function buildPlan(inventory: Inventory, selection: Selection, context: P
   const targets =
     selection.images.length > 0
       ? decideNamed(graph, selection, context.imageStore)
-      : new Map([...decideBulk(graph, selection, context.now)].map(([id, intent]) => [id, fromBulk(intent)]))
+      : new Map(
+          [...decideBulk(graph, selection, context.now)].map(([id, intent]) => [
+            id,
+            fromBulk(intent),
+          ]),
+        )
 
   // Requests, children first, each checked against the model as the engine will check it.
   const model = modelOf(graph, context.imageStore)
@@ -231,8 +251,11 @@ export function buildPlan(inventory: Inventory, selection: Selection, context: P
 
   // Containers each item affects, and the bytes each step frees.
   const sizes = new Map(graph.sizes())
-  for (const [containerId, bytes] of context.containerSizes ?? []) sizes.set(`container:${containerId}`, bytes)
-  const containerRoot = (c: ContainerRecord) => ({ chainIds: [...graph.chainIdsOf(c.imageId), `container:${c.id}`] })
+  for (const [containerId, bytes] of context.containerSizes ?? [])
+    sizes.set(`container:${containerId}`, bytes)
+  const containerRoot = (c: ContainerRecord) => ({
+    chainIds: [...graph.chainIdsOf(c.imageId), `container:${c.id}`],
+  })
   const ledger = new LayerLedger(sizes, [
     ...[...graph.images.keys()].map((id) => ({ chainIds: graph.chainIdsOf(id) })),
     ...inventory.containers.map(containerRoot),
@@ -243,7 +266,10 @@ export function buildPlan(inventory: Inventory, selection: Selection, context: P
       const removed = step.request.id
       const container = inventory.containers.find((c) => c.id === removed)!
       item.reclaimBytes += ledger.release(containerRoot(container))
-    } else if (deletedImages.has(item.id) && item.requests[item.requests.length - 1] === step.request) {
+    } else if (
+      deletedImages.has(item.id) &&
+      item.requests[item.requests.length - 1] === step.request
+    ) {
       // The item's last request is the one that deletes the image.
       item.reclaimBytes += ledger.release({ chainIds: graph.chainIdsOf(item.id) })
     }
@@ -257,7 +283,9 @@ export function buildPlan(inventory: Inventory, selection: Selection, context: P
         ? 'removed'
         : item.action === 'delete'
           ? 'orphaned'
-          : item.action === 'untag' && item.untag.length > 0 && !graph.references(item.id).some((r) => !item.untag.includes(r))
+          : item.action === 'untag' &&
+              item.untag.length > 0 &&
+              !graph.references(item.id).some((r) => !item.untag.includes(r))
             ? 'untagged-under'
             : item.action === 'blocked'
               ? 'blocks'

@@ -25,7 +25,9 @@ export function protectionRules(selection: Selection): ProtectionRules {
   const globs = selection.protect.map((glob) => ({ glob, pattern: globToRegExp(glob) }))
   const labels = selection.protectLabels.map((rule) => {
     const eq = rule.indexOf('=')
-    return eq < 0 ? { rule, key: rule, value: null } : { rule, key: rule.slice(0, eq), value: rule.slice(eq + 1) }
+    return eq < 0
+      ? { rule, key: rule, value: null }
+      : { rule, key: rule.slice(0, eq), value: rule.slice(eq + 1) }
   })
   return {
     protects(image) {
@@ -36,7 +38,10 @@ export function protectionRules(selection: Selection): ProtectionRules {
       for (const { rule, key, value } of labels) {
         const actual = image.labels[key]
         if (actual !== undefined && (value === null || actual === value)) {
-          return { kind: 'protected', ref: `label ${key}=${actual} matches --protect-label ${rule}` }
+          return {
+            kind: 'protected',
+            ref: `label ${key}=${actual} matches --protect-label ${rule}`,
+          }
         }
       }
       return null
@@ -58,7 +63,9 @@ export function expiredTags(images: Iterable<ImageRecord>, keepLast: number): Se
   const expired = new Set<string>()
   for (const list of byRepository.values()) {
     // Equal build times: the higher version-like tag counts as newer (app:10 after app:9).
-    list.sort((a, b) => b.created - a.created || b.tag.localeCompare(a.tag, 'en', { numeric: true }))
+    list.sort(
+      (a, b) => b.created - a.created || b.tag.localeCompare(a.tag, 'en', { numeric: true }),
+    )
     for (const entry of list.slice(keepLast)) expired.add(entry.tag)
   }
   return expired
@@ -71,11 +78,16 @@ function containerBlockers(graph: DependencyGraph, imageId: string): Blocker[] {
   }))
 }
 
-export function decideBulk(graph: DependencyGraph, selection: Selection, now: Date): Map<string, BulkIntent> {
+export function decideBulk(
+  graph: DependencyGraph,
+  selection: Selection,
+  now: Date,
+): Map<string, BulkIntent> {
   const protection = protectionRules(selection)
   const olderThan = selection.olderThan ? parseDuration(selection.olderThan)! : null
   const cutoff = olderThan === null ? null : now.getTime() / 1000 - olderThan
-  const expired = selection.keepLast === null ? null : expiredTags(graph.images.values(), selection.keepLast)
+  const expired =
+    selection.keepLast === null ? null : expiredTags(graph.images.values(), selection.keepLast)
 
   // The engine's prune candidates: untagged images with children are intermediate build steps,
   // never candidates themselves; they go through the parent walk when their last child goes.
@@ -113,10 +125,12 @@ export function decideBulk(graph: DependencyGraph, selection: Selection, now: Da
   const candidateIds = new Set(candidates.map((image) => image.id))
   for (const id of order) {
     const image = graph.images.get(id)!
-    const walkedParent = !candidateIds.has(id) && image.tags.length === 0 && image.digests.length === 0
+    const walkedParent =
+      !candidateIds.has(id) && image.tags.length === 0 && image.digests.length === 0
     if (!candidateIds.has(id) && !walkedParent) continue
     const children = graph.children(id)
-    if (walkedParent && (children.length === 0 || !children.every((child) => going.has(child)))) continue
+    if (walkedParent && (children.length === 0 || !children.every((child) => going.has(child))))
+      continue
 
     const keep = policyKeep(image)
     if (keep) {
@@ -162,7 +176,11 @@ export function decideBulk(graph: DependencyGraph, selection: Selection, now: Da
       if (refs.length === 0 || (cutoff !== null && image.created > cutoff)) continue
       const users = containerBlockers(graph, image.id)
       if (users.length > 0) continue
-      intents.set(image.id, { kind: 'untag', refs, reason: `older than the ${selection.keepLast} newest tags of its repository; newer tags stay` })
+      intents.set(image.id, {
+        kind: 'untag',
+        refs,
+        reason: `older than the ${selection.keepLast} newest tags of its repository; newer tags stay`,
+      })
     }
   }
   return intents

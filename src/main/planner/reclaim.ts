@@ -21,7 +21,8 @@ export class LayerLedger {
   }
 
   hold(root: LayerHolder): void {
-    for (const chainId of new Set(root.chainIds)) this.holders.set(chainId, (this.holders.get(chainId) ?? 0) + 1)
+    for (const chainId of new Set(root.chainIds))
+      this.holders.set(chainId, (this.holders.get(chainId) ?? 0) + 1)
   }
 
   /** Drops one holder; returns the bytes of the layers nobody holds any more. */

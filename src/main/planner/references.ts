@@ -4,7 +4,12 @@
  * image ID names that image.
  */
 
-const DEFAULT_DOMAIN_PREFIXES = ['docker.io/library/', 'index.docker.io/library/', 'docker.io/', 'index.docker.io/']
+const DEFAULT_DOMAIN_PREFIXES = [
+  'docker.io/library/',
+  'index.docker.io/library/',
+  'docker.io/',
+  'index.docker.io/',
+]
 
 export interface ParsedReference {
   /** Repository in familiar form: `busybox`, `drydock-test/base`, `localhost:5000/app`. */
@@ -37,7 +42,11 @@ export function parseReference(ref: string): ParsedReference | null {
       break
     }
   }
-  if (!/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(rest)) {
+  if (
+    !/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(
+      rest,
+    )
+  ) {
     return null
   }
   if (tag === null && digest === null) tag = 'latest'

@@ -30,7 +30,10 @@ export function registerIpcHandlers(
       if (!isTrusted(event.senderFrame)) {
         return {
           ok: false,
-          error: { code: 'untrusted-sender', message: `${method} was called from an untrusted frame.` },
+          error: {
+            code: 'untrusted-sender',
+            message: `${method} was called from an untrusted frame.`,
+          },
         }
       }
       return dispatch(method, payload)

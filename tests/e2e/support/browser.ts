@@ -6,6 +6,7 @@ export const chromiumPath = process.env.DRYDOCK_CHROMIUM ?? '/usr/bin/chromium'
 export function browserUnavailable(): string | null {
   if (existsSync(chromiumPath)) return null
   const reason = `Chromium not found at ${chromiumPath} (apt-get install -y chromium)`
-  if (process.env.CI === 'true') throw new Error(`${reason}; CI=true: the browser suite may not be skipped`)
+  if (process.env.CI === 'true')
+    throw new Error(`${reason}; CI=true: the browser suite may not be skipped`)
   return reason
 }

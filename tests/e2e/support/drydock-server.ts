@@ -17,14 +17,21 @@ export interface RunningServer {
 const bin = join(__dirname, '../../../bin/drydock.js')
 
 export async function startDrydockServer(host: string): Promise<RunningServer> {
-  const child: ChildProcess = spawn(process.execPath, [bin, '--host', host, '--json', 'serve', '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [bin, '--host', host, '--json', 'serve', '--port', '0'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
   let stdout = ''
   let stderr = ''
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
   const started = await new Promise<{ url: string; origin: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`drydock serve did not start: ${stderr}`)), 15_000)
+    const timer = setTimeout(
+      () => reject(new Error(`drydock serve did not start: ${stderr}`)),
+      15_000,
+    )
     child.stdout?.on('data', (chunk: Buffer) => {
       stdout += chunk.toString()
       try {

@@ -35,6 +35,7 @@ export function Sidebar({
                   className="nav__link"
                   href={hrefFor(route.id)}
                   aria-current={active ? 'page' : undefined}
+                  title={route.label}
                   data-testid={`nav-${route.id}`}
                 >
                   <Icon size={18} />
