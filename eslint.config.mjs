@@ -69,7 +69,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bin/**/*.js', 'scripts/**/*.{js,mjs,cjs}'],
+    files: ['bin/**/*.js', 'scripts/**/*.{js,mjs,cjs}', 'src/**/*.cjs'],
     languageOptions: { globals: globals.node },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

@@ -26,6 +26,11 @@ function processIo(): CliIo {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // `drydock images | head`: a closed pipe ends the output, not the process with a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0)
+    throw error
+  })
   try {
     return await runCli(argv, processIo())
   } catch (error) {

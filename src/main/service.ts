@@ -20,6 +20,7 @@ import type { DiskUsage } from '../shared/usage'
 import { readDiskUsage } from './engine/disk-usage'
 import { executePlan } from './cleaner/executor'
 import { EngineConnection } from './engine/connection'
+import { engineUnreachable } from './engine/errors'
 import { resolveHost, type ResolvedHost } from './engine/host'
 import { fetchInventory, type Inventory } from './engine/inventory'
 import { EventBus } from './event-bus'
@@ -189,17 +190,23 @@ export class DrydockService implements DrydockHandlers, EventSource {
     engine: EngineInfo
   }> {
     const connection = await this.requireEngine()
+    // The engine facts a plan needs (host, version, store kind) come with the connection; only
+    // the lists are read again.
+    const engine =
+      this.state.status === 'connected' ? this.state.engine : await connection.engineInfo()
     try {
-      const [engine, inventory] = await Promise.all([
-        connection.engineInfo(),
-        fetchInventory(connection.docker, this.log.layerCache()),
-      ])
+      const inventory = await fetchInventory(connection.docker, this.log.layerCache())
       return { connection, inventory, engine }
     } catch (error) {
       if (error instanceof DrydockError) throw error
+      // An HTTP status means the engine answered; anything else means it went away.
+      if (typeof (error as { statusCode?: unknown }).statusCode !== 'number') {
+        this.markUnreachable(error)
+        throw engineUnreachable(error, connection.host)
+      }
       throw new DrydockError(
         'engine-error',
-        `The engine at ${connection.host.url} failed: ${String((error as Error).message ?? error)}`,
+        `The engine at ${connection.host.url} failed: ${error instanceof Error ? error.message : String(error)}`,
       )
     }
   }

@@ -47,6 +47,9 @@ export interface ExecuteOptions {
   signal?: AbortSignal
 }
 
+/** Deletions in flight at once: measured faster than one by one, gentle on a busy engine. */
+const CONCURRENCY = 4
+
 interface DeleteResponseLine {
   Untagged?: string
   Deleted?: string
@@ -108,27 +111,33 @@ export async function executePlan(options: ExecuteOptions): Promise<CleanResult>
   )
   const watch = await EngineWatch.open(docker)
   const results: CleanItemResult[] = []
+  const order = new Map<CleanItemResult, number>()
   let cancelled = false
   try {
-    for (const [seq, item] of runnable.entries()) {
-      if (options.signal?.aborted) {
-        cancelled = true
-        break
-      }
-      options.onProgress?.({
-        runId,
-        done: seq,
-        total: runnable.length,
-        message: `${label(item)}: ${item.action}`,
-      })
-      const result = await runItem(item, goingIds, watch, options)
-      journal.recordItem(runId, seq, {
-        outcome: result.outcome,
-        reclaimedBytes: result.reclaimedBytes,
-        error: result.error ?? null,
-      })
-      results.push(result)
-    }
+    const { children } = await watch.current()
+    cancelled = await runScheduled(
+      runnable,
+      children,
+      async (item, seq) => {
+        options.onProgress?.({
+          runId,
+          done: results.length,
+          total: runnable.length,
+          message: `${label(item)}: ${item.action}`,
+        })
+        const result = await runItem(item, goingIds, watch, options)
+        journal.recordItem(runId, seq, {
+          outcome: result.outcome,
+          reclaimedBytes: result.reclaimedBytes,
+          error: result.error ?? null,
+        })
+        results.push(result)
+        order.set(result, seq)
+      },
+      options.signal,
+    )
+    // Report in plan order, whatever order they finished in.
+    results.sort((a, b) => order.get(a)! - order.get(b)!)
   } catch (error) {
     try {
       journal.finishRun(runId, {
@@ -167,6 +176,46 @@ export async function executePlan(options: ExecuteOptions): Promise<CleanResult>
     predictedBytes: plan.reclaimBytes,
     reclaimedBytes: sum(results),
   }
+}
+
+/**
+ * Items run a few at a time (the engine deletes independent images in parallel faster than one
+ * by one), but never an image before the planned items of its child images have finished.
+ * Resolves with true when cancelled before every item started.
+ */
+async function runScheduled(
+  items: PlanItem[],
+  children: ReadonlyMap<string, string[]>,
+  run: (item: PlanItem, seq: number) => Promise<void>,
+  signal: AbortSignal | undefined,
+): Promise<boolean> {
+  const planned = new Set(items.map((item) => item.id))
+  const finished = new Set<string>()
+  const waiting = items.map((item, seq) => ({ item, seq }))
+  const inFlight = new Map<number, Promise<void>>()
+  const ready = (item: PlanItem) =>
+    (children.get(item.id) ?? []).every((child) => !planned.has(child) || finished.has(child))
+
+  while (waiting.length > 0 || inFlight.size > 0) {
+    if (signal?.aborted) {
+      await Promise.all(inFlight.values())
+      return waiting.length > 0
+    }
+    const next = inFlight.size < CONCURRENCY ? waiting.findIndex(({ item }) => ready(item)) : -1
+    if (next >= 0) {
+      const { item, seq } = waiting.splice(next, 1)[0]!
+      inFlight.set(
+        seq,
+        run(item, seq).finally(() => {
+          finished.add(item.id)
+          inFlight.delete(seq)
+        }),
+      )
+      continue
+    }
+    await Promise.race(inFlight.values())
+  }
+  return false
 }
 
 function sum(results: CleanItemResult[]): number {

@@ -42,6 +42,7 @@ const STALE_AFTER = new Set([
 export class EngineWatch {
   private stale = true
   private snapshot: EngineSnapshot | null = null
+  private reading: Promise<EngineSnapshot> | null = null
   private stream: Readable | null = null
 
   private constructor(private readonly docker: Docker) {}
@@ -80,8 +81,14 @@ export class EngineWatch {
 
   async current(): Promise<EngineSnapshot> {
     if (this.snapshot && !this.stale && this.stream) return this.snapshot
-    this.stale = false
-    this.snapshot = await takeSnapshot(this.docker)
+    // Items running side by side share one re-read.
+    if (!this.reading) {
+      this.stale = false
+      this.reading = takeSnapshot(this.docker).finally(() => {
+        this.reading = null
+      })
+    }
+    this.snapshot = await this.reading
     return this.snapshot
   }
 
