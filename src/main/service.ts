@@ -189,13 +189,28 @@ export class DrydockService implements DrydockHandlers, EventSource {
     inventory: Inventory
     engine: EngineInfo
   }> {
+    // A first call (the CLI's only one) sends the lists together with the connection check
+    // instead of after it; the lists are used only if that check succeeds on the same connection.
+    const early =
+      this.state.status === 'connecting' && !this.pending && !this.connection
+        ? this.makeEarlyConnection()
+        : null
+    const earlyInventory = early
+      ? fetchInventory(early.docker, this.log.layerCache()).then(
+          (inventory) => ({ ok: true as const, inventory }),
+          (error: unknown) => ({ ok: false as const, error }),
+        )
+      : null
     const connection = await this.requireEngine()
     // The engine facts a plan needs (host, version, store kind) come with the connection; only
     // the lists are read again.
     const engine =
       this.state.status === 'connected' ? this.state.engine : await connection.engineInfo()
     try {
-      const inventory = await fetchInventory(connection.docker, this.log.layerCache())
+      const listed = connection === early && earlyInventory ? await earlyInventory : null
+      if (listed && !listed.ok) throw listed.error
+      const inventory =
+        listed?.inventory ?? (await fetchInventory(connection.docker, this.log.layerCache()))
       return { connection, inventory, engine }
     } catch (error) {
       if (error instanceof DrydockError) throw error
@@ -209,6 +224,24 @@ export class DrydockService implements DrydockHandlers, EventSource {
         `The engine at ${connection.host.url} failed: ${error instanceof Error ? error.message : String(error)}`,
       )
     }
+  }
+
+  private earlyConnection: EngineConnection | null = null
+
+  /** A connection made ahead of the connection check, or null when the host is unusable. */
+  private makeEarlyConnection(): EngineConnection | null {
+    try {
+      this.earlyConnection = new EngineConnection(this.resolve())
+      return this.earlyConnection
+    } catch {
+      return null
+    }
+  }
+
+  private takeEarlyConnection(host: ResolvedHost): EngineConnection | null {
+    const early = this.earlyConnection
+    this.earlyConnection = null
+    return early && early.host.url === host.url ? early : null
   }
 
   /** Writable-layer bytes of the containers using the named images (what removing them frees). */
@@ -288,7 +321,8 @@ export class DrydockService implements DrydockHandlers, EventSource {
       this.setState({ status: 'connecting', host: host.url, since: this.timestamp() })
     }
     try {
-      const connection = this.connection ?? new EngineConnection(host)
+      const connection =
+        this.connection ?? this.takeEarlyConnection(host) ?? new EngineConnection(host)
       const engine = await connection.engineInfo()
       this.connection = connection
       return this.setState({ status: 'connected', host: host.url, since: this.timestamp(), engine })
