@@ -63,6 +63,8 @@ export class DrydockService implements DrydockHandlers, EventSource {
   private watchTimer: NodeJS.Timeout | null = null
   private readonly log: LogAccess
   private readonly plans = new Map<string, HeldPlan>()
+  /** Cleanups in progress, by run id, so they can be cancelled. */
+  private readonly runningCleanups = new Map<string, AbortController>()
 
   constructor(private readonly options: ServiceOptions) {
     this.now = options.now ?? (() => new Date())
@@ -148,7 +150,14 @@ export class DrydockService implements DrydockHandlers, EventSource {
     const { journal } = this.log.open()
     const connection = await this.requireEngine()
     this.plans.delete(request.planId)
+    const abort = new AbortController()
+    let startedRunId: string | null = null
     return executePlan({
+      signal: abort.signal,
+      onStarted: (runId) => {
+        startedRunId = runId
+        this.runningCleanups.set(runId, abort)
+      },
       docker: connection.docker,
       plan: held.plan,
       journal,
@@ -165,7 +174,15 @@ export class DrydockService implements DrydockHandlers, EventSource {
             message: progress.message,
           },
         }),
+    }).finally(() => {
+      if (startedRunId) this.runningCleanups.delete(startedRunId)
     })
+  }
+
+  async cancelCleanup(request: { runId: string }): Promise<{ cancelled: boolean }> {
+    const abort = this.runningCleanups.get(request.runId)
+    abort?.abort()
+    return { cancelled: abort !== undefined }
   }
 
   async listRuns(request: {

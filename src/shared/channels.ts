@@ -12,6 +12,7 @@ export const METHOD_NAMES = [
   'listImages',
   'planCleanup',
   'runCleanup',
+  'cancelCleanup',
   'listRuns',
   'getRun',
 ] as const

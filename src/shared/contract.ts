@@ -89,6 +89,11 @@ export const methods = {
     }),
     response: CleanResultSchema,
   },
+  /** Stops a running cleanup between items (the item in flight finishes); false if not running. */
+  cancelCleanup: {
+    request: z.strictObject({ runId: z.string() }),
+    response: z.strictObject({ cancelled: z.boolean() }),
+  },
   /** Past runs, newest first; works with no engine. */
   listRuns: {
     request: z.strictObject({

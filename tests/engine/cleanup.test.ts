@@ -333,6 +333,26 @@ describe.skipIf(engine.skip)('cleanup matches the engine', () => {
     expect(after.containers.has(late.id)).toBe(true)
   })
 
+  it('cancels between items: finished items stay done and journaled, the rest untouched', async () => {
+    const plan = await client.planCleanup({ unused: true })
+    const unsubscribe = client.subscribe((event) => {
+      if (event.name === 'progress') void client.cancelCleanup({ runId: event.payload.jobId })
+    })
+    const result = await client.runCleanup({ planId: plan.id, trigger: 'cli' }).finally(unsubscribe)
+    const planned = plan.items.filter((item) => item.requests.length > 0)
+    expect(result.status).toBe('cancelled')
+    expect(result.items.length).toBeGreaterThan(0)
+    expect(result.items.length).toBeLessThan(planned.length)
+    const after = await engineState(engine.docker)
+    for (const item of planned) {
+      const outcome = result.items.find((done) => done.id === item.id)?.outcome
+      expect(after.images.has(item.id), item.tags.join()).toBe(outcome !== 'deleted')
+    }
+    const run = await client.getRun({ id: result.runId })
+    expect(run?.status).toBe('cancelled')
+    expect(run?.items.filter((item) => item.outcome !== null)).toHaveLength(result.items.length)
+  })
+
   it('refuses bad input with exit 2 or 3 and a clear message, deleting nothing', async () => {
     const before = comparable(await engineState(engine.docker))
     const cases: [string[], number, RegExp][] = [

@@ -49,6 +49,7 @@ const fakeService: DrydockHandlers = {
   runCleanup: async () => {
     throw new DrydockError('not-found', 'no plan')
   },
+  cancelCleanup: async () => ({ cancelled: false }),
   listRuns: async () => [],
   getRun: async () => null,
 }

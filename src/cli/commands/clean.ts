@@ -42,8 +42,15 @@ export async function cleanCommand(
       }
     }
     const showProgress = !options.json && io.interactive
+    let runId: string | null = null
+    // Ctrl-C stops between items: what is done stays done and journaled, the rest is not started.
+    void io.untilInterrupted().then(() => {
+      if (runId) void session.client.cancelCleanup({ runId })
+    })
     const unsubscribe = session.client.subscribe((event) => {
-      if (event.name !== 'progress' || !showProgress) return
+      if (event.name !== 'progress') return
+      runId = event.payload.jobId
+      if (!showProgress) return
       const { done, total, message } = event.payload
       io.stdout.write(`\r\x1b[2K[${done}/${total}] ${message}`)
     })

@@ -43,6 +43,8 @@ export interface ExecuteOptions {
   /** Bytes of each layer (chain ID) and of each removable container's writable layer. */
   layerSizes: ReadonlyMap<string, number>
   containerSizes?: ReadonlyMap<string, number>
+  /** Called once the run is journaled, before the first change: its id names it for cancelling. */
+  onStarted?: (runId: string) => void
   onProgress?: (progress: { runId: string; done: number; total: number; message: string }) => void
   signal?: AbortSignal
 }
@@ -106,6 +108,7 @@ export async function executePlan(options: ExecuteOptions): Promise<CleanResult>
     })),
   })
 
+  options.onStarted?.(runId)
   const goingIds = new Set(
     runnable.filter((item) => item.action === 'delete').map((item) => item.id),
   )
