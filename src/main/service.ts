@@ -213,7 +213,7 @@ export class DrydockService implements DrydockHandlers, EventSource {
         ? this.makeEarlyConnection()
         : null
     const earlyInventory = early
-      ? fetchInventory(early.docker, this.log.layerCache()).then(
+      ? fetchInventory(early.docker, this.log.layerCache(), early.getJson).then(
           (inventory) => ({ ok: true as const, inventory }),
           (error: unknown) => ({ ok: false as const, error }),
         )
@@ -227,7 +227,8 @@ export class DrydockService implements DrydockHandlers, EventSource {
       const listed = connection === early && earlyInventory ? await earlyInventory : null
       if (listed && !listed.ok) throw listed.error
       const inventory =
-        listed?.inventory ?? (await fetchInventory(connection.docker, this.log.layerCache()))
+        listed?.inventory ??
+        (await fetchInventory(connection.docker, this.log.layerCache(), connection.getJson))
       return { connection, inventory, engine }
     } catch (error) {
       if (error instanceof DrydockError) throw error

@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createInProcessClient } from '../../src/main/in-process-client'
+import { fetchImageLayers } from '../../src/main/engine/inventory'
 import { DrydockService } from '../../src/main/service'
 import { busyboxLayer, loadImages } from '../support/image-archive'
 import {
@@ -70,6 +71,16 @@ describe.skipIf(engine.skip)('service against the private engine', () => {
     const info = await client.getEngineInfo()
     expect(info.images).toBeGreaterThanOrEqual(1)
     expect(info.containersRunning).toBeGreaterThanOrEqual(1)
+  })
+
+  it('reads image layers the same through the lean getter and through dockerode', async () => {
+    const connection = await service.requireEngine()
+    const [image] = (await engine.docker.listImages()).filter((i) => i.RepoTags?.includes(testRef('service', '1')))
+    const lean = await fetchImageLayers(connection.docker, image!.Id, connection.getJson)
+    const full = await fetchImageLayers(connection.docker, image!.Id, null)
+    expect(lean).toEqual(full)
+    expect(lean[0]!.size).toBeGreaterThan(0)
+    await expect(connection.getJson!('/images/sha256%3Anope/json')).rejects.toMatchObject({ statusCode: 404 })
   })
 
   it('emits a connection event on reconnect', async () => {

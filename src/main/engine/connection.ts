@@ -5,6 +5,7 @@
 import Docker from 'dockerode'
 import type { EngineInfo } from '../../shared/contract'
 import { engineUnreachable } from './errors'
+import { jsonGetter, type JsonGet } from './json-get'
 import type { ResolvedHost } from './host'
 
 /** A ping that hangs (a tcp host dropping packets) must not freeze the UI. */
@@ -55,12 +56,15 @@ function imageStoreOf(info: InfoAnswer): EngineInfo['imageStore'] {
 
 export class EngineConnection {
   readonly docker: Docker
+  /** The lean path for bulk reads; null where only dockerode connects (ssh). */
+  readonly getJson: JsonGet | null
 
   constructor(readonly host: ResolvedHost) {
     try {
       // No modem timeouts: docker-modem's connectionTimeout runs until the response headers, so
       // it would cut off a slow image delete or container stop. Quick calls race a timer instead.
       this.docker = new Docker(host.modem)
+      this.getJson = jsonGetter(host)
     } catch (error) {
       // docker-modem reads DOCKER_CERT_PATH files in its constructor and can throw there.
       throw engineUnreachable(error, host)

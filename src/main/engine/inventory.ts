@@ -4,6 +4,7 @@
  * ID, so they come from a cache when known and are fetched (inspect + history) only once.
  */
 import type Docker from 'dockerode'
+import type { JsonGet } from './json-get'
 import { layerFacts, type HistoryEntry, type LayerFacts } from './layers'
 
 export interface ImageRecord {
@@ -103,16 +104,30 @@ async function mapConcurrently<T, R>(
   return results
 }
 
-export async function fetchImageLayers(docker: Docker, imageId: string): Promise<LayerFacts[]> {
-  const image = docker.getImage(imageId)
-  const [inspect, history] = await Promise.all([
-    image.inspect() as Promise<{ RootFS?: { Layers?: string[] } }>,
-    image.history() as Promise<HistoryEntry[]>,
-  ])
+/** Reads an image's layers with `get` when given (the lean path), else through dockerode. */
+export async function fetchImageLayers(
+  docker: Docker,
+  imageId: string,
+  get?: JsonGet | null,
+): Promise<LayerFacts[]> {
+  const id = encodeURIComponent(imageId)
+  const [inspect, history] = get
+    ? ((await Promise.all([get(`/images/${id}/json`), get(`/images/${id}/history`)])) as [
+        { RootFS?: { Layers?: string[] } },
+        HistoryEntry[],
+      ])
+    : await Promise.all([
+        docker.getImage(imageId).inspect() as Promise<{ RootFS?: { Layers?: string[] } }>,
+        docker.getImage(imageId).history() as Promise<HistoryEntry[]>,
+      ])
   return layerFacts(inspect.RootFS?.Layers ?? [], history)
 }
 
-export async function fetchInventory(docker: Docker, cache: LayerCache): Promise<Inventory> {
+export async function fetchInventory(
+  docker: Docker,
+  cache: LayerCache,
+  get?: JsonGet | null,
+): Promise<Inventory> {
   const [summaries, containerSummaries] = await Promise.all([
     docker.listImages({ all: true }) as Promise<ImageSummary[]>,
     docker.listContainers({ all: true }) as Promise<ContainerSummary[]>,
@@ -122,7 +137,7 @@ export async function fetchInventory(docker: Docker, cache: LayerCache): Promise
   const missing = summaries.filter((summary) => !cached.has(summary.Id)).map((s) => s.Id)
   const fetched = await mapConcurrently(missing, FETCH_CONCURRENCY, async (imageId) => {
     try {
-      return { imageId, layers: await fetchImageLayers(docker, imageId) }
+      return { imageId, layers: await fetchImageLayers(docker, imageId, get) }
     } catch (error) {
       // Removed between the list and the inspect: it is simply gone.
       if ((error as { statusCode?: number }).statusCode === 404) return null
