@@ -53,6 +53,10 @@ export class EngineModel {
   private readonly images = new Map<string, ModelImage>()
   private readonly childrenOf = new Map<string, Set<string>>()
   private readonly containers = new Map<string, ModelContainer>()
+  /** Reference → image ID: every delete by reference resolves one. */
+  private readonly imageByRef = new Map<string, string>()
+  /** Containers by image ID: every delete asks which containers use an image. */
+  private readonly containersByImage = new Map<string, ModelContainer[]>()
 
   constructor(readonly store: ImageStoreKind) {}
 
@@ -63,25 +67,24 @@ export class EngineModel {
   ): EngineModel {
     const model = new EngineModel(store)
     for (const image of images) {
-      model.images.set(image.id, {
-        id: image.id,
-        parentId: image.parentId,
-        refs: [...image.tags, ...image.digests],
-      })
+      const refs = [...image.tags, ...image.digests]
+      model.images.set(image.id, { id: image.id, parentId: image.parentId, refs })
+      for (const ref of refs) model.imageByRef.set(ref, image.id)
     }
     for (const image of images) {
       if (image.parentId && model.images.has(image.parentId))
         model.childSet(image.parentId).add(image.id)
     }
-    for (const container of containers) model.containers.set(container.id, { ...container })
+    for (const container of containers) model.addContainer({ ...container })
     return model
   }
 
   clone(): EngineModel {
     const copy = new EngineModel(this.store)
     for (const [id, image] of this.images) copy.images.set(id, { ...image, refs: [...image.refs] })
+    for (const [ref, id] of this.imageByRef) copy.imageByRef.set(ref, id)
     for (const [id, children] of this.childrenOf) copy.childrenOf.set(id, new Set(children))
-    for (const [id, container] of this.containers) copy.containers.set(id, { ...container })
+    for (const container of this.containers.values()) copy.addContainer({ ...container })
     return copy
   }
 
@@ -98,11 +101,26 @@ export class EngineModel {
   }
 
   containersUsing(imageId: string): ModelContainer[] {
-    return [...this.containers.values()].filter((container) => container.imageId === imageId)
+    return this.containersByImage.get(imageId) ?? []
   }
 
   removeContainer(containerId: string): boolean {
-    return this.containers.delete(containerId)
+    const container = this.containers.get(containerId)
+    if (!container) return false
+    this.containers.delete(containerId)
+    const users = (this.containersByImage.get(container.imageId) ?? []).filter(
+      (c) => c.id !== containerId,
+    )
+    this.containersByImage.set(container.imageId, users)
+    return true
+  }
+
+  private addContainer(container: ModelContainer): void {
+    this.containers.set(container.id, container)
+    this.containersByImage.set(container.imageId, [
+      ...(this.containersByImage.get(container.imageId) ?? []),
+      container,
+    ])
   }
 
   /** The image a name resolves to, as the engine's GetImage does: reference first, then ID. */
@@ -112,9 +130,8 @@ export class EngineModel {
       return this.images.has(id) ? id : null
     }
     const ref = normalizeReference(name)
-    if (ref) {
-      for (const image of this.images.values()) if (image.refs.includes(ref)) return image.id
-    }
+    const byRef = ref ? this.imageByRef.get(ref) : undefined
+    if (byRef) return byRef
     const matches = [...this.images.keys()].filter((id) =>
       isImageIdPrefix(id, name.replace(/^sha256:/, '')),
     )
@@ -182,6 +199,7 @@ export class EngineModel {
       })
       if (conflict) return { ok: false, conflict }
       untagged.push(...image.refs)
+      for (const ref of image.refs) this.imageByRef.delete(ref)
       image.refs = []
     }
 
@@ -225,6 +243,7 @@ export class EngineModel {
     }
     const image = this.images.get(imageId)!
     untagged.push(...image.refs)
+    for (const ref of image.refs) this.imageByRef.delete(ref)
     image.refs = []
     this.images.delete(imageId)
     if (image.parentId) this.childrenOf.get(image.parentId)?.delete(imageId)
@@ -295,6 +314,7 @@ export class EngineModel {
 
   private removeRef(image: ModelImage, ref: string): void {
     image.refs = image.refs.filter((existing) => existing !== ref)
+    this.imageByRef.delete(ref)
   }
 
   private childSet(imageId: string): Set<string> {
