@@ -212,13 +212,15 @@ export class DrydockService implements DrydockHandlers, EventSource {
       this.state.status === 'connecting' && !this.pending && !this.connection
         ? this.makeEarlyConnection()
         : null
+    // The check goes out first; opening the log (inside fetchInventory) then overlaps with both.
+    const connecting = this.requireEngine()
     const earlyInventory = early
-      ? fetchInventory(early.docker, this.log.layerCache(), early.getJson).then(
+      ? fetchInventory(early.docker, () => this.log.layerCache(), early.getJson).then(
           (inventory) => ({ ok: true as const, inventory }),
           (error: unknown) => ({ ok: false as const, error }),
         )
       : null
-    const connection = await this.requireEngine()
+    const connection = await connecting
     // The engine facts a plan needs (host, version, store kind) come with the connection; only
     // the lists are read again.
     const engine =
@@ -228,7 +230,7 @@ export class DrydockService implements DrydockHandlers, EventSource {
       if (listed && !listed.ok) throw listed.error
       const inventory =
         listed?.inventory ??
-        (await fetchInventory(connection.docker, this.log.layerCache(), connection.getJson))
+        (await fetchInventory(connection.docker, () => this.log.layerCache(), connection.getJson))
       return { connection, inventory, engine }
     } catch (error) {
       if (error instanceof DrydockError) throw error

@@ -123,15 +123,27 @@ export async function fetchImageLayers(
   return layerFacts(inspect.RootFS?.Layers ?? [], history)
 }
 
+/**
+ * `openCache` is called once the list requests are on their way: opening the log (a synchronous
+ * SQLite open) then overlaps with the engine's work instead of delaying it.
+ */
 export async function fetchInventory(
   docker: Docker,
-  cache: LayerCache,
+  openCache: () => LayerCache,
   get?: JsonGet | null,
 ): Promise<Inventory> {
-  const [summaries, containerSummaries] = await Promise.all([
+  const listing = Promise.all([
     docker.listImages({ all: true }) as Promise<ImageSummary[]>,
     docker.listContainers({ all: true }) as Promise<ContainerSummary[]>,
   ])
+  let cache: LayerCache
+  try {
+    cache = openCache()
+  } catch (error) {
+    listing.catch(() => undefined)
+    throw error
+  }
+  const [summaries, containerSummaries] = await listing
 
   const cached = cache.getMany(summaries.map((summary) => summary.Id))
   const missing = summaries.filter((summary) => !cached.has(summary.Id)).map((s) => s.Id)
