@@ -1,0 +1,570 @@
+#!/usr/bin/env node
+// `npm run bench`: the performance benchmark of issue 3 (DESIGN.md "Performance").
+//
+// Builds one world of images and containers on two private engines (A for drydock, B for
+// docker's own prune — a prune is destructive, so each contender needs its own identical world),
+// then measures on A the floor (the raw requests a plan needs), drydock plan cold and warm,
+// docker system df -v, and finally drydock clean on A against docker image prune -a on B.
+//
+//   node scripts/bench/run.mjs [--images 2000] [--containers 300] [--started 5] [--reps 5]
+//                              [--quick] [--build] [--no-profile] [--keep-engines]
+//                              [--clean-floor] [--clean-floor-concurrency 4]
+//
+// --quick        a 200-image, 30-container world and 3 repetitions, to try changes fast
+// --build        run `npx electron-vite build` first (otherwise out/main as it is; a warning
+//                says when it is older than src/)
+// --no-profile   skip the traced and --cpu-prof runs that explain where plan's time goes
+// --clean-floor  also build world C and time there the plan's raw DELETE requests alone
+//                (clean-floor.mjs), splitting clean's cost into what the requests cost anyway and
+//                what drydock adds; sent from 4 workers like the executor (src/main/cleaner/
+//                executor.ts: CONCURRENCY), or N with --clean-floor-concurrency (1 = one by one)
+//
+// Prints the tables to stdout (progress to stderr) and writes artifacts/bench/latest.json,
+// artifacts/bench/<images>-images.json and the printed tables as <images>-images.txt. Exits 0
+// whatever the verdicts; 1 only when the benchmark itself broke.
+import { execFile } from 'node:child_process'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs, promisify } from 'node:util'
+import { buildWorldImages, readBusybox } from './archive.mjs'
+import { buildWorld } from './build-world.mjs'
+import { prepareCli, REPO } from './cli.mjs'
+import { Engine } from './engine.mjs'
+import { measureLongLived } from './long-lived.mjs'
+import { checkExit, median, repeat, summary, timed } from './measure.mjs'
+import { phasesOf, readProfile, summarizeProfile, topBuckets } from './profile.mjs'
+import * as report from './report.mjs'
+import { worldSpec } from './world.mjs'
+
+const FLOOR_SCRIPT = join(REPO, 'scripts/bench/floor.mjs')
+const CLEAN_FLOOR_SCRIPT = join(REPO, 'scripts/bench/clean-floor.mjs')
+const TRACE_PRELOAD = join(REPO, 'scripts/bench/trace-preload.cjs')
+const log = (message) => process.stderr.write(`bench: ${message}\n`)
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      images: { type: 'string' },
+      containers: { type: 'string' },
+      started: { type: 'string' },
+      reps: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      build: { type: 'boolean', default: false },
+      'no-profile': { type: 'boolean', default: false },
+      'keep-engines': { type: 'boolean', default: false },
+      'clean-floor': { type: 'boolean', default: false },
+      'clean-floor-concurrency': { type: 'string' },
+      'dir-a': { type: 'string', default: '/tmp/dd-bench-a' },
+      'dir-b': { type: 'string', default: '/tmp/dd-bench-b' },
+      'dir-c': { type: 'string', default: '/tmp/dd-bench-c' },
+    },
+  })
+  // The issue's world by default.
+  const defaults = values.quick
+    ? { images: 200, containers: 30, started: 3, reps: 3, 'clean-floor-concurrency': 4 }
+    : { images: 2000, containers: 300, started: 5, reps: 5, 'clean-floor-concurrency': 4 }
+  const number = (name) => {
+    const value = values[name] === undefined ? defaults[name] : Number(values[name])
+    if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} must be a whole number`)
+    return value
+  }
+  return {
+    images: number('images'),
+    containers: number('containers'),
+    started: number('started'),
+    reps: Math.max(1, number('reps')),
+    build: values.build,
+    profile: !values['no-profile'],
+    keepEngines: values['keep-engines'],
+    cleanFloor: values['clean-floor'],
+    cleanFloorConcurrency: Math.max(1, number('clean-floor-concurrency')),
+    dirs: [values['dir-a'], values['dir-b'], ...(values['clean-floor'] ? [values['dir-c']] : [])],
+  }
+}
+
+async function main() {
+  const opts = options()
+  const cli = await prepareCli({ build: opts.build, log })
+  if (cli.warning) log(`warning: ${cli.warning}`)
+  const engines = opts.dirs.map((dir) => new Engine(dir))
+  const work = await mkdtemp(join(tmpdir(), 'dd-bench-work-'))
+  let interrupted = false
+  const cleanup = async () => {
+    if (opts.keepEngines) log(`engines kept: ${engines.map((e) => e.host).join(', ')}`)
+    else {
+      log('stopping the engines and deleting their directories')
+      await Promise.allSettled(engines.map((engine) => engine.destroy()))
+    }
+    await rm(work, { recursive: true, force: true })
+    await cli.remove()
+  }
+  process.once('SIGINT', () => {
+    interrupted = true
+    log('interrupted; cleaning up')
+    void cleanup().finally(() => process.exit(130))
+  })
+  // A throw inside some stream handler must not leave engines running behind us.
+  process.once('uncaughtException', (error) => {
+    interrupted = true
+    log(`failed: ${error.stack ?? error}`)
+    void cleanup().finally(() => process.exit(1))
+  })
+
+  try {
+    const bench = { opts, cli, engines, work, dbDir: join(work, 'db') }
+    await mkdir(bench.dbDir)
+    const world = await buildWorlds(bench)
+    const loadBefore = loadavg()
+    const startup = await measureStartup(bench)
+    const planning = await measurePlanning(bench)
+    const longLived = await measureServe(bench)
+    if (longLived) longLived.floorWarm = await longLivedFloor(bench)
+    const explain = opts.profile ? await explainPlan(bench) : null
+    const cleaning = await measureClean(bench, planning)
+    if (interrupted) return 130
+    const results = {
+      when: new Date().toISOString(),
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model,
+        memoryGb: totalmem() / 2 ** 30,
+        node: process.version,
+        // Other work on the machine skews every figure: the load when measuring began and ended.
+        loadAverage: { measuringStarted: loadBefore, finished: loadavg() },
+      },
+      cli: { builtAt: cli.builtAt, warning: cli.warning, git: cli.git },
+      options: opts,
+      world,
+      startup,
+      floor: planning.floor,
+      plan: planning.plan,
+      longLived,
+      systemDf: planning.systemDf,
+      cpu: { ...planning.cpu, ...cleaning.cpu },
+      clean: cleaning.clean,
+      rss: { ...planning.rss, clean: cleaning.rssMb },
+      sanity: cleaning.sanity,
+      explain,
+    }
+    results.verdicts = verdicts(results)
+    const printed = report.fullReport(results)
+    await writeResults(results, printed)
+    process.stdout.write(`${printed}\n`)
+    return 0
+  } finally {
+    if (!interrupted) await cleanup()
+  }
+}
+
+/** The drydock command line against engine A. */
+function drydockArgs(bench, args) {
+  return [bench.cli.bin, '--host', bench.engines[0].host, ...args]
+}
+
+// --- worlds -----------------------------------------------------------------------------------
+
+async function buildWorlds({ opts, engines }) {
+  // A leftover engine from an aborted run would hold an unknown world: start from nothing.
+  await Promise.all(engines.map((engine) => engine.destroy()))
+  log(`starting private engines in ${engines.map((engine) => engine.dir).join(', ')}`)
+  await Promise.all(engines.map((engine) => engine.start()))
+
+  const generated = performance.now()
+  const spec = worldSpec(opts)
+  const busybox = readBusybox()
+  if (!busybox) log('warning: no static /bin/busybox; containers are created but none started')
+  const built = buildWorldImages(spec, { busybox })
+  const generateMs = performance.now() - generated
+  const containers = busybox
+    ? spec.containers
+    : spec.containers.map((c) => ({ ...c, start: false }))
+  log(
+    `generated ${built.images.length} images, ${built.layers.size} layers in ${report.ms(generateMs)}`,
+  )
+
+  // All worlds at once: loading is mostly dockerd re-exec'ing itself once per layer, which
+  // leaves the other engines room; measuring starts only once every engine is idle again.
+  const worlds = await Promise.all(
+    engines.map((engine, index) =>
+      buildWorld(engine, built, containers, (message) => log(`${'ABC'[index]}: ${message}`)),
+    ),
+  )
+  return {
+    images: built.images.length,
+    tagged: built.images.filter((image) => image.tags.length > 0).length,
+    untagged: built.images.filter((image) => image.tags.length === 0).length,
+    multiTagged: built.images.filter((image) => image.tags.length > 1).length,
+    tags: built.images.reduce((total, image) => total + image.tags.length, 0),
+    layers: built.layers.size,
+    baseLayers: spec.baseCount,
+    midLayers: spec.midCount,
+    containers: containers.length,
+    running: worlds[0].running,
+    imagesUsedByContainers: new Set(containers.map((c) => c.image.index)).size,
+    generateMs,
+    buildMs: worlds.map((w) => w.totalMs),
+    loadMs: worlds.map((w) => w.loadMs),
+    storageDriver: engines[0].driver,
+  }
+}
+
+// --- start-up baselines -----------------------------------------------------------------------
+
+async function measureStartup(bench) {
+  log('measuring Node start-up baselines')
+  const runs = async (args) =>
+    summary(
+      await repeat(bench.opts.reps, async () => {
+        return checkExit(await timed('node', args), `node ${args.join(' ')}`).ms
+      }),
+    )
+  return {
+    node: await runs(['-e', '0']),
+    requireCli: await runs(['-e', `require(${JSON.stringify(bench.cli.bundle)})`]),
+    version: await runs([bench.cli.bin, '--version']),
+  }
+}
+
+// --- floor, plan, system df -------------------------------------------------------------------
+
+async function measurePlanning(bench) {
+  const engine = bench.engines[0]
+  const floorRun = async (mode) => {
+    const result = checkExit(await timed('node', [FLOOR_SCRIPT, engine.socketPath, mode]), 'floor')
+    const answer = JSON.parse(result.stdout)
+    return {
+      requests: answer.ms, // the requests alone
+      process: result.ms, // the whole Node process
+      cpuMs: result.cpuMs,
+      count: answer.requests,
+      bytes: answer.bytes,
+      latencies: answer.latencies,
+    }
+  }
+  const planRun = async (db) => {
+    const args = drydockArgs(bench, ['--db', db, 'plan', '--unused', '--json'])
+    const result = checkExit(await timed('node', args), 'drydock plan')
+    return {
+      ms: result.ms,
+      rssMb: result.rssMb,
+      cpuMs: result.cpuMs,
+      plan: JSON.parse(result.stdout),
+    }
+  }
+  const dfRun = async () => {
+    const result = await timed('docker', ['-H', engine.host, 'system', 'df', '-v'])
+    return checkExit(result, 'docker system df -v')
+  }
+
+  // The first run of anything pays for cold page caches (node_modules, the engine's metadata).
+  log('warming up (one floor and one plan, not counted)')
+  await floorRun('cold')
+  await planRun(join(bench.dbDir, 'warmup.sqlite'))
+
+  // Interleaved, so drift in the machine's load hits every contender alike.
+  const s = { floorCold: [], floorWarm: [], planCold: [], planWarm: [], df: [] }
+  for (let rep = 0; rep < bench.opts.reps; rep++) {
+    log(`repetition ${rep + 1}/${bench.opts.reps}`)
+    bench.lastDb = join(bench.dbDir, `plan-${rep}.sqlite`)
+    s.floorCold.push(await floorRun('cold'))
+    s.planCold.push(await planRun(bench.lastDb)) // fresh file: cold
+    s.floorWarm.push(await floorRun('warm'))
+    s.planWarm.push(await planRun(bench.lastDb)) // same file again: warm
+    s.df.push(await dfRun())
+  }
+
+  const plan = s.planCold.at(-1).plan
+  const same = (run) =>
+    run.plan.reclaimBytes === plan.reclaimBytes && run.plan.items.length === plan.items.length
+  const samePlan = s.planCold.every(same) && s.planWarm.every(same)
+  if (!samePlan) log('warning: the plans of the repetitions differ')
+  const stat = (list, key) => summary(list.map((run) => run[key]))
+  return {
+    lastPlan: plan,
+    floor: {
+      cold: {
+        requests: stat(s.floorCold, 'requests'),
+        process: stat(s.floorCold, 'process'),
+        requestCount: s.floorCold[0].count,
+        responseBytes: s.floorCold[0].bytes,
+      },
+      warm: {
+        requests: stat(s.floorWarm, 'requests'),
+        process: stat(s.floorWarm, 'process'),
+        requestCount: s.floorWarm[0].count,
+        responseBytes: s.floorWarm[0].bytes,
+        // Median latency of each of the four requests, sent together as the CLI sends them.
+        latencies: Object.fromEntries(
+          Object.keys(s.floorWarm[0].latencies).map((path) => [
+            path,
+            median(s.floorWarm.map((run) => run.latencies[path])),
+          ]),
+        ),
+      },
+    },
+    plan: {
+      cold: stat(s.planCold, 'ms'),
+      warm: stat(s.planWarm, 'ms'),
+      items: plan.items.length,
+      actions: countBy(plan.items, (item) => item.action),
+      reclaimBytes: plan.reclaimBytes,
+      samePlanEveryRun: samePlan,
+    },
+    systemDf: stat(s.df, 'ms'),
+    // CPU seconds of the client process (user + system), not the engine's.
+    cpu: {
+      floorCold: median(s.floorCold.map((run) => run.cpuMs)),
+      floorWarm: median(s.floorWarm.map((run) => run.cpuMs)),
+      planCold: median(s.planCold.map((run) => run.cpuMs)),
+      planWarm: median(s.planWarm.map((run) => run.cpuMs)),
+      systemDf: median(s.df.map((run) => run.cpuMs)),
+    },
+    rss: {
+      planCold: Math.max(...s.planCold.map((run) => run.rssMb)),
+      planWarm: Math.max(...s.planWarm.map((run) => run.rssMb)),
+    },
+  }
+}
+
+/** The warm floor's requests sent again and again from one process: a long-lived floor. */
+async function longLivedFloor(bench) {
+  const rounds = String(bench.opts.reps + 1)
+  const args = [FLOOR_SCRIPT, bench.engines[0].socketPath, 'warm', '16', rounds]
+  const answer = JSON.parse(checkExit(await timed('node', args), 'floor').stdout)
+  return summary(answer.repeatMs)
+}
+
+/** Plan in an already-running process (long-lived.mjs); null when serve cannot start. */
+async function measureServe(bench) {
+  log('measuring plan inside a long-lived process (drydock serve)')
+  try {
+    const db = join(bench.dbDir, 'serve.sqlite')
+    return await measureLongLived(bench.cli.bin, bench.engines[0].host, db, bench.opts.reps)
+  } catch (error) {
+    // serve needs the built renderer (out/renderer); the rest of the benchmark does not.
+    log(`warning: skipped the long-lived measurement: ${error.message}`)
+    return null
+  }
+}
+
+// --- where plan's time goes -------------------------------------------------------------------
+
+/**
+ * Separate runs, so instrumentation never touches the timed ones: phase timestamps and request
+ * counts from trace-preload.cjs (cold and warm, each rep), then one V8 CPU profile of each.
+ */
+async function explainPlan(bench) {
+  log('tracing phases and profiling plan cold and warm')
+  const traced = { cold: [], warm: [] }
+  for (let rep = 0; rep < bench.opts.reps; rep++) {
+    const db = join(bench.dbDir, `traced-${rep}.sqlite`)
+    traced.cold.push(await tracedRun(bench, ['--db', db, 'plan', '--unused', '--json'], 'plan'))
+    traced.warm.push(await tracedRun(bench, ['--db', db, 'plan', '--unused', '--json'], 'plan'))
+  }
+  const profiled = async (name, db) => {
+    const dir = join(bench.work, `profile-${name}`)
+    const args = drydockArgs(bench, ['--db', db, 'plan', '--unused', '--json'])
+    const result = checkExit(
+      await timed('node', ['--cpu-prof', '--cpu-prof-dir', dir, ...args]),
+      `profiled plan ${name}`,
+    )
+    const profile = summarizeProfile(await readProfile(dir))
+    return { wallMs: result.ms, spanMs: profile.spanMs, top: topBuckets(profile, 3), ...profile }
+  }
+  const db = join(bench.dbDir, 'profile.sqlite')
+  return {
+    phases: { cold: medianPhases(traced.cold), warm: medianPhases(traced.warm) },
+    requests: { cold: traced.cold[0].requests, warm: traced.warm[0].requests },
+    profiles: { cold: await profiled('cold', db), warm: await profiled('warm', db) },
+  }
+}
+
+/** One drydock run under trace-preload.cjs: its phases, request counts, and the run itself. */
+async function tracedRun(bench, args, what) {
+  const file = join(bench.work, 'trace.json')
+  await rm(file, { force: true })
+  const result = await timed('node', ['-r', TRACE_PRELOAD, ...drydockArgs(bench, args)], {
+    env: { ...process.env, DRYDOCK_BENCH_TRACE: file },
+  })
+  // clean exits 1 when some item failed: still a measurement, reported as such.
+  if (result.code !== 0 && !(what === 'clean' && result.code === 1)) checkExit(result, what)
+  const trace = JSON.parse(await readFile(file, 'utf8'))
+  return {
+    result,
+    wallMs: result.ms,
+    phases: { ...phasesOf(trace, result.ms), 'wall time': result.ms },
+    requests: trace.requests,
+  }
+}
+
+function medianPhases(runs) {
+  const phases = {}
+  for (const name of Object.keys(runs[0].phases)) {
+    phases[name] = median(runs.map((run) => run.phases[name]))
+  }
+  return phases
+}
+
+// --- clean vs prune ---------------------------------------------------------------------------
+
+async function measureClean(bench, planning) {
+  const [a, b, c] = bench.engines
+  // drydock cleans with the --db its plans filled (plan, then clean: how it is used); docker
+  // has no cache to warm. One run each: both are destructive.
+  log('measuring drydock clean on A and docker image prune -a on B')
+  const images = (engine) => engine.json('GET', '/images/json?all=1')
+  const layerStore = (engine) => diskUsage(join(engine.dataRoot, engine.driver ?? 'overlay2'))
+  const [imagesBeforeA, imagesBeforeB] = await Promise.all([images(a), images(b)])
+  const [duBeforeA, duBeforeB] = await Promise.all([layerStore(a), layerStore(b)])
+
+  // Traced for its requests per endpoint: a few listeners, well under a millisecond in all.
+  const cleanArgs = ['--db', bench.lastDb, 'clean', '--unused', '--yes', '--json']
+  const traced = await tracedRun(bench, cleanArgs, 'clean')
+  const clean = JSON.parse(traced.result.stdout)
+  const pruneResult = checkExit(
+    await timed('docker', ['-H', b.host, 'image', 'prune', '-a', '-f']),
+    'docker image prune -a',
+  )
+  const floor = c
+    ? await measureCleanFloor(c, planning.lastPlan, bench.opts.cleanFloorConcurrency, bench.work)
+    : null
+
+  const [imagesAfterA, imagesAfterB] = await Promise.all([images(a), images(b)])
+  const [duAfterA, duAfterB] = await Promise.all([layerStore(a), layerStore(b)])
+  const leftA = new Set(imagesAfterA.map((image) => image.Id))
+  const leftB = new Set(imagesAfterB.map((image) => image.Id))
+  const reported = /Total reclaimed space:\s*(.+)/.exec(pruneResult.stdout)
+  return {
+    rssMb: traced.result.rssMb,
+    cpu: { clean: traced.result.cpuMs, prune: pruneResult.cpuMs, cleanFloor: floor?.cpuMs ?? null },
+    clean: {
+      cache: 'warm',
+      drydock: summary([traced.wallMs]),
+      prune: summary([pruneResult.ms]),
+      phases: traced.phases,
+      requests: traced.requests,
+      floor,
+    },
+    sanity: {
+      imagesBeforeA: imagesBeforeA.length,
+      imagesAfterA: imagesAfterA.length,
+      imagesBeforeB: imagesBeforeB.length,
+      imagesAfterB: imagesAfterB.length,
+      deletedA: imagesBeforeA.length - imagesAfterA.length,
+      deletedB: imagesBeforeB.length - imagesAfterB.length,
+      sameImagesLeft: leftA.size === leftB.size && [...leftA].every((id) => leftB.has(id)),
+      leftOnlyA: [...leftA].filter((id) => !leftB.has(id)).length,
+      leftOnlyB: [...leftB].filter((id) => !leftA.has(id)).length,
+      outcomes: countBy(clean.items, (item) => item.outcome),
+      cleanExitCode: traced.result.code,
+      predicted: planning.lastPlan.reclaimBytes,
+      cleanPredicted: clean.predictedBytes,
+      reclaimedA: clean.reclaimedBytes,
+      duBeforeA: duBeforeA.apparent,
+      duAfterA: duAfterA.apparent,
+      duShrinkA: duBeforeA.apparent - duAfterA.apparent,
+      duBeforeB: duBeforeB.apparent,
+      duAfterB: duAfterB.apparent,
+      duShrinkB: duBeforeB.apparent - duAfterB.apparent,
+      fileShrinkA: duBeforeA.layerFiles - duAfterA.layerFiles,
+      fileShrinkB: duBeforeB.layerFiles - duAfterB.layerFiles,
+      pruneReported: reported ? report.parseHumanSize(reported[1]) : null,
+    },
+  }
+}
+
+/** The plan's DELETEs sent raw on world C (clean-floor.mjs), checked to end where A ended. */
+async function measureCleanFloor(engine, plan, concurrency, work) {
+  log(`measuring the clean floor on C (raw DELETEs, ${concurrency} in flight)`)
+  const items = plan.items
+    .map((item) => item.requests.filter((r) => r.kind === 'delete-image'))
+    .filter((requests) => requests.length > 0)
+    .map((requests) => requests.map((r) => [r.name, r.force]))
+  const file = join(work, 'clean-floor-items.json')
+  await writeFile(file, JSON.stringify(items))
+  const before = (await engine.json('GET', '/images/json?all=1')).length
+  const args = [CLEAN_FLOOR_SCRIPT, engine.socketPath, file, String(concurrency)]
+  const result = checkExit(await timed('node', args), 'clean floor')
+  const answer = JSON.parse(result.stdout)
+  const after = (await engine.json('GET', '/images/json?all=1')).length
+  return {
+    concurrency,
+    requestsOnly: summary([answer.ms]),
+    process: summary([result.ms]),
+    cpuMs: result.cpuMs,
+    requests: answer.requests,
+    failed: answer.failed,
+    firstError: answer.firstError,
+    deleted: before - after,
+  }
+}
+
+/**
+ * Bytes under a layer store directory, two ways: `du -sb` (everything, directories and the
+ * driver's metadata files included) and the sum of the files inside layers' diff/ directories
+ * (what the engine counts as a layer's size), hard links once. -xdev keeps both off the overlay
+ * mounts of running containers, which would count their image's files a second time.
+ */
+async function diskUsage(dir) {
+  const run = promisify(execFile)
+  const [{ stdout: du }, { stdout: files }] = await Promise.all([
+    run('du', ['-sbx', dir]),
+    run('find', [dir, '-xdev', '-path', '*/diff/*', '!', '-type', 'd', '-printf', '%i %s\\n'], {
+      maxBuffer: 1024 ** 3,
+    }),
+  ])
+  const seen = new Set()
+  let layerFiles = 0
+  for (const line of files.split('\n')) {
+    const [inode, size] = line.split(' ')
+    if (!size || seen.has(inode)) continue
+    seen.add(inode)
+    layerFiles += Number(size)
+  }
+  return { apparent: Number(du.split('\t')[0]), layerFiles }
+}
+
+// --- results ----------------------------------------------------------------------------------
+
+function countBy(items, key) {
+  const counts = {}
+  for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1
+  return counts
+}
+
+function verdicts(r) {
+  const t = report.TARGETS
+  return [
+    ['plan cold', r.plan.cold.median / r.floor.cold.requests.median, t.planCold],
+    ['plan warm', r.plan.warm.median / r.floor.warm.requests.median, t.planWarm],
+    ['clean', r.clean.drydock.median / r.clean.prune.median, t.clean],
+    ['peak RSS', Math.max(r.rss.planCold, r.rss.planWarm, r.rss.clean), t.rssMb],
+  ].map(([name, value, target]) => ({
+    name,
+    value,
+    target: target.text,
+    verdict: report.verdict(value, target),
+  }))
+}
+
+async function writeResults(results, printed) {
+  const dir = join(REPO, 'artifacts/bench')
+  await mkdir(dir, { recursive: true })
+  const json = `${JSON.stringify(results, null, 2)}\n`
+  const name = `${results.world.images}-images`
+  await writeFile(join(dir, 'latest.json'), json)
+  await writeFile(join(dir, `${name}.json`), json)
+  await writeFile(join(dir, `${name}.txt`), `${printed}\n`)
+  log(`wrote artifacts/bench/latest.json, ${name}.json and ${name}.txt`)
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code
+  },
+  (error) => {
+    process.stderr.write(`bench: failed: ${error instanceof Error ? error.stack : String(error)}\n`)
+    process.exitCode = 1
+  },
+)
