@@ -60,6 +60,8 @@ export class DrydockService implements DrydockHandlers, EventSource {
   private state: ConnectionState
   private connection: EngineConnection | null = null
   private pending: Promise<ConnectionState> | null = null
+  /** Made by a first readInventory ahead of the connection check, which then adopts it. */
+  private earlyConnection: EngineConnection | null = null
   private watchTimer: NodeJS.Timeout | null = null
   private readonly log: LogAccess
   private readonly plans = new Map<string, HeldPlan>()
@@ -103,7 +105,7 @@ export class DrydockService implements DrydockHandlers, EventSource {
 
   async getDiskUsage(): Promise<DiskUsage> {
     const connection = await this.requireEngine()
-    const engine = await connection.engineInfo()
+    const engine = await this.engineFacts(connection)
     return readDiskUsage(connection.docker, {
       local: connection.host.local,
       dataRoot: engine.dataRoot,
@@ -221,10 +223,7 @@ export class DrydockService implements DrydockHandlers, EventSource {
         )
       : null
     const connection = await connecting
-    // The engine facts a plan needs (host, version, store kind) come with the connection; only
-    // the lists are read again.
-    const engine =
-      this.state.status === 'connected' ? this.state.engine : await connection.engineInfo()
+    const engine = await this.engineFacts(connection)
     try {
       const listed = connection === early && earlyInventory ? await earlyInventory : null
       if (listed && !listed.ok) throw listed.error
@@ -246,7 +245,10 @@ export class DrydockService implements DrydockHandlers, EventSource {
     }
   }
 
-  private earlyConnection: EngineConnection | null = null
+  /** The facts a plan needs (host, version, store kind, data root) came with the connection. */
+  private async engineFacts(connection: EngineConnection): Promise<EngineInfo> {
+    return this.state.status === 'connected' ? this.state.engine : connection.engineInfo()
+  }
 
   /** A connection made ahead of the connection check, or null when the host is unusable. */
   private makeEarlyConnection(): EngineConnection | null {
