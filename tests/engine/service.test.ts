@@ -75,12 +75,16 @@ describe.skipIf(engine.skip)('service against the private engine', () => {
 
   it('reads image layers the same through the lean getter and through dockerode', async () => {
     const connection = await service.requireEngine()
-    const [image] = (await engine.docker.listImages()).filter((i) => i.RepoTags?.includes(testRef('service', '1')))
+    const [image] = (await engine.docker.listImages()).filter((i) =>
+      i.RepoTags?.includes(testRef('service', '1')),
+    )
     const lean = await fetchImageLayers(connection.docker, image!.Id, connection.getJson)
     const full = await fetchImageLayers(connection.docker, image!.Id, null)
     expect(lean).toEqual(full)
     expect(lean[0]!.size).toBeGreaterThan(0)
-    await expect(connection.getJson!('/images/sha256%3Anope/json')).rejects.toMatchObject({ statusCode: 404 })
+    await expect(connection.getJson!('/images/sha256%3Anope/json')).rejects.toMatchObject({
+      statusCode: 404,
+    })
   })
 
   it('emits a connection event on reconnect', async () => {
