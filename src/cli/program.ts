@@ -2,7 +2,7 @@
  * The `drydock` command line: argument parsing (commander) and dispatch to the commands. Usage
  * errors exit 2; every other exit code comes from the command itself (see exit-codes.ts).
  */
-import { Command, CommanderError, InvalidArgumentError } from 'commander'
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { packageVersion } from '../main/package-info'
 import { cleanCommand } from './commands/clean'
 import { historyCommand } from './commands/history'
@@ -84,7 +84,12 @@ function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command {
       20,
     )
     .option('--run <id>', 'one run, item by item')
-    .action(async (flags: { limit: number; run?: string }) =>
+    .addOption(
+      new Option('--format <format>', 'table or csv (one line per item)')
+        .choices(['table', 'csv'])
+        .default('table'),
+    )
+    .action(async (flags: { limit: number; run?: string; format: 'table' | 'csv' }) =>
       done(await historyCommand(io, globals(), flags)),
     )
 

@@ -36,3 +36,69 @@ export const RunDetailSchema = RunSummarySchema.extend({ items: z.array(RunItemR
 
 export type RunSummary = z.infer<typeof RunSummarySchema>
 export type RunDetail = z.infer<typeof RunDetailSchema>
+
+/**
+ * The command that brings a removed image back, when it came from a registry: its repository
+ * digest names the exact content. Images built or loaded locally have none and cannot be pulled.
+ */
+export function restoreCommand(item: { digests: string[]; outcome: string | null }): string | null {
+  if (item.outcome !== 'deleted' && item.outcome !== 'untagged') return null
+  const digest = item.digests[0]
+  return digest ? `docker pull ${digest}` : null
+}
+
+const CSV_COLUMNS = [
+  'run_id',
+  'started_at',
+  'finished_at',
+  'status',
+  'trigger',
+  'mode',
+  'engine_host',
+  'seq',
+  'image_id',
+  'tags',
+  'digests',
+  'predicted_action',
+  'predicted_bytes',
+  'outcome',
+  'reclaimed_bytes',
+  'error',
+] as const
+
+function csvField(value: string | number | null): string {
+  const text = value === null ? '' : String(value)
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
+}
+
+/** One line per item (RFC 4180), for spreadsheets and audits. */
+export function runsToCsv(runs: RunDetail[]): string {
+  const lines = [CSV_COLUMNS.join(',')]
+  for (const run of runs) {
+    for (const item of run.items) {
+      lines.push(
+        [
+          run.id,
+          run.startedAt,
+          run.finishedAt,
+          run.status,
+          run.trigger,
+          run.mode,
+          run.engineHost,
+          item.seq,
+          item.imageId,
+          item.tags.join(' '),
+          item.digests.join(' '),
+          item.predictedAction,
+          item.predictedBytes,
+          item.outcome,
+          item.reclaimedBytes,
+          item.error,
+        ]
+          .map(csvField)
+          .join(','),
+      )
+    }
+  }
+  return `${lines.join('\r\n')}\r\n`
+}

@@ -1,6 +1,6 @@
 /** `drydock history`: past runs from the log; needs no engine. */
 import { formatBytes } from '../../shared/format'
-import type { RunDetail } from '../../shared/history'
+import { restoreCommand, runsToCsv, type RunDetail } from '../../shared/history'
 import { reportError } from '../errors'
 import { EXIT, type ExitCode } from '../exit-codes'
 import { printJson, type CliIo, type GlobalOptions } from '../io'
@@ -12,6 +12,7 @@ import { DrydockError } from '../../shared/errors'
 export interface HistoryFlags {
   limit: number
   run?: string
+  format?: 'table' | 'csv'
 }
 
 export async function historyCommand(
@@ -29,6 +30,7 @@ export async function historyCommand(
           new DrydockError('invalid-request', `No run ${flags.run} in the log.`),
         )
       if (options.json) printJson(io, run)
+      else if (flags.format === 'csv') io.stdout.write(runsToCsv([run]))
       else printRun(io, run)
       return EXIT.ok
     }
@@ -40,6 +42,10 @@ export async function historyCommand(
     }
     if (options.json) {
       printJson(io, runs)
+      return EXIT.ok
+    }
+    if (flags.format === 'csv') {
+      io.stdout.write(runsToCsv(runs))
       return EXIT.ok
     }
     if (runs.length === 0) {
@@ -87,4 +93,9 @@ function printRun(io: CliIo, run: RunDetail): void {
   io.stdout.write(
     `Freed ${formatBytes(run.reclaimedBytes ?? 0)} of ${formatBytes(run.predictedBytes)} predicted.\n`,
   )
+  const restores = run.items
+    .map(restoreCommand)
+    .filter((command): command is string => command !== null)
+  if (restores.length > 0)
+    io.stdout.write(`To bring images back:\n${restores.map((c) => `  ${c}\n`).join('')}`)
 }
