@@ -19,6 +19,7 @@ import type { ImageView } from '../shared/images'
 import type { DiskUsage } from '../shared/usage'
 import { readDiskUsage } from './engine/disk-usage'
 import { executePlan } from './cleaner/executor'
+import { reconcileInterruptedRuns } from './cleaner/reconcile'
 import { EngineConnection } from './engine/connection'
 import { engineUnreachable } from './engine/errors'
 import { resolveHost, type ResolvedHost } from './engine/host'
@@ -65,6 +66,7 @@ export class DrydockService implements DrydockHandlers, EventSource {
   private watchTimer: NodeJS.Timeout | null = null
   private readonly log: LogAccess
   private readonly plans = new Map<string, HeldPlan>()
+  private readonly reconciledHosts = new Set<string>()
   /** Cleanups in progress, by run id, so they can be cancelled. */
   private readonly runningCleanups = new Map<string, AbortController>()
 
@@ -230,6 +232,7 @@ export class DrydockService implements DrydockHandlers, EventSource {
       const inventory =
         listed?.inventory ??
         (await fetchInventory(connection.docker, () => this.log.layerCache(), connection.getJson))
+      this.reconcileOnce(connection.host.url, inventory)
       return { connection, inventory, engine }
     } catch (error) {
       if (error instanceof DrydockError) throw error
@@ -242,6 +245,17 @@ export class DrydockService implements DrydockHandlers, EventSource {
         'engine-error',
         `The engine at ${connection.host.url} failed: ${error instanceof Error ? error.message : String(error)}`,
       )
+    }
+  }
+
+  /** Settles, once per engine, what runs interrupted by a crash left uncertain. */
+  private reconcileOnce(host: string, inventory: Inventory): void {
+    if (this.reconciledHosts.has(host)) return
+    this.reconciledHosts.add(host)
+    try {
+      reconcileInterruptedRuns(this.log.open().journal, host, inventory)
+    } catch {
+      // Without a log there is nothing to settle; planning goes on.
     }
   }
 

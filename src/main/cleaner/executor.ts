@@ -24,6 +24,8 @@ export interface CleanupJournal {
       predictedBytes: number
     }[]
   }): string
+  /** Written just before an item's first engine request, so a crash leaves it uncertain. */
+  startItem(runId: string, seq: number): void
   recordItem(
     runId: string,
     seq: number,
@@ -128,7 +130,9 @@ export async function executePlan(options: ExecuteOptions): Promise<CleanResult>
           total: runnable.length,
           message: `${label(item)}: ${item.action}`,
         })
-        const result = await runItem(item, goingIds, watch, options)
+        const result = await runItem(item, goingIds, watch, options, () =>
+          journal.startItem(runId, seq),
+        )
         journal.recordItem(runId, seq, {
           outcome: result.outcome,
           reclaimedBytes: result.reclaimedBytes,
@@ -234,6 +238,7 @@ async function runItem(
   goingIds: Set<string>,
   watch: EngineWatch,
   options: ExecuteOptions,
+  beforeFirstRequest: () => void,
 ): Promise<CleanItemResult> {
   const base = { id: item.id, tags: item.tags }
   const skipReason = recheckItem(item, await watch.current(), goingIds)
@@ -241,6 +246,7 @@ async function runItem(
     goingIds.delete(item.id)
     return { ...base, outcome: 'skipped', error: skipReason, reclaimedBytes: 0 }
   }
+  beforeFirstRequest()
 
   let reclaimed = 0
   let deleted = false

@@ -40,6 +40,23 @@ export type {
 export const DEFAULT_RUN_PAGE_SIZE = 50
 const MAX_RUN_PAGE_SIZE = 1000
 
+interface UncertainItemRow {
+  run_id: string
+  seq: number
+  image_id: string
+  tags_json: string
+  predicted_bytes: number
+}
+
+/** An item a crashed run had started but not recorded: the engine says what became of it. */
+export interface UncertainItem {
+  runId: string
+  seq: number
+  imageId: string
+  tags: string[]
+  predictedBytes: number
+}
+
 const INTERRUPTED_MESSAGE =
   'Drydock stopped before this run finished; items without an outcome were not confirmed.'
 
@@ -60,6 +77,21 @@ function prepareStatements(db: BetterSqlite3.Database) {
       `UPDATE run_items SET outcome = @outcome, reclaimed_bytes = @reclaimedBytes, error = @error,
          finished_at = @finishedAt
        WHERE run_id = @runId AND seq = @seq AND outcome IS NULL`,
+    ),
+    startItem: db.prepare(
+      `UPDATE run_items SET started_at = @startedAt
+       WHERE run_id = @runId AND seq = @seq AND outcome IS NULL`,
+    ),
+    uncertainItems: db.prepare<{ engineHost: string }, UncertainItemRow>(
+      `SELECT i.run_id, i.seq, i.image_id, i.tags_json, i.predicted_bytes
+       FROM run_items i JOIN runs r ON r.id = i.run_id
+       WHERE r.status = 'interrupted' AND r.engine_host = @engineHost
+         AND i.started_at IS NOT NULL AND i.outcome IS NULL`,
+    ),
+    settleInterruptedRun: db.prepare(
+      `UPDATE runs SET reclaimed_bytes = (SELECT coalesce(sum(reclaimed_bytes), 0) FROM run_items
+                                           WHERE run_id = @id AND outcome IS NOT NULL)
+       WHERE id = @id AND status = 'interrupted'`,
     ),
     finishRun: db.prepare(
       `UPDATE runs SET status = @status, reclaimed_bytes = @reclaimedBytes, error = @error,
@@ -160,6 +192,39 @@ export class RunJournal {
     if (result.changes === 0) {
       throw new Error(`Run ${runId} has no item ${seq} waiting for an outcome.`)
     }
+  }
+
+  /** Marks an item as about to touch the engine (write-ahead, so a crash leaves it uncertain). */
+  startItem(runId: string, seq: number): void {
+    this.guard(() => this.statements.startItem.run({ runId, seq, startedAt: this.now() }))
+  }
+
+  /** Items of interrupted runs on this engine that were started but never recorded. */
+  uncertainItems(engineHost: string): UncertainItem[] {
+    return this.guard(() => this.statements.uncertainItems.all({ engineHost })).map((row) => ({
+      runId: row.run_id,
+      seq: row.seq,
+      imageId: row.image_id,
+      tags: JSON.parse(row.tags_json) as string[],
+      predictedBytes: row.predicted_bytes,
+    }))
+  }
+
+  /** Records what the engine shows became of an uncertain item, and re-totals its run. */
+  settleUncertainItem(item: UncertainItem, outcome: ItemOutcomeInput): void {
+    this.guard(() =>
+      this.db.transaction(() => {
+        this.statements.completeItem.run({
+          runId: item.runId,
+          seq: item.seq,
+          outcome: outcome.outcome,
+          reclaimedBytes: outcome.reclaimedBytes,
+          error: outcome.error ?? null,
+          finishedAt: this.now(),
+        })
+        this.statements.settleInterruptedRun.run({ id: item.runId })
+      })(),
+    )
   }
 
   finishRun(runId: string, result: RunResult): void {

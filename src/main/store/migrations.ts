@@ -53,6 +53,9 @@ export const MIGRATIONS: readonly Migration[] = [
         outcome TEXT CHECK (outcome IN ('deleted', 'untagged', 'skipped', 'failed')),
         reclaimed_bytes INTEGER CHECK (reclaimed_bytes >= 0),
         error TEXT,
+        -- Set just before the item's first engine request: an item started but without an
+        -- outcome after a crash is uncertain until it is checked against the engine.
+        started_at TEXT,
         finished_at TEXT,
         PRIMARY KEY (run_id, seq)
       ) STRICT;
