@@ -69,6 +69,7 @@ export function recheckItem(
   item: PlanItem,
   snapshot: EngineSnapshot,
   goingIds: Set<string>,
+  plannedIds: ReadonlySet<string> = new Set(),
 ): string | null {
   if (!snapshot.images.has(item.id)) return 'the image is already gone'
   for (const request of item.requests) {
@@ -83,8 +84,11 @@ export function recheckItem(
   )
   if (newcomer) return `container ${newcomer.name} was created from this image after the plan`
   if (item.action === 'delete') {
-    const newChild = (snapshot.children.get(item.id) ?? []).find((child) => !goingIds.has(child))
-    if (newChild) return `image ${newChild.slice(7, 19)} was built on this image after the plan`
+    const staying = (snapshot.children.get(item.id) ?? []).find((child) => !goingIds.has(child))
+    if (staying && plannedIds.has(staying)) {
+      return `its child image ${staying.slice(7, 19)} was not removed, so the engine would refuse`
+    }
+    if (staying) return `image ${staying.slice(7, 19)} was built on this image after the plan`
   }
   return null
 }
@@ -111,6 +115,8 @@ export async function executePlan(options: ExecuteOptions): Promise<CleanResult>
   })
 
   options.onStarted?.(runId)
+  const plannedIds = new Set(runnable.map((item) => item.id))
+  // Images still expected to go; an item that fails or is skipped leaves, so its parents skip.
   const goingIds = new Set(
     runnable.filter((item) => item.action === 'delete').map((item) => item.id),
   )
@@ -130,7 +136,7 @@ export async function executePlan(options: ExecuteOptions): Promise<CleanResult>
           total: runnable.length,
           message: `${label(item)}: ${item.action}`,
         })
-        const result = await runItem(item, goingIds, watch, options, () =>
+        const result = await runItem(item, goingIds, plannedIds, watch, options, () =>
           journal.startItem(runId, seq),
         )
         journal.recordItem(runId, seq, {
@@ -236,12 +242,13 @@ function label(item: PlanItem): string {
 async function runItem(
   item: PlanItem,
   goingIds: Set<string>,
+  plannedIds: ReadonlySet<string>,
   watch: EngineWatch,
   options: ExecuteOptions,
   beforeFirstRequest: () => void,
 ): Promise<CleanItemResult> {
   const base = { id: item.id, tags: item.tags }
-  const skipReason = recheckItem(item, await watch.current(), goingIds)
+  const skipReason = recheckItem(item, await watch.current(), goingIds, plannedIds)
   if (skipReason) {
     goingIds.delete(item.id)
     return { ...base, outcome: 'skipped', error: skipReason, reclaimedBytes: 0 }
