@@ -61,6 +61,7 @@ export class DrydockService implements DrydockHandlers, EventSource {
   private state: ConnectionState
   private connection: EngineConnection | null = null
   private pending: Promise<ConnectionState> | null = null
+  private resolvedHost: ResolvedHost | null = null
   /** Made by a first readInventory ahead of the connection check, which then adopts it. */
   private earlyConnection: EngineConnection | null = null
   private watchTimer: NodeJS.Timeout | null = null
@@ -94,6 +95,7 @@ export class DrydockService implements DrydockHandlers, EventSource {
   async reconnect(): Promise<ConnectionState> {
     if (this.pending) return this.pending
     this.connection = null
+    this.resolvedHost = null
     return this.connect()
   }
 
@@ -399,12 +401,15 @@ export class DrydockService implements DrydockHandlers, EventSource {
     return next
   }
 
+  /** Resolved once (it reads docker's config and TLS files); again on `reconnect`, so a
+   * changed docker context is picked up. An unusable host setting throws each time. */
   private resolve(): ResolvedHost {
-    return resolveHost({
+    this.resolvedHost ??= resolveHost({
       explicit: this.options.host,
       env: this.options.env ?? process.env,
       platform: this.options.platform ?? process.platform,
     })
+    return this.resolvedHost
   }
 
   private describeHost(): string {
