@@ -5,11 +5,21 @@
  */
 import { DrydockError } from '../shared/errors'
 import { MemoryLayerCache, type LayerCache } from './engine/inventory'
-import { ImageLayerCache, openDatabase, RunJournal, StoreError, type OpenedDatabase } from './store'
+import {
+  ImageLayerCache,
+  openDatabase,
+  RunJournal,
+  SettingsStore,
+  StoreError,
+  type OpenedDatabase,
+} from './store'
 
 export interface OpenLog {
   journal: RunJournal
   layerCache: ImageLayerCache
+  settings: SettingsStore
+  /** The open database, for the stores that other modules keep (usage, last use, alerts). */
+  db: OpenedDatabase['db']
   /** A corrupt file moved aside at opening: tell the user once. */
   recoveredFrom: string | null
 }
@@ -43,6 +53,8 @@ export class LogAccess {
         database,
         journal,
         layerCache: new ImageLayerCache(database.db),
+        settings: new SettingsStore(database.db),
+        db: database.db,
         recoveredFrom: database.recoveredFrom,
       }
       return this.opened

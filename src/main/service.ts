@@ -16,7 +16,9 @@ import type { CleanResult, Plan, Selection } from '../shared/cleanup'
 import { DrydockError } from '../shared/errors'
 import type { RunDetail, RunSummary } from '../shared/history'
 import type { ImageView } from '../shared/images'
-import type { DiskUsage } from '../shared/usage'
+import type { MonitorState } from '../shared/monitor'
+import { DEFAULT_SETTINGS, type Settings, type SettingsPatch } from '../shared/settings'
+import type { DiskUsage, Reclaimable, UsageSeries } from '../shared/usage'
 import { readDiskUsage } from './engine/disk-usage'
 import { executePlan } from './cleaner/executor'
 import { reconcileInterruptedRuns } from './cleaner/reconcile'
@@ -29,6 +31,17 @@ import { LogAccess } from './log-access'
 import { DependencyGraph } from './planner/graph'
 import { describeImages } from './planner/image-view'
 import { buildPlan, namedImageIds } from './planner/plan'
+
+/** An engine failure as a contract error: an HTTP status means the engine answered. */
+function toEngineError(error: unknown, host: string): DrydockError {
+  const message = error instanceof Error ? error.message : String(error)
+  return typeof (error as { statusCode?: unknown }).statusCode === 'number'
+    ? new DrydockError('engine-error', `The engine at ${host} failed: ${message}`)
+    : new DrydockError(
+        'engine-unreachable',
+        `Cannot reach the Docker engine at ${host}: ${message}`,
+      )
+}
 
 export interface ServiceOptions {
   /** `--host` or the app setting; falls back to DOCKER_HOST, the docker context, the default. */
@@ -205,6 +218,60 @@ export class DrydockService implements DrydockHandlers, EventSource {
 
   async getRun(request: { id: string }): Promise<RunDetail | null> {
     return this.log.open().journal.getRun(request.id)
+  }
+
+  async restoreImage(request: {
+    reference: string
+  }): Promise<{ reference: string; imageId: string }> {
+    const connection = await this.requireEngine()
+    await new Promise<void>((resolve, reject) => {
+      connection.docker.pull(request.reference, (error: unknown, stream: NodeJS.ReadableStream) => {
+        if (error) return reject(toEngineError(error, connection.host.url))
+        connection.docker.modem.followProgress(stream, (failure: unknown) =>
+          failure ? reject(toEngineError(failure, connection.host.url)) : resolve(),
+        )
+      })
+    })
+    const inspected = (await connection.docker.getImage(request.reference).inspect()) as {
+      Id: string
+    }
+    return { reference: request.reference, imageId: inspected.Id }
+  }
+
+  async getUsageSeries(request: {
+    from: string
+    to: string
+    host?: string | undefined
+    maxPoints: number
+  }): Promise<UsageSeries> {
+    void request
+    return { host: null, resolution: 'raw', points: [] }
+  }
+
+  async getReclaimable(): Promise<Reclaimable> {
+    throw new DrydockError('internal', 'getReclaimable is not built yet')
+  }
+
+  /** The settings; the defaults when there is no usable log (reading never fails). */
+  async getSettings(): Promise<Settings> {
+    try {
+      return this.log.open().settings.get()
+    } catch {
+      return DEFAULT_SETTINGS
+    }
+  }
+
+  async updateSettings(patch: SettingsPatch): Promise<Settings> {
+    return this.log.open().settings.update(patch)
+  }
+
+  async getMonitorState(): Promise<MonitorState> {
+    return { active: [], snoozedUntil: null, lastCheckAt: null }
+  }
+
+  async snoozeAlerts(request: { until: string | null }): Promise<MonitorState> {
+    void request
+    return this.getMonitorState()
   }
 
   private async readInventory(): Promise<{

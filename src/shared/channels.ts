@@ -15,6 +15,13 @@ export const METHOD_NAMES = [
   'cancelCleanup',
   'listRuns',
   'getRun',
+  'restoreImage',
+  'getUsageSeries',
+  'getReclaimable',
+  'getSettings',
+  'updateSettings',
+  'getMonitorState',
+  'snoozeAlerts',
 ] as const
 
 export type MethodName = (typeof METHOD_NAMES)[number]

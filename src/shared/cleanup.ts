@@ -30,6 +30,9 @@ export const SelectionSchema = z
     force: z.boolean().default(false),
     withContainers: z.boolean().default(false),
     olderThan: Duration.nullable().default(null),
+    /** Only images not used (by a container, or a child image) for this long: least recently
+     * used first, as docuum does. Images never seen used count from their build time. */
+    unusedFor: Duration.nullable().default(null),
     keepLast: z.number().int().positive().nullable().default(null),
     protect: z.array(z.string().min(1)).default([]),
     protectLabels: z.array(LabelSelector).default([]),

@@ -8,7 +8,15 @@ import type { EventName, MethodName } from './channels'
 import { CleanResultSchema, PlanSchema, SelectionSchema } from './cleanup'
 import { RunDetailSchema, RunSummarySchema } from './history'
 import { ImageViewSchema } from './images'
-import { DiskUsageSchema } from './usage'
+import { AlertSchema, MonitorStateSchema } from './monitor'
+import { SettingsPatchSchema, SettingsSchema } from './settings'
+import {
+  DiskUsageSchema,
+  ReclaimableSchema,
+  UsageSeriesRequestSchema,
+  UsagePointSchema,
+  UsageSeriesSchema,
+} from './usage'
 
 const Timestamp = z.iso.datetime({ offset: true })
 
@@ -94,15 +102,39 @@ export const methods = {
     request: z.strictObject({ runId: z.string() }),
     response: z.strictObject({ cancelled: z.boolean() }),
   },
-  /** Past runs, newest first; works with no engine. */
+  /** Past runs, newest first, a page at a time (`beforeStartedAt` is the previous page's last
+   * `startedAt`); filters combine. Works with no engine. */
   listRuns: {
     request: z.strictObject({
       limit: z.number().int().positive().max(1000).default(50),
       beforeStartedAt: z.string().optional(),
+      triggers: z.array(RunSummarySchema.shape.trigger).optional(),
+      statuses: z.array(RunSummarySchema.shape.status).optional(),
+      from: Timestamp.optional(),
+      to: Timestamp.optional(),
     }),
     response: z.array(RunSummarySchema),
   },
   getRun: { request: z.strictObject({ id: z.string() }), response: RunDetailSchema.nullable() },
+  /** Pulls a removed image back by its repository digest (a run's restore hint). */
+  restoreImage: {
+    request: z.strictObject({ reference: z.string().regex(/@sha256:[0-9a-f]{64}$/) }),
+    response: z.strictObject({ reference: z.string(), imageId: z.string() }),
+  },
+  /** Disk usage over time from the log, downsampled; works with no engine. */
+  getUsageSeries: { request: UsageSeriesRequestSchema, response: UsageSeriesSchema },
+  /** Exact reclaimable bytes by type, from the planner. */
+  getReclaimable: { request: NoArguments, response: ReclaimableSchema },
+  getSettings: { request: NoArguments, response: SettingsSchema },
+  /** Validates and stores a partial change; resolves with the whole new settings. */
+  updateSettings: { request: SettingsPatchSchema, response: SettingsSchema },
+  /** Active low-disk alerts and the snooze. */
+  getMonitorState: { request: NoArguments, response: MonitorStateSchema },
+  /** Silences alert notifications until a time (null ends the snooze). */
+  snoozeAlerts: {
+    request: z.strictObject({ until: Timestamp.nullable() }),
+    response: MonitorStateSchema,
+  },
 } as const satisfies Record<MethodName, { request: z.ZodType; response: z.ZodType }>
 
 export const ProgressEventSchema = z.strictObject({
@@ -113,23 +145,11 @@ export const ProgressEventSchema = z.strictObject({
   message: z.string(),
 })
 
-export const UsageEventSchema = z.strictObject({
-  at: Timestamp,
-  imagesBytes: z.number().nonnegative(),
-  containersBytes: z.number().nonnegative(),
-  volumesBytes: z.number().nonnegative(),
-  buildCacheBytes: z.number().nonnegative(),
-  /** Free and total bytes of the filesystem holding the data root; null for remote engines. */
-  freeBytes: z.number().nonnegative().nullable(),
-  totalBytes: z.number().nonnegative().nullable(),
-})
+/** A new usage sample, taken on the schedule or after a cleanup. */
+export const UsageEventSchema = UsagePointSchema.extend({ host: z.string() })
 
-export const AlertEventSchema = z.strictObject({
-  id: z.string(),
-  level: z.enum(['info', 'warning', 'critical']),
-  message: z.string(),
-  at: Timestamp,
-})
+/** An alert raised (or cleared: `clearedAt` set) by the disk monitor. */
+export const AlertEventSchema = AlertSchema
 
 export const events = {
   connection: ConnectionStateSchema,

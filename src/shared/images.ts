@@ -19,6 +19,12 @@ export const ImageViewSchema = z.strictObject({
   containers: z.array(z.strictObject({ id: z.string(), name: z.string(), state: z.string() })),
   /** The images sharing the most bytes of this image's layers (at most 20), biggest first. */
   sharesWith: z.array(z.strictObject({ id: z.string(), bytes: z.number().nonnegative() })),
+  /** When a container last used it (or a child image), ISO 8601; see `lastUsedSource`. */
+  lastUsed: z.string(),
+  /** `event`: seen used; `child`: inherited from a child image; `created`: never seen used. */
+  lastUsedSource: z.enum(['event', 'child', 'created']),
+  /** Matched by a protected pattern or label in Settings: no cleanup touches it. */
+  protected: z.boolean(),
 })
 
 export type ImageView = z.infer<typeof ImageViewSchema>

@@ -3,6 +3,7 @@ import { createClient } from '../../src/shared/client'
 import { METHOD_NAMES } from '../../src/shared/channels'
 import { events, methods, type DrydockHandlers } from '../../src/shared/contract'
 import { DrydockError } from '../../src/shared/errors'
+import { DEFAULT_SETTINGS } from '../../src/shared/settings'
 import { parseRequest } from '../../src/shared/validation'
 import { createDispatcher } from '../../src/main/dispatch'
 
@@ -52,6 +53,17 @@ const fakeService: DrydockHandlers = {
   cancelCleanup: async () => ({ cancelled: false }),
   listRuns: async () => [],
   getRun: async () => null,
+  restoreImage: async () => {
+    throw new DrydockError('engine-unreachable', 'no engine in this test')
+  },
+  getUsageSeries: async () => ({ host: null, resolution: 'raw', points: [] }),
+  getReclaimable: async () => {
+    throw new DrydockError('engine-unreachable', 'no engine in this test')
+  },
+  getSettings: async () => DEFAULT_SETTINGS,
+  updateSettings: async () => DEFAULT_SETTINGS,
+  getMonitorState: async () => ({ active: [], snoozedUntil: null, lastCheckAt: null }),
+  snoozeAlerts: async () => ({ active: [], snoozedUntil: null, lastCheckAt: null }),
 }
 
 describe('contract schemas', () => {

@@ -86,7 +86,17 @@ describe('openDatabase', () => {
     expect(openedPath).toBe(path)
     expect(recoveredFrom).toBeNull()
     expect(db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION)
-    expect(tables(db)).toEqual(['image_layers', 'run_items', 'runs'])
+    expect(tables(db)).toEqual([
+      'alerts',
+      'event_cursors',
+      'image_last_used',
+      'image_layers',
+      'run_items',
+      'runs',
+      'settings',
+      'usage_rollups',
+      'usage_samples',
+    ])
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
     expect(db.pragma('busy_timeout', { simple: true })).toBe(5000)
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1)

@@ -5,7 +5,24 @@ import type { DependencyGraph } from './graph'
 /** A base layer can be shared by thousands of images: list the biggest sharers only. */
 const MAX_SHARERS = 20
 
-export function describeImages(graph: DependencyGraph): ImageView[] {
+/** When each image was last used, as the log knows it (see store/last-used). */
+export interface UsageFacts {
+  lastUsed(imageId: string): { at: number; source: ImageView['lastUsedSource'] }
+  isProtected(imageId: string): boolean
+}
+
+/** Without a log: every image counts from its build time, nothing is protected. */
+export function createdOnlyFacts(graph: DependencyGraph): UsageFacts {
+  return {
+    lastUsed: (id) => ({ at: (graph.images.get(id)?.created ?? 0) * 1000, source: 'created' }),
+    isProtected: () => false,
+  }
+}
+
+export function describeImages(
+  graph: DependencyGraph,
+  facts: UsageFacts = createdOnlyFacts(graph),
+): ImageView[] {
   const sizes = graph.sizes()
   // How many images and containers hold each layer: a layer held once is this image's alone.
   const holders = new Map<string, number>()
@@ -43,6 +60,9 @@ export function describeImages(graph: DependencyGraph): ImageView[] {
         .containers(image.id)
         .map((c) => ({ id: c.id, name: c.name, state: c.state })),
       sharesWith,
+      lastUsed: new Date(facts.lastUsed(image.id).at).toISOString(),
+      lastUsedSource: facts.lastUsed(image.id).source,
+      protected: facts.isProtected(image.id),
     }
   })
 }

@@ -25,3 +25,4 @@ export type {
   StartRunInput,
 } from './run-records'
 export { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations'
+export { SettingsStore } from './settings-store'

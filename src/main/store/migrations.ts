@@ -67,6 +67,79 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    description: 'usage samples and roll-ups, image last use, settings, alerts',
+    // Times are unix milliseconds here: the series queries range over them by the million.
+    // WITHOUT ROWID keeps each sample in its primary-key b-tree: half the file, one lookup.
+    sql: `
+      CREATE TABLE usage_samples (
+        host TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        images_bytes INTEGER NOT NULL,
+        containers_bytes INTEGER NOT NULL,
+        volumes_bytes INTEGER NOT NULL,
+        build_cache_bytes INTEGER NOT NULL,
+        free_bytes INTEGER,
+        total_bytes INTEGER,
+        PRIMARY KEY (host, at)
+      ) STRICT, WITHOUT ROWID;
+
+      -- Averages of the raw samples per hour ('hour') or day ('day'); free_bytes is the minimum,
+      -- so a roll-up never hides how close the disk came to full.
+      CREATE TABLE usage_rollups (
+        host TEXT NOT NULL,
+        resolution TEXT NOT NULL CHECK (resolution IN ('hour', 'day')),
+        bucket_start INTEGER NOT NULL,
+        sample_count INTEGER NOT NULL CHECK (sample_count > 0),
+        images_bytes INTEGER NOT NULL,
+        containers_bytes INTEGER NOT NULL,
+        volumes_bytes INTEGER NOT NULL,
+        build_cache_bytes INTEGER NOT NULL,
+        free_bytes INTEGER,
+        total_bytes INTEGER,
+        PRIMARY KEY (host, resolution, bucket_start)
+      ) STRICT, WITHOUT ROWID;
+
+      -- When a container (or a child image) last used an image, from the engine's events.
+      CREATE TABLE image_last_used (
+        host TEXT NOT NULL,
+        image_id TEXT NOT NULL,
+        last_used_at INTEGER NOT NULL,
+        event TEXT NOT NULL,
+        PRIMARY KEY (host, image_id)
+      ) STRICT, WITHOUT ROWID;
+
+      -- Where the event stream was read up to, per engine, so a restart resumes without a gap.
+      CREATE TABLE event_cursors (
+        host TEXT NOT NULL PRIMARY KEY,
+        read_until INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE settings (
+        key TEXT NOT NULL PRIMARY KEY,
+        value_json TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE alerts (
+        id TEXT NOT NULL PRIMARY KEY,
+        host TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('free-space', 'docker-usage')),
+        level TEXT NOT NULL CHECK (level IN ('warning', 'critical')),
+        message TEXT NOT NULL,
+        raised_at TEXT NOT NULL,
+        cleared_at TEXT,
+        free_bytes INTEGER,
+        total_bytes INTEGER,
+        docker_bytes INTEGER NOT NULL,
+        reclaimable_bytes INTEGER
+      ) STRICT;
+      CREATE INDEX alerts_by_raised_at ON alerts (raised_at);
+
+      CREATE INDEX runs_by_trigger ON runs (trigger, started_at);
+      CREATE INDEX runs_by_status ON runs (status, started_at);
+    `,
+  },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length

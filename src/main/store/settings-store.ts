@@ -1,0 +1,62 @@
+/**
+ * The user's settings, one JSON row. Read over the defaults, so a setting added in a later
+ * version has its default until changed, and a value that no longer validates falls back to its
+ * default instead of making every read fail.
+ */
+import type BetterSqlite3 from 'better-sqlite3'
+import {
+  applySettingsPatch,
+  DEFAULT_SETTINGS,
+  SettingsSchema,
+  type Settings,
+  type SettingsPatch,
+} from '../../shared/settings'
+import { withStoreErrors } from './errors'
+
+const KEY = 'settings'
+
+export class SettingsStore {
+  private readonly select: BetterSqlite3.Statement<[string], { value_json: string }>
+  private readonly upsert: BetterSqlite3.Statement<[string, string]>
+
+  constructor(private readonly db: BetterSqlite3.Database) {
+    this.select = db.prepare('SELECT value_json FROM settings WHERE key = ?')
+    this.upsert = db.prepare(
+      'INSERT INTO settings (key, value_json) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value_json = excluded.value_json',
+    )
+  }
+
+  get(): Settings {
+    const row = withStoreErrors(this.db, () => this.select.get(KEY))
+    if (!row) return DEFAULT_SETTINGS
+    let stored: unknown
+    try {
+      stored = JSON.parse(row.value_json)
+    } catch {
+      return DEFAULT_SETTINGS
+    }
+    if (typeof stored !== 'object' || stored === null) return DEFAULT_SETTINGS
+    // Field by field: one bad value costs that value, not the rest.
+    const merged: Record<string, unknown> = { ...DEFAULT_SETTINGS }
+    const shape = SettingsSchema.shape
+    for (const [key, value] of Object.entries(stored)) {
+      if (!(key in shape)) continue
+      const field = shape[key as keyof typeof shape]
+      if (key === 'alerts' && typeof value === 'object' && value !== null) {
+        const alerts = field.safeParse({ ...DEFAULT_SETTINGS.alerts, ...value })
+        if (alerts.success) merged[key] = alerts.data
+        continue
+      }
+      const parsed = field.safeParse(value)
+      if (parsed.success) merged[key] = parsed.data
+    }
+    return merged as Settings
+  }
+
+  /** Applies an already-validated patch and returns the whole new settings. */
+  update(patch: SettingsPatch): Settings {
+    const next = SettingsSchema.parse(applySettingsPatch(this.get(), patch))
+    withStoreErrors(this.db, () => this.upsert.run(KEY, JSON.stringify(next)))
+    return next
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * The user's settings: what the desktop app's Settings page edits, what the monitor, the tray and
+ * one-click cleanup read. Stored in the log database so the app and the CLI agree.
+ */
+import { z } from 'zod'
+import type { SelectionInput } from './cleanup'
+
+const GB = 1_000_000_000
+
+const LabelSelector = z.string().regex(/^[^=\s]+(=.*)?$/, 'expected KEY or KEY=VALUE')
+
+/** What "Clean up safely" does. Never forced: a safe cleanup removes only what nothing uses. */
+export const DefaultPolicySchema = z.discriminatedUnion('kind', [
+  /** Untagged images nothing uses: always safe, frees build leftovers. */
+  z.strictObject({ kind: z.literal('dangling') }),
+  /** Images no container uses, built (or last used, when known) more than N days ago. */
+  z.strictObject({ kind: z.literal('unused-older-than'), days: z.number().int().min(1).max(3650) }),
+  /** Keep the N newest tags of each repository; older tags no container uses go. */
+  z.strictObject({ kind: z.literal('keep-last'), count: z.number().int().min(1).max(1000) }),
+])
+
+export const AlertThresholdsSchema = z.strictObject({
+  enabled: z.boolean(),
+  /** Alert when the data root's filesystem has less than this share free (local engines). */
+  freeBelowPercent: z.number().min(0).max(100).nullable(),
+  /** ... or less than this many bytes free. */
+  freeBelowBytes: z.number().int().nonnegative().nullable(),
+  /** Alert when Docker's own usage exceeds this share of the filesystem (local engines). */
+  usageAbovePercent: z.number().min(0).max(100).nullable(),
+  /** ... or this many bytes (any engine). */
+  usageAboveBytes: z.number().int().nonnegative().nullable(),
+})
+
+export const SettingsSchema = z.strictObject({
+  /** The engine host; null means DOCKER_HOST, then the docker context, then the default. */
+  host: z.string().trim().min(1).nullable(),
+  alerts: AlertThresholdsSchema,
+  /** How often disk usage is sampled for the history charts and the monitor. */
+  samplingIntervalMinutes: z.number().int().min(1).max(1440),
+  /** References (globs such as `postgres:*`) and image IDs no cleanup ever touches. */
+  protectedPatterns: z.array(z.string().trim().min(1)),
+  /** Labels (`KEY` or `KEY=VALUE`) that protect an image. */
+  protectedLabels: z.array(LabelSelector),
+  defaultPolicy: DefaultPolicySchema,
+  startAtLogin: z.boolean(),
+  startHidden: z.boolean(),
+  /** Closing the window keeps Drydock in the tray instead of quitting. */
+  closeToTray: z.boolean(),
+})
+
+/** Any subset of the settings; nested `alerts` may be partial too. */
+export const SettingsPatchSchema = SettingsSchema.extend({
+  alerts: AlertThresholdsSchema.partial(),
+}).partial()
+
+export type DefaultPolicy = z.infer<typeof DefaultPolicySchema>
+export type AlertThresholds = z.infer<typeof AlertThresholdsSchema>
+export type Settings = z.infer<typeof SettingsSchema>
+export type SettingsPatch = z.infer<typeof SettingsPatchSchema>
+
+export const DEFAULT_SETTINGS: Settings = {
+  host: null,
+  alerts: {
+    enabled: true,
+    freeBelowPercent: 10,
+    freeBelowBytes: 5 * GB,
+    usageAbovePercent: null,
+    usageAboveBytes: null,
+  },
+  samplingIntervalMinutes: 15,
+  protectedPatterns: [],
+  protectedLabels: [],
+  defaultPolicy: { kind: 'dangling' },
+  startAtLogin: false,
+  startHidden: false,
+  closeToTray: true,
+}
+
+/** Settings with a patch applied (nested alerts merged). */
+export function applySettingsPatch(settings: Settings, patch: SettingsPatch): Settings {
+  return {
+    ...settings,
+    ...patch,
+    alerts: { ...settings.alerts, ...patch.alerts },
+  } as Settings
+}
+
+/** The selection behind "Clean up safely": the default policy plus the protection settings. */
+export function defaultPolicySelection(settings: Settings): SelectionInput {
+  const protection = {
+    protect: settings.protectedPatterns,
+    protectLabels: settings.protectedLabels,
+  }
+  const policy = settings.defaultPolicy
+  switch (policy.kind) {
+    case 'dangling':
+      return { dangling: true, ...protection }
+    case 'unused-older-than':
+      return { unused: true, unusedFor: `${policy.days}d`, ...protection }
+    case 'keep-last':
+      return { keepLast: policy.count, ...protection }
+  }
+}
+
+/** One line for the UI and the tray: what the default policy does. */
+export function describePolicy(policy: DefaultPolicy): string {
+  switch (policy.kind) {
+    case 'dangling':
+      return 'Dangling images only'
+    case 'unused-older-than':
+      return `Unused images not used for ${policy.days} days`
+    case 'keep-last':
+      return `Keep the ${policy.count} newest tags of each repository`
+  }
+}
