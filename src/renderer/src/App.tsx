@@ -8,6 +8,7 @@ import { Sidebar } from './components/Sidebar'
 import { useAsync } from './hooks/useAsync'
 import { ConnectionContext, useConnection } from './hooks/useConnection'
 import { useHashRoute } from './hooks/useHashRoute'
+import { CleanupPage } from './pages/CleanupPage'
 import { DashboardPage } from './pages/DashboardPage'
 import { HistoryPage } from './pages/HistoryPage'
 import { ImagesPage } from './pages/ImagesPage'
@@ -58,6 +59,9 @@ export function App({ client }: { client: DrydockClient }): ReactNode {
       break
     case 'settings':
       page = <SettingsPage appInfo={appInfo} />
+      break
+    case 'cleanup':
+      page = <CleanupPage />
       break
     case null:
       page = <NotFoundPage path={path} />

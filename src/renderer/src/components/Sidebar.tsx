@@ -26,7 +26,7 @@ export function Sidebar({
       </a>
       <nav className="nav" aria-label="Main">
         <ul>
-          {ROUTES.map((route) => {
+          {ROUTES.filter((route) => route.inSidebar).map((route) => {
             const Icon = ICONS[route.id]
             const active = route.id === current
             return (
