@@ -4,7 +4,7 @@ import { hrefFor, ROUTES, type RouteId } from '../routes'
 import { DashboardIcon, HistoryIcon, ImagesIcon, SettingsIcon } from './Icons'
 import { LogoMark } from './LogoMark'
 
-const ICONS: Record<RouteId, (props: { size?: number }) => ReactNode> = {
+const ICONS: Partial<Record<RouteId, (props: { size?: number }) => ReactNode>> = {
   dashboard: DashboardIcon,
   images: ImagesIcon,
   history: HistoryIcon,
@@ -38,7 +38,7 @@ export function Sidebar({
                   title={route.label}
                   data-testid={`nav-${route.id}`}
                 >
-                  <Icon size={18} />
+                  {Icon ? <Icon size={18} /> : null}
                   <span>{route.label}</span>
                 </a>
               </li>
