@@ -151,8 +151,13 @@ export const UsageEventSchema = UsagePointSchema.extend({ host: z.string() })
 /** An alert raised (or cleared: `clearedAt` set) by the disk monitor. */
 export const AlertEventSchema = AlertSchema
 
+/** The shell asks the window to show a page, e.g. a notification click opens the preview of the
+ * default safe policy: `#/cleanup?policy=default`. */
+export const NavigateEventSchema = z.strictObject({ hash: z.string().regex(/^#\//) })
+
 export const events = {
   connection: ConnectionStateSchema,
+  navigate: NavigateEventSchema,
   progress: ProgressEventSchema,
   usage: UsageEventSchema,
   alert: AlertEventSchema,
