@@ -1,4 +1,5 @@
 /** The local log: database file, run journal, image layer cache. */
+export { AlertLog } from './alert-log'
 export {
   DEFAULT_BUSY_TIMEOUT_MS,
   defaultDatabasePath,
@@ -26,3 +27,5 @@ export type {
 } from './run-records'
 export { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations'
 export { SettingsStore } from './settings-store'
+export { UsageStore, type UsageSampleInput, type SeriesQuery } from './usage-store'
+export { LastUsedStore, type ImageUse } from './last-used-store'
