@@ -32,6 +32,11 @@ export function addSelectionOptions(command: Command): Command {
     .option('--force', 'with --image: as docker rmi -f')
     .option('--with-containers', 'with --image: stop and remove its containers first')
     .option('--older-than <dur>', 'only images built more than DUR ago (30d, 12h, 90m)', duration)
+    .option(
+      '--unused-for <dur>',
+      'images no container has used for DUR (least recently used first; implies --unused)',
+      duration,
+    )
     .option('--keep-last <n>', 'keep the N newest tags of each repository', positiveInteger)
     .option('--protect <glob>', 'never touch matching references; repeat', collect, [])
     .option(
@@ -49,6 +54,7 @@ interface SelectionFlags {
   force?: boolean
   withContainers?: boolean
   olderThan?: string
+  unusedFor?: string
   keepLast?: number
   protect: string[]
   protectLabel: string[]
@@ -60,11 +66,12 @@ export function selectionFrom(
 ): { ok: true; selection: Selection } | { ok: false; message: string } {
   const parsed = SelectionSchema.safeParse({
     dangling: flags.dangling ?? false,
-    unused: flags.unused ?? false,
+    unused: (flags.unused ?? false) || flags.unusedFor !== undefined,
     images: flags.image,
     force: flags.force ?? false,
     withContainers: flags.withContainers ?? false,
     olderThan: flags.olderThan ?? null,
+    unusedFor: flags.unusedFor ?? null,
     keepLast: flags.keepLast ?? null,
     protect: flags.protect,
     protectLabels: flags.protectLabel,

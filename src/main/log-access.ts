@@ -7,10 +7,12 @@ import { DrydockError } from '../shared/errors'
 import { MemoryLayerCache, type LayerCache } from './engine/inventory'
 import {
   ImageLayerCache,
+  LastUsedStore,
   openDatabase,
   RunJournal,
   SettingsStore,
   StoreError,
+  UsageStore,
   type OpenedDatabase,
 } from './store'
 
@@ -18,6 +20,8 @@ export interface OpenLog {
   journal: RunJournal
   layerCache: ImageLayerCache
   settings: SettingsStore
+  usage: UsageStore
+  lastUsed: LastUsedStore
   /** The open database, for the stores that other modules keep (usage, last use, alerts). */
   db: OpenedDatabase['db']
   /** A corrupt file moved aside at opening: tell the user once. */
@@ -54,6 +58,8 @@ export class LogAccess {
         journal,
         layerCache: new ImageLayerCache(database.db),
         settings: new SettingsStore(database.db),
+        usage: new UsageStore(database.db),
+        lastUsed: new LastUsedStore(database.db),
         db: database.db,
         recoveredFrom: database.recoveredFrom,
       }

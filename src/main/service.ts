@@ -17,9 +17,16 @@ import { DrydockError } from '../shared/errors'
 import type { RunDetail, RunSummary } from '../shared/history'
 import type { ImageView } from '../shared/images'
 import type { MonitorState } from '../shared/monitor'
-import { DEFAULT_SETTINGS, type Settings, type SettingsPatch } from '../shared/settings'
+import {
+  DEFAULT_SETTINGS,
+  defaultPolicySelection,
+  type Settings,
+  type SettingsPatch,
+} from '../shared/settings'
+import { SelectionSchema } from '../shared/cleanup'
 import type { DiskUsage, Reclaimable, UsageSeries } from '../shared/usage'
-import { readDiskUsage } from './engine/disk-usage'
+import { readDiskUsage, readReclaimableByKind } from './engine/disk-usage'
+import { imageUsesOf, readUseEvents } from './engine/image-use-events'
 import { executePlan } from './cleaner/executor'
 import { reconcileInterruptedRuns } from './cleaner/reconcile'
 import { EngineConnection } from './engine/connection'
@@ -30,6 +37,8 @@ import { EventBus } from './event-bus'
 import { LogAccess } from './log-access'
 import { DependencyGraph } from './planner/graph'
 import { describeImages } from './planner/image-view'
+import { lastUses, type LastUse } from './planner/last-used'
+import { protectionRules } from './planner/policy'
 import { buildPlan, namedImageIds } from './planner/plan'
 
 /** An engine failure as a contract error: an HTTP status means the engine answered. */
@@ -65,6 +74,9 @@ interface HeldPlan {
   containerSizes: ReadonlyMap<string, number>
 }
 
+/** How far back a range may reach for the usage series: the daily roll-ups go back for ever. */
+const MINUTE_MS = 60_000
+
 /** Plans are small but a UI may make many; the newest few are enough to confirm one. */
 const MAX_HELD_PLANS = 16
 
@@ -78,6 +90,8 @@ export class DrydockService implements DrydockHandlers, EventSource {
   /** Made by a first readInventory ahead of the connection check, which then adopts it. */
   private earlyConnection: EngineConnection | null = null
   private watchTimer: NodeJS.Timeout | null = null
+  private sampleTimer: NodeJS.Timeout | null = null
+  private samplingEveryMinutes = 0
   private readonly log: LogAccess
   private readonly plans = new Map<string, HeldPlan>()
   private readonly reconciledHosts = new Set<string>()
@@ -131,12 +145,31 @@ export class DrydockService implements DrydockHandlers, EventSource {
   }
 
   async listImages(): Promise<ImageView[]> {
-    const { inventory } = await this.readInventory()
-    return describeImages(new DependencyGraph(inventory))
+    const { connection, inventory } = await this.readInventory()
+    const graph = new DependencyGraph(inventory)
+    const [uses, settings] = await Promise.all([
+      this.lastUsesOf(connection, inventory, graph),
+      this.getSettings(),
+    ])
+    const protection = protectionRules(
+      this.withSettingsProtection(settings, { protect: [], protectLabels: [] }),
+    )
+    return describeImages(graph, {
+      lastUsed: (id) => uses.get(id) ?? { at: 0, source: 'created' },
+      isProtected: (id) => protection.protects(graph.images.get(id)!) !== null,
+    })
   }
 
-  async planCleanup(selection: Selection): Promise<Plan> {
+  async planCleanup(requested: Selection): Promise<Plan> {
     const { connection, inventory, engine } = await this.readInventory()
+    // What Settings protects, no cleanup touches, whoever asks.
+    const selection = {
+      ...requested,
+      ...this.withSettingsProtection(await this.getSettings(), requested),
+    }
+    const uses = selection.unusedFor
+      ? await this.lastUsesOf(connection, inventory, new DependencyGraph(inventory))
+      : undefined
     const containerSizes = selection.withContainers
       ? await this.containerSizes(connection, inventory, namedImageIds(inventory, selection.images))
       : new Map<string, number>()
@@ -147,6 +180,7 @@ export class DrydockService implements DrydockHandlers, EventSource {
       imageStore: engine.imageStore,
       now: this.now(),
       containerSizes,
+      ...(uses ? { lastUses: uses } : {}),
     })
     const layerSizes = new DependencyGraph(inventory).sizes()
     this.plans.set(plan.id, { plan, layerSizes, containerSizes })
@@ -195,6 +229,8 @@ export class DrydockService implements DrydockHandlers, EventSource {
         }),
     }).finally(() => {
       if (startedRunId) this.runningCleanups.delete(startedRunId)
+      // After every run: the usage history shows the drop, the monitor re-checks.
+      void this.sampleUsage().catch(() => undefined)
     })
   }
 
@@ -207,13 +243,17 @@ export class DrydockService implements DrydockHandlers, EventSource {
   async listRuns(request: {
     limit: number
     beforeStartedAt?: string | undefined
+    triggers?: RunSummary['trigger'][] | undefined
+    statuses?: RunSummary['status'][] | undefined
+    from?: string | undefined
+    to?: string | undefined
   }): Promise<RunSummary[]> {
     const { journal } = this.log.open()
-    return journal.listRuns(
-      request.beforeStartedAt
-        ? { limit: request.limit, beforeStartedAt: request.beforeStartedAt }
-        : { limit: request.limit },
-    )
+    // Only the filters given: undefined keys would read as "filter by nothing".
+    const options = Object.fromEntries(
+      Object.entries(request).filter(([, value]) => value !== undefined),
+    ) as Parameters<typeof journal.listRuns>[0]
+    return journal.listRuns(options)
   }
 
   async getRun(request: { id: string }): Promise<RunDetail | null> {
@@ -244,12 +284,53 @@ export class DrydockService implements DrydockHandlers, EventSource {
     host?: string | undefined
     maxPoints: number
   }): Promise<UsageSeries> {
-    void request
-    return { host: null, resolution: 'raw', points: [] }
+    const { usage } = this.log.open()
+    const host =
+      request.host ?? (this.state.status === 'connected' ? this.state.host : usage.latestHost())
+    if (host === null) return { host: null, resolution: 'raw', points: [] }
+    return usage.series({
+      host,
+      from: new Date(request.from),
+      to: new Date(request.to),
+      maxPoints: request.maxPoints,
+      now: this.now(),
+    })
   }
 
+  /** Exact bytes by kind: images from two plans (everything unused, and the default policy) on
+   * one inventory; the other kinds as the engine counts them. */
   async getReclaimable(): Promise<Reclaimable> {
-    throw new DrydockError('internal', 'getReclaimable is not built yet')
+    const { connection, inventory, engine } = await this.readInventory()
+    const settings = await this.getSettings()
+    const [byKind, uses] = await Promise.all([
+      readReclaimableByKind(connection.docker),
+      this.lastUsesOf(connection, inventory, new DependencyGraph(inventory)),
+    ])
+    const context = {
+      id: 'reclaimable',
+      host: engine.host,
+      version: engine.version,
+      imageStore: engine.imageStore,
+      now: this.now(),
+      lastUses: uses,
+    }
+    const protection = this.withSettingsProtection(settings, { protect: [], protectLabels: [] })
+    const unused = buildPlan(
+      inventory,
+      SelectionSchema.parse({ unused: true, ...protection }),
+      context,
+    )
+    const policy = buildPlan(
+      inventory,
+      SelectionSchema.parse(defaultPolicySelection(settings)),
+      context,
+    )
+    return {
+      at: this.timestamp(),
+      imagesBytes: unused.reclaimBytes,
+      ...byKind,
+      defaultPolicyBytes: policy.reclaimBytes,
+    }
   }
 
   /** The settings; the defaults when there is no usable log (reading never fails). */
@@ -272,6 +353,92 @@ export class DrydockService implements DrydockHandlers, EventSource {
   async snoozeAlerts(request: { until: string | null }): Promise<MonitorState> {
     void request
     return this.getMonitorState()
+  }
+
+  /** The selection's protection plus what Settings protects. */
+  private withSettingsProtection(
+    settings: Settings,
+    selection: Pick<Selection, 'protect' | 'protectLabels'>,
+  ): Pick<Selection, 'protect' | 'protectLabels'> {
+    return {
+      protect: [...new Set([...selection.protect, ...settings.protectedPatterns])],
+      protectLabels: [...new Set([...selection.protectLabels, ...settings.protectedLabels])],
+    }
+  }
+
+  /**
+   * Catches up on the engine's use events since the log's cursor, records them, and returns each
+   * image's last use. Without a log, containers and build times still give an answer.
+   */
+  private async lastUsesOf(
+    connection: EngineConnection,
+    inventory: Inventory,
+    graph: DependencyGraph,
+  ): Promise<Map<string, LastUse>> {
+    const host = connection.host.url
+    let recorded = new Map<string, number>()
+    try {
+      const { lastUsed } = this.log.open()
+      const until = this.now().getTime()
+      const events = await readUseEvents(connection.docker, lastUsed.cursor(host), until)
+      lastUsed.record(host, imageUsesOf(events, inventory), until)
+      recorded = new Map([...lastUsed.uses(host)].map(([id, use]) => [id, use.at]))
+    } catch {
+      // No log, or the engine refused the events request: containers and build times remain.
+    }
+    return lastUses(graph, recorded, this.now())
+  }
+
+  /**
+   * Samples usage every `samplingIntervalMinutes` (from Settings, re-read each time so a change
+   * applies at the next tick) while an engine is connected. The app and browser mode call this;
+   * the CLI samples only after a cleanup.
+   */
+  startSampling(): () => void {
+    const schedule = async () => {
+      const minutes = (await this.getSettings()).samplingIntervalMinutes
+      if (this.sampleTimer && minutes === this.samplingEveryMinutes) return
+      if (this.sampleTimer) clearInterval(this.sampleTimer)
+      this.samplingEveryMinutes = minutes
+      this.sampleTimer = setInterval(() => void tick(), minutes * MINUTE_MS)
+      this.sampleTimer.unref()
+    }
+    const tick = async () => {
+      await this.sampleUsage().catch(() => undefined)
+      await schedule()
+    }
+    void tick()
+    return () => this.stopSampling()
+  }
+
+  private stopSampling(): void {
+    if (this.sampleTimer) clearInterval(this.sampleTimer)
+    this.sampleTimer = null
+    this.samplingEveryMinutes = 0
+  }
+
+  /** One usage sample: recorded in the log (when there is one) and sent as a `usage` event. */
+  async sampleUsage(): Promise<DiskUsage | null> {
+    const state = await this.getConnection()
+    if (state.status !== 'connected') return null
+    const usage = await this.getDiskUsage()
+    const host = state.host
+    const point = {
+      at: usage.at,
+      imagesBytes: usage.imagesBytes,
+      containersBytes: usage.containersBytes,
+      volumesBytes: usage.volumesBytes,
+      buildCacheBytes: usage.buildCacheBytes,
+      freeBytes: usage.freeBytes,
+      totalBytes: usage.totalBytes,
+    }
+    try {
+      this.log.open().usage.record({ ...point, host, at: new Date(usage.at) })
+    } catch {
+      // The history misses a point; the live event still goes out.
+    }
+    this.events.emit({ name: 'usage', payload: { ...point, host } })
+    return usage
   }
 
   private async readInventory(): Promise<{
@@ -386,6 +553,7 @@ export class DrydockService implements DrydockHandlers, EventSource {
 
   close(): void {
     this.stopWatching()
+    this.stopSampling()
     this.log.close()
   }
 

@@ -26,7 +26,7 @@ export const NOW = new Date('2026-06-01T00:00:00Z')
 
 export function inventory(
   images: Record<string, ImageShape>,
-  containers: { name: string; image: string; state: ContainerState }[] = [],
+  containers: { name: string; image: string; state: ContainerState; created?: number }[] = [],
 ): Inventory {
   const records: ImageRecord[] = Object.entries(images).map(([name, shape]) => {
     let chain = ''
@@ -50,6 +50,7 @@ export function inventory(
     state: c.state,
     imageId: imageId(c.image),
     imageRef: c.image,
+    created: c.created ?? 0,
   }))
   return { images: records, containers: containerRecords }
 }

@@ -30,6 +30,7 @@ export async function serveCommand(
   }
   const session = openCliSession(options, io, 'http')
   const stopWatching = session.service.watchConnection()
+  const stopSampling = session.service.startSampling()
   let server
   try {
     server = await startWebServer({ service: session.service, rendererDir, port: serve.port })
@@ -43,6 +44,7 @@ export async function serveCommand(
   else io.stdout.write(`Drydock is serving at ${server.url}\nPress Ctrl-C to stop.\n`)
   await io.untilInterrupted()
   stopWatching()
+  stopSampling()
   await server.close()
   session.close()
   return EXIT.ok

@@ -9,7 +9,7 @@ import type { DiskUsage } from '../../shared/usage'
 interface SystemDf {
   LayersSize?: number
   Images?: { Containers?: number; Size?: number; SharedSize?: number }[] | null
-  Containers?: { SizeRw?: number }[] | null
+  Containers?: { SizeRw?: number; State?: string }[] | null
   Volumes?: { UsageData?: { Size?: number; RefCount?: number } | null }[] | null
   BuildCache?: { Size?: number; InUse?: boolean; Shared?: boolean }[] | null
 }
@@ -48,5 +48,26 @@ export async function readDiskUsage(
     ),
     freeBytes: space?.freeBytes ?? null,
     totalBytes: space?.totalBytes ?? null,
+  }
+}
+
+/** What removing unused things of each kind would free, by the engine's own accounting: stopped
+ * containers' writable layers, volumes no container mounts, build cache not in use or shared. */
+export async function readReclaimableByKind(docker: Docker): Promise<{
+  containersBytes: number
+  volumesBytes: number
+  buildCacheBytes: number
+}> {
+  const df = (await docker.df()) as SystemDf
+  return {
+    containersBytes: (df.Containers ?? [])
+      .filter((c) => c.State !== 'running' && c.State !== 'paused' && c.State !== 'restarting')
+      .reduce((sum, c) => sum + Math.max(0, c.SizeRw ?? 0), 0),
+    volumesBytes: (df.Volumes ?? [])
+      .filter((v) => (v.UsageData?.RefCount ?? 0) === 0)
+      .reduce((sum, v) => sum + Math.max(0, v.UsageData?.Size ?? 0), 0),
+    buildCacheBytes: (df.BuildCache ?? [])
+      .filter((entry) => !entry.InUse && !entry.Shared)
+      .reduce((sum, entry) => sum + Math.max(0, entry.Size ?? 0), 0),
   }
 }

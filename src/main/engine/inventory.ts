@@ -33,6 +33,8 @@ export interface ContainerRecord {
   imageId: string
   /** The reference the container was created from (`Config.Image`), possibly a bare ID. */
   imageRef: string
+  /** Creation time, unix seconds: the latest known use of its image when no event says more. */
+  created: number
 }
 
 export interface Inventory {
@@ -81,6 +83,7 @@ interface ContainerSummary {
   State?: string
   ImageID?: string
   Image?: string
+  Created?: number
 }
 
 function realReferences(refs: string[] | null | undefined): string[] {
@@ -187,6 +190,7 @@ export async function fetchInventory(
     state: (summary.State ?? 'created') as ContainerState,
     imageId: summary.ImageID ?? '',
     imageRef: summary.Image ?? '',
+    created: summary.Created ?? 0,
   }))
   return { images, containers }
 }

@@ -15,6 +15,7 @@ import { DrydockError } from '../../shared/errors'
 import type { ContainerRecord, Inventory } from '../engine/inventory'
 import { EngineModel, type Conflict, type ImageStoreKind } from './engine-model'
 import { DependencyGraph, isRunning } from './graph'
+import type { LastUse } from './last-used'
 import { decideBulk, labelOf, protectionRules, type BulkIntent } from './policy'
 import { LayerLedger } from './reclaim'
 
@@ -26,6 +27,8 @@ export interface PlanContext {
   now: Date
   /** Writable-layer bytes of containers the plan may remove (--with-containers). */
   containerSizes?: ReadonlyMap<string, number>
+  /** When each image was last used (for --unused-for); build times when absent. */
+  lastUses?: ReadonlyMap<string, LastUse>
 }
 
 type Target =
@@ -162,16 +165,23 @@ interface Step {
   request: EngineRequest
 }
 
+function lastUseOf(graph: DependencyGraph, context: PlanContext): (id: string) => LastUse {
+  return (id) =>
+    context.lastUses?.get(id) ?? {
+      at: (graph.images.get(id)?.created ?? 0) * 1000,
+      source: 'created',
+    }
+}
+
 export function buildPlan(inventory: Inventory, selection: Selection, context: PlanContext): Plan {
   const graph = new DependencyGraph(inventory)
   const targets =
     selection.images.length > 0
       ? decideNamed(graph, selection, context.imageStore)
       : new Map(
-          [...decideBulk(graph, selection, context.now)].map(([id, intent]) => [
-            id,
-            fromBulk(intent),
-          ]),
+          [...decideBulk(graph, selection, context.now, lastUseOf(graph, context))].map(
+            ([id, intent]) => [id, fromBulk(intent)],
+          ),
         )
 
   // Requests, children first, each checked against the model as the engine will check it.

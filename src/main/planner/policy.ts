@@ -9,6 +9,7 @@ import { parseDuration } from '../../shared/cleanup'
 import type { ImageRecord } from '../engine/inventory'
 import type { DependencyGraph } from './graph'
 import { isRunning } from './graph'
+import type { LastUse } from './last-used'
 import { globToRegExp, repositoryOf } from './references'
 
 export type BulkIntent =
@@ -21,7 +22,9 @@ export interface ProtectionRules {
   protects(image: ImageRecord): Blocker | null
 }
 
-export function protectionRules(selection: Selection): ProtectionRules {
+export function protectionRules(
+  selection: Pick<Selection, 'protect' | 'protectLabels'>,
+): ProtectionRules {
   const globs = selection.protect.map((glob) => ({ glob, pattern: globToRegExp(glob) }))
   const labels = selection.protectLabels.map((rule) => {
     const eq = rule.indexOf('=')
@@ -34,6 +37,8 @@ export function protectionRules(selection: Selection): ProtectionRules {
       for (const { glob, pattern } of globs) {
         const ref = [...image.tags, ...image.digests].find((candidate) => pattern.test(candidate))
         if (ref) return { kind: 'protected', ref: `${ref} matches --protect ${glob}` }
+        // An image ID (full, or 12+ hex characters) protects an image with no tag to match.
+        if (isIdOf(glob, image.id)) return { kind: 'protected', ref: `image ID ${glob}` }
       }
       for (const { rule, key, value } of labels) {
         const actual = image.labels[key]
@@ -47,6 +52,11 @@ export function protectionRules(selection: Selection): ProtectionRules {
       return null
     },
   }
+}
+
+function isIdOf(text: string, imageId: string): boolean {
+  const hex = text.replace(/^sha256:/, '')
+  return /^[0-9a-f]{12,64}$/.test(hex) && imageId.replace(/^sha256:/, '').startsWith(hex)
 }
 
 /** Tags beyond the N newest of each repository (newest by image build time). */
@@ -82,10 +92,16 @@ export function decideBulk(
   graph: DependencyGraph,
   selection: Selection,
   now: Date,
+  lastUse: (imageId: string) => LastUse = (id) => ({
+    at: (graph.images.get(id)?.created ?? 0) * 1000,
+    source: 'created',
+  }),
 ): Map<string, BulkIntent> {
   const protection = protectionRules(selection)
   const olderThan = selection.olderThan ? parseDuration(selection.olderThan)! : null
   const cutoff = olderThan === null ? null : now.getTime() / 1000 - olderThan
+  const unusedFor = selection.unusedFor ? parseDuration(selection.unusedFor)! : null
+  const usedCutoff = unusedFor === null ? null : now.getTime() - unusedFor * 1000
   const expired =
     selection.keepLast === null ? null : expiredTags(graph.images.values(), selection.keepLast)
 
@@ -105,6 +121,16 @@ export function decideBulk(
     if (cutoff !== null && image.created > cutoff) {
       const ref = `built ${new Date(image.created * 1000).toISOString().slice(0, 10)}, within --older-than ${selection.olderThan}`
       return { reason: `too recent: ${ref}`, blockers: [{ kind: 'filtered', ref }] }
+    }
+    if (usedCutoff !== null) {
+      const use = lastUse(image.id)
+      if (use.at > usedCutoff) {
+        const when = new Date(use.at).toISOString().slice(0, 10)
+        const how =
+          use.source === 'created' ? 'built' : use.source === 'child' ? 'used by a child' : 'used'
+        const ref = `${how} ${when}, within --unused-for ${selection.unusedFor}`
+        return { reason: `recently used: ${ref}`, blockers: [{ kind: 'filtered', ref }] }
+      }
     }
     if (expired !== null) {
       const kept = image.tags.filter((tag) => !expired.has(tag))

@@ -27,3 +27,5 @@ export type {
 } from './run-records'
 export { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations'
 export { SettingsStore } from './settings-store'
+export { UsageStore, type UsageSampleInput, type SeriesQuery } from './usage-store'
+export { LastUsedStore, type ImageUse } from './last-used-store'

@@ -38,6 +38,31 @@ export type {
 } from './run-records'
 
 export const DEFAULT_RUN_PAGE_SIZE = 50
+
+export interface RunListOptions {
+  limit?: number
+  beforeStartedAt?: string
+  triggers?: RunSummary['trigger'][]
+  statuses?: RunSummary['status'][]
+  /** ISO 8601, any offset: compared as the UTC times the journal stores. */
+  from?: string
+  to?: string
+}
+
+interface RunFilterParams {
+  limit: number
+  before: string | null
+  from: string | null
+  to: string | null
+  triggers: string | null
+  statuses: string | null
+}
+
+/** Started-at times are stored as `toISOString()` (UTC, Z): compare like with like. */
+function toStoredTime(iso: string): string {
+  const time = new Date(iso)
+  return Number.isNaN(time.getTime()) ? iso : time.toISOString()
+}
 const MAX_RUN_PAGE_SIZE = 1000
 
 interface UncertainItemRow {
@@ -114,6 +139,16 @@ function prepareStatements(db: BetterSqlite3.Database) {
     ),
     runsBefore: db.prepare<{ limit: number; before: string }, RunRow>(
       `SELECT ${RUN_COLUMNS} FROM runs WHERE started_at < @before
+       ORDER BY started_at DESC, rowid DESC LIMIT @limit`,
+    ),
+    // Filters as bound parameters (NULL: no filter), lists as JSON arrays.
+    filteredRuns: db.prepare<RunFilterParams, RunRow>(
+      `SELECT ${RUN_COLUMNS} FROM runs
+       WHERE (@before IS NULL OR started_at < @before)
+         AND (@from IS NULL OR started_at >= @from)
+         AND (@to IS NULL OR started_at <= @to)
+         AND (@triggers IS NULL OR trigger IN (SELECT value FROM json_each(@triggers)))
+         AND (@statuses IS NULL OR status IN (SELECT value FROM json_each(@statuses)))
        ORDER BY started_at DESC, rowid DESC LIMIT @limit`,
     ),
     run: db.prepare<[string], RunRow>(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`),
@@ -264,16 +299,31 @@ export class RunJournal {
   }
 
   /** Newest first; pass the last run's startedAt as beforeStartedAt for the next page. */
-  listRuns(options: { limit?: number; beforeStartedAt?: string } = {}): RunSummary[] {
+  listRuns(options: RunListOptions = {}): RunSummary[] {
     const limit = Math.max(
       1,
       Math.min(MAX_RUN_PAGE_SIZE, Math.floor(options.limit ?? DEFAULT_RUN_PAGE_SIZE)),
     )
-    const rows = this.guard(() =>
-      options.beforeStartedAt === undefined
+    const filtered =
+      options.triggers !== undefined ||
+      options.statuses !== undefined ||
+      options.from !== undefined ||
+      options.to !== undefined
+    const rows = this.guard(() => {
+      if (filtered) {
+        return this.statements.filteredRuns.all({
+          limit,
+          before: options.beforeStartedAt ?? null,
+          from: options.from === undefined ? null : toStoredTime(options.from),
+          to: options.to === undefined ? null : toStoredTime(options.to),
+          triggers: options.triggers === undefined ? null : JSON.stringify(options.triggers),
+          statuses: options.statuses === undefined ? null : JSON.stringify(options.statuses),
+        })
+      }
+      return options.beforeStartedAt === undefined
         ? this.statements.newestRuns.all({ limit })
-        : this.statements.runsBefore.all({ limit, before: options.beforeStartedAt }),
-    )
+        : this.statements.runsBefore.all({ limit, before: options.beforeStartedAt })
+    })
     return rows.map(toRunSummary)
   }
 

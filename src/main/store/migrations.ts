@@ -85,19 +85,19 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (host, at)
       ) STRICT, WITHOUT ROWID;
 
-      -- Averages of the raw samples per hour ('hour') or day ('day'); free_bytes is the minimum,
-      -- so a roll-up never hides how close the disk came to full.
+      -- Sums of the raw samples per hour ('hour') or day ('day'), averaged when read; free_bytes
+      -- is the minimum, so a roll-up never hides how close the disk came to full.
       CREATE TABLE usage_rollups (
         host TEXT NOT NULL,
         resolution TEXT NOT NULL CHECK (resolution IN ('hour', 'day')),
         bucket_start INTEGER NOT NULL,
         sample_count INTEGER NOT NULL CHECK (sample_count > 0),
-        images_bytes INTEGER NOT NULL,
-        containers_bytes INTEGER NOT NULL,
-        volumes_bytes INTEGER NOT NULL,
-        build_cache_bytes INTEGER NOT NULL,
-        free_bytes INTEGER,
-        total_bytes INTEGER,
+        images_bytes_sum INTEGER NOT NULL,
+        containers_bytes_sum INTEGER NOT NULL,
+        volumes_bytes_sum INTEGER NOT NULL,
+        build_cache_bytes_sum INTEGER NOT NULL,
+        free_bytes_min INTEGER,
+        total_bytes_last INTEGER,
         PRIMARY KEY (host, resolution, bucket_start)
       ) STRICT, WITHOUT ROWID;
 

@@ -1,0 +1,65 @@
+/**
+ * When each image was last used, per engine, as the engine's event stream told it; and how far
+ * that stream has been read, so a later process resumes where the last one stopped.
+ */
+import type BetterSqlite3 from 'better-sqlite3'
+import { withStoreErrors } from './errors'
+
+export interface ImageUse {
+  imageId: string
+  /** Unix milliseconds. */
+  at: number
+  /** The event that showed the use: `container start`, `image pull`, ... */
+  event: string
+}
+
+export class LastUsedStore {
+  private readonly statements
+
+  constructor(private readonly db: BetterSqlite3.Database) {
+    this.statements = {
+      upsert: db.prepare(
+        `INSERT INTO image_last_used (host, image_id, last_used_at, event)
+         VALUES (@host, @imageId, @at, @event)
+         ON CONFLICT (host, image_id) DO UPDATE SET
+           last_used_at = excluded.last_used_at, event = excluded.event
+         WHERE excluded.last_used_at > last_used_at`,
+      ),
+      all: db.prepare<[string], { image_id: string; last_used_at: number; event: string }>(
+        'SELECT image_id, last_used_at, event FROM image_last_used WHERE host = ?',
+      ),
+      cursor: db.prepare<[string], { read_until: number }>(
+        'SELECT read_until FROM event_cursors WHERE host = ?',
+      ),
+      setCursor: db.prepare(
+        `INSERT INTO event_cursors (host, read_until) VALUES (?, ?)
+         ON CONFLICT (host) DO UPDATE SET read_until = excluded.read_until`,
+      ),
+    }
+  }
+
+  /** Records uses (keeping the newest per image) and moves the cursor, in one transaction. */
+  record(host: string, uses: ImageUse[], readUntil: number): void {
+    const write = this.db.transaction(() => {
+      for (const use of uses) this.statements.upsert.run({ host, ...use })
+      this.statements.setCursor.run(host, readUntil)
+    })
+    withStoreErrors(this.db, () => write())
+  }
+
+  /** Image ID → its newest recorded use. */
+  uses(host: string): Map<string, ImageUse> {
+    const rows = withStoreErrors(this.db, () => this.statements.all.all(host))
+    return new Map(
+      rows.map((row) => [
+        row.image_id,
+        { imageId: row.image_id, at: row.last_used_at, event: row.event },
+      ]),
+    )
+  }
+
+  /** Unix milliseconds the event stream was read up to; null before the first read. */
+  cursor(host: string): number | null {
+    return withStoreErrors(this.db, () => this.statements.cursor.get(host)?.read_until ?? null)
+  }
+}
