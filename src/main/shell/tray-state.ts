@@ -1,0 +1,116 @@
+/**
+ * Keeps the tray's state current: reads connection, usage, reclaimable bytes and monitor state
+ * from the client, and reads them again when an event says something changed. Listeners get a
+ * fresh TrayState each time, and the tray rebuilds its menu from it.
+ */
+import type { DrydockClient, DrydockEvent } from '../../shared/contract'
+import type { TrayState } from './tray-model'
+
+export type TrayStateApi = Pick<
+  DrydockClient,
+  'getConnection' | 'getDiskUsage' | 'getReclaimable' | 'getMonitorState' | 'subscribe'
+>
+
+type Snapshot = Omit<TrayState, 'now'>
+
+export class TrayStateStore {
+  private snapshot: Snapshot
+  private readonly listeners = new Set<(state: TrayState) => void>()
+  private unsubscribe: (() => void) | null = null
+  private refreshing: Promise<void> | null = null
+  private refreshAgain = false
+
+  constructor(
+    private readonly api: TrayStateApi,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.snapshot = {
+      connection: { status: 'connecting', host: '', since: now().toISOString() },
+      usage: null,
+      reclaimable: null,
+      monitor: { active: [], snoozedUntil: null, lastCheckAt: null },
+      cleanupRunning: false,
+    }
+  }
+
+  get state(): TrayState {
+    return { ...this.snapshot, now: this.now() }
+  }
+
+  onChange(listener: (state: TrayState) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  /** Reads everything once, then follows the events. */
+  async start(): Promise<void> {
+    this.unsubscribe = this.api.subscribe((event) => this.onEvent(event))
+    await this.refresh()
+  }
+
+  stop(): void {
+    this.unsubscribe?.()
+    this.unsubscribe = null
+  }
+
+  setCleanupRunning(running: boolean): void {
+    this.update({ cleanupRunning: running })
+    // After a cleanup the usage and what is left to reclaim have changed.
+    if (!running) void this.refresh()
+  }
+
+  /** Re-reads from the service; concurrent calls collapse into one more pass. */
+  refresh(): Promise<void> {
+    if (this.refreshing) {
+      this.refreshAgain = true
+      return this.refreshing
+    }
+    this.refreshing = (async () => {
+      do {
+        this.refreshAgain = false
+        await this.readAll()
+      } while (this.refreshAgain)
+    })().finally(() => {
+      this.refreshing = null
+    })
+    return this.refreshing
+  }
+
+  private onEvent(event: DrydockEvent): void {
+    switch (event.name) {
+      case 'connection':
+        this.update({ connection: event.payload })
+        void this.refresh()
+        return
+      case 'usage':
+      case 'alert':
+        void this.refresh()
+        return
+      case 'progress':
+      case 'navigate':
+        return
+    }
+  }
+
+  private async readAll(): Promise<void> {
+    const [connection, monitor] = await Promise.all([
+      this.api.getConnection(),
+      this.api.getMonitorState().catch(() => this.snapshot.monitor),
+    ])
+    const connected = connection.status === 'connected'
+    // With no engine the figures are unknown: the tray says so instead of showing stale ones.
+    const [usage, reclaimable] = connected
+      ? await Promise.all([
+          this.api.getDiskUsage().catch(() => this.snapshot.usage),
+          this.api.getReclaimable().catch(() => null),
+        ])
+      : [null, null]
+    this.update({ connection, monitor, usage, reclaimable })
+  }
+
+  private update(patch: Partial<Snapshot>): void {
+    this.snapshot = { ...this.snapshot, ...patch }
+    const state = this.state
+    for (const listener of [...this.listeners]) listener(state)
+  }
+}
