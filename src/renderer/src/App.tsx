@@ -1,7 +1,8 @@
-/** The frame: sidebar, connection bar, and the page the hash names. */
+/** The frame: sidebar, connection bar, low-disk alerts, and the page the hash names. */
 import { useCallback, useEffect, useRef, type ReactNode } from 'react'
 import type { DrydockClient } from '../../shared/contract'
 import { ClientProvider } from './client-context'
+import { AlertBanner } from './components/AlertBanner'
 import { ConnectionStatus } from './components/ConnectionStatus'
 import { PAGE_TITLE_ID } from './components/PageHeader'
 import { Sidebar } from './components/Sidebar'
@@ -22,6 +23,15 @@ export function App({ client }: { client: DrydockClient }): ReactNode {
   const { route, path } = useHashRoute()
   const mainRef = useRef<HTMLElement>(null)
   const firstRender = useRef(true)
+
+  // The shell (a notification click, the tray) asks for a page: the hash is the router.
+  useEffect(
+    () =>
+      client.subscribe((event) => {
+        if (event.name === 'navigate') window.location.hash = event.payload.hash
+      }),
+    [client],
+  )
 
   // On navigation, move focus to the new page's heading so screen readers announce it.
   useEffect(() => {
@@ -87,6 +97,9 @@ export function App({ client }: { client: DrydockClient }): ReactNode {
             <header className="frame__top">
               <ConnectionStatus view={connection} />
             </header>
+            <div className="frame__alerts">
+              <AlertBanner />
+            </div>
             <main className="frame__main" ref={mainRef}>
               <div className="page">{page}</div>
             </main>

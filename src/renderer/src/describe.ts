@@ -33,3 +33,25 @@ export function describeImageStore(store: EngineInfo['imageStore']): string {
 export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count.toLocaleString()} ${count === 1 ? one : many}`
 }
+
+/** A date and time in the user's locale, short and unambiguous. */
+export function formatDateTime(iso: string): string {
+  return new Date(iso).toLocaleString(undefined, {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  })
+}
+
+/** How long something took, from its start and end. */
+export function formatDuration(fromIso: string, toIso: string | null): string {
+  if (!toIso) return '—'
+  const ms = Math.max(0, Date.parse(toIso) - Date.parse(fromIso))
+  if (ms < 1000) return `${ms} ms`
+  const seconds = ms / 1000
+  if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 1 : 0)} s`
+  const minutes = Math.floor(seconds / 60)
+  return `${minutes} min ${Math.round(seconds - minutes * 60)} s`
+}

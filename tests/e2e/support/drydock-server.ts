@@ -1,10 +1,13 @@
 /**
  * Browser mode as users start it: `node bin/drydock.js serve`, a real process on loopback, against
- * the private test engine (or any host given).
+ * the private test engine (or any host given), optionally with its own log file (`--db`).
  */
 import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test as base } from '@playwright/test'
+import type Dockerode from 'dockerode'
 import { browserUnavailable } from './browser'
 import { probeTestEngine, testEngineHost } from '../../support/test-engine'
 
@@ -14,12 +17,22 @@ export interface RunningServer {
   stop(): Promise<void>
 }
 
-const bin = join(__dirname, '../../../bin/drydock.js')
+export const drydockBin = join(__dirname, '../../../bin/drydock.js')
+const bin = drydockBin
 
-export async function startDrydockServer(host: string): Promise<RunningServer> {
+export interface ServerOptions {
+  /** The log file (`--db`); omitted: DRYDOCK_DB, then the desktop app's file. */
+  db?: string
+}
+
+export async function startDrydockServer(
+  host: string,
+  options: ServerOptions = {},
+): Promise<RunningServer> {
+  const dbArgs = options.db === undefined ? [] : ['--db', options.db]
   const child: ChildProcess = spawn(
     process.execPath,
-    [bin, '--host', host, '--json', 'serve', '--port', '0'],
+    [bin, '--host', host, ...dbArgs, '--json', 'serve', '--port', '0'],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -61,9 +74,46 @@ export async function startDrydockServer(host: string): Promise<RunningServer> {
 interface Fixtures {
   /** Browser mode against the private test engine. */
   drydock: RunningServer & { engineVersion: string }
+  /** The private test engine, once the browser and the engine are known to be there. */
+  testEngine: { docker: Dockerode; host: string; version: string }
 }
 
-export const test = base.extend<object, Fixtures>({
+interface TestFixtures {
+  /** A fresh directory for this test (log files, exports), removed afterwards. */
+  workDir: string
+  /** Browser mode against the private engine with a log file of its own, in `workDir`. */
+  isolatedDrydock: RunningServer & { db: string }
+}
+
+export const test = base.extend<TestFixtures, Fixtures>({
+  testEngine: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright fixtures take their dependencies first.
+    async ({}, use) => {
+      const noBrowser = browserUnavailable()
+      base.skip(noBrowser !== null, noBrowser ?? '')
+      const probe = await probeTestEngine()
+      if (!probe.ok) {
+        if (process.env.CI === 'true') throw new Error(`${probe.reason} (CI=true: may not skip)`)
+        base.skip(true, probe.reason)
+        return
+      }
+      const version = ((await probe.docker.version()) as { Version: string }).Version
+      await use({ docker: probe.docker, host: testEngineHost, version })
+    },
+    { scope: 'worker' },
+  ],
+  // eslint-disable-next-line no-empty-pattern -- Playwright fixtures take their dependencies first.
+  workDir: async ({}, use) => {
+    const dir = mkdtempSync(join(tmpdir(), 'drydock-e2e-'))
+    await use(dir)
+    rmSync(dir, { recursive: true, force: true })
+  },
+  isolatedDrydock: async ({ testEngine, workDir }, use) => {
+    const db = join(workDir, 'drydock.db')
+    const server = await startDrydockServer(testEngine.host, { db })
+    await use({ ...server, db })
+    await server.stop()
+  },
   drydock: [
     // eslint-disable-next-line no-empty-pattern -- Playwright fixtures take their dependencies first.
     async ({}, use) => {

@@ -1,33 +1,42 @@
-/** The first page: is the engine there, what is it, and how much does it hold. */
-import { useState, type ReactNode } from 'react'
-import type { ConnectionState, EngineInfo } from '../../../shared/contract'
-import { formatAge, formatBytes } from '../../../shared/format'
+/**
+ * The first page: what Docker keeps on disk, what a cleanup could give back, how usage moved,
+ * and one button to clean up safely. Every figure refreshes when a new usage sample arrives.
+ */
+import { useCallback, type ReactNode } from 'react'
+import type { ConnectionState } from '../../../shared/contract'
 import { useClient } from '../client-context'
 import { ConnectionErrorBanner } from '../components/ConnectionErrorBanner'
-import { ErrorBanner } from '../components/ErrorBanner'
 import { EngineUnreachable } from '../components/EngineUnreachable'
-import { Fact, FactsCard } from '../components/Facts'
-import { RetryIcon } from '../components/Icons'
 import { PageHeader } from '../components/PageHeader'
 import { SkeletonCard } from '../components/Skeleton'
-import { Spinner } from '../components/Spinner'
-import { StatRow, StatTile } from '../components/StatTile'
-import { describeHost, describeHostSource, describeImageStore, plural } from '../describe'
+import { CleanupCallout } from '../dashboard/CleanupCallout'
+import { EngineCard } from '../dashboard/EngineCard'
+import { FreeSpaceCard } from '../dashboard/FreeSpaceCard'
+import { LastCleanupCard } from '../dashboard/LastCleanupCard'
+import { TopImagesCard } from '../dashboard/TopImagesCard'
+import { TrendCard } from '../dashboard/TrendCard'
+import { UsageTiles } from '../dashboard/UsageTiles'
+import { describeHost } from '../describe'
+import { useEventCount } from '../hooks/useClientEvent'
 import { useConnectionView } from '../hooks/useConnection'
-import { useNow } from '../hooks/useNow'
+import { useLive } from '../hooks/useLive'
+
+const LOADING = { status: 'loading' } as const
 
 export function DashboardPage(): ReactNode {
   const { display: state, error, retrying, retry } = useConnectionView()
+  const tick = useEventCount('usage')
 
+  let body: ReactNode
   if (!state || state.status === 'connecting') {
-    return (
+    body = error && !state ? null : <DashboardSkeleton />
+  } else if (state.status === 'connected') {
+    body = <Overview key={state.since} connection={state} tick={tick} />
+  } else {
+    body = (
       <>
-        <PageHeader
-          title="Dashboard"
-          subtitle={state ? `Connecting to ${describeHost(state.host)}…` : 'Connecting to Docker…'}
-        />
-        <ConnectionErrorBanner />
-        {error && !state ? null : <DashboardSkeleton />}
+        <EngineUnreachable state={state} retrying={retrying} onRetry={retry} />
+        <OfflineOverview tick={tick} />
       </>
     )
   }
@@ -37,33 +46,26 @@ export function DashboardPage(): ReactNode {
       <PageHeader
         title="Dashboard"
         subtitle={
-          state.status === 'connected'
-            ? `What the Docker engine at ${describeHost(state.host)} keeps on disk.`
-            : 'Drydock needs a Docker engine to show what it keeps on disk.'
+          !state || state.status === 'connecting'
+            ? `Connecting to ${state ? describeHost(state.host) : 'Docker'}…`
+            : state.status === 'connected'
+              ? `What the Docker engine at ${describeHost(state.host)} keeps on disk.`
+              : 'Drydock needs a Docker engine to show what it keeps on disk.'
         }
       />
       <ConnectionErrorBanner />
-      {state.status === 'connected' ? (
-        <EngineOverview key={state.since} connection={state} />
-      ) : (
-        <EngineUnreachable state={state} retrying={retrying} onRetry={retry} />
-      )}
+      {body}
     </>
   )
 }
 
+/** The same boxes as the loaded page, so nothing moves when the data arrives. */
 function DashboardSkeleton(): ReactNode {
   return (
     <div className="stack" aria-busy="true">
       <p className="visually-hidden">Waiting for the engine to answer.</p>
-      <div className="stats stats--skeleton" aria-hidden="true">
-        {[0, 1, 2, 3].map((i) => (
-          <div className="stat" key={i}>
-            <span className="skeleton" style={{ width: '50%' }} />
-            <span className="skeleton skeleton--tall" style={{ width: '35%' }} />
-          </div>
-        ))}
-      </div>
+      <CleanupCallout settings={LOADING} reclaimable={LOADING} />
+      <UsageTiles usage={LOADING} reclaimable={LOADING} />
       <div className="card-grid">
         <SkeletonCard lines={5} />
         <SkeletonCard lines={3} />
@@ -74,116 +76,63 @@ function DashboardSkeleton(): ReactNode {
 
 type Connected = Extract<ConnectionState, { status: 'connected' }>
 
-function EngineOverview({ connection }: { connection: Connected }): ReactNode {
+function Overview({ connection, tick }: { connection: Connected; tick: number }): ReactNode {
   const client = useClient()
-  const now = useNow()
-  const [refreshed, setRefreshed] = useState<EngineInfo | null>(null)
-  const [refreshing, setRefreshing] = useState(false)
-  const [error, setError] = useState<unknown>(null)
-  const engine = refreshed ?? connection.engine
-
-  function refresh(): void {
-    if (refreshing) return
-    setRefreshing(true)
-    setError(null)
-    client.getEngineInfo().then(
-      (info) => {
-        setRefreshed(info)
-        setRefreshing(false)
-      },
-      (failure: unknown) => {
-        setError(failure)
-        setRefreshing(false)
-      },
-    )
-  }
-
-  const notRunning = Math.max(0, engine.containers - engine.containersRunning)
+  const usage = useLive(
+    useCallback(() => client.getDiskUsage(), [client]),
+    tick,
+  )
+  const reclaimable = useLive(
+    useCallback(() => client.getReclaimable(), [client]),
+    tick,
+  )
+  const settings = useLive(
+    useCallback(() => client.getSettings(), [client]),
+    tick,
+  )
+  const images = useLive(
+    useCallback(() => client.listImages(), [client]),
+    tick,
+  )
 
   return (
-    <>
-      {error ? (
-        <ErrorBanner
-          title="Could not refresh the engine facts"
-          error={error}
-          onRetry={refresh}
-          busy={refreshing}
-          onDismiss={() => setError(null)}
-        />
-      ) : null}
-
-      <StatRow label="Engine totals">
-        <StatTile label="Images" value={engine.images.toLocaleString()} testId="engine-images" />
-        <StatTile
-          label="Containers"
-          value={engine.containers.toLocaleString()}
-          note={`${engine.containersRunning.toLocaleString()} running · ${notRunning.toLocaleString()} not running`}
-          testId="engine-containers"
-        />
-        <StatTile label="CPUs" value={engine.cpus.toLocaleString()} />
-        <StatTile label="Memory" value={formatBytes(engine.memoryBytes)} />
-      </StatRow>
-
+    <div className="stack dashboard" data-testid="dashboard">
+      <CleanupCallout settings={settings} reclaimable={reclaimable} />
+      <UsageTiles usage={usage} reclaimable={reclaimable} />
+      <FreeSpaceCard usage={usage} settings={settings} host={connection.host} />
+      <TrendCard
+        tick={tick}
+        samplingMinutes={
+          settings.status === 'ready' ? settings.value.samplingIntervalMinutes : null
+        }
+      />
       <div className="card-grid">
-        <FactsCard
-          className="engine-card"
-          title={
-            <>
-              <span className="card__eyebrow">Docker Engine</span>
-              <span className="engine-version" data-testid="engine-version">
-                {engine.version}
-              </span>
-            </>
-          }
-          actions={
-            <button
-              type="button"
-              className="button button--ghost button--small"
-              aria-disabled={refreshing || undefined}
-              onClick={refresh}
-            >
-              {refreshing ? <Spinner size={13} /> : <RetryIcon size={14} />}
-              {refreshing ? 'Refreshing…' : 'Refresh'}
-            </button>
-          }
-        >
-          <Fact label="API version">{engine.apiVersion}</Fact>
-          <Fact label="Operating system">{engine.os}</Fact>
-          <Fact label="Platform">
-            {engine.osType}/{engine.arch}
-          </Fact>
-          <Fact label="Kernel" mono>
-            {engine.kernelVersion}
-          </Fact>
-          <Fact label="CPUs / memory">
-            {plural(engine.cpus, 'CPU')} · {formatBytes(engine.memoryBytes)}
-          </Fact>
-          {engine.name ? <Fact label="Engine name">{engine.name}</Fact> : null}
-        </FactsCard>
-
+        <TopImagesCard images={images} />
         <div className="card-stack">
-          <FactsCard title="Storage">
-            <Fact label="Storage driver" mono>
-              {engine.storageDriver}
-            </Fact>
-            <Fact label="Image store">{describeImageStore(engine.imageStore)}</Fact>
-            <Fact label="Data root" mono>
-              {engine.dataRoot || '—'}
-            </Fact>
-          </FactsCard>
-          <FactsCard title="Connection">
-            <Fact label="Host" mono>
-              <span data-testid="engine-host">{describeHost(engine.host)}</span>
-            </Fact>
-            <Fact label="Chosen by">{describeHostSource(engine.hostSource)}</Fact>
-            <Fact label="Connected">
-              <time dateTime={connection.since} title={new Date(connection.since).toLocaleString()}>
-                {formatAge(new Date(connection.since), now)}
-              </time>
-            </Fact>
-          </FactsCard>
+          <LastCleanupCard tick={tick} />
+          <EngineCard engine={connection.engine} />
         </div>
       </div>
-    </>
+    </div>
+  )
+}
+
+/** With no engine, what the log still knows: the usage history and the last cleanup. */
+function OfflineOverview({ tick }: { tick: number }): ReactNode {
+  const client = useClient()
+  const settings = useLive(
+    useCallback(() => client.getSettings(), [client]),
+    tick,
+  )
+  return (
+    <div className="stack">
+      <TrendCard
+        tick={tick}
+        samplingMinutes={
+          settings.status === 'ready' ? settings.value.samplingIntervalMinutes : null
+        }
+      />
+      <LastCleanupCard tick={tick} />
+    </div>
   )
 }

@@ -1,0 +1,104 @@
+/**
+ * Disk used by type, each with the bytes a cleanup could really give back (counted by Drydock's
+ * planner, not the engine's RECLAIMABLE estimate). Raw byte counts ride along in `data-bytes`.
+ */
+import type { ReactNode } from 'react'
+import { formatBytes } from '../../../shared/format'
+import type { DiskUsage, Reclaimable } from '../../../shared/usage'
+import { SkeletonLine } from '../components/Skeleton'
+import { errorMessage } from '../errors'
+import type { LiveState } from '../hooks/useLive'
+import { countNote, dockerTotal, USAGE_TYPES, type UsageType } from './usage-types'
+
+export function UsageTiles({
+  usage,
+  reclaimable,
+}: {
+  usage: LiveState<DiskUsage>
+  reclaimable: LiveState<Reclaimable>
+}): ReactNode {
+  return (
+    <dl className="stats usage-tiles" aria-label="Disk used by type" data-testid="usage-tiles">
+      {USAGE_TYPES.map((type) => (
+        <div className="stat usage-tile" key={type.id} data-testid={`usage-${type.id}`}>
+          <dt className="stat__label">
+            <span className="chart-swatch" style={{ background: type.color }} aria-hidden="true" />
+            {type.label}
+          </dt>
+          <dd className="stat__value num">
+            {usage.status === 'ready' ? (
+              <span data-testid={`usage-${type.id}-bytes`} data-bytes={usage.value[type.bytes]}>
+                {formatBytes(usage.value[type.bytes])}
+              </span>
+            ) : usage.status === 'loading' ? (
+              <SkeletonLine width="60%" />
+            ) : (
+              '—'
+            )}
+          </dd>
+          <dd className="stat__note">
+            {usage.status === 'ready' ? countNote(type, usage.value) : '\u00a0'}
+          </dd>
+          <dd className="stat__note usage-tile__reclaim">
+            <ReclaimLine type={type} reclaimable={reclaimable} />
+          </dd>
+        </div>
+      ))}
+      <div className="stat usage-tile usage-tile--total" data-testid="usage-total">
+        <dt className="stat__label">Docker total</dt>
+        <dd className="stat__value num">
+          {usage.status === 'ready' ? (
+            <span data-bytes={dockerTotal(usage.value)}>
+              {formatBytes(dockerTotal(usage.value))}
+            </span>
+          ) : usage.status === 'loading' ? (
+            <SkeletonLine width="60%" />
+          ) : (
+            '—'
+          )}
+        </dd>
+        <dd className="stat__note">All four types</dd>
+        <dd className="stat__note usage-tile__reclaim">
+          {reclaimable.status === 'ready' ? (
+            <>
+              <strong className="num">{formatBytes(dockerTotal(reclaimable.value))}</strong>{' '}
+              reclaimable
+            </>
+          ) : (
+            '\u00a0'
+          )}
+        </dd>
+      </div>
+    </dl>
+  )
+}
+
+function ReclaimLine({
+  type,
+  reclaimable,
+}: {
+  type: UsageType
+  reclaimable: LiveState<Reclaimable>
+}): ReactNode {
+  if (reclaimable.status === 'loading') return <SkeletonLine width="70%" />
+  if (reclaimable.status === 'error') {
+    return (
+      <span
+        className="muted"
+        title={errorMessage(reclaimable.error)}
+        data-testid={`reclaimable-${type.id}-unavailable`}
+      >
+        Reclaimable: not known yet
+      </span>
+    )
+  }
+  const bytes = reclaimable.value[type.bytes]
+  return (
+    <span title={`${formatBytes(bytes)} ${type.reclaimNote}`}>
+      <strong className="num" data-testid={`reclaimable-${type.id}`} data-bytes={bytes}>
+        {formatBytes(bytes)}
+      </strong>{' '}
+      reclaimable
+    </span>
+  )
+}

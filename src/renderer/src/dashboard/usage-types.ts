@@ -1,0 +1,60 @@
+/** The four kinds of disk usage, in the order every tile, chart and tooltip lists them. */
+import type { DiskUsage, Reclaimable } from '../../../shared/usage'
+
+export const USAGE_TYPES = [
+  {
+    id: 'images',
+    label: 'Images',
+    bytes: 'imagesBytes',
+    color: 'var(--chart-images)',
+    reclaimNote: 'in images no container uses',
+  },
+  {
+    id: 'containers',
+    label: 'Containers',
+    bytes: 'containersBytes',
+    color: 'var(--chart-containers)',
+    reclaimNote: 'in stopped containers',
+  },
+  {
+    id: 'volumes',
+    label: 'Volumes',
+    bytes: 'volumesBytes',
+    color: 'var(--chart-volumes)',
+    reclaimNote: 'in volumes no container mounts',
+  },
+  {
+    id: 'build-cache',
+    label: 'Build cache',
+    bytes: 'buildCacheBytes',
+    color: 'var(--chart-build-cache)',
+    reclaimNote: 'of build cache not in use',
+  },
+] as const satisfies readonly {
+  id: string
+  label: string
+  bytes: keyof DiskUsage & keyof Reclaimable
+  color: string
+  reclaimNote: string
+}[]
+
+export type UsageType = (typeof USAGE_TYPES)[number]
+
+export function dockerTotal(usage: Pick<DiskUsage, UsageType['bytes']>): number {
+  return USAGE_TYPES.reduce((sum, type) => sum + usage[type.bytes], 0)
+}
+
+export function countNote(type: UsageType, usage: DiskUsage): string {
+  const n = (count: number, one: string): string =>
+    `${count.toLocaleString()} ${count === 1 ? one : `${one}s`}`
+  switch (type.id) {
+    case 'images':
+      return n(usage.imageCount, 'image')
+    case 'containers':
+      return n(usage.containerCount, 'container')
+    case 'volumes':
+      return `${n(usage.volumeCount, 'volume')} · ${usage.unusedVolumeCount.toLocaleString()} unused`
+    case 'build-cache':
+      return 'Builder cache'
+  }
+}
