@@ -5,6 +5,8 @@ export const EXIT = {
   usage: 2,
   engineUnreachable: 3,
   logUnusable: 4,
+  /** `drydock watch --once`: the check found a low-disk alert active. */
+  alertActive: 5,
 } as const
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT]

@@ -10,6 +10,7 @@ import { imagesCommand } from './commands/images'
 import { planCommand } from './commands/plan'
 import { serveCommand } from './commands/serve'
 import { statusCommand } from './commands/status'
+import { parseInterval, parseLimit, watchCommand, type WatchFlags } from './commands/watch'
 import { addSelectionOptions } from './selection-options'
 import { EXIT, type ExitCode } from './exit-codes'
 import type { CliIo, GlobalOptions } from './io'
@@ -92,6 +93,25 @@ function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command {
     .action(async (flags: { limit: number; run?: string; format: 'table' | 'csv' }) =>
       done(await historyCommand(io, globals(), flags)),
     )
+
+  program
+    .command('watch')
+    .description('the disk monitor in a terminal (alerts; optional auto-clean)')
+    .option('--free-below <pct|size>', 'alert when free space is below this (10%, 5GB)', parseLimit)
+    .option(
+      '--usage-above <size|pct>',
+      'alert when Docker uses more than this (50GB, 30%)',
+      parseLimit,
+    )
+    .option(
+      '--interval <dur>',
+      'time between checks (30s, 5m, 1h; default: the settings)',
+      parseInterval,
+    )
+    .option('--once', 'check once and exit: 0 no alert, 5 alert active')
+    .option('--auto-clean', 'run the default safe policy when a threshold is crossed')
+    .option('--json', 'one JSON object per line')
+    .action(async (flags: WatchFlags) => done(await watchCommand(io, globals(), flags)))
 
   program
     .command('serve')
