@@ -24,6 +24,8 @@ export function openCliSession(
     databasePath: options.db ?? defaultDatabasePath(io.env, process.platform, homedir()),
     transport,
     version: packageVersion(),
+    // Browser mode is the app in a browser: it follows the host saved in Settings.
+    hostFromSettings: transport === 'http',
   })
   return { service, client: createInProcessClient(service), close: () => service.close() }
 }

@@ -31,7 +31,7 @@ import { executePlan } from './cleaner/executor'
 import { reconcileInterruptedRuns } from './cleaner/reconcile'
 import { EngineConnection } from './engine/connection'
 import { engineUnreachable } from './engine/errors'
-import { resolveHost, type ResolvedHost } from './engine/host'
+import { modemOptionsFor, resolveHost, type ResolvedHost } from './engine/host'
 import { fetchInventory, type Inventory } from './engine/inventory'
 import { EventBus } from './event-bus'
 import { LogAccess } from './log-access'
@@ -63,6 +63,9 @@ export interface ServiceOptions {
   databasePath?: string | null
   /** The better_sqlite3.node built for Electron's ABI, when running inside Electron. */
   sqliteBinding?: string
+  /** The app and browser mode: with no `host` given, use the host saved in Settings (if any),
+   * and reconnect when it changes. The CLI leaves this off: its host is --host or the env. */
+  hostFromSettings?: boolean
   /** Injected clock so tests can pin timestamps. */
   now?: () => Date
 }
@@ -343,7 +346,17 @@ export class DrydockService implements DrydockHandlers, EventSource {
   }
 
   async updateSettings(patch: SettingsPatch): Promise<Settings> {
-    return this.log.open().settings.update(patch)
+    // A host that cannot work is refused now, with the reason, not saved to fail later.
+    if (patch.host) {
+      modemOptionsFor(patch.host, null, this.options.env ?? process.env)
+    }
+    const { settings } = this.log.open()
+    const before = settings.get()
+    const next = settings.update(patch)
+    if (this.options.hostFromSettings && !this.options.host && next.host !== before.host) {
+      void this.reconnect()
+    }
+    return next
   }
 
   async getMonitorState(): Promise<MonitorState> {
@@ -640,11 +653,21 @@ export class DrydockService implements DrydockHandlers, EventSource {
    * changed docker context is picked up. An unusable host setting throws each time. */
   private resolve(): ResolvedHost {
     this.resolvedHost ??= resolveHost({
-      explicit: this.options.host,
+      explicit: this.options.host ?? this.settingsHost(),
       env: this.options.env ?? process.env,
       platform: this.options.platform ?? process.platform,
     })
     return this.resolvedHost
+  }
+
+  /** The host saved in Settings, when this service follows it and the log can be read. */
+  private settingsHost(): string | undefined {
+    if (!this.options.hostFromSettings) return undefined
+    try {
+      return this.log.open().settings.get().host ?? undefined
+    } catch {
+      return undefined
+    }
   }
 
   private describeHost(): string {
