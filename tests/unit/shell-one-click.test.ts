@@ -66,7 +66,7 @@ function standIn(options: {
   fail?: unknown
 }) {
   const calls: string[] = []
-  const selections: SelectionInput[] = []
+  const selections: (SelectionInput | undefined)[] = []
   const runs: unknown[] = []
   let release: () => void = () => {}
   const gate = new Promise<void>((resolve) => (release = resolve))
