@@ -60,8 +60,23 @@ export default defineConfig({
     root: resolve(__dirname, 'src/renderer'),
     build: {
       minify: true,
-      rollupOptions: {
+      rolldownOptions: {
         input: { index: resolve(__dirname, 'src/renderer/index.html') },
+        output: {
+          // Libraries change less often than Drydock's own code, and the charts are the bulk:
+          // separate chunks keep each one small and cacheable.
+          codeSplitting: {
+            groups: [
+              { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ },
+              {
+                name: 'charts',
+                test: /node_modules[\\/](recharts|d3-[^\\/]+|victory-vendor|@reduxjs|redux|immer|reselect|es-toolkit|decimal\.js-light|eventemitter3|internmap|react-redux|use-sync-external-store)[\\/]/,
+              },
+              { name: 'table', test: /node_modules[\\/]@tanstack[\\/]/ },
+              { name: 'vendor', test: /node_modules/ },
+            ],
+          },
+        },
       },
     },
     plugins: [react()],
