@@ -39,6 +39,8 @@ import { DependencyGraph } from './planner/graph'
 import { describeImages } from './planner/image-view'
 import { lastUses, type LastUse } from './planner/last-used'
 import { protectionRules } from './planner/policy'
+import { DiskMonitor, MemoryAlertStore } from './monitor'
+import { AlertLog } from './store'
 import { buildPlan, namedImageIds } from './planner/plan'
 
 /** An engine failure as a contract error: an HTTP status means the engine answered. */
@@ -94,6 +96,7 @@ export class DrydockService implements DrydockHandlers, EventSource {
   private earlyConnection: EngineConnection | null = null
   private watchTimer: NodeJS.Timeout | null = null
   private sampleTimer: NodeJS.Timeout | null = null
+  private monitor: DiskMonitor | null = null
   private samplingEveryMinutes = 0
   private readonly log: LogAccess
   private readonly plans = new Map<string, HeldPlan>()
@@ -360,12 +363,34 @@ export class DrydockService implements DrydockHandlers, EventSource {
   }
 
   async getMonitorState(): Promise<MonitorState> {
-    return { active: [], snoozedUntil: null, lastCheckAt: null }
+    return this.diskMonitor().state()
   }
 
   async snoozeAlerts(request: { until: string | null }): Promise<MonitorState> {
-    void request
-    return this.getMonitorState()
+    return this.diskMonitor().snooze(request.until === null ? null : new Date(request.until))
+  }
+
+  /** The monitor, keeping alerts in the log (shared with `drydock watch`) when there is one. */
+  private diskMonitor(): DiskMonitor {
+    if (this.monitor) return this.monitor
+    let alertLog: AlertLog | MemoryAlertStore
+    try {
+      alertLog = new AlertLog(this.log.open().db)
+    } catch {
+      alertLog = new MemoryAlertStore()
+    }
+    this.monitor = new DiskMonitor({
+      now: this.now,
+      alertLog,
+      thresholds: () => {
+        try {
+          return this.log.open().settings.get().alerts
+        } catch {
+          return DEFAULT_SETTINGS.alerts
+        }
+      },
+    })
+    return this.monitor
   }
 
   /** The selection's protection plus what Settings protects. */
@@ -451,7 +476,22 @@ export class DrydockService implements DrydockHandlers, EventSource {
       // The history misses a point; the live event still goes out.
     }
     this.events.emit({ name: 'usage', payload: { ...point, host } })
+    await this.checkThresholds(host, usage)
     return usage
+  }
+
+  /** Feeds a sample to the monitor and sends what it raised or cleared as `alert` events. */
+  private async checkThresholds(host: string, usage: DiskUsage): Promise<void> {
+    const monitor = this.diskMonitor()
+    // The message says what one click frees: a plan, worth making only when about to alert.
+    const reclaimableBytes = monitor.wouldRaise({ host, usage })
+      ? await this.getReclaimable().then(
+          (reclaimable) => reclaimable.defaultPolicyBytes,
+          () => null,
+        )
+      : null
+    const { raised, cleared } = monitor.observe({ host, usage, reclaimableBytes })
+    for (const alert of [...raised, ...cleared]) this.events.emit({ name: 'alert', payload: alert })
   }
 
   private async readInventory(): Promise<{
