@@ -53,3 +53,32 @@ export function itemName(item: { tags: string[]; imageId: string }): string {
 export function shortId(id: string): string {
   return id.replace(/^sha256:/, '').slice(0, 12)
 }
+
+/** A run's selection (stored as it was given, so read defensively) in words. */
+export function describeSelection(selection: unknown): string {
+  if (typeof selection !== 'object' || selection === null) return 'Not recorded'
+  const s = selection as Record<string, unknown>
+  const parts: string[] = []
+  const list = (value: unknown): string[] =>
+    Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []
+  if (s.dangling === true) parts.push('dangling images')
+  if (s.unused === true) parts.push('images no container uses')
+  const images = list(s.images)
+  if (images.length > 0) {
+    parts.push(
+      images.length <= 3
+        ? `named images ${images.map((ref) => (ref.startsWith('sha256:') ? shortId(ref) : ref)).join(', ')}`
+        : `${images.length} named images`,
+    )
+  }
+  if (s.force === true) parts.push('forced')
+  if (s.withContainers === true) parts.push('with their containers')
+  if (typeof s.olderThan === 'string') parts.push(`built more than ${s.olderThan} ago`)
+  if (typeof s.unusedFor === 'string') parts.push(`not used for ${s.unusedFor}`)
+  if (typeof s.keepLast === 'number') parts.push(`keeping the ${s.keepLast} newest tags`)
+  const protect = [...list(s.protect), ...list(s.protectLabels)]
+  if (protect.length > 0) parts.push(`protecting ${protect.join(', ')}`)
+  if (parts.length === 0) return 'Nothing selected'
+  const text = parts.join('; ')
+  return text.charAt(0).toUpperCase() + text.slice(1)
+}
