@@ -1,7 +1,280 @@
-/** Cleanup preview and run: the exact plan, confirmation, progress, and the result. */
-import type { ReactNode } from 'react'
+/**
+ * Cleanup preview and run: the exact plan before anything happens, a confirmation that matches
+ * its risk, progress with Cancel while it runs, and what it really freed afterwards. What to plan
+ * comes from the address (see cleanup/request.ts), so every entry point shares this page.
+ */
+import { useCallback, useMemo, type ReactNode } from 'react'
+import type { Plan, SelectionInput } from '../../../shared/cleanup'
+import type { ConnectionState } from '../../../shared/contract'
+import { defaultPolicySelection, describePolicy, type Settings } from '../../../shared/settings'
+import { PlanSummary } from '../cleanup/PlanSummary'
+import { PlanTable } from '../cleanup/PlanTable'
+import { PolicyPicker } from '../cleanup/PolicyPicker'
+import { RunControls } from '../cleanup/RunControls'
+import { ResultView, RunningView } from '../cleanup/RunViews'
+import {
+  cleanupHash,
+  describePagePolicy,
+  parseCleanupRequest,
+  policySelection,
+  type CleanupRequest,
+  type PagePolicy,
+} from '../cleanup/request'
+import { useCleanupRun } from '../cleanup/useCleanupRun'
+import { useLocationHash } from '../cleanup/useLocationHash'
+import { useClient } from '../client-context'
+import { ConnectionErrorBanner } from '../components/ConnectionErrorBanner'
+import { EmptyState } from '../components/EmptyState'
+import { EngineUnreachable } from '../components/EngineUnreachable'
+import { ErrorBanner } from '../components/ErrorBanner'
+import { AlertIcon } from '../components/Icons'
 import { PageHeader } from '../components/PageHeader'
+import { SkeletonCard } from '../components/Skeleton'
+import { plural } from '../describe'
+import { errorCode } from '../errors'
+import { useAsync } from '../hooks/useAsync'
+import { useConnectionView } from '../hooks/useConnection'
+import '../cleanup/cleanup.css'
+
+const TITLE = 'Cleanup'
+const SUBTITLE = 'What will be removed, before anything is.'
 
 export function CleanupPage(): ReactNode {
-  return <PageHeader title="Cleanup" subtitle="What will be removed, before anything is." />
+  const hash = useLocationHash()
+  const request = useMemo(() => parseCleanupRequest(hash), [hash])
+
+  if (request.kind === 'invalid') {
+    return (
+      <>
+        <PageHeader title={TITLE} subtitle={SUBTITLE} />
+        <EmptyState
+          tone="danger"
+          icon={<AlertIcon size={28} />}
+          title="This cleanup link is not valid"
+          actions={
+            <a className="button button--primary" href={cleanupHash({ kind: 'default-policy' })}>
+              Preview the default policy
+            </a>
+          }
+        >
+          <p>{request.reason}</p>
+        </EmptyState>
+      </>
+    )
+  }
+  // A new address is a new preview: nothing of the previous one carries over.
+  return <CleanupSession key={hash} request={request} />
+}
+
+type ValidRequest = Exclude<CleanupRequest, { kind: 'invalid' }>
+type Connected = Extract<ConnectionState, { status: 'connected' }>
+
+interface Planned {
+  plan: Plan
+  /** The policy shown in the picker (null for an Images selection). */
+  policy: PagePolicy | null
+}
+
+function selectionFor(request: ValidRequest, settings: Settings): SelectionInput {
+  switch (request.kind) {
+    case 'default-policy':
+      return defaultPolicySelection(settings)
+    case 'policy':
+      return policySelection(request.policy, settings)
+    case 'images':
+      return {
+        images: request.images,
+        force: request.force,
+        withContainers: request.withContainers,
+        protect: settings.protectedPatterns,
+        protectLabels: settings.protectedLabels,
+      }
+  }
+}
+
+function CleanupSession({ request }: { request: ValidRequest }): ReactNode {
+  const client = useClient()
+  const { display: connection, retrying, retry } = useConnectionView()
+  const connected: Connected | null = connection?.status === 'connected' ? connection : null
+  const run = useCleanupRun(client)
+
+  // Planning waits for the engine; a new connection (a reconnect) plans again.
+  const since = connected?.since ?? null
+  const load = useCallback(async (): Promise<Planned | null> => {
+    if (since === null) return null
+    // Settings are read each time: their protection applies to every cleanup.
+    const settings = await client.getSettings()
+    const plan = await client.planCleanup(selectionFor(request, settings))
+    const policy =
+      request.kind === 'default-policy'
+        ? settings.defaultPolicy
+        : request.kind === 'policy'
+          ? request.policy
+          : null
+    return { plan, policy }
+  }, [client, request, since])
+  const planned = useAsync(load)
+
+  const planAgain = (): void => {
+    run.reset()
+    planned.reload()
+  }
+
+  const header = <PageHeader title={TITLE} subtitle={SUBTITLE} />
+  const plan = planned.status === 'ready' ? planned.value?.plan : undefined
+
+  // Once a run has started, its progress and result stay on screen whatever the connection does.
+  if (plan && run.state.kind === 'running') {
+    return (
+      <>
+        {header}
+        <RunningView plan={plan} run={run.state} onCancel={run.cancel} />
+      </>
+    )
+  }
+  if (plan && run.state.kind === 'finished') {
+    return (
+      <>
+        {header}
+        <ConnectionErrorBanner />
+        <ResultView plan={plan} result={run.state.result} onPlanAgain={planAgain} />
+      </>
+    )
+  }
+
+  const intro = (
+    <RequestIntro request={request} planned={planned.status === 'ready' ? planned.value : null} />
+  )
+
+  if (!connection || connection.status === 'connecting') {
+    return (
+      <>
+        {header}
+        <ConnectionErrorBanner />
+        <PlanSkeleton />
+      </>
+    )
+  }
+  if (connection.status === 'unreachable') {
+    return (
+      <>
+        {header}
+        <ConnectionErrorBanner />
+        <EngineUnreachable state={connection} retrying={retrying} onRetry={retry} compact />
+      </>
+    )
+  }
+
+  if (run.state.kind === 'failed') {
+    const expired = errorCode(run.state.error) === 'not-found'
+    return (
+      <>
+        {header}
+        {intro}
+        <ErrorBanner
+          title={
+            expired
+              ? 'This plan has expired; make the plan again to see what would be removed now'
+              : 'The cleanup could not run'
+          }
+          error={run.state.error}
+          onRetry={planAgain}
+          retryLabel="Make the plan again"
+        />
+        {run.state.runId ? (
+          <p>
+            <a href={`#/history?run=${encodeURIComponent(run.state.runId)}`}>
+              See what was recorded in History
+            </a>
+          </p>
+        ) : null}
+      </>
+    )
+  }
+
+  return (
+    <>
+      {header}
+      <ConnectionErrorBanner />
+      {intro}
+      {planned.status === 'loading' || (planned.status === 'ready' && !planned.value) ? (
+        <PlanSkeleton />
+      ) : planned.status === 'error' ? (
+        <ErrorBanner
+          title="Could not make the plan"
+          error={planned.error}
+          onRetry={planned.reload}
+          retryLabel="Make the plan again"
+        />
+      ) : plan ? (
+        <>
+          <PlanSummary plan={plan} />
+          <RunControls plan={plan} onRun={() => run.start(plan)} />
+          {plan.items.length === 0 ? (
+            <p className="muted" role="status">
+              No image matches this selection.
+            </p>
+          ) : (
+            <PlanTable plan={plan} />
+          )}
+        </>
+      ) : null}
+    </>
+  )
+}
+
+/** What is being planned: the policy picker, or the images chosen on the Images page. */
+function RequestIntro({
+  request,
+  planned,
+}: {
+  request: ValidRequest
+  planned: Planned | null
+}): ReactNode {
+  if (request.kind === 'images') {
+    const mode = request.withContainers
+      ? request.force
+        ? 'force-removed, with their containers'
+        : 'removed with their containers'
+      : request.force
+        ? 'force-removed (docker rmi -f)'
+        : 'removed as docker rmi would'
+    return (
+      <section className="request-intro card" aria-label="Selection">
+        <p>
+          <strong>{plural(request.images.length, 'image')}</strong> chosen on the Images page, to be{' '}
+          {mode}.
+        </p>
+        <p className="request-intro__links">
+          <a href="#/images">Back to Images</a>
+          <a href={cleanupHash({ kind: 'default-policy' })}>Use a cleanup policy instead</a>
+        </p>
+      </section>
+    )
+  }
+  const policy: PagePolicy | null =
+    request.kind === 'policy' ? request.policy : (planned?.policy ?? null)
+  if (!policy) return <SkeletonCard lines={2} />
+  return (
+    <>
+      <p className="request-intro__policy" data-testid="policy-description">
+        {request.kind === 'default-policy' && policy.kind !== 'unused'
+          ? `Default policy: ${describePolicy(policy)}.`
+          : `${describePagePolicy(policy)}.`}
+      </p>
+      <PolicyPicker current={policy} isDefault={request.kind === 'default-policy'} />
+    </>
+  )
+}
+
+function PlanSkeleton(): ReactNode {
+  return (
+    <div aria-busy="true" className="stack">
+      <p className="visually-hidden" role="status">
+        Making the plan…
+      </p>
+      <SkeletonCard lines={3} />
+      <SkeletonCard lines={5} />
+    </div>
+  )
 }

@@ -1,0 +1,72 @@
+/**
+ * A modal confirmation on the platform's <dialog>: showModal() makes the rest of the page inert
+ * (focus stays inside) and Esc cancels. Focus goes back to whatever opened it.
+ */
+import { useEffect, useId, useRef, type ReactNode } from 'react'
+
+export function ConfirmDialog({
+  open,
+  title,
+  children,
+  confirmLabel,
+  onConfirm,
+  onCancel,
+}: {
+  open: boolean
+  title: string
+  children: ReactNode
+  confirmLabel: string
+  onConfirm: () => void
+  onCancel: () => void
+}): ReactNode {
+  const ref = useRef<HTMLDialogElement>(null)
+  const opener = useRef<Element | null>(null)
+  const titleId = useId()
+  const bodyId = useId()
+
+  useEffect(() => {
+    const dialog = ref.current
+    if (!dialog) return
+    if (open && !dialog.open) {
+      opener.current = document.activeElement
+      dialog.showModal()
+    } else if (!open && dialog.open) {
+      dialog.close()
+    }
+  }, [open])
+
+  function restoreFocus(): void {
+    const target = opener.current
+    opener.current = null
+    if (target instanceof HTMLElement && target.isConnected) target.focus()
+  }
+
+  return (
+    <dialog
+      ref={ref}
+      className="confirm-dialog"
+      aria-labelledby={titleId}
+      aria-describedby={bodyId}
+      onClose={() => {
+        restoreFocus()
+        if (open) onCancel()
+      }}
+    >
+      <h2 id={titleId} className="confirm-dialog__title">
+        {title}
+      </h2>
+      <div id={bodyId} className="confirm-dialog__body">
+        {children}
+      </div>
+      <div className="confirm-dialog__actions">
+        {/* The harmless choice has focus first. */}
+        <button type="button" className="button" autoFocus onClick={onCancel}>
+          Cancel
+        </button>
+        <button type="button" className="button button--primary" onClick={onConfirm}>
+          {confirmLabel}
+        </button>
+      </div>
+    </dialog>
+  )
+}

@@ -1,0 +1,186 @@
+/**
+ * The exact plan, one row per image: the action the engine will take (or why it cannot), what
+ * happens to each container involved, and the bytes that really come back. While a run goes on,
+ * and after it, an outcome column says what did happen.
+ */
+import type { ReactNode } from 'react'
+import type { CleanItemResult, Plan, PlanItem } from '../../../shared/cleanup'
+import { formatBytes } from '../../../shared/format'
+import { shortImageId } from '../images/model'
+import {
+  ACTION_TEXT,
+  BLOCKER_TEXT,
+  OUTCOME_TEXT,
+  effectSentence,
+  isForcedItem,
+  itemName,
+} from './describe'
+
+/** What happened to an item, when known: a finished result or a record read from the log. */
+export interface ItemOutcome {
+  outcome: CleanItemResult['outcome']
+  reclaimedBytes: number | null
+  error: string | null
+}
+
+function ActionBadge({ item }: { item: PlanItem }): ReactNode {
+  const forced = isForcedItem(item)
+  return (
+    <span className={`action action--${item.action}${forced ? ' action--forced' : ''}`}>
+      {ACTION_TEXT[item.action]}
+      {forced ? <span className="action__forced"> · forced</span> : null}
+    </span>
+  )
+}
+
+function WhatHappens({ item }: { item: PlanItem }): ReactNode {
+  const containers = item.affectedContainers
+  return (
+    <div className="plan-item__what">
+      <p>{item.reason}</p>
+      {item.blockers.length > 0 ? (
+        <ul className="plan-item__blockers" aria-label="Blocked by">
+          {item.blockers.map((blocker, index) => (
+            <li key={index}>
+              <span className="plan-item__blocker-kind">{BLOCKER_TEXT[blocker.kind]}</span>{' '}
+              <span className="mono">{blocker.ref}</span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {containers.length > 0 ? (
+        <ul className="plan-item__containers" aria-label="Containers">
+          {containers.map((container) => (
+            <li key={container.id} className={`effect effect--${container.effect}`}>
+              {effectSentence(container)}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  )
+}
+
+function OutcomeCell({
+  outcome,
+  pending,
+}: {
+  outcome: ItemOutcome | undefined
+  pending: boolean
+}): ReactNode {
+  if (!outcome) {
+    return <span className="muted">{pending ? 'Waiting…' : '—'}</span>
+  }
+  return (
+    <span className={`outcome outcome--${outcome.outcome}`}>
+      {OUTCOME_TEXT[outcome.outcome]}
+      {outcome.error ? <span className="outcome__error">{outcome.error}</span> : null}
+    </span>
+  )
+}
+
+export function PlanTable({
+  plan,
+  outcomes,
+  running = false,
+}: {
+  plan: Plan
+  /** Outcomes by image ID, once a run has started. */
+  outcomes?: ReadonlyMap<string, ItemOutcome>
+  running?: boolean
+}): ReactNode {
+  const showOutcomes = outcomes !== undefined
+  const reclaimed = showOutcomes
+    ? [...outcomes.values()].reduce((sum, outcome) => sum + (outcome.reclaimedBytes ?? 0), 0)
+    : 0
+  return (
+    <div className="plan-table__wrap">
+      <table className="plan-table" aria-label="Cleanup plan" data-testid="plan-table">
+        <thead>
+          <tr>
+            <th scope="col">Image</th>
+            <th scope="col">Action</th>
+            <th scope="col">What happens</th>
+            <th scope="col" className="numeric" title="Decimal units: 1 MB = 1,000,000 bytes">
+              Frees
+            </th>
+            {showOutcomes ? (
+              <>
+                <th scope="col">Outcome</th>
+                <th scope="col" className="numeric">
+                  Reclaimed
+                </th>
+              </>
+            ) : null}
+          </tr>
+        </thead>
+        <tbody>
+          {plan.items.map((item) => {
+            const outcome = outcomes?.get(item.id)
+            const runs = item.requests.length > 0
+            return (
+              <tr
+                key={item.id}
+                className={`plan-item plan-item--${item.action}`}
+                data-image-id={item.id}
+                data-action={item.action}
+                data-outcome={outcome?.outcome}
+              >
+                <th scope="row" className="plan-item__image">
+                  <span className="mono plan-item__name">{itemName(item)}</span>
+                  <span className="mono plan-item__id" title={item.id}>
+                    {shortImageId(item.id)}
+                  </span>
+                  {item.tags.length > 1 ? (
+                    <span className="plan-item__tags mono">{item.tags.slice(1).join(', ')}</span>
+                  ) : null}
+                </th>
+                <td>
+                  <ActionBadge item={item} />
+                </td>
+                <td>
+                  <WhatHappens item={item} />
+                </td>
+                <td className="numeric" title={`${item.reclaimBytes.toLocaleString()} bytes`}>
+                  {formatBytes(item.reclaimBytes)}
+                </td>
+                {showOutcomes ? (
+                  <>
+                    <td>
+                      <OutcomeCell outcome={outcome} pending={running && runs} />
+                    </td>
+                    <td className="numeric">
+                      {outcome?.reclaimedBytes !== undefined && outcome.reclaimedBytes !== null
+                        ? formatBytes(outcome.reclaimedBytes)
+                        : '—'}
+                    </td>
+                  </>
+                ) : null}
+              </tr>
+            )
+          })}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row" colSpan={3}>
+              Total
+            </th>
+            <td
+              className="numeric"
+              data-testid="plan-total"
+              title={`${plan.reclaimBytes.toLocaleString()} bytes`}
+            >
+              {formatBytes(plan.reclaimBytes)}
+            </td>
+            {showOutcomes ? (
+              <>
+                <td />
+                <td className="numeric">{formatBytes(reclaimed)}</td>
+              </>
+            ) : null}
+          </tr>
+        </tfoot>
+      </table>
+    </div>
+  )
+}

@@ -1,0 +1,98 @@
+/** Plain words for a plan: what happens to each image and to each container it touches. */
+import type { AffectedContainer, CleanItemResult, Plan, PlanItem } from '../../../shared/cleanup'
+import { isRunningState, referenceOf, shortImageId } from '../images/model'
+
+export const ACTION_TEXT: Record<PlanItem['action'], string> = {
+  delete: 'Delete',
+  untag: 'Untag only',
+  blocked: 'Blocked',
+  keep: 'Keep',
+}
+
+export const OUTCOME_TEXT: Record<CleanItemResult['outcome'], string> = {
+  deleted: 'Deleted',
+  untagged: 'Untagged',
+  skipped: 'Skipped',
+  failed: 'Failed',
+}
+
+export const BLOCKER_TEXT: Record<PlanItem['blockers'][number]['kind'], string> = {
+  'running-container': 'running container',
+  'stopped-container': 'stopped container',
+  'child-image': 'child image',
+  'multiple-references': 'several references',
+  protected: 'protected',
+  filtered: 'filtered out',
+}
+
+export function itemName(item: Pick<PlanItem, 'tags' | 'digests' | 'id'>): string {
+  const reference = referenceOf(item)
+  return reference === '<none>' ? `<none> ${shortImageId(item.id)}` : reference
+}
+
+/** One sentence, starting with the container's name, e.g. "web-1 keeps running but …". */
+export function effectSentence(container: AffectedContainer): string {
+  const running = isRunningState(container.state)
+  const name = container.name || shortImageId(container.id)
+  switch (container.effect) {
+    case 'removed':
+      return running
+        ? `${name} is stopped and removed first`
+        : `${name} (${container.state}) is removed first`
+    case 'orphaned':
+      return running
+        ? `${name} keeps running but can no longer be recreated from this image; its layers stay on disk until it is removed`
+        : `${name} (${container.state}) can still start but can no longer be recreated from this image; its layers stay on disk until it is removed`
+    case 'untagged-under':
+      return `${name} keeps running; the image loses its tag and stays on disk as <none>`
+    case 'blocks':
+      return running
+        ? `${name} is running from this image, so the image stays`
+        : `${name} (${container.state}) was created from this image, so the image stays`
+    case 'none':
+      return `${name} is not affected`
+  }
+}
+
+/** Requests the engine would refuse without force, or that remove containers. */
+export function isForcedItem(item: PlanItem): boolean {
+  return item.requests.some(
+    (request) =>
+      request.kind === 'remove-container' || (request.kind === 'delete-image' && request.force),
+  )
+}
+
+export function isForcedPlan(plan: Plan): boolean {
+  return plan.selection.force || plan.selection.withContainers || plan.items.some(isForcedItem)
+}
+
+/** Items the executor acts on (delete or untag); keep and blocked items send nothing. */
+export function runnableItems(plan: Plan): PlanItem[] {
+  return plan.items.filter((item) => item.requests.length > 0)
+}
+
+export interface Consequences {
+  removedContainers: AffectedContainer[]
+  orphanedContainers: AffectedContainer[]
+  untaggedUnder: AffectedContainer[]
+  forcedDeletes: number
+}
+
+/** What a forced plan does beyond a safe cleanup, for its warning summary. */
+export function consequencesOf(plan: Plan): Consequences {
+  const runnable = runnableItems(plan)
+  const all = runnable.flatMap((item) => item.affectedContainers)
+  const unique = (effect: AffectedContainer['effect']) => {
+    const seen = new Map<string, AffectedContainer>()
+    for (const container of all) if (container.effect === effect) seen.set(container.id, container)
+    return [...seen.values()]
+  }
+  return {
+    removedContainers: unique('removed'),
+    orphanedContainers: unique('orphaned'),
+    untaggedUnder: unique('untagged-under'),
+    forcedDeletes: runnable.filter((item) =>
+      item.requests.some((request) => request.kind === 'delete-image' && request.force),
+    ).length,
+  }
+}

@@ -1,0 +1,121 @@
+/** An expanded row: the image's containers, family, references and the images it shares with. */
+import type { ReactNode } from 'react'
+import { formatBytes } from '../../../shared/format'
+import { bytesTitle } from './cells'
+import { isRunningState, shortImageId, type ImageRow } from './model'
+
+const MAX_SHARERS = 5
+
+function nameOf(id: string, byId: ReadonlyMap<string, ImageRow>): string {
+  const row = byId.get(id)
+  if (!row || row.reference === '<none>') return `<none> ${shortImageId(id)}`
+  return row.reference
+}
+
+function Section({ title, children }: { title: string; children: ReactNode }): ReactNode {
+  return (
+    <section className="image-detail__section">
+      <h3 className="image-detail__title">{title}</h3>
+      {children}
+    </section>
+  )
+}
+
+export function ImageDetail({
+  row,
+  byId,
+}: {
+  row: ImageRow
+  byId: ReadonlyMap<string, ImageRow>
+}): ReactNode {
+  const { image } = row
+  const sharers = image.sharesWith.slice(0, MAX_SHARERS)
+  return (
+    <div
+      className="image-detail"
+      role="group"
+      aria-label={`Details of ${row.reference} (${row.shortId})`}
+    >
+      <Section title={`Containers (${image.containers.length})`}>
+        {image.containers.length === 0 ? (
+          <p className="muted">No container uses this image.</p>
+        ) : (
+          <ul className="image-detail__list">
+            {image.containers.map((container) => (
+              <li key={container.id}>
+                <span className="mono">{container.name || shortImageId(container.id)}</span>{' '}
+                <span
+                  className={`state state--${isRunningState(container.state) ? 'running' : 'stopped'}`}
+                >
+                  {container.state}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Section>
+
+      <Section title="Family">
+        <dl className="image-detail__facts">
+          <dt>Parent</dt>
+          <dd className="mono">{image.parentId ? nameOf(image.parentId, byId) : '—'}</dd>
+          <dt>Children ({image.children.length})</dt>
+          <dd>
+            {image.children.length === 0 ? (
+              '—'
+            ) : (
+              <ul className="image-detail__list">
+                {image.children.map((id) => (
+                  <li key={id} className="mono">
+                    {nameOf(id, byId)}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </dd>
+          <dt>Layers</dt>
+          <dd>{image.layerCount}</dd>
+        </dl>
+      </Section>
+
+      <Section title="References">
+        {image.tags.length === 0 && image.digests.length === 0 ? (
+          <p className="muted">No tag or digest: only its ID names it.</p>
+        ) : (
+          <ul className="image-detail__list">
+            {image.tags.map((tag) => (
+              <li key={tag} className="mono">
+                {tag}
+              </li>
+            ))}
+            {image.digests.map((digest) => (
+              <li key={digest} className="mono image-detail__digest" title={digest}>
+                {digest}
+              </li>
+            ))}
+          </ul>
+        )}
+        <p className="mono image-detail__id" title="Image ID">
+          {image.id}
+        </p>
+      </Section>
+
+      <Section title="Shares most bytes with">
+        {sharers.length === 0 ? (
+          <p className="muted">No layer of it is shared with another image.</p>
+        ) : (
+          <ul className="image-detail__list">
+            {sharers.map((sharer) => (
+              <li key={sharer.id} className="image-detail__sharer">
+                <span className="mono">{nameOf(sharer.id, byId)}</span>
+                <span className="numeric" title={bytesTitle(sharer.bytes)}>
+                  {formatBytes(sharer.bytes)}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Section>
+    </div>
+  )
+}

@@ -1,0 +1,223 @@
+/**
+ * The virtualized image table. Only the rows in view (plus a few) are in the DOM, so ten thousand
+ * images scroll as smoothly as ten. A real <table> for assistive technology: it announces the
+ * whole row count (aria-rowcount) and each row's place in it (aria-rowindex).
+ *
+ * Keyboard, from a row's checkbox: ↑/↓ (Home/End, PageUp/PageDown) move between rows,
+ * Shift+↑/↓ extend the selection, Space toggles, → / ← open and close the row's details.
+ */
+import { useVirtualizer } from '@tanstack/react-virtual'
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react'
+import type { ReactTable } from '@tanstack/react-table'
+import {
+  COLUMN_HINTS,
+  COLUMN_TITLES,
+  NUMERIC_COLUMNS,
+  type ImageTableFeatures,
+  type ImageTableRow,
+} from './columns'
+import { ImageDetail } from './ImageDetail'
+import type { ImageRow } from './model'
+
+/** Fixed height of an image row: only detail panels are measured. */
+export const ROW_HEIGHT = 48
+const DETAIL_ESTIMATE = 240
+const OVERSCAN = 8
+
+type Entry = { kind: 'row'; row: ImageTableRow } | { kind: 'detail'; row: ImageTableRow }
+
+export type ImageTableInstance = ReactTable<ImageTableFeatures, ImageRow>
+
+export function ImageTable({
+  table,
+  byId,
+}: {
+  table: ImageTableInstance
+  /** Every image by ID, to name children, parents and sharers in the details. */
+  byId: ReadonlyMap<string, ImageRow>
+}): ReactNode {
+  const scrollRef = useRef<HTMLDivElement>(null)
+  const rows = table.getRowModel().rows
+  const expanded = table.state.expanded
+
+  // Rows and their open detail panels, in display order: what the virtualizer lays out.
+  const entries = useMemo(() => {
+    const list: Entry[] = []
+    for (const row of rows) {
+      list.push({ kind: 'row', row })
+      if (expanded === true || expanded[row.id]) list.push({ kind: 'detail', row })
+    }
+    return list
+  }, [rows, expanded])
+
+  const indexOfRow = useMemo(() => {
+    const map = new Map<string, number>()
+    entries.forEach((entry, index) => {
+      if (entry.kind === 'row') map.set(entry.row.id, index)
+    })
+    return map
+  }, [entries])
+
+  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read in render by design
+  const virtualizer = useVirtualizer({
+    count: entries.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: (index) => (entries[index]?.kind === 'detail' ? DETAIL_ESTIMATE : ROW_HEIGHT),
+    getItemKey: (index) => {
+      const entry = entries[index]!
+      return entry.kind === 'row' ? entry.row.id : `${entry.row.id}:detail`
+    },
+    overscan: OVERSCAN,
+  })
+
+  const items = virtualizer.getVirtualItems()
+
+  // Keyboard moves may target a row that is not rendered yet: scroll, then focus once it is.
+  const [focusTarget, setFocusTarget] = useState<string | null>(null)
+  useEffect(() => {
+    if (!focusTarget) return
+    const box = scrollRef.current?.querySelector<HTMLInputElement>(
+      `input[data-row-id="${CSS.escape(focusTarget)}"]`,
+    )
+    if (box) {
+      box.focus()
+      setFocusTarget(null)
+    }
+  }, [focusTarget, items])
+
+  function moveTo(rowIndex: number, extend: boolean, from: ImageTableRow): void {
+    const target = rows[Math.max(0, Math.min(rows.length - 1, rowIndex))]
+    if (!target || target.id === from.id) return
+    if (extend) {
+      if (!from.getIsSelected()) from.toggleSelected(true)
+      target.toggleSelected(true)
+    }
+    virtualizer.scrollToIndex(indexOfRow.get(target.id) ?? 0, { align: 'auto' })
+    setFocusTarget(target.id)
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLTableSectionElement>): void {
+    const target = event.target as HTMLElement
+    const rowId = target.dataset.rowId
+    if (!rowId) return
+    const position = rows.findIndex((row) => row.id === rowId)
+    const row = rows[position]
+    if (!row) return
+    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 480) / ROW_HEIGHT) - 1)
+    const moves: Record<string, number> = {
+      ArrowDown: position + 1,
+      ArrowUp: position - 1,
+      PageDown: position + page,
+      PageUp: position - page,
+      Home: 0,
+      End: rows.length - 1,
+    }
+    if (event.key in moves) {
+      event.preventDefault()
+      moveTo(moves[event.key]!, event.shiftKey && event.key.startsWith('Arrow'), row)
+    } else if (event.key === 'ArrowRight' || event.key === 'ArrowLeft') {
+      event.preventDefault()
+      row.toggleExpanded(event.key === 'ArrowRight')
+    }
+  }
+
+  const headerGroup = table.getHeaderGroups()[0]!
+
+  return (
+    <div className="images-table__scroller" ref={scrollRef}>
+      <table
+        className="images-table"
+        aria-label="Images"
+        aria-rowcount={entries.length + 1}
+        data-testid="images-table"
+      >
+        <thead className="images-table__head">
+          <tr className="images-table__row images-table__row--head" aria-rowindex={1}>
+            {headerGroup.headers.map((header) => {
+              const id = header.column.id
+              const sorted = header.column.getIsSorted()
+              const numeric = NUMERIC_COLUMNS.has(id)
+              const title = COLUMN_TITLES[id]
+              return (
+                <th
+                  key={header.id}
+                  scope="col"
+                  className={`images-table__cell images-table__cell--${id}${numeric ? ' numeric' : ''}`}
+                  aria-sort={
+                    sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : undefined
+                  }
+                  title={COLUMN_HINTS[id]}
+                >
+                  {header.column.getCanSort() && title ? (
+                    <button
+                      type="button"
+                      className="sort-button"
+                      onClick={header.column.getToggleSortingHandler()}
+                    >
+                      {title}
+                      <span
+                        className={`sort-button__mark sort-button__mark--${sorted || 'none'}`}
+                        aria-hidden="true"
+                      />
+                    </button>
+                  ) : (
+                    <table.FlexRender header={header} />
+                  )}
+                </th>
+              )
+            })}
+          </tr>
+        </thead>
+        <tbody
+          className="images-table__body"
+          style={{ height: virtualizer.getTotalSize() }}
+          onKeyDown={onKeyDown}
+        >
+          {items.map((item) => {
+            const entry = entries[item.index]!
+            const { row } = entry
+            if (entry.kind === 'detail') {
+              return (
+                <tr
+                  key={item.key}
+                  className="images-table__row images-table__row--detail"
+                  data-index={item.index}
+                  ref={virtualizer.measureElement}
+                  aria-rowindex={item.index + 2}
+                  style={{ transform: `translateY(${item.start}px)` }}
+                >
+                  <td className="images-table__detail-cell">
+                    <ImageDetail row={row.original} byId={byId} />
+                  </td>
+                </tr>
+              )
+            }
+            return (
+              <tr
+                key={item.key}
+                className={`images-table__row${row.getIsSelected() ? ' is-selected' : ''}`}
+                aria-rowindex={item.index + 2}
+                data-image-id={row.original.image.id}
+                style={{ transform: `translateY(${item.start}px)` }}
+              >
+                {row.getAllCells().map((cell) => (
+                  <td
+                    key={cell.id}
+                    className={`images-table__cell images-table__cell--${cell.column.id}${NUMERIC_COLUMNS.has(cell.column.id) ? ' numeric' : ''}`}
+                  >
+                    <table.FlexRender cell={cell} />
+                  </td>
+                ))}
+              </tr>
+            )
+          })}
+        </tbody>
+      </table>
+      {rows.length === 0 ? (
+        <p className="images-table__none" role="status">
+          No image matches the filter.
+        </p>
+      ) : null}
+    </div>
+  )
+}
