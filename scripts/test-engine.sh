@@ -12,7 +12,11 @@ DIR="${DRYDOCK_TEST_ENGINE_DIR:-/tmp/drydock-test-engine}"
 DIR="${DIR%/}"
 SOCK="$DIR/docker.sock"
 HOST="unix://$SOCK"
-DATA_ROOT="$DIR/data"
+# DRYDOCK_TEST_ENGINE_DATA_ROOT puts the data root elsewhere, e.g. on a small loop-mounted
+# filesystem (the low-disk test). `stop` releases the mounts under it and under the state
+# directory, so mount that filesystem outside the state directory and at or above the data root.
+DATA_ROOT="${DRYDOCK_TEST_ENGINE_DATA_ROOT:-$DIR/data}"
+DATA_ROOT="${DATA_ROOT%/}"
 EXEC_ROOT="$DIR/exec"
 PIDFILE="$DIR/dockerd.pid"
 LOG="$DIR/dockerd.log"
@@ -50,6 +54,10 @@ validate_dir() {
   case "$DIR" in
     /|/var/lib/docker|/var/run/docker|/run/docker|/var/lib/containerd|/run/containerd)
       die "refusing to use '$DIR' as the private engine's state directory" ;;
+  esac
+  [[ "$DATA_ROOT" == /* && "$DATA_ROOT" =~ ^[A-Za-z0-9._/-]+$ ]] || die "DRYDOCK_TEST_ENGINE_DATA_ROOT must be an absolute path of letters, digits and . _ / - (got '$DATA_ROOT')"
+  case "$DATA_ROOT" in
+    /|/var/lib/docker|/var/lib/containerd) die "refusing to use '$DATA_ROOT' as the private engine's data root" ;;
   esac
 }
 
@@ -313,7 +321,7 @@ stop_everything() {
     local mountpoint
     while read -r mountpoint; do
       umount -l "$mountpoint" 2>/dev/null || true
-    done < <(awk -v prefix="$DIR/" 'index($2, prefix) == 1 { print $2 }' /proc/mounts | sort -r)
+    done < <(awk -v a="$DIR/" -v b="$DATA_ROOT/" 'index($2, a) == 1 || index($2, b) == 1 { print $2 }' /proc/mounts | sort -ru)
   fi
 
   rm -f "$PIDFILE" "$CONTAINERD_PIDFILE" "$SOCK"

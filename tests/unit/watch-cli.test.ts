@@ -67,15 +67,13 @@ describe('drydock watch thresholds', () => {
   })
 
   it('lets a flag replace its whole check, percentage and size alike', () => {
-    expect(thresholdsFor(DEFAULT_SETTINGS, { freeBelow: { unit: 'bytes', value: 80e6 } })).toEqual(
-      {
-        enabled: true,
-        freeBelowPercent: null,
-        freeBelowBytes: 80e6,
-        usageAbovePercent: null,
-        usageAboveBytes: null,
-      },
-    )
+    expect(thresholdsFor(DEFAULT_SETTINGS, { freeBelow: { unit: 'bytes', value: 80e6 } })).toEqual({
+      enabled: true,
+      freeBelowPercent: null,
+      freeBelowBytes: 80e6,
+      usageAbovePercent: null,
+      usageAboveBytes: null,
+    })
     expect(thresholdsFor(DEFAULT_SETTINGS, { usageAbove: { unit: 'percent', value: 30 } })).toEqual(
       { ...DEFAULT_SETTINGS.alerts, usageAbovePercent: 30, usageAboveBytes: null },
     )
