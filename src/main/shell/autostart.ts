@@ -58,7 +58,7 @@ export function desktopEntry(command: string[]): string {
     'Icon=drydock',
     'Terminal=false',
     'Categories=Development;Utility;',
-    'StartupWMClass=Drydock',
+    'StartupWMClass=drydock',
     'X-GNOME-Autostart-enabled=true',
     '',
   ].join('\n')
