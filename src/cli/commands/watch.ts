@@ -374,8 +374,17 @@ export async function watchCommand(
       `Watching ${(await client.getConnection()).host} every ${describeInterval(intervalMs)}: ${describeThresholds(thresholdsFor(settings, flags))}${flags.autoClean ? '; auto-clean on' : ''}. Ctrl-C stops.`,
     )
     const stopped = interrupted().then(() => true)
+    let lastFailure: string | null = null
     for (;;) {
-      await check()
+      try {
+        await check()
+        lastFailure = null
+      } catch (error) {
+        // E.g. the log cannot be written on a full disk: say so (once), keep watching.
+        const message = messageOf(error)
+        if (message !== lastFailure) out.error(new Date(), message)
+        lastFailure = message
+      }
       let timer: NodeJS.Timeout | undefined
       const tick = new Promise<boolean>((resolve) => {
         timer = setTimeout(() => resolve(false), intervalMs)
