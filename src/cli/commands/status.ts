@@ -58,12 +58,17 @@ export async function statusCommand(io: CliIo, options: GlobalOptions): Promise<
   try {
     const state = await session.client.getConnection()
     if (state.status === 'connected') {
-      const usage = await session.client.getDiskUsage().catch((error: unknown) => error as Error)
+      const [usage, monitor] = await Promise.all([
+        session.client.getDiskUsage().catch((error: unknown) => error as Error),
+        session.client.getMonitorState().catch(() => null),
+      ])
+      // The low-disk alerts the app or `drydock watch` raised for this engine and still hold.
+      const alerts = (monitor?.active ?? []).filter((alert) => alert.engineHost === state.host)
       if (options.json) {
         printJson(io, {
           ...(statusJson(state) as object),
           usage: usage instanceof Error ? null : usage,
-          alerts: [],
+          alerts,
         })
       } else {
         printFacts(io, [
@@ -71,6 +76,7 @@ export async function statusCommand(io: CliIo, options: GlobalOptions): Promise<
           ...(usage instanceof Error
             ? [['Usage', `unavailable: ${usage.message}`] as [string, string]]
             : usageFacts(usage)),
+          ...alerts.map((alert): [string, string] => ['Alert', alert.message]),
         ])
       }
       return EXIT.ok
