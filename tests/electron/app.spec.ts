@@ -3,26 +3,12 @@
  * runtime exists (it cannot be downloaded on the build machines); elsewhere every test reports
  * itself as not run, with that reason.
  */
-import { existsSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { _electron as electron, expect, test } from '@playwright/test'
 import { METHOD_NAMES } from '../../src/shared/channels'
-
-const root = join(__dirname, '../..')
-const electronDir = join(root, 'node_modules', 'electron')
-
-function electronBinary(): string | null {
-  const pathFile = join(electronDir, 'path.txt')
-  if (!existsSync(pathFile)) return null
-  const binary = join(electronDir, 'dist', readFileSync(pathFile, 'utf8').trim())
-  return existsSync(binary) ? binary : null
-}
+import { electronBinary, root, SKIP_REASON } from './support/electron-binary'
 
 const binary = electronBinary()
-test.skip(
-  binary === null,
-  'not run: the Electron runtime is not present here (npm start downloads it where the network allows)',
-)
+test.skip(binary === null, SKIP_REASON)
 
 test('opens the Drydock window with the security baseline and the bridge', async () => {
   const app = await electron.launch({ executablePath: binary!, args: [root] })
