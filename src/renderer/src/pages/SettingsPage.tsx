@@ -1,13 +1,15 @@
-/** Settings: what this Drydock is and which engine it talks to. Read-only for now. */
-import type { ReactNode } from 'react'
+/** Settings: the preferences Drydock keeps in its log, and what this Drydock is and talks to. */
+import { useCallback, type ReactNode } from 'react'
 import type { AppInfo } from '../../../shared/contract'
+import { useClient } from '../client-context'
 import { ConnectionErrorBanner } from '../components/ConnectionErrorBanner'
 import { ErrorBanner } from '../components/ErrorBanner'
 import { Fact, FactsCard } from '../components/Facts'
 import { PageHeader } from '../components/PageHeader'
-import { SkeletonLine } from '../components/Skeleton'
+import { SkeletonCard, SkeletonLine } from '../components/Skeleton'
 import { describeHost, describeHostSource, describeTransport } from '../describe'
-import type { AsyncResult } from '../hooks/useAsync'
+import { useAsync, type AsyncResult } from '../hooks/useAsync'
+import { SettingsForm } from '../settings/SettingsForm'
 import { useConnectionView } from '../hooks/useConnection'
 
 const STATUS_WORDS = {
@@ -18,11 +20,30 @@ const STATUS_WORDS = {
 
 export function SettingsPage({ appInfo }: { appInfo: AsyncResult<AppInfo> }): ReactNode {
   const { state } = useConnectionView()
+  const client = useClient()
+  const settings = useAsync(useCallback(() => client.getSettings(), [client]))
 
   return (
     <>
       <PageHeader title="Settings" subtitle="How this copy of Drydock is set up." />
       <ConnectionErrorBanner />
+
+      {settings.status === 'loading' ? (
+        <div className="stack" aria-busy="true">
+          <SkeletonCard lines={3} />
+          <SkeletonCard lines={5} />
+        </div>
+      ) : settings.status === 'error' ? (
+        <ErrorBanner
+          title="Could not read the settings"
+          error={settings.error}
+          onRetry={settings.reload}
+        />
+      ) : (
+        <SettingsForm initial={settings.value} />
+      )}
+
+      <h2 className="section-title">About this Drydock</h2>
 
       {appInfo.status === 'error' ? (
         <ErrorBanner
@@ -76,9 +97,9 @@ export function SettingsPage({ appInfo }: { appInfo: AsyncResult<AppInfo> }): Re
       </div>
 
       <p className="note">
-        Drydock picks its engine when it starts: the <code>--host</code> option first, then{' '}
-        <code>DOCKER_HOST</code>, then the current Docker context, then the default local socket. To
-        use another engine, start Drydock with a different one of these.
+        Drydock picks its engine in this order: the <code>--host</code> option, the Docker host
+        setting above, <code>DOCKER_HOST</code>, the current Docker context, then the default local
+        socket.
       </p>
     </>
   )
