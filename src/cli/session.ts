@@ -26,6 +26,10 @@ export function openCliSession(
     version: packageVersion(),
     // Browser mode is the app in a browser: it follows the host saved in Settings.
     hostFromSettings: transport === 'http',
+    onLogRecovered: (movedTo, path) =>
+      io.stderr.write(
+        `drydock: the log at ${path} was not a readable database; it was moved to ${movedTo} and a new log was started.\n`,
+      ),
   })
   return { service, client: createInProcessClient(service), close: () => service.close() }
 }

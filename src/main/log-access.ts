@@ -34,8 +34,10 @@ export class LogAccess {
   private readonly memoryCache = new MemoryLayerCache()
 
   constructor(
-    private readonly path: string | null,
+    readonly path: string | null,
     private readonly nativeBinding?: string,
+    /** Told once, when a corrupt file was moved aside and a fresh log created. */
+    private readonly onRecovered?: (movedTo: string, path: string) => void,
   ) {}
 
   /** The log, or a `log-unusable` error saying why there is none. */
@@ -63,6 +65,7 @@ export class LogAccess {
         db: database.db,
         recoveredFrom: database.recoveredFrom,
       }
+      if (database.recoveredFrom) this.onRecovered?.(database.recoveredFrom, this.path)
       return this.opened
     } catch (error) {
       const failure = new DrydockError(

@@ -10,6 +10,7 @@ import type {
   DrydockHandlers,
   EngineInfo,
   EventListener,
+  LogStatus,
   EventSource,
 } from '../shared/contract'
 import type { CleanResult, Plan, Selection } from '../shared/cleanup'
@@ -68,6 +69,8 @@ export interface ServiceOptions {
   /** The app and browser mode: with no `host` given, use the host saved in Settings (if any),
    * and reconnect when it changes. The CLI leaves this off: its host is --host or the env. */
   hostFromSettings?: boolean
+  /** Called once if the log file was corrupt and moved aside (the CLI prints it). */
+  onLogRecovered?: (movedTo: string, path: string) => void
   /** Injected clock so tests can pin timestamps. */
   now?: () => Date
 }
@@ -106,7 +109,11 @@ export class DrydockService implements DrydockHandlers, EventSource {
 
   constructor(private readonly options: ServiceOptions) {
     this.now = options.now ?? (() => new Date())
-    this.log = new LogAccess(options.databasePath ?? null, options.sqliteBinding)
+    this.log = new LogAccess(
+      options.databasePath ?? null,
+      options.sqliteBinding,
+      options.onLogRecovered,
+    )
     this.state = { status: 'connecting', host: this.describeHost(), since: this.timestamp() }
   }
 
@@ -336,6 +343,20 @@ export class DrydockService implements DrydockHandlers, EventSource {
       imagesBytes: unused.reclaimBytes,
       ...byKind,
       defaultPolicyBytes: policy.reclaimBytes,
+    }
+  }
+
+  async getLogStatus(): Promise<LogStatus> {
+    try {
+      const { recoveredFrom } = this.log.open()
+      return { path: this.log.path, status: 'ok', error: null, movedAsideTo: recoveredFrom }
+    } catch (error) {
+      return {
+        path: this.log.path,
+        status: 'unusable',
+        error: error instanceof Error ? error.message : String(error),
+        movedAsideTo: null,
+      }
     }
   }
 

@@ -19,6 +19,7 @@ export const METHOD_NAMES = [
   'getUsageSeries',
   'getReclaimable',
   'getSettings',
+  'getLogStatus',
   'updateSettings',
   'getMonitorState',
   'snoozeAlerts',

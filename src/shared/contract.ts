@@ -55,6 +55,17 @@ export const EngineInfoSchema = z.strictObject({
   containersRunning: z.number().int().nonnegative(),
 })
 
+/** The local log's health: shown in Settings, and once as a notice when it had to be replaced. */
+export const LogStatusSchema = z.strictObject({
+  /** The database file; null when Drydock runs without one. */
+  path: z.string().nullable(),
+  status: z.enum(['ok', 'unusable']),
+  /** Why the log cannot be used (read-only directory, disk full, locked...). */
+  error: z.string().nullable(),
+  /** Where a corrupt file was moved at start-up, before a fresh log was created. */
+  movedAsideTo: z.string().nullable(),
+})
+
 export const ConnectionStateSchema = z.discriminatedUnion('status', [
   z.strictObject({ status: z.literal('connecting'), host: z.string(), since: Timestamp }),
   z.strictObject({
@@ -126,6 +137,7 @@ export const methods = {
   /** Exact reclaimable bytes by type, from the planner. */
   getReclaimable: { request: NoArguments, response: ReclaimableSchema },
   getSettings: { request: NoArguments, response: SettingsSchema },
+  getLogStatus: { request: NoArguments, response: LogStatusSchema },
   /** Validates and stores a partial change; resolves with the whole new settings. */
   updateSettings: { request: SettingsPatchSchema, response: SettingsSchema },
   /** Active low-disk alerts and the snooze. */
@@ -166,6 +178,7 @@ export const events = {
 export type AppInfo = z.infer<typeof AppInfoSchema>
 export type EngineInfo = z.infer<typeof EngineInfoSchema>
 export type ConnectionState = z.infer<typeof ConnectionStateSchema>
+export type LogStatus = z.infer<typeof LogStatusSchema>
 
 /** What a caller sends (defaults may be omitted). */
 export type MethodRequest<M extends MethodName> = z.input<(typeof methods)[M]['request']>

@@ -62,6 +62,7 @@ const fakeService: DrydockHandlers = {
   },
   getSettings: async () => DEFAULT_SETTINGS,
   updateSettings: async () => DEFAULT_SETTINGS,
+  getLogStatus: async () => ({ path: null, status: 'ok', error: null, movedAsideTo: null }),
   getMonitorState: async () => ({ active: [], snoozedUntil: null, lastCheckAt: null }),
   snoozeAlerts: async () => ({ active: [], snoozedUntil: null, lastCheckAt: null }),
 }

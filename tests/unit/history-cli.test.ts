@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -94,5 +94,24 @@ describe('drydock history (no engine reachable)', () => {
     writeFileSync(blocked, 'not a directory')
     expect(await runCli([...noEngine, '--db', join(blocked, 'log.sqlite'), 'history'], io)).toBe(4)
     expect(io.err()).toMatch(/^drydock: Cannot use the Drydock log at /)
+  })
+
+  it('tells the user once when a corrupt log was moved aside, and goes on with a fresh one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'drydock-history-'))
+    const db = join(dir, 'log.sqlite')
+    writeFileSync(
+      db,
+      'this is not a database, just text long enough to look like a file'.repeat(20),
+    )
+    const first = recordingIo()
+    expect(await runCli([...noEngine, '--db', db, '--json', 'history'], first)).toBe(0)
+    expect(JSON.parse(first.out())).toEqual([])
+    expect(first.err()).toMatch(
+      /^drydock: the log at .*log\.sqlite was not a readable database; it was moved to .*log\.sqlite\.corrupt-.* and a new log was started\.\n$/,
+    )
+    expect(readdirSync(dir).filter((name) => name.includes('.corrupt-'))).toHaveLength(1)
+    const second = recordingIo()
+    expect(await runCli([...noEngine, '--db', db, 'history'], second)).toBe(0)
+    expect(second.err()).toBe('')
   })
 })
