@@ -2,7 +2,7 @@
  * A modal confirmation on the platform's <dialog>: showModal() makes the rest of the page inert
  * (focus stays inside) and Esc cancels. Focus goes back to whatever opened it.
  */
-import { useEffect, useId, useRef, type ReactNode } from 'react'
+import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from 'react'
 
 export function ConfirmDialog({
   open,
@@ -35,6 +35,25 @@ export function ConfirmDialog({
     }
   }, [open])
 
+  // The page behind is inert; Tab still reaches the browser's own UI after the last button, so
+  // wrap around inside the dialog instead.
+  function keepFocusInside(event: KeyboardEvent<HTMLDialogElement>): void {
+    if (event.key !== 'Tab') return
+    const focusable = [
+      ...event.currentTarget.querySelectorAll<HTMLElement>('button, input, a[href], [tabindex]'),
+    ].filter((element) => !element.hasAttribute('disabled') && element.tabIndex >= 0)
+    const first = focusable[0]
+    const last = focusable[focusable.length - 1]
+    if (!first || !last) return
+    if (event.shiftKey && document.activeElement === first) {
+      event.preventDefault()
+      last.focus()
+    } else if (!event.shiftKey && document.activeElement === last) {
+      event.preventDefault()
+      first.focus()
+    }
+  }
+
   function restoreFocus(): void {
     const target = opener.current
     opener.current = null
@@ -47,6 +66,7 @@ export function ConfirmDialog({
       className="confirm-dialog"
       aria-labelledby={titleId}
       aria-describedby={bodyId}
+      onKeyDown={keepFocusInside}
       onClose={() => {
         restoreFocus()
         if (open) onCancel()

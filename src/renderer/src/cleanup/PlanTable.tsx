@@ -6,15 +6,8 @@
 import type { ReactNode } from 'react'
 import type { CleanItemResult, Plan, PlanItem } from '../../../shared/cleanup'
 import { formatBytes } from '../../../shared/format'
-import { shortImageId } from '../images/model'
-import {
-  ACTION_TEXT,
-  BLOCKER_TEXT,
-  OUTCOME_TEXT,
-  effectSentence,
-  isForcedItem,
-  itemName,
-} from './describe'
+import { referenceOf, shortImageId } from '../images/model'
+import { ACTION_TEXT, BLOCKER_TEXT, OUTCOME_TEXT, effectSentence, isForcedItem } from './describe'
 
 /** What happened to an item, when known: a finished result or a record read from the log. */
 export interface ItemOutcome {
@@ -28,7 +21,7 @@ function ActionBadge({ item }: { item: PlanItem }): ReactNode {
   return (
     <span className={`action action--${item.action}${forced ? ' action--forced' : ''}`}>
       {ACTION_TEXT[item.action]}
-      {forced ? <span className="action__forced"> · forced</span> : null}
+      {forced ? <span className="action__forced">· forced</span> : null}
     </span>
   )
 }
@@ -126,14 +119,16 @@ export function PlanTable({
                 data-action={item.action}
                 data-outcome={outcome?.outcome}
               >
-                <th scope="row" className="plan-item__image">
-                  <span className="mono plan-item__name">{itemName(item)}</span>
-                  <span className="mono plan-item__id" title={item.id}>
-                    {shortImageId(item.id)}
-                  </span>
-                  {item.tags.length > 1 ? (
-                    <span className="plan-item__tags mono">{item.tags.slice(1).join(', ')}</span>
-                  ) : null}
+                <th scope="row">
+                  <div className="plan-item__image">
+                    <span className="mono plan-item__name">{referenceOf(item)}</span>
+                    <span className="mono plan-item__id" title={item.id}>
+                      {shortImageId(item.id)}
+                    </span>
+                    {item.tags.length > 1 ? (
+                      <span className="plan-item__tags mono">{item.tags.slice(1).join(', ')}</span>
+                    ) : null}
+                  </div>
                 </th>
                 <td>
                   <ActionBadge item={item} />

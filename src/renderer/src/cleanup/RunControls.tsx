@@ -41,7 +41,7 @@ function SafeRun({
         Run cleanup
       </button>
       <span className="muted">
-        {plural(count, 'image')} change · frees {formatBytes(plan.reclaimBytes)}
+        {plural(count, 'image')} to remove or untag · frees {formatBytes(plan.reclaimBytes)}
       </span>
       <ConfirmDialog
         open={asking}

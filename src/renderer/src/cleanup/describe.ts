@@ -1,6 +1,6 @@
 /** Plain words for a plan: what happens to each image and to each container it touches. */
 import type { AffectedContainer, CleanItemResult, Plan, PlanItem } from '../../../shared/cleanup'
-import { isRunningState, referenceOf, shortImageId } from '../images/model'
+import { isRunningState, shortImageId } from '../images/model'
 
 export const ACTION_TEXT: Record<PlanItem['action'], string> = {
   delete: 'Delete',
@@ -23,11 +23,6 @@ export const BLOCKER_TEXT: Record<PlanItem['blockers'][number]['kind'], string> 
   'multiple-references': 'several references',
   protected: 'protected',
   filtered: 'filtered out',
-}
-
-export function itemName(item: Pick<PlanItem, 'tags' | 'digests' | 'id'>): string {
-  const reference = referenceOf(item)
-  return reference === '<none>' ? `<none> ${shortImageId(item.id)}` : reference
 }
 
 /** One sentence, starting with the container's name, e.g. "web-1 keeps running but …". */

@@ -63,13 +63,20 @@ export function ReferenceCell({ row, first }: { row: ImageRow; first: boolean })
       </span>
     )
   }
+  // The tag is what tells rows of one repository apart: it never gives way to the ellipsis.
+  const colon = row.reference.lastIndexOf(':')
+  const slash = row.reference.lastIndexOf('/')
+  const split = colon > slash && !row.reference.includes('@')
+  const repository = split ? row.reference.slice(0, colon) : row.reference
+  const tag = split ? row.reference.slice(colon) : ''
   return (
-    <span className="images-ref">
-      <span className="images-ref__name mono" title={row.reference} {...timing}>
-        {row.reference}
+    <span className="images-ref mono" title={image.tags.join('\n') || row.reference}>
+      <span className="images-ref__repo" {...timing}>
+        {repository}
       </span>
+      {tag ? <span className="images-ref__tag">{tag}</span> : null}
       {more > 0 ? (
-        <span className="images-ref__more" title={image.tags.join('\n')}>
+        <span className="images-ref__more">
           +{more}
           <span className="visually-hidden"> more tags: {image.tags.slice(1).join(', ')}</span>
         </span>
