@@ -11,7 +11,7 @@ import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/confi
 import { DebugLogger } from 'builder-util'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { APP_ID } from '../../src/main/shell/app-id'
-import { trayIconFile } from '../../src/main/shell/tray-template'
+import { trayIconFile } from '../../src/main/shell/tray-controller'
 import { tempDir } from '../support/temp-dir'
 
 const root = join(__dirname, '../..')

@@ -6,7 +6,14 @@ import { describe, expect, it } from 'vitest'
 import type { ConnectionState, EngineInfo } from '../../src/shared/contract'
 import type { Alert, MonitorState } from '../../src/shared/monitor'
 import type { DiskUsage, Reclaimable } from '../../src/shared/usage'
-import { toMenuTemplate, trayIconFile } from '../../src/main/shell/tray-template'
+import type { MenuItemConstructorOptions } from 'electron'
+import {
+  startTray,
+  toMenuTemplate,
+  trayIconFile,
+  type TrayLike,
+  type TrayStateSource,
+} from '../../src/main/shell/tray-controller'
 import {
   snoozeUntil,
   trayIconVariant,
@@ -243,5 +250,98 @@ describe("tray adapter (stand-in for Electron's Tray: the template it would be g
     expect(trayIconFile('alert', 'darwin')).toBe('trayAlertTemplate.png')
     expect(trayIconFile('alert', 'win32')).toBe('tray-alert.ico')
     expect(trayIconFile('normal', 'linux')).toBe('tray.png')
+  })
+})
+
+/** Records what the controller asks of Electron's Tray. */
+class StandInTray implements TrayLike {
+  readonly images: string[] = []
+  readonly tooltips: string[] = []
+  menus: MenuItemConstructorOptions[][] = []
+  clickListener: (() => void) | null = null
+  destroyed = false
+  constructor(iconPath: string) {
+    this.images.push(iconPath)
+  }
+  setImage(iconPath: string): void {
+    this.images.push(iconPath)
+  }
+  setToolTip(text: string): void {
+    this.tooltips.push(text)
+  }
+  setContextMenu(template: MenuItemConstructorOptions[]): void {
+    this.menus.push(template)
+  }
+  onClick(listener: () => void): void {
+    this.clickListener = listener
+  }
+  destroy(): void {
+    this.destroyed = true
+  }
+}
+
+class StateSource implements TrayStateSource {
+  private listeners = new Set<(state: TrayState) => void>()
+  constructor(public state: TrayState) {}
+  onChange(listener: (state: TrayState) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+  set(patch: Partial<TrayState>): void {
+    this.state = { ...this.state, ...patch }
+    for (const listener of this.listeners) listener(this.state)
+  }
+}
+
+describe("tray controller (stand-in for Electron's Tray)", () => {
+  function setup(platform: NodeJS.Platform) {
+    const source = new StateSource(state())
+    const actions: TrayActionId[] = []
+    let tray: StandInTray | null = null
+    const controller = startTray({
+      resourcesDir: '/app/resources',
+      platform,
+      store: source,
+      onAction: (id) => actions.push(id),
+      createTray: (iconPath) => (tray = new StandInTray(iconPath)),
+    })
+    return { source, actions, tray: tray! as StandInTray, controller }
+  }
+
+  it('rebuilds menu and tooltip on every change and swaps the icon when an alert comes and goes', () => {
+    const { source, tray } = setup('linux')
+    expect(tray.images).toEqual(['/app/resources/tray.png'])
+    expect(tray.menus).toHaveLength(1)
+    source.set({ monitor: { ...quiet, active: [alert] } })
+    expect(tray.images.at(-1)).toBe('/app/resources/tray-alert.png')
+    expect(tray.tooltips.at(-1)).toContain(alert.message)
+    expect(tray.menus.at(-1)?.map((item) => item.label)).toContain(`⚠ ${alert.message}`)
+    source.set({ cleanupRunning: true })
+    expect(tray.images).toHaveLength(2) // unchanged variant: no new image
+    expect(tray.menus.at(-1)?.find((item) => item.label === 'Cleaning up…')?.enabled).toBe(false)
+    source.set({ monitor: quiet, cleanupRunning: false })
+    expect(tray.images.at(-1)).toBe('/app/resources/tray.png')
+    expect(tray.menus).toHaveLength(4)
+  })
+
+  it('menu clicks reach the action handler; a left click opens the window (not on macOS)', () => {
+    const linux = setup('linux')
+    linux.tray.menus
+      .at(-1)
+      ?.find((item) => item.label?.startsWith('Clean up safely'))
+      ?.click?.({} as never, undefined, {} as never)
+    linux.tray.clickListener?.()
+    expect(linux.actions).toEqual(['clean-up', 'open'])
+    const mac = setup('darwin')
+    expect(mac.tray.images).toEqual(['/app/resources/trayTemplate.png'])
+    expect(mac.tray.clickListener).toBeNull()
+  })
+
+  it('stops following the state once destroyed', () => {
+    const { source, tray, controller } = setup('win32')
+    controller.destroy()
+    source.set({ cleanupRunning: true })
+    expect(tray.destroyed).toBe(true)
+    expect(tray.menus).toHaveLength(1)
   })
 })

@@ -1,53 +1,23 @@
 /**
- * The tray icon: Electron's Tray and Menu built from the pure model in tray-model.ts, rebuilt
- * whenever the tray state changes. Everything that decides anything lives in the model.
+ * The tray icon in Electron: Tray and Menu behind the TrayLike that tray-controller.ts drives.
+ * Everything that decides anything lives in the controller and the pure model.
  */
-import { join } from 'node:path'
 import { Menu, nativeImage, Tray } from 'electron'
-import {
-  trayIconVariant,
-  trayMenuModel,
-  trayTooltip,
-  type TrayActionId,
-  type TrayIconVariant,
-} from './tray-model'
-import { toMenuTemplate, trayIconFile } from './tray-template'
-import type { TrayStateStore } from './tray-state'
+import { startTray, type TrayControllerOptions, type TrayLike } from './tray-controller'
 
-export interface TrayOptions {
-  resourcesDir: string
-  platform: NodeJS.Platform
-  store: TrayStateStore
-  onAction: (id: TrayActionId) => void
+function electronTray(iconPath: string): TrayLike {
+  const tray = new Tray(nativeImage.createFromPath(iconPath))
+  return {
+    setImage: (path) => tray.setImage(nativeImage.createFromPath(path)),
+    setToolTip: (text) => tray.setToolTip(text),
+    setContextMenu: (template) => tray.setContextMenu(Menu.buildFromTemplate(template)),
+    onClick: (listener) => tray.on('click', () => listener()),
+    destroy: () => tray.destroy(),
+  }
 }
 
-export function createTray(options: TrayOptions): { destroy(): void } {
-  const iconPath = (variant: TrayIconVariant) =>
-    join(options.resourcesDir, trayIconFile(variant, options.platform))
-  let variant = trayIconVariant(options.store.state)
-  const tray = new Tray(nativeImage.createFromPath(iconPath(variant)))
-
-  const render = () => {
-    const state = options.store.state
-    const next = trayIconVariant(state)
-    if (next !== variant) {
-      variant = next
-      tray.setImage(nativeImage.createFromPath(iconPath(variant)))
-    }
-    tray.setToolTip(trayTooltip(state))
-    tray.setContextMenu(
-      Menu.buildFromTemplate(toMenuTemplate(trayMenuModel(state), options.onAction)),
-    )
-  }
-  render()
-  const stopListening = options.store.onChange(render)
-  // Windows and most Linux trays open the menu on right click; a left click opens the window.
-  if (options.platform !== 'darwin') tray.on('click', () => options.onAction('open'))
-
-  return {
-    destroy() {
-      stopListening()
-      tray.destroy()
-    },
-  }
+export function createTray(options: Omit<TrayControllerOptions, 'createTray'>): {
+  destroy(): void
+} {
+  return startTray({ ...options, createTray: electronTray })
 }
