@@ -91,11 +91,7 @@ describe('SettingsStore', () => {
     })
   })
 
-  // Fails today: SettingsStore.get() validates `alerts` as a whole, so one bad threshold resets
-  // every threshold, here turning alerts the user switched off back on. The fix (lead's file,
-  // src/main/store/settings-store.ts): merge alerts field by field with
-  // AlertThresholdsSchema.shape[key].safeParse, as the top level does. Drop `.fails` then.
-  it.fails('falls back for an invalid alert threshold without losing the other thresholds', () => {
+  it('falls back for an invalid alert threshold without losing the other thresholds', () => {
     const { db, settings } = openSettings()
     storeRaw(
       db,

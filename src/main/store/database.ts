@@ -7,7 +7,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, statS
 import { dirname, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { isBusy, isCorruption, toStoreError, unusable, type StoreError } from './errors'
-import { migrate } from './migrate'
+import { assertKnownVersion, migrate } from './migrate'
 
 export { defaultDatabasePath } from './database-path'
 
@@ -76,6 +76,8 @@ function connect(file: string, busyTimeoutMs: number, nativeBinding?: string): D
     nativeBinding ? { timeout: busyTimeoutMs, nativeBinding } : { timeout: busyTimeoutMs },
   )
   try {
+    // A file from a newer Drydock is refused before anything (even the WAL switch) writes to it.
+    assertKnownVersion(db, file)
     enableWal(db, busyTimeoutMs)
     // In WAL mode NORMAL loses no commit when the process is killed, only on power loss.
     db.pragma('synchronous = NORMAL')

@@ -313,7 +313,8 @@ export class RunJournal {
       if (filtered) {
         return this.statements.filteredRuns.all({
           limit,
-          before: options.beforeStartedAt ?? null,
+          before:
+            options.beforeStartedAt === undefined ? null : toStoredTime(options.beforeStartedAt),
           from: options.from === undefined ? null : toStoredTime(options.from),
           to: options.to === undefined ? null : toStoredTime(options.to),
           triggers: options.triggers === undefined ? null : JSON.stringify(options.triggers),
@@ -322,7 +323,7 @@ export class RunJournal {
       }
       return options.beforeStartedAt === undefined
         ? this.statements.newestRuns.all({ limit })
-        : this.statements.runsBefore.all({ limit, before: options.beforeStartedAt })
+        : this.statements.runsBefore.all({ limit, before: toStoredTime(options.beforeStartedAt) })
     })
     return rows.map(toRunSummary)
   }

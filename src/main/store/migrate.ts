@@ -17,16 +17,12 @@ function checkOrder(migrations: readonly Migration[]): void {
   })
 }
 
-/**
- * Applies every migration newer than the database's user_version; returns the version reached.
- * A database written by a newer Drydock is refused rather than guessed at.
- */
-export function migrate(
+/** The database's schema version; a `future-version` error when a newer Drydock wrote it. */
+export function assertKnownVersion(
   db: BetterSqlite3.Database,
   path: string,
   migrations: readonly Migration[] = MIGRATIONS,
 ): number {
-  checkOrder(migrations)
   const latest = migrations.length
   const found = schemaVersion(db)
   if (found > latest) {
@@ -38,6 +34,20 @@ export function migrate(
       { path },
     )
   }
+  return found
+}
+
+/**
+ * Applies every migration newer than the database's user_version; returns the version reached.
+ * A database written by a newer Drydock is refused rather than guessed at.
+ */
+export function migrate(
+  db: BetterSqlite3.Database,
+  path: string,
+  migrations: readonly Migration[] = MIGRATIONS,
+): number {
+  checkOrder(migrations)
+  const found = assertKnownVersion(db, path, migrations)
   for (const migration of migrations.slice(found)) {
     // BEGIN IMMEDIATE, and the version re-read inside it: the app and the CLI may both be
     // starting, and only one of them may apply a given migration.

@@ -136,6 +136,30 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
       CREATE INDEX alerts_by_raised_at ON alerts (raised_at);
 
+      -- run_items again, WITHOUT ROWID: items are only ever read by (run_id, seq), and keeping
+      -- rows in that key's b-tree drops a whole index (~12% of a log with 100,000 items).
+      CREATE TABLE run_items_by_key (
+        run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL CHECK (seq >= 0),
+        image_id TEXT NOT NULL,
+        tags_json TEXT NOT NULL,
+        digests_json TEXT NOT NULL,
+        predicted_action TEXT NOT NULL
+          CHECK (predicted_action IN ('delete', 'untag', 'blocked', 'keep')),
+        predicted_bytes INTEGER NOT NULL CHECK (predicted_bytes >= 0),
+        outcome TEXT CHECK (outcome IN ('deleted', 'untagged', 'skipped', 'failed')),
+        reclaimed_bytes INTEGER CHECK (reclaimed_bytes >= 0),
+        error TEXT,
+        started_at TEXT,
+        finished_at TEXT,
+        PRIMARY KEY (run_id, seq)
+      ) STRICT, WITHOUT ROWID;
+      INSERT INTO run_items_by_key SELECT run_id, seq, image_id, tags_json, digests_json,
+        predicted_action, predicted_bytes, outcome, reclaimed_bytes, error, started_at, finished_at
+        FROM run_items;
+      DROP TABLE run_items;
+      ALTER TABLE run_items_by_key RENAME TO run_items;
+
       CREATE INDEX runs_by_trigger ON runs (trigger, started_at);
       CREATE INDEX runs_by_status ON runs (status, started_at);
     `,

@@ -5,6 +5,7 @@
  */
 import type BetterSqlite3 from 'better-sqlite3'
 import {
+  AlertThresholdsSchema,
   applySettingsPatch,
   DEFAULT_SETTINGS,
   SettingsSchema,
@@ -14,6 +15,19 @@ import {
 import { withStoreErrors } from './errors'
 
 const KEY = 'settings'
+
+/** Threshold by threshold, like the settings themselves: one bad value costs only itself. */
+function readAlerts(stored: unknown): Settings['alerts'] {
+  const alerts: Record<string, unknown> = { ...DEFAULT_SETTINGS.alerts }
+  if (typeof stored !== 'object' || stored === null) return DEFAULT_SETTINGS.alerts
+  const shape = AlertThresholdsSchema.shape
+  for (const [key, value] of Object.entries(stored)) {
+    if (!(key in shape)) continue
+    const parsed = shape[key as keyof typeof shape].safeParse(value)
+    if (parsed.success) alerts[key] = parsed.data
+  }
+  return alerts as Settings['alerts']
+}
 
 export class SettingsStore {
   private readonly select: BetterSqlite3.Statement<[string], { value_json: string }>
@@ -42,9 +56,8 @@ export class SettingsStore {
     for (const [key, value] of Object.entries(stored)) {
       if (!(key in shape)) continue
       const field = shape[key as keyof typeof shape]
-      if (key === 'alerts' && typeof value === 'object' && value !== null) {
-        const alerts = field.safeParse({ ...DEFAULT_SETTINGS.alerts, ...value })
-        if (alerts.success) merged[key] = alerts.data
+      if (key === 'alerts') {
+        merged[key] = readAlerts(value)
         continue
       }
       const parsed = field.safeParse(value)
