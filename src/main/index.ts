@@ -121,6 +121,7 @@ async function start(): Promise<void> {
   const core = new DrydockService({
     transport: 'ipc',
     version: app.getVersion(),
+    hostFromSettings: true,
     // The same file the CLI uses by default (see store/database-path.ts).
     databasePath: process.env.DRYDOCK_DB || join(app.getPath('userData'), 'drydock.sqlite'),
     // npm start builds better-sqlite3 for Electron's ABI beside node_modules' Node build.
@@ -135,6 +136,7 @@ async function start(): Promise<void> {
   })
   registerIpcHandlers(ipcMain, service, (frame) => isTrustedFrame(frame, rendererUrl))
   core.watchConnection()
+  core.startSampling()
   const client = createInProcessClient(service)
 
   settings = await client.getSettings()
@@ -196,7 +198,12 @@ async function start(): Promise<void> {
   const hidden = startsHidden({ argv: process.argv, settings, openedAtLogin: openedAtLogin() })
   if (!hidden || !trayAvailable) windows.show()
 
-  app.on('second-instance', () => windows.show())
+  // A second launch focuses this one, unless it is a login launch (--hidden) of a running app.
+  app.on('second-instance', (_event, argv) => {
+    if (!startsHidden({ argv, settings: { startHidden: false }, openedAtLogin: false })) {
+      windows.show()
+    }
+  })
   app.on('activate', () => windows.show())
   app.on('before-quit', () => {
     quitting = true
