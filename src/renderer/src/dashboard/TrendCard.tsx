@@ -2,7 +2,7 @@
  * Disk usage over time from the log's samples: stacked areas by type over 24 h, 7 d or 90 d.
  * Works with no engine (the samples are in the log). The range lives in the hash (`?range=7d`).
  */
-import { useCallback, type ReactNode } from 'react'
+import { memo, useCallback, type ReactNode } from 'react'
 import {
   Area,
   AreaChart,
@@ -16,6 +16,7 @@ import { formatBytes } from '../../../shared/format'
 import type { UsageSeries } from '../../../shared/usage'
 import { useClient } from '../client-context'
 import { Card } from '../components/Card'
+import { AxisTick } from '../components/AxisTick'
 import { ChartTooltipBox } from '../components/ChartTooltip'
 import { ErrorBanner } from '../components/ErrorBanner'
 import { Tabs, tabId } from '../components/Tabs'
@@ -25,6 +26,7 @@ import { useLive } from '../hooks/useLive'
 import { RANGES, rangeOf, tickLabel, ticksFor, type Range } from './ranges'
 import { dockerTotal, USAGE_TYPES } from './usage-types'
 
+const NO_LINES = (): number[] => []
 const CHART_HEIGHT = 240
 const PANEL_ID = 'usage-trend-panel'
 
@@ -32,6 +34,8 @@ type ChartRow = { t: number } & Record<(typeof USAGE_TYPES)[number]['id'], numbe
 
 interface Loaded {
   series: UsageSeries
+  /** The range asked for: the chart keeps drawing it until the next range's answer is in. */
+  range: Range
   from: number
   to: number
 }
@@ -56,7 +60,7 @@ export function TrendCard({
       to: new Date(to).toISOString(),
       maxPoints: 500,
     })
-    return { series, from, to }
+    return { series, range, from, to }
   }, [client, range])
   const trend = useLive(load, tick)
 
@@ -117,7 +121,7 @@ export function TrendCard({
             <p className="muted">The chart fills in as samples are taken.</p>
           </div>
         ) : (
-          <TrendChart loaded={trend.value} range={range} />
+          <TrendChart loaded={trend.value} />
         )}
         <ul className="chart-legend" aria-label="Legend">
           {USAGE_TYPES.map((type) => (
@@ -136,7 +140,9 @@ export function TrendCard({
   )
 }
 
-function TrendChart({ loaded, range }: { loaded: Loaded; range: Range }): ReactNode {
+/** Memoized: a new tab or a refresh re-renders the card, not 2,000 SVG points of the old chart. */
+const TrendChart = memo(function TrendChart({ loaded }: { loaded: Loaded }): ReactNode {
+  const range = loaded.range
   const rows: ChartRow[] = loaded.series.points.map((point) => ({
     t: Date.parse(point.at),
     images: point.imagesBytes,
@@ -154,22 +160,29 @@ function TrendChart({ loaded, range }: { loaded: Loaded; range: Range }): ReactN
       <p className="visually-hidden">{summary}</p>
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
         <AreaChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 4 }}>
-          <CartesianGrid vertical={false} stroke="var(--border)" strokeDasharray="3 3" />
+          <CartesianGrid
+            vertical={false}
+            // With no vertical lines, none to place: the default placement measures every
+            // x-axis label in the DOM (forced layouts) only to throw the result away.
+            verticalCoordinatesGenerator={NO_LINES}
+            stroke="var(--border)"
+            strokeDasharray="3 3"
+          />
           <XAxis
             dataKey="t"
             type="number"
             scale="time"
             domain={[loaded.from, loaded.to]}
             ticks={ticksFor(range, loaded.from, loaded.to)}
-            tickFormatter={(t: number) => tickLabel(range, t)}
             stroke="var(--text-faint)"
-            tick={{ fill: 'var(--text-muted)', fontSize: 12 }}
+            tick={<AxisTick format={(t) => tickLabel(range, t)} />}
+            interval={0}
           />
           <YAxis
-            tickFormatter={(bytes: number) => formatBytes(bytes)}
             width={72}
             stroke="var(--text-faint)"
-            tick={{ fill: 'var(--text-muted)', fontSize: 12 }}
+            tick={<AxisTick format={formatBytes} />}
+            interval={0}
           />
           <Tooltip
             isAnimationActive={false}
@@ -210,4 +223,4 @@ function TrendChart({ loaded, range }: { loaded: Loaded; range: Range }): ReactN
       </ResponsiveContainer>
     </div>
   )
-}
+})

@@ -5,12 +5,14 @@ import { formatBytes } from '../../../shared/format'
 import type { RunSummary } from '../../../shared/history'
 import { useClient } from '../client-context'
 import { Card } from '../components/Card'
+import { AxisTick } from '../components/AxisTick'
 import { ChartTooltipBox } from '../components/ChartTooltip'
 import { ErrorBanner } from '../components/ErrorBanner'
 import { plural } from '../describe'
 import { useLive } from '../hooks/useLive'
 import type { RunQuery } from './filters'
 
+const NO_LINES = (): number[] => []
 const CHART_HEIGHT = 200
 const MAX_RUNS = 1000
 
@@ -75,19 +77,26 @@ export function ReclaimedChart({ query, tick }: { query: RunQuery; tick: number 
           </p>
           <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
             <BarChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 4 }}>
-              <CartesianGrid vertical={false} stroke="var(--border)" strokeDasharray="3 3" />
+              <CartesianGrid
+                vertical={false}
+                // With no vertical lines, none to place: the default placement measures every
+                // x-axis label in the DOM (forced layouts) only to throw the result away.
+                verticalCoordinatesGenerator={NO_LINES}
+                stroke="var(--border)"
+                strokeDasharray="3 3"
+              />
               <XAxis
                 dataKey="day"
-                tickFormatter={dayLabel}
                 stroke="var(--text-faint)"
-                tick={{ fill: 'var(--text-muted)', fontSize: 12 }}
-                minTickGap={16}
+                tick={<AxisTick format={dayLabel} />}
+                // About ten labels at most, chosen without measuring each one.
+                interval={Math.max(0, Math.ceil(rows.length / 10) - 1)}
               />
               <YAxis
-                tickFormatter={(bytes: number) => formatBytes(bytes)}
                 width={72}
                 stroke="var(--text-faint)"
-                tick={{ fill: 'var(--text-muted)', fontSize: 12 }}
+                tick={<AxisTick format={formatBytes} />}
+                interval={0}
               />
               <Tooltip
                 isAnimationActive={false}
