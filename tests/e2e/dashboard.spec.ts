@@ -13,7 +13,7 @@ import {
   createTestRun,
   testRef,
 } from '../support/test-engine'
-import { drydockBin, expect, test } from './support/drydock-server'
+import { drydockBin, expect, startDrydockServer, test } from './support/drydock-server'
 
 const run = promisify(execFile)
 const screenshots = join(__dirname, '../../artifacts/screenshots')
@@ -129,5 +129,65 @@ test.describe('dashboard', () => {
 
     await page.getByRole('link', { name: 'Clean up safely' }).click()
     await expect(page).toHaveURL(/#\/cleanup\?policy=default$/)
+  })
+})
+
+test.describe('the alert banner', () => {
+  /** A contract call over browser mode's HTTP API, as the page makes it. */
+  async function call(server: { url: string; origin: string }, method: string, body: object) {
+    const token = new URL(server.url).searchParams.get('token')!
+    const response = await fetch(`${server.origin}/api/call/${method}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+    const envelope = (await response.json()) as { ok: boolean; value?: unknown; error?: unknown }
+    if (!envelope.ok) throw new Error(`${method}: ${JSON.stringify(envelope.error)}`)
+    return envelope.value
+  }
+
+  test('shows a low-disk alert with Review cleanup and Snooze 1 h', async ({
+    page,
+    testEngine,
+    workDir,
+  }) => {
+    // Every disk has less than 100% free: with that threshold the first sample raises an alert.
+    const db = join(workDir, 'alerts.db')
+    const first = await startDrydockServer(testEngine.host, { db })
+    try {
+      await call(first, 'updateSettings', { alerts: { enabled: true, freeBelowPercent: 100 } })
+    } finally {
+      await first.stop()
+    }
+    // A fresh start samples at once, and the monitor reads the new threshold.
+    const server = await startDrydockServer(testEngine.host, { db })
+    try {
+      await expect
+        .poll(async () => ((await call(server, 'getMonitorState', {})) as { active: [] }).active)
+        .toHaveLength(1)
+
+      await page.goto(server.url)
+      const banner = page.getByTestId('alert-banner')
+      await expect(banner).toBeVisible()
+      await expect(banner).toHaveAttribute('role', 'alert')
+      await expect(page.getByTestId('usage-images-bytes')).toBeVisible()
+      await page.screenshot({ path: join(screenshots, 'dashboard-alert.png') })
+      await banner.getByRole('link', { name: 'Review cleanup' }).click()
+      await expect(page).toHaveURL(/#\/cleanup\?policy=default$/)
+
+      await banner.getByRole('button', { name: 'Snooze 1 h' }).click()
+      await expect(banner).toBeHidden()
+      // The snooze is the monitor's, not the page's: it holds across a reload.
+      await page.reload()
+      await expect(page.getByTestId('connection-status')).toHaveAttribute(
+        'data-status',
+        'connected',
+      )
+      await expect(page.getByTestId('alert-banner')).toBeHidden()
+      const state = (await call(server, 'getMonitorState', {})) as { snoozedUntil: string | null }
+      expect(Date.parse(state.snoozedUntil!)).toBeGreaterThan(Date.now() + 55 * 60 * 1000)
+    } finally {
+      await server.stop()
+    }
   })
 })
