@@ -3,6 +3,7 @@ import { useCallback, useEffect, useRef, type ReactNode } from 'react'
 import type { DrydockClient } from '../../shared/contract'
 import { ClientProvider } from './client-context'
 import { AlertBanner } from './components/AlertBanner'
+import { LogNotice } from './components/LogNotice'
 import { ConnectionStatus } from './components/ConnectionStatus'
 import { PAGE_TITLE_ID } from './components/PageHeader'
 import { Sidebar } from './components/Sidebar'
@@ -99,6 +100,7 @@ export function App({ client }: { client: DrydockClient }): ReactNode {
             </header>
             <div className="frame__alerts">
               <AlertBanner />
+              <LogNotice />
             </div>
             <main className="frame__main" ref={mainRef}>
               <div className="page">{page}</div>

@@ -22,6 +22,7 @@ export function SettingsPage({ appInfo }: { appInfo: AsyncResult<AppInfo> }): Re
   const { state } = useConnectionView()
   const client = useClient()
   const settings = useAsync(useCallback(() => client.getSettings(), [client]))
+  const log = useAsync(useCallback(() => client.getLogStatus(), [client]))
 
   return (
     <>
@@ -93,6 +94,23 @@ export function SettingsPage({ appInfo }: { appInfo: AsyncResult<AppInfo> }): Re
             )}
           </Fact>
           <Fact label="Status">{state ? STATUS_WORDS[state.status] : 'Connecting…'}</Fact>
+        </FactsCard>
+
+        <FactsCard title="Log">
+          <Fact label="File" mono>
+            <span data-testid="log-path">
+              {log.status === 'ready' ? (log.value.path ?? 'none') : <SkeletonLine width="14em" />}
+            </span>
+          </Fact>
+          <Fact label="Status">
+            <span data-testid="log-status">
+              {log.status === 'ready'
+                ? log.value.status === 'ok'
+                  ? 'Working'
+                  : `Cannot be used: ${log.value.error ?? 'unknown error'}`
+                : '—'}
+            </span>
+          </Fact>
         </FactsCard>
       </div>
 
