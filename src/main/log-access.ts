@@ -31,6 +31,7 @@ export interface OpenLog {
 export class LogAccess {
   private opened: (OpenLog & { database: OpenedDatabase }) | null = null
   private failure: DrydockError | null = null
+  private closed = false
   private readonly memoryCache = new MemoryLayerCache()
 
   constructor(
@@ -43,6 +44,8 @@ export class LogAccess {
   /** The log, or a `log-unusable` error saying why there is none. */
   open(): OpenLog {
     if (this.opened) return this.opened
+    // After close(), late work (a sample finishing after the CLI is done) must not reopen it.
+    if (this.closed) throw new DrydockError('log-unusable', 'The log is closed.')
     if (this.failure) throw this.failure
     if (!this.path) {
       this.failure = new DrydockError('log-unusable', 'No log file is configured.')
@@ -88,6 +91,7 @@ export class LogAccess {
   }
 
   close(): void {
+    this.closed = true
     this.opened?.database.close()
     this.opened = null
   }

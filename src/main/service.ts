@@ -26,8 +26,13 @@ import {
 } from '../shared/settings'
 import { SelectionSchema } from '../shared/cleanup'
 import type { DiskUsage, Reclaimable, UsageSeries } from '../shared/usage'
-import { readDiskUsage, readReclaimableByKind } from './engine/disk-usage'
-import { imageUsesOf, readUseEvents } from './engine/image-use-events'
+import { readDiskUsage, reclaimableByKind } from './engine/disk-usage'
+import {
+  EventImageResolver,
+  followUseEvents,
+  imageUsesOf,
+  readUseEvents,
+} from './engine/image-use-events'
 import { executePlan } from './cleaner/executor'
 import { reconcileInterruptedRuns } from './cleaner/reconcile'
 import { EngineConnection } from './engine/connection'
@@ -35,7 +40,7 @@ import { engineUnreachable } from './engine/errors'
 import { modemOptionsFor, resolveHost, type ResolvedHost } from './engine/host'
 import { fetchInventory, type Inventory } from './engine/inventory'
 import { EventBus } from './event-bus'
-import { LogAccess } from './log-access'
+import { LogAccess, type OpenLog } from './log-access'
 import { DependencyGraph } from './planner/graph'
 import { describeImages } from './planner/image-view'
 import { lastUses, type LastUse } from './planner/last-used'
@@ -80,6 +85,8 @@ interface HeldPlan {
   plan: Plan
   layerSizes: ReadonlyMap<string, number>
   containerSizes: ReadonlyMap<string, number>
+  /** False when the plan was made without reading Settings' protection rules. */
+  settingsKnown: boolean
 }
 
 /** How far back a range may reach for the usage series: the daily roll-ups go back for ever. */
@@ -99,7 +106,12 @@ export class DrydockService implements DrydockHandlers, EventSource {
   private earlyConnection: EngineConnection | null = null
   private watchTimer: NodeJS.Timeout | null = null
   private sampleTimer: NodeJS.Timeout | null = null
+  /** Long-lived mode (startSampling): samples on a timer, follows use events live. */
+  private sampling = false
+  private follower: { host: string; stop: () => void } | null = null
   private monitor: DiskMonitor | null = null
+  /** Decides alerts while the log cannot be written (see checkThresholds). */
+  private memoryMonitor: DiskMonitor | null = null
   private samplingEveryMinutes = 0
   private readonly log: LogAccess
   private readonly plans = new Map<string, HeldPlan>()
@@ -150,7 +162,7 @@ export class DrydockService implements DrydockHandlers, EventSource {
   async getDiskUsage(): Promise<DiskUsage> {
     const connection = await this.requireEngine()
     const engine = await this.engineFacts(connection)
-    return readDiskUsage(connection.docker, {
+    return readDiskUsage(await connection.diskUsage.read(), {
       local: connection.host.local,
       dataRoot: engine.dataRoot,
       now: this.now(),
@@ -175,13 +187,20 @@ export class DrydockService implements DrydockHandlers, EventSource {
 
   async planCleanup(requested: Selection): Promise<Plan> {
     const { connection, inventory, engine } = await this.readInventory()
-    // What Settings protects, no cleanup touches, whoever asks.
-    const selection = {
-      ...requested,
-      ...this.withSettingsProtection(await this.getSettings(), requested),
+    // What Settings protects, no cleanup touches, whoever asks. A log that exists but cannot be
+    // read now (locked) leaves those rules unknown: the plan shows, but may not run.
+    let settings = DEFAULT_SETTINGS
+    let settingsKnown = true
+    try {
+      settings = this.log.open().settings.get()
+    } catch {
+      settingsKnown = this.log.path === null
     }
+    const selection = { ...requested, ...this.withSettingsProtection(settings, requested) }
     const uses = selection.unusedFor
-      ? await this.lastUsesOf(connection, inventory, new DependencyGraph(inventory))
+      ? await this.lastUsesOf(connection, inventory, new DependencyGraph(inventory), {
+          strict: true,
+        })
       : undefined
     const containerSizes = selection.withContainers
       ? await this.containerSizes(connection, inventory, namedImageIds(inventory, selection.images))
@@ -196,7 +215,7 @@ export class DrydockService implements DrydockHandlers, EventSource {
       ...(uses ? { lastUses: uses } : {}),
     })
     const layerSizes = new DependencyGraph(inventory).sizes()
-    this.plans.set(plan.id, { plan, layerSizes, containerSizes })
+    this.plans.set(plan.id, { plan, layerSizes, containerSizes, settingsKnown })
     for (const id of this.plans.keys()) {
       if (this.plans.size <= MAX_HELD_PLANS) break
       this.plans.delete(id)
@@ -214,6 +233,12 @@ export class DrydockService implements DrydockHandlers, EventSource {
     }
     // No cleanup without a working journal: open it before touching the engine.
     const { journal } = this.log.open()
+    if (!held.settingsKnown) {
+      throw new DrydockError(
+        'not-found',
+        'This plan was made while the log (and the protection rules in Settings) could not be read; make the plan again.',
+      )
+    }
     const connection = await this.requireEngine()
     this.plans.delete(request.planId)
     const abort = new AbortController()
@@ -242,8 +267,9 @@ export class DrydockService implements DrydockHandlers, EventSource {
         }),
     }).finally(() => {
       if (startedRunId) this.runningCleanups.delete(startedRunId)
-      // After every run: the usage history shows the drop, the monitor re-checks.
-      void this.sampleUsage().catch(() => undefined)
+      // After every run in the app: the usage history shows the drop, the monitor re-checks.
+      // (A CLI run ends here; its next sample is the app's.)
+      if (this.sampling) void this.sampleUsage().catch(() => undefined)
     })
   }
 
@@ -280,14 +306,26 @@ export class DrydockService implements DrydockHandlers, EventSource {
     await new Promise<void>((resolve, reject) => {
       connection.docker.pull(request.reference, (error: unknown, stream: NodeJS.ReadableStream) => {
         if (error) return reject(toEngineError(error, connection.host.url))
-        connection.docker.modem.followProgress(stream, (failure: unknown) =>
-          failure ? reject(toEngineError(failure, connection.host.url)) : resolve(),
+        // A pull that fails after it started (auth, disk full) says so in the stream, not with
+        // an HTTP error: look for it in what the engine sent.
+        connection.docker.modem.followProgress(
+          stream,
+          (failure: unknown, output: { error?: string; errorDetail?: { message?: string } }[]) => {
+            const said = output?.find((line) => line.error || line.errorDetail)
+            const error =
+              failure ?? (said ? new Error(said.errorDetail?.message ?? said.error) : null)
+            if (error) reject(toEngineError(error, connection.host.url))
+            else resolve()
+          },
         )
       })
     })
-    const inspected = (await connection.docker.getImage(request.reference).inspect()) as {
-      Id: string
-    }
+    const inspected = await connection.docker
+      .getImage(request.reference)
+      .inspect()
+      .catch((error: unknown) => {
+        throw toEngineError(error, connection.host.url)
+      })
     return { reference: request.reference, imageId: inspected.Id }
   }
 
@@ -316,7 +354,7 @@ export class DrydockService implements DrydockHandlers, EventSource {
     const { connection, inventory, engine } = await this.readInventory()
     const settings = await this.getSettings()
     const [byKind, uses] = await Promise.all([
-      readReclaimableByKind(connection.docker),
+      connection.diskUsage.read().then(reclaimableByKind),
       this.lastUsesOf(connection, inventory, new DependencyGraph(inventory)),
     ])
     const context = {
@@ -380,6 +418,7 @@ export class DrydockService implements DrydockHandlers, EventSource {
     if (this.options.hostFromSettings && !this.options.host && next.host !== before.host) {
       void this.reconnect()
     }
+    if (next.samplingIntervalMinutes !== before.samplingIntervalMinutes) void this.reschedule()
     return next
   }
 
@@ -433,47 +472,125 @@ export class DrydockService implements DrydockHandlers, EventSource {
     connection: EngineConnection,
     inventory: Inventory,
     graph: DependencyGraph,
+    options: { strict: boolean } = { strict: false },
   ): Promise<Map<string, LastUse>> {
     const host = connection.host.url
     let recorded = new Map<string, number>()
+    let failure: unknown = null
     try {
       const { lastUsed } = this.log.open()
-      const until = this.now().getTime()
-      const events = await readUseEvents(connection.docker, lastUsed.cursor(host), until)
-      lastUsed.record(host, imageUsesOf(events, inventory), until)
+      // A live follower records uses as they happen; otherwise catch up on what the engine
+      // still buffers since the last process read it.
+      if (this.follower?.host !== host) {
+        try {
+          const { events, readUntil } = await readUseEvents(
+            connection.docker,
+            lastUsed.cursor(host),
+            this.now().getTime(),
+          )
+          const resolver = new EventImageResolver(connection.docker, inventory)
+          lastUsed.record(host, await imageUsesOf(events, resolver), readUntil)
+        } catch (error) {
+          failure = error
+        }
+      }
+      lastUsed.forgetAllBut(host, new Set(inventory.images.map((image) => image.id)))
       recorded = new Map([...lastUsed.uses(host)].map(([id, use]) => [id, use.at]))
-    } catch {
-      // No log, or the engine refused the events request: containers and build times remain.
+    } catch (error) {
+      failure ??= error
+    }
+    // --unused-for deletes by last use: never on a guess. Shown figures may fall back.
+    if (failure !== null && options.strict) {
+      const why = failure instanceof Error ? failure.message : String(failure)
+      throw new DrydockError(
+        failure instanceof DrydockError ? failure.code : 'engine-error',
+        `Drydock cannot tell when images were last used (${why}); --unused-for needs that, so nothing was planned.`,
+      )
     }
     return lastUses(graph, recorded, this.now())
   }
 
   /**
-   * Samples usage every `samplingIntervalMinutes` (from Settings, re-read each time so a change
-   * applies at the next tick) while an engine is connected. The app and browser mode call this;
-   * the CLI samples only after a cleanup.
+   * For long-lived processes (the app, browser mode): samples usage every
+   * `samplingIntervalMinutes` from Settings, and follows the engine's events live so every image
+   * use is recorded as it happens. Both start again by themselves when the engine comes back.
    */
   startSampling(): () => void {
-    const schedule = async () => {
-      const minutes = (await this.getSettings()).samplingIntervalMinutes
-      if (this.sampleTimer && minutes === this.samplingEveryMinutes) return
-      if (this.sampleTimer) clearInterval(this.sampleTimer)
-      this.samplingEveryMinutes = minutes
-      this.sampleTimer = setInterval(() => void tick(), minutes * MINUTE_MS)
-      this.sampleTimer.unref()
-    }
-    const tick = async () => {
-      await this.sampleUsage().catch(() => undefined)
-      await schedule()
-    }
-    void tick()
+    this.sampling = true
+    void this.samplingTick()
     return () => this.stopSampling()
   }
 
+  private async samplingTick(): Promise<void> {
+    if (!this.sampling) return
+    await this.sampleUsage().catch(() => undefined)
+    this.ensureFollowing()
+    await this.reschedule()
+  }
+
+  /** (Re)arms the timer when the interval setting changed; a no-op otherwise. */
+  private async reschedule(): Promise<void> {
+    const minutes = (await this.getSettings()).samplingIntervalMinutes
+    if (!this.sampling) return
+    if (this.sampleTimer && minutes === this.samplingEveryMinutes) return
+    if (this.sampleTimer) clearInterval(this.sampleTimer)
+    this.samplingEveryMinutes = minutes
+    this.sampleTimer = setInterval(() => void this.samplingTick(), minutes * MINUTE_MS)
+    this.sampleTimer.unref()
+  }
+
   private stopSampling(): void {
+    this.sampling = false
     if (this.sampleTimer) clearInterval(this.sampleTimer)
     this.sampleTimer = null
     this.samplingEveryMinutes = 0
+    this.stopFollowing()
+  }
+
+  /** Follows the connected engine's use events, from the log's cursor, unless already doing so. */
+  private ensureFollowing(): void {
+    if (!this.sampling || this.state.status !== 'connected' || !this.connection) return
+    const connection = this.connection
+    const host = connection.host.url
+    if (this.follower?.host === host) return
+    this.stopFollowing()
+    let lastUsed: OpenLog['lastUsed']
+    try {
+      lastUsed = this.log.open().lastUsed
+    } catch {
+      return
+    }
+    const follower: { host: string; stop: () => void } = { host, stop: () => undefined }
+    this.follower = follower
+    const since = lastUsed.cursor(host) ?? this.now().getTime()
+    followUseEvents(
+      connection.docker,
+      since,
+      (use) => {
+        try {
+          lastUsed.record(host, [use], use.at)
+        } catch {
+          // One use not recorded; the next one still is.
+        }
+      },
+      () => {
+        // The engine went away (or restarted): the next tick or reconnection follows again.
+        if (this.follower === follower) this.follower = null
+      },
+    ).then(
+      (stop) => {
+        if (this.follower === follower) follower.stop = stop
+        else stop()
+      },
+      () => {
+        if (this.follower === follower) this.follower = null
+      },
+    )
+  }
+
+  private stopFollowing(): void {
+    this.follower?.stop()
+    this.follower = null
   }
 
   /** One usage sample: recorded in the log (when there is one) and sent as a `usage` event. */
@@ -511,8 +628,22 @@ export class DrydockService implements DrydockHandlers, EventSource {
           () => null,
         )
       : null
-    const { raised, cleared } = monitor.observe({ host, usage, reclaimableBytes })
-    for (const alert of [...raised, ...cleared]) this.events.emit({ name: 'alert', payload: alert })
+    let changes
+    try {
+      changes = monitor.observe({ host, usage, reclaimableBytes })
+    } catch {
+      // The log cannot be written — most likely the very disk that is full. The alert matters
+      // more than its record: decide in memory, so it is still raised once.
+      this.memoryMonitor ??= new DiskMonitor({
+        now: this.now,
+        thresholds: () => DEFAULT_SETTINGS.alerts,
+        alertLog: new MemoryAlertStore(),
+      })
+      changes = this.memoryMonitor.observe({ host, usage, reclaimableBytes })
+    }
+    for (const alert of [...changes.raised, ...changes.cleared]) {
+      this.events.emit({ name: 'alert', payload: alert })
+    }
   }
 
   private async readInventory(): Promise<{
@@ -672,7 +803,14 @@ export class DrydockService implements DrydockHandlers, EventSource {
         this.connection ?? this.takeEarlyConnection(host) ?? new EngineConnection(host)
       const engine = await connection.engineInfo()
       this.connection = connection
-      return this.setState({ status: 'connected', host: host.url, since: this.timestamp(), engine })
+      const state = this.setState({
+        status: 'connected',
+        host: host.url,
+        since: this.timestamp(),
+        engine,
+      })
+      this.ensureFollowing()
+      return state
     } catch (error) {
       this.connection = null
       return this.setUnreachable(host.url, error)
@@ -707,6 +845,7 @@ export class DrydockService implements DrydockHandlers, EventSource {
     this.state = next
     if (changed || next.status === 'connected')
       this.events.emit({ name: 'connection', payload: next })
+    if (next.status === 'unreachable') this.stopFollowing()
     return next
   }
 

@@ -118,7 +118,7 @@ export const methods = {
   listRuns: {
     request: z.strictObject({
       limit: z.number().int().positive().max(1000).default(50),
-      beforeStartedAt: z.string().optional(),
+      beforeStartedAt: Timestamp.optional(),
       triggers: z.array(RunSummarySchema.shape.trigger).optional(),
       statuses: z.array(RunSummarySchema.shape.status).optional(),
       from: Timestamp.optional(),

@@ -36,7 +36,7 @@ export const UsageSeriesRequestSchema = z.strictObject({
   to: z.iso.datetime({ offset: true }),
   /** The engine; omitted means the one Drydock is connected to (or last was). */
   host: z.string().optional(),
-  maxPoints: z.number().int().min(2).max(5000).default(500),
+  maxPoints: z.number().int().min(2).max(2000).default(500),
 })
 
 export const UsageSeriesSchema = z.strictObject({

@@ -238,6 +238,53 @@ describe.skipIf(engine.skip)(
       }
     })
 
+    it('follows use events live in a long-lived process', async () => {
+      const live = new DrydockService({
+        host: engine.host,
+        transport: 'in-process',
+        version: 'test',
+        env: {},
+        databasePath: db,
+      })
+      const stop = live.startSampling()
+      try {
+        await live.getConnection()
+        // Give the follower its stream before the use happens.
+        await new Promise((resolve) => setTimeout(resolve, 300))
+        const since = Date.now()
+        const container = await createTestContainer(engine.docker, run, {
+          image: used.id,
+          cmd: ['true'],
+        })
+        await container.remove()
+        run.containerIds.delete(container.id)
+        // Recorded by the follower (not a catch-up: the cursor moves with each recorded use).
+        const opened = openDatabase(db)
+        try {
+          const store = new LastUsedStore(opened.db)
+          await expect
+            .poll(() => store.uses(engine.host).get(used.id)?.at ?? 0, { timeout: 5_000 })
+            .toBeGreaterThanOrEqual(since - 1000)
+          expect(store.uses(engine.host).get(used.id)?.event).toMatch(/^container (create|start)$/)
+        } finally {
+          opened.close()
+        }
+      } finally {
+        stop()
+        live.close()
+      }
+    })
+
+    it('shares one /system/df among overlapping reads (API 1.41 refuses a second)', async () => {
+      const [a, reclaimable, b] = await Promise.all([
+        service.getDiskUsage(),
+        service.getReclaimable(),
+        service.getDiskUsage(),
+      ])
+      expect(a.imagesBytes).toBe(b.imagesBytes)
+      expect(reclaimable.containersBytes).toBeGreaterThanOrEqual(0)
+    })
+
     it('restoring from an unreachable registry fails with one sentence naming the engine', async () => {
       const reference = `127.0.0.1:1/drydock-test/gone@sha256:${'0'.repeat(64)}`
       await expect(service.restoreImage({ reference })).rejects.toMatchObject({

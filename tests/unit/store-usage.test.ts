@@ -61,9 +61,16 @@ function expectedPoint(group: UsageSampleInput[], at: number): UsagePoint {
 
 /**
  * The series the store should return, computed from the samples: keep the buckets (of `step`
- * ms: a sample, an hour, a day) that start in [from, to], group them `width` ms from `from`.
+ * ms: a sample, an hour, a day) from the one holding `from` up to `to`, group them `width` ms
+ * from that bucket's start.
  */
-function expectedSeries(from: number, to: number, step: number, width: number): UsagePoint[] {
+function expectedSeries(
+  requestedFrom: number,
+  to: number,
+  step: number,
+  width: number,
+): UsagePoint[] {
+  const from = requestedFrom - (requestedFrom % step)
   const groups = new Map<number, { at: number; members: UsageSampleInput[] }>()
   for (const sample of samples) {
     const at = sample.at.getTime()
@@ -79,7 +86,8 @@ function expectedSeries(from: number, to: number, step: number, width: number): 
     .map(({ at, members }) => expectedPoint(members, at))
 }
 
-function widthFor(from: number, to: number, step: number, maxPoints: number): number {
+function widthFor(requestedFrom: number, to: number, step: number, maxPoints: number): number {
+  const from = requestedFrom - (requestedFrom % step)
   return Math.max(step, Math.ceil((to - from + 1) / maxPoints))
 }
 

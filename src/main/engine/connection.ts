@@ -4,6 +4,7 @@
  */
 import Docker from 'dockerode'
 import type { EngineInfo } from '../../shared/contract'
+import { SharedDiskUsage } from './disk-usage'
 import { engineUnreachable } from './errors'
 import { jsonGetter, type JsonGet } from './json-get'
 import type { ResolvedHost } from './host'
@@ -58,6 +59,8 @@ export class EngineConnection {
   readonly docker: Docker
   /** The lean path for bulk reads; null where only dockerode connects (ssh). */
   readonly getJson: JsonGet | null
+  /** `/system/df` shared by overlapping callers (see SharedDiskUsage). */
+  readonly diskUsage: SharedDiskUsage
 
   constructor(readonly host: ResolvedHost) {
     try {
@@ -65,6 +68,7 @@ export class EngineConnection {
       // it would cut off a slow image delete or container stop. Quick calls race a timer instead.
       this.docker = new Docker(host.modem)
       this.getJson = jsonGetter(host)
+      this.diskUsage = new SharedDiskUsage(this.docker)
     } catch (error) {
       // docker-modem reads DOCKER_CERT_PATH files in its constructor and can throw there.
       throw engineUnreachable(error, host)

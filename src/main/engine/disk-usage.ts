@@ -6,7 +6,7 @@ import { statfs } from 'node:fs/promises'
 import type Docker from 'dockerode'
 import type { DiskUsage } from '../../shared/usage'
 
-interface SystemDf {
+export interface SystemDf {
   LayersSize?: number
   Images?: { Containers?: number; Size?: number; SharedSize?: number }[] | null
   Containers?: { SizeRw?: number; State?: string }[] | null
@@ -26,11 +26,28 @@ export async function filesystemSpace(
   }
 }
 
+/**
+ * `/system/df`, one at a time per engine: API 1.41 engines answer a second df while one runs
+ * with a 500 ("a disk usage operation is already running"), and the dashboard, the tray and the
+ * sampler all ask at once. Callers that overlap share the one answer.
+ */
+export class SharedDiskUsage {
+  private inFlight: Promise<SystemDf> | null = null
+
+  constructor(private readonly docker: Docker) {}
+
+  read(): Promise<SystemDf> {
+    this.inFlight ??= (this.docker.df() as Promise<SystemDf>).finally(() => {
+      this.inFlight = null
+    })
+    return this.inFlight
+  }
+}
+
 export async function readDiskUsage(
-  docker: Docker,
+  df: SystemDf,
   options: { local: boolean; dataRoot: string; now: Date },
 ): Promise<DiskUsage> {
-  const df = (await docker.df()) as SystemDf
   const volumes = df.Volumes ?? []
   const space = options.local && options.dataRoot ? await filesystemSpace(options.dataRoot) : null
   return {
@@ -53,12 +70,11 @@ export async function readDiskUsage(
 
 /** What removing unused things of each kind would free, by the engine's own accounting: stopped
  * containers' writable layers, volumes no container mounts, build cache not in use or shared. */
-export async function readReclaimableByKind(docker: Docker): Promise<{
+export function reclaimableByKind(df: SystemDf): {
   containersBytes: number
   volumesBytes: number
   buildCacheBytes: number
-}> {
-  const df = (await docker.df()) as SystemDf
+} {
   return {
     containersBytes: (df.Containers ?? [])
       .filter((c) => c.State !== 'running' && c.State !== 'paused' && c.State !== 'restarting')

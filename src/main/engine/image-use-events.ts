@@ -1,20 +1,25 @@
 /**
- * The engine's events that show an image in use, read from a cursor up to now. The engine keeps
- * a buffer of recent events, so a process that was not running when they happened (the CLI, the
- * app started later) still catches up on what the buffer holds; a live app reads every few
- * minutes and loses nothing.
+ * The engine's events that show an image in use (container create/start, image pull/load/tag).
+ *
+ * Long-lived processes (the app, browser mode, `drydock watch`) follow the stream live and record
+ * each use as it happens. A short CLI process catches up from the log's cursor on what the
+ * engine still buffers — the last 256 events of any kind, emptied by a daemon restart — so a
+ * busy engine between two CLI runs can lose uses; the app does not.
  */
 import type Docker from 'dockerode'
 import type { ImageUse } from '../store'
 import type { Inventory } from './inventory'
 
-/** The actions that mean "this image was used" (create and start of a container count too). */
-const USE_EVENTS = {
-  container: ['create', 'start'],
-  image: ['pull', 'load', 'tag'],
-} as const
+const USE_FILTERS = JSON.stringify({
+  type: ['container', 'image'],
+  event: ['create', 'start', 'pull', 'load', 'tag'],
+})
 
-interface EngineEvent {
+/** A catch-up that has not finished by then is cut short (a remote engine whose clock runs
+ * behind ours would otherwise hold the stream open until our "now" on its clock). */
+const CATCH_UP_TIMEOUT_MS = 5_000
+
+export interface EngineEvent {
   Type?: string
   Action?: string
   Actor?: { ID?: string; Attributes?: Record<string, string> }
@@ -22,60 +27,177 @@ interface EngineEvent {
   timeNano?: number
 }
 
-/** Events of the use kinds in (since, until], in unix milliseconds. */
+export function eventTime(event: EngineEvent): number {
+  return event.timeNano ? Math.floor(event.timeNano / 1e6) : (event.time ?? 0) * 1000
+}
+
+/** Splits a stream of newline-separated JSON objects into events; a cut line is one lost use. */
+function eventLines(onEvent: (event: EngineEvent) => void): (chunk: Buffer | string) => void {
+  let pending = ''
+  return (chunk) => {
+    pending += chunk.toString()
+    const lines = pending.split('\n')
+    pending = lines.pop() ?? ''
+    for (const line of lines) {
+      if (!line.trim()) continue
+      try {
+        onEvent(JSON.parse(line) as EngineEvent)
+      } catch {
+        // Not JSON: skip it.
+      }
+    }
+  }
+}
+
+/**
+ * Use events in (since, until], unix milliseconds. `readUntil` is where the next catch-up should
+ * start: `until`, or the last event read when the engine was cut short.
+ */
 export async function readUseEvents(
   docker: Docker,
   since: number | null,
   until: number,
-): Promise<EngineEvent[]> {
-  const stream = await docker.getEvents({
-    // Seconds with a fraction; the engine takes the same form as `docker events --since`.
-    since: since === null ? 0 : (since / 1000).toFixed(3),
+): Promise<{ events: EngineEvent[]; readUntil: number }> {
+  // A cursor ahead of the clock (the clock stepped back) would make the engine refuse the call.
+  const from = since === null ? 0 : Math.min(since, until)
+  const stream = (await docker.getEvents({
+    since: (from / 1000).toFixed(3),
     until: (until / 1000).toFixed(3),
-    filters: JSON.stringify({
-      type: Object.keys(USE_EVENTS),
-      event: [...new Set(Object.values(USE_EVENTS).flat())],
-    }),
-  } as unknown as Docker.GetEventsOptions)
-  const chunks: Buffer[] = []
-  for await (const chunk of stream as AsyncIterable<Buffer | string>) {
-    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
-  }
+    filters: USE_FILTERS,
+  } as unknown as Docker.GetEventsOptions)) as NodeJS.ReadableStream & { destroy(): void }
   const events: EngineEvent[] = []
-  for (const line of Buffer.concat(chunks).toString('utf8').split('\n')) {
-    if (!line.trim()) continue
-    try {
-      events.push(JSON.parse(line) as EngineEvent)
-    } catch {
-      // A line the engine cut short: one lost use, not a failed read.
-    }
-  }
-  return events
+  const complete = await new Promise<boolean>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      stream.destroy()
+      resolve(false)
+    }, CATCH_UP_TIMEOUT_MS)
+    stream.on(
+      'data',
+      eventLines((event) => events.push(event)),
+    )
+    stream.on('end', () => {
+      clearTimeout(timer)
+      resolve(true)
+    })
+    stream.on('error', (error) => {
+      clearTimeout(timer)
+      reject(error)
+    })
+  })
+  const last = events.at(-1)
+  return { events, readUntil: complete ? until : last ? eventTime(last) : from }
 }
 
-/** Events matched to image IDs: containers by their image, references by the inventory's tags. */
-export function imageUsesOf(events: EngineEvent[], inventory: Inventory): ImageUse[] {
-  const containerImage = new Map(inventory.containers.map((c) => [c.id, c.imageId]))
-  const byReference = new Map<string, string>()
-  for (const image of inventory.images) {
-    for (const ref of [...image.tags, ...image.digests]) byReference.set(ref, image.id)
+/** The image an event used, as an image ID; null when it cannot be told any more. */
+export class EventImageResolver {
+  private readonly containerImage: Map<string, string>
+  private readonly byReference = new Map<string, string>()
+  private readonly ids: Set<string>
+  private readonly asked = new Map<string, Promise<string | null>>()
+
+  constructor(
+    private readonly docker: Docker,
+    inventory: Inventory | null,
+  ) {
+    this.containerImage = new Map((inventory?.containers ?? []).map((c) => [c.id, c.imageId]))
+    for (const image of inventory?.images ?? []) {
+      for (const ref of [...image.tags, ...image.digests]) this.byReference.set(ref, image.id)
+    }
+    this.ids = new Set((inventory?.images ?? []).map((image) => image.id))
   }
-  const ids = new Set(inventory.images.map((image) => image.id))
-  const resolve = (ref: string | undefined): string | null => {
-    if (!ref) return null
-    if (ids.has(ref)) return ref
-    if (ids.has(`sha256:${ref}`)) return `sha256:${ref}`
-    const tagged = ref.includes(':') || ref.includes('@') ? ref : `${ref}:latest`
-    return byReference.get(tagged) ?? byReference.get(ref) ?? null
+
+  async resolve(event: EngineEvent): Promise<string | null> {
+    if (event.Type === 'container') {
+      const id = event.Actor?.ID ?? ''
+      const known = this.containerImage.get(id)
+      if (known) return known
+      // The container's own record names the exact image, tag moves or not; gone (--rm) means
+      // the reference it was created from is all there is.
+      const inspected = await this.docker
+        .getContainer(id)
+        .inspect()
+        .then((c) => (c as { Image?: string }).Image ?? null)
+        .catch(() => null)
+      return inspected ?? this.resolveReference(event.Actor?.Attributes?.image)
+    }
+    return this.resolveReference(event.Actor?.ID)
   }
+
+  /** An ID, a reference the inventory knows, or else whatever the engine resolves it to (it
+   * normalises docker.io names, registry ports and short IDs the way `docker run` does). */
+  private resolveReference(ref: string | undefined): Promise<string | null> {
+    if (!ref) return Promise.resolve(null)
+    if (this.ids.has(ref)) return Promise.resolve(ref)
+    if (this.ids.has(`sha256:${ref}`)) return Promise.resolve(`sha256:${ref}`)
+    const lastPart = ref.slice(ref.lastIndexOf('/') + 1)
+    const tagged = lastPart.includes(':') || ref.includes('@') ? ref : `${ref}:latest`
+    const known = this.byReference.get(tagged) ?? this.byReference.get(ref)
+    if (known) return Promise.resolve(known)
+    let answer = this.asked.get(ref)
+    if (!answer) {
+      answer = this.docker
+        .getImage(ref)
+        .inspect()
+        .then((image) => image.Id)
+        .catch(() => null)
+      this.asked.set(ref, answer)
+    }
+    return answer
+  }
+}
+
+/** Each event's image use, in order; events whose image cannot be told are dropped. */
+export async function imageUsesOf(
+  events: EngineEvent[],
+  resolver: EventImageResolver,
+): Promise<ImageUse[]> {
   const uses: ImageUse[] = []
   for (const event of events) {
-    const at = event.timeNano ? Math.floor(event.timeNano / 1e6) : (event.time ?? 0) * 1000
-    const imageId =
-      event.Type === 'container'
-        ? (containerImage.get(event.Actor?.ID ?? '') ?? resolve(event.Actor?.Attributes?.image))
-        : resolve(event.Actor?.ID)
-    if (imageId) uses.push({ imageId, at, event: `${event.Type} ${event.Action}` })
+    const imageId = await resolver.resolve(event)
+    if (imageId)
+      uses.push({ imageId, at: eventTime(event), event: `${event.Type} ${event.Action}` })
   }
   return uses
+}
+
+/**
+ * Follows use events live from `since` until stopped or the stream ends (the engine went away:
+ * `onEnd` is told, and the owner starts a new follower once the engine is back).
+ */
+export async function followUseEvents(
+  docker: Docker,
+  since: number,
+  onUse: (use: ImageUse) => void,
+  onEnd: (error: unknown) => void,
+): Promise<() => void> {
+  const stream = (await docker.getEvents({
+    since: (since / 1000).toFixed(3),
+    filters: USE_FILTERS,
+  } as unknown as Docker.GetEventsOptions)) as NodeJS.ReadableStream & { destroy(): void }
+  const resolver = new EventImageResolver(docker, null)
+  // One at a time, in order: a use recorded out of order could move the cursor past another.
+  let chain = Promise.resolve()
+  stream.on(
+    'data',
+    eventLines((event) => {
+      chain = chain.then(async () => {
+        const imageId = await resolver.resolve(event)
+        if (imageId) {
+          onUse({ imageId, at: eventTime(event), event: `${event.Type} ${event.Action}` })
+        }
+      })
+    }),
+  )
+  let ended = false
+  const end = (error: unknown) => {
+    if (ended) return
+    ended = true
+    onEnd(error)
+  }
+  stream.on('end', () => end(null))
+  stream.on('error', (error) => end(error))
+  return () => {
+    ended = true
+    stream.destroy()
+  }
 }

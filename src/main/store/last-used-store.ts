@@ -33,7 +33,7 @@ export class LastUsedStore {
       ),
       setCursor: db.prepare(
         `INSERT INTO event_cursors (host, read_until) VALUES (?, ?)
-         ON CONFLICT (host) DO UPDATE SET read_until = excluded.read_until`,
+         ON CONFLICT (host) DO UPDATE SET read_until = max(read_until, excluded.read_until)`,
       ),
     }
   }
@@ -43,6 +43,18 @@ export class LastUsedStore {
     const write = this.db.transaction(() => {
       for (const use of uses) this.statements.upsert.run({ host, ...use })
       this.statements.setCursor.run(host, readUntil)
+    })
+    withStoreErrors(this.db, () => write())
+  }
+
+  /** Drops the uses of images the engine no longer has, so the table stays as big as the
+   * engine's image list (an image ID that comes back is a new use anyway: it was pulled or loaded). */
+  forgetAllBut(host: string, imageIds: ReadonlySet<string>): void {
+    const gone = [...this.uses(host).keys()].filter((id) => !imageIds.has(id))
+    if (gone.length === 0) return
+    const remove = this.db.prepare('DELETE FROM image_last_used WHERE host = ? AND image_id = ?')
+    const write = this.db.transaction(() => {
+      for (const id of gone) remove.run(host, id)
     })
     withStoreErrors(this.db, () => write())
   }

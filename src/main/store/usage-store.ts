@@ -160,8 +160,10 @@ export class UsageStore {
       age <= RAW_RETENTION_MS ? 'raw' : age <= HOURLY_RETENTION_MS ? 'hourly' : 'daily'
     const step = resolution === 'raw' ? 1 : resolution === 'hourly' ? HOUR_MS : DAY_MS
     // Integer bucket width: ceil so that the range splits into at most maxPoints groups.
-    const width = Math.max(step, Math.ceil((to - from + 1) / query.maxPoints))
-    const params = { host: query.host, from, to, width }
+    // Roll-ups from the bucket holding `from`: a 90-day chart starts at its first hour, not after.
+    const start = from - (from % step)
+    const width = Math.max(step, Math.ceil((to - start + 1) / query.maxPoints))
+    const params = { host: query.host, from: start, to, width }
     const rows = withStoreErrors(this.db, () =>
       resolution === 'raw'
         ? this.statements.rawSeries.all(params)
