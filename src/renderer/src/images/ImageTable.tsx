@@ -7,7 +7,15 @@
  * Shift+↑/↓ extend the selection, Space toggles, → / ← open and close the row's details.
  */
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react'
+import {
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type ReactNode,
+} from 'react'
 import type { ReactTable } from '@tanstack/react-table'
 import {
   COLUMN_HINTS,
@@ -58,15 +66,26 @@ export function ImageTable({
     return map
   }, [entries])
 
-  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read in render by design
-  const virtualizer = useVirtualizer({
-    count: entries.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: (index) => (entries[index]?.kind === 'detail' ? DETAIL_ESTIMATE : ROW_HEIGHT),
-    getItemKey: (index) => {
+  // Stable between scrolls: a new function makes the virtualizer measure every entry again.
+  const estimateSize = useCallback(
+    (index: number) => (entries[index]?.kind === 'detail' ? DETAIL_ESTIMATE : ROW_HEIGHT),
+    [entries],
+  )
+  const getItemKey = useCallback(
+    (index: number) => {
       const entry = entries[index]!
       return entry.kind === 'row' ? entry.row.id : `${entry.row.id}:detail`
     },
+    [entries],
+  )
+  const getScrollElement = useCallback(() => scrollRef.current, [])
+
+  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read in render by design
+  const virtualizer = useVirtualizer({
+    count: entries.length,
+    getScrollElement,
+    estimateSize,
+    getItemKey,
     overscan: OVERSCAN,
   })
 
@@ -171,6 +190,8 @@ export function ImageTable({
         <tbody
           className="images-table__body"
           style={{ height: virtualizer.getTotalSize() }}
+          // While scrolling, rows passing under the pointer would each restyle for :hover.
+          data-scrolling={virtualizer.isScrolling || undefined}
           onKeyDown={onKeyDown}
         >
           {items.map((item) => {

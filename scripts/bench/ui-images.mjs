@@ -1,0 +1,447 @@
+#!/usr/bin/env node
+// The Images page with 10,000 images, measured in Chromium (issue 5, "Performance").
+//
+// A BENCHMARK, NOT A TEST: loading ten thousand images into a Docker engine would measure the
+// engine, not the window. So this serves the built renderer (out/renderer, `npm run build` first)
+// through the real browser-mode server (src/web/server.ts: HTTP, token, the contract's dispatcher
+// and schema checks), bundled here with rolldown, over a stub service whose listImages returns
+// 10,000 generated ImageView rows. Everything from the HTTP response to the pixels is the product.
+//
+// Figures (Performance API in the page, Chromium from /usr/bin/chromium via playwright-core):
+//   data arrival → first rows painted  responseEnd of the listImages call (Resource Timing) to the
+//                                      paint of the first row's text (Element Timing); median of
+//                                      --loads page loads. Target < 500 ms.
+//   longest task while scrolling       PerformanceObserver('longtask') while the table is scrolled
+//                                      top to bottom with the mouse wheel; long tasks are only
+//                                      reported from 50 ms, so the exact longest task (RunTask on
+//                                      the renderer's main thread) comes from a Chromium trace of
+//                                      the same scroll. Target < 50 ms.
+//
+//   node scripts/bench/ui-images.mjs [--images 10000] [--loads 3] [--step 600] [--json] [--profile]
+//
+// --profile  also records a CPU profile of the scroll and prints the functions with the most
+//            self time (where a slow scroll spends it)
+//
+// Prints a small table (or JSON with --json) and writes artifacts/bench/ui-images.json. Exits 0
+// whatever the verdicts; 1 only when the benchmark itself broke.
+/* global window, document, requestAnimationFrame -- functions passed to page.evaluate run in the page */
+import { existsSync } from 'node:fs'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { cpus, loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { build } from 'rolldown'
+import { chromium } from 'playwright-core'
+
+const REPO = join(import.meta.dirname, '../..')
+const RENDERER = join(REPO, 'out/renderer')
+const CHROMIUM = process.env.DRYDOCK_CHROMIUM ?? '/usr/bin/chromium'
+const TARGET_FIRST_ROWS_MS = 500
+const TARGET_LONGEST_TASK_MS = 50
+const log = (message) => process.stderr.write(`ui-images: ${message}\n`)
+
+const { values: args } = parseArgs({
+  options: {
+    images: { type: 'string', default: '10000' },
+    loads: { type: 'string', default: '3' },
+    step: { type: 'string', default: '600' },
+    json: { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+  },
+})
+const IMAGE_COUNT = Number(args.images)
+const LOADS = Number(args.loads)
+const WHEEL_STEP = Number(args.step)
+
+// --- the server: the real browser-mode module, bundled from source ------------------------------
+
+async function loadServerModule(dir) {
+  const entry = join(dir, 'entry.ts')
+  await writeFile(
+    entry,
+    [
+      `export { startWebServer } from ${JSON.stringify(join(REPO, 'src/web/server.ts'))}`,
+      `export { DEFAULT_SETTINGS } from ${JSON.stringify(join(REPO, 'src/shared/settings.ts'))}`,
+      `export { DrydockError } from ${JSON.stringify(join(REPO, 'src/shared/errors.ts'))}`,
+      `export { METHOD_NAMES } from ${JSON.stringify(join(REPO, 'src/shared/channels.ts'))}`,
+    ].join('\n'),
+  )
+  const file = join(dir, 'server.mjs')
+  await build({
+    input: entry,
+    platform: 'node',
+    logLevel: 'silent',
+    external: [/^node:/],
+    output: { file, format: 'esm' },
+  })
+  return import(file)
+}
+
+// --- 10,000 images --------------------------------------------------------------------------------
+
+/** Deterministic pseudo-random numbers (mulberry32), so every run serves the same inventory. */
+function random(seed) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+function hex(next, length) {
+  let text = ''
+  while (text.length < length)
+    text += Math.floor(next() * 0x100000000)
+      .toString(16)
+      .padStart(8, '0')
+  return text.slice(0, length)
+}
+
+export function generateImages(count, seed = 42) {
+  const next = random(seed)
+  const now = Date.now()
+  const ids = Array.from({ length: count }, () => `sha256:${hex(next, 64)}`)
+  const repositories = Array.from({ length: Math.max(1, Math.round(count / 25)) }, (_, i) =>
+    i % 7 === 0 ? `registry.example.com/team-${i % 13}/service-${i}` : `app-${i}`,
+  )
+  const images = ids.map((id, index) => {
+    const dangling = next() < 0.1
+    const repository = repositories[Math.floor(next() * repositories.length)]
+    const tags = dangling
+      ? []
+      : next() < 0.04
+        ? [`${repository}:${index}`, `${repository}:latest`]
+        : [`${repository}:${index}`]
+    const size = Math.round(5e6 + next() * 1.5e9)
+    const uniqueSize = Math.round(size * next() * 0.6)
+    const created = new Date(now - next() * 400 * 86_400_000).toISOString()
+    const used = next()
+    const containers =
+      next() < 0.05
+        ? [
+            {
+              id: hex(next, 64),
+              name: `svc-${index}`,
+              state: next() < 0.3 ? 'running' : 'exited',
+            },
+          ]
+        : []
+    return {
+      id,
+      tags,
+      digests: tags.length > 0 && next() < 0.5 ? [`${repository}@sha256:${hex(next, 64)}`] : [],
+      created,
+      parentId: null,
+      labels: {},
+      size,
+      uniqueSize,
+      layerCount: 3 + Math.floor(next() * 12),
+      dangling,
+      children: [],
+      containers,
+      sharesWith: Array.from({ length: 3 }, () => ({
+        id: ids[Math.floor(next() * count)],
+        bytes: Math.round(size - uniqueSize),
+      })),
+      lastUsed: used < 0.3 ? created : new Date(now - next() * 60 * 86_400_000).toISOString(),
+      lastUsedSource: used < 0.3 ? 'created' : used < 0.4 ? 'child' : 'event',
+      protected: next() < 0.01,
+    }
+  })
+  // A few parents, so the "has children" chip and the family details have something to show.
+  for (let i = 1; i < count; i += 97) {
+    images[i].parentId = images[i - 1].id
+    images[i - 1].children.push(images[i].id)
+  }
+  return images
+}
+
+function stubService({ images, DEFAULT_SETTINGS, DrydockError, METHOD_NAMES }) {
+  const since = new Date().toISOString()
+  const engine = {
+    host: 'unix:///bench/docker.sock',
+    hostSource: 'option',
+    name: 'bench',
+    version: '27.0.0',
+    apiVersion: '1.46',
+    os: 'Benchmark',
+    osType: 'linux',
+    arch: 'x86_64',
+    kernelVersion: '6.0',
+    storageDriver: 'overlay2',
+    imageStore: 'graphdriver',
+    dataRoot: '/var/lib/docker',
+    cpus: 8,
+    memoryBytes: 16e9,
+    images: images.length,
+    containers: 0,
+    containersRunning: 0,
+  }
+  const connection = { status: 'connected', host: engine.host, since, engine }
+  const service = {}
+  for (const method of METHOD_NAMES) {
+    service[method] = async () => {
+      throw new DrydockError('internal', `${method} is not part of the UI benchmark`)
+    }
+  }
+  Object.assign(service, {
+    getAppInfo: async () => ({ name: 'Drydock', version: 'bench', transport: 'http' }),
+    getConnection: async () => connection,
+    reconnect: async () => connection,
+    getEngineInfo: async () => engine,
+    listImages: async () => images,
+    getSettings: async () => DEFAULT_SETTINGS,
+    subscribe: () => () => undefined,
+  })
+  return service
+}
+
+// --- the page ---------------------------------------------------------------------------------------
+
+// Runs in the page before any script: collects long tasks and element paints from the start.
+function installObservers() {
+  window.__bench = { longTasks: [], elements: [] }
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries())
+      window.__bench.longTasks.push({ start: entry.startTime, duration: entry.duration })
+  }).observe({ type: 'longtask', buffered: true })
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries())
+      window.__bench.elements.push({
+        name: entry.identifier,
+        renderTime: entry.renderTime || entry.loadTime,
+      })
+  }).observe({ type: 'element', buffered: true })
+}
+
+async function measureFirstRows(page, url) {
+  await page.goto(`${url}#/images`)
+  await page.waitForSelector('tr[data-image-id]')
+  await page.waitForFunction(() =>
+    window.__bench.elements.some((entry) => entry.name === 'images-first-row'),
+  )
+  return page.evaluate(() => {
+    const call = performance
+      .getEntriesByType('resource')
+      .find((entry) => entry.name.endsWith('/api/call/listImages'))
+    const painted = window.__bench.elements.find((entry) => entry.name === 'images-first-row')
+    return {
+      dataArrival: call.responseEnd,
+      requestStart: call.requestStart,
+      painted: painted.renderTime,
+      rows: document.querySelectorAll('tr[data-image-id]').length,
+      rowCount: Number(document.querySelector('table[aria-label="Images"]').ariaRowCount) - 1,
+    }
+  })
+}
+
+async function scrollToBottom(page) {
+  const box = await page.locator('.images-table__scroller').boundingBox()
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+  const started = await page.evaluate(() => performance.now())
+  let steps = 0
+  for (;;) {
+    await page.mouse.wheel(0, WHEEL_STEP)
+    // Let the frame that handles this wheel happen before the next one.
+    const atBottom = await page.evaluate(
+      () =>
+        new Promise((resolve) =>
+          requestAnimationFrame(() => {
+            const scroller = document.querySelector('.images-table__scroller')
+            resolve(scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 1)
+          }),
+        ),
+    )
+    steps += 1
+    if (atBottom || steps > 100_000) break
+  }
+  const ended = await page.evaluate(() => performance.now())
+  const { longTasks, lastRow } = await page.evaluate(
+    ([from]) => ({
+      longTasks: window.__bench.longTasks.filter((task) => task.start >= from),
+      lastRow: document.querySelector('tr[data-image-id]:last-of-type') !== null,
+    }),
+    [started],
+  )
+  return { started, ended, steps, longTasks, lastRow }
+}
+
+/** The longest RunTask on the renderer's main thread in a Chromium trace, in ms. */
+function longestMainThreadTask(traceBuffer) {
+  const { traceEvents } = JSON.parse(traceBuffer.toString('utf8'))
+  const mainThreads = new Set(
+    traceEvents
+      .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+      .map((e) => `${e.pid}:${e.tid}`),
+  )
+  let longest = 0
+  let count = 0
+  for (const event of traceEvents) {
+    // Chromium names the task event RunTask or ThreadControllerImpl::RunTask, by version.
+    if (!event.name.endsWith('RunTask') || event.ph !== 'X') continue
+    if (!mainThreads.has(`${event.pid}:${event.tid}`)) continue
+    count += 1
+    longest = Math.max(longest, (event.dur ?? 0) / 1000)
+  }
+  return { longest, count }
+}
+
+/** The functions with the most self time in a CDP CPU profile. */
+function printProfile(profile) {
+  const selfTime = new Map()
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]))
+  const deltas = profile.timeDeltas
+  profile.samples.forEach((id, index) => {
+    const { functionName, url, lineNumber } = byId.get(id).callFrame
+    const key = `${functionName || '(anonymous)'} ${url.split('/').pop()}:${lineNumber + 1}`
+    selfTime.set(key, (selfTime.get(key) ?? 0) + (deltas[index] ?? 0) / 1000)
+  })
+  const top = [...selfTime].sort((a, b) => b[1] - a[1]).slice(0, 15)
+  process.stderr.write('\nself time during the scroll:\n')
+  for (const [key, ms] of top) process.stderr.write(`  ${ms.toFixed(0).padStart(7)} ms  ${key}\n`)
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}
+
+function printTable(rows) {
+  const widths = rows[0].map((_, column) =>
+    Math.max(...rows.map((row) => String(row[column]).length)),
+  )
+  for (const [index, row] of rows.entries()) {
+    process.stdout.write(
+      row
+        .map((cell, column) => String(cell).padEnd(widths[column]))
+        .join('  ')
+        .trimEnd() + '\n',
+    )
+    if (index === 0) process.stdout.write(widths.map((w) => '-'.repeat(w)).join('  ') + '\n')
+  }
+}
+
+async function main() {
+  if (!existsSync(join(RENDERER, 'index.html'))) {
+    throw new Error(`the renderer is not built (${RENDERER}); run npm run build first`)
+  }
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}`)
+  const dir = await mkdtemp(join(tmpdir(), 'drydock-ui-bench-'))
+  let server
+  let browser
+  try {
+    log('bundling the browser-mode server from src/web/server.ts')
+    const modules = await loadServerModule(dir)
+    log(`generating ${IMAGE_COUNT.toLocaleString('en-US')} images`)
+    const images = generateImages(IMAGE_COUNT)
+    server = await modules.startWebServer({
+      service: stubService({ images, ...modules }),
+      rendererDir: RENDERER,
+    })
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+    })
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+    await context.addInitScript(installObservers)
+    const page = await context.newPage()
+
+    const loads = []
+    for (let i = 0; i < LOADS; i += 1) {
+      // The token goes to sessionStorage on the first load; later loads use the same URL anyway.
+      const load = await measureFirstRows(page, server.url)
+      loads.push(load)
+      log(
+        `load ${i + 1}: data arrival → first rows painted ${(load.painted - load.dataArrival).toFixed(0)} ms (${load.rows} rows in the DOM of ${load.rowCount})`,
+      )
+    }
+
+    log('scrolling the table from top to bottom')
+    const cdp = args.profile ? await context.newCDPSession(page) : null
+    if (cdp) {
+      await cdp.send('Profiler.enable')
+      await cdp.send('Profiler.start')
+    }
+    await browser.startTracing(page, { categories: ['toplevel', 'devtools.timeline'] })
+    const scroll = await scrollToBottom(page)
+    const trace = longestMainThreadTask(await browser.stopTracing())
+    if (cdp) printProfile((await cdp.send('Profiler.stop')).profile)
+
+    const firstRows = loads.map((load) => load.painted - load.dataArrival)
+    const longTaskMax = Math.max(0, ...scroll.longTasks.map((task) => task.duration))
+    const result = {
+      images: IMAGE_COUNT,
+      // Other work on the machine shows in every figure: say how busy it was.
+      loadAverage: loadavg(),
+      cpus: cpus().length,
+      firstRowsPaintedMs: { median: median(firstRows), runs: firstRows },
+      transferMs: median(loads.map((load) => load.dataArrival - load.requestStart)),
+      scroll: {
+        durationMs: scroll.ended - scroll.started,
+        wheelSteps: scroll.steps,
+        reachedBottom: scroll.lastRow,
+        longTasks: scroll.longTasks.length,
+        longestLongTaskMs: longTaskMax,
+        longestMainThreadTaskMs: trace.longest,
+        mainThreadTasks: trace.count,
+      },
+      targets: { firstRowsPaintedMs: TARGET_FIRST_ROWS_MS, longestTaskMs: TARGET_LONGEST_TASK_MS },
+    }
+    const longest = Math.max(longTaskMax, trace.longest)
+    await mkdir(join(REPO, 'artifacts/bench'), { recursive: true })
+    await writeFile(join(REPO, 'artifacts/bench/ui-images.json'), JSON.stringify(result, null, 2))
+
+    if (args.json) {
+      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
+      return
+    }
+    const verdict = (value, target) => (value < target ? 'ok' : 'OVER')
+    process.stdout.write(
+      `\nImages page, ${IMAGE_COUNT.toLocaleString('en-US')} images, browser mode, Chromium (${CHROMIUM}); ${cpus().length} CPUs, load average ${loadavg()
+        .map((n) => n.toFixed(2))
+        .join(' ')}\n\n`,
+    )
+    printTable([
+      ['figure', 'value', 'target', 'verdict'],
+      [
+        'data arrival → first rows painted (median)',
+        `${result.firstRowsPaintedMs.median.toFixed(0)} ms`,
+        `< ${TARGET_FIRST_ROWS_MS} ms`,
+        verdict(result.firstRowsPaintedMs.median, TARGET_FIRST_ROWS_MS),
+      ],
+      [
+        'longest main-thread task while scrolling',
+        `${longest.toFixed(1)} ms`,
+        `< ${TARGET_LONGEST_TASK_MS} ms`,
+        verdict(longest, TARGET_LONGEST_TASK_MS),
+      ],
+      ['long tasks (≥ 50 ms) while scrolling', String(scroll.longTasks.length), '0', ''],
+      [
+        'scroll top → bottom',
+        `${(result.scroll.durationMs / 1000).toFixed(1)} s, ${scroll.steps} wheel steps of ${WHEEL_STEP} px`,
+        '',
+        '',
+      ],
+      [
+        'listImages transfer (request → response end)',
+        `${result.transferMs.toFixed(0)} ms`,
+        '',
+        '',
+      ],
+    ])
+    process.stdout.write(
+      `\nper load: ${firstRows.map((ms) => `${ms.toFixed(0)} ms`).join(', ')}; longest task from the trace: ${trace.longest.toFixed(1)} ms of ${trace.count} tasks, from long-task entries: ${longTaskMax ? `${longTaskMax.toFixed(1)} ms` : 'none'}\n`,
+    )
+  } finally {
+    await browser?.close()
+    await server?.close()
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`ui-images: ${error instanceof Error ? error.stack : String(error)}\n`)
+  process.exitCode = 1
+})
