@@ -46,7 +46,7 @@ import { describeImages } from './planner/image-view'
 import { lastUses, type LastUse } from './planner/last-used'
 import { protectionRules } from './planner/policy'
 import { DiskMonitor, MemoryAlertStore } from './monitor'
-import { AlertLog } from './store'
+import { AlertLog, StoreError } from './store'
 import { buildPlan, namedImageIds } from './planner/plan'
 
 /** An engine failure as a contract error: an HTTP status means the engine answered. */
@@ -265,12 +265,19 @@ export class DrydockService implements DrydockHandlers, EventSource {
             message: progress.message,
           },
         }),
-    }).finally(() => {
-      if (startedRunId) this.runningCleanups.delete(startedRunId)
-      // After every run in the app: the usage history shows the drop, the monitor re-checks.
-      // (A CLI run ends here; its next sample is the app's.)
-      if (this.sampling) void this.sampleUsage().catch(() => undefined)
     })
+      .catch((error: unknown) => {
+        // The journal failed (disk full, read-only): said as the contract's log error, so the
+        // CLI exits 4 and the window says cleanup is off — not as an internal error.
+        if (error instanceof StoreError) throw new DrydockError('log-unusable', error.message)
+        throw error
+      })
+      .finally(() => {
+        if (startedRunId) this.runningCleanups.delete(startedRunId)
+        // After every run in the app: the usage history shows the drop, the monitor re-checks.
+        // (A CLI run ends here; its next sample is the app's.)
+        if (this.sampling) void this.sampleUsage().catch(() => undefined)
+      })
   }
 
   async cancelCleanup(request: { runId: string }): Promise<{ cancelled: boolean }> {
