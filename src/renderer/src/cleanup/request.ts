@@ -11,7 +11,7 @@
  * and going back in the window's history returns to the previous preview.
  */
 import type { SelectionInput } from '../../../shared/cleanup'
-import type { DefaultPolicy, Settings } from '../../../shared/settings'
+import { defaultPolicySelection, type DefaultPolicy, type Settings } from '../../../shared/settings'
 
 /** The policies the page offers: the Settings ones plus "every unused image". */
 export type PagePolicy = DefaultPolicy | { kind: 'unused' }
@@ -101,20 +101,14 @@ export function cleanupHash(request: Exclude<CleanupRequest, { kind: 'invalid' }
 
 /** The planner's selection for a policy; Settings' protection always applies. */
 export function policySelection(policy: PagePolicy, settings: Settings): SelectionInput {
-  const protection = {
-    protect: settings.protectedPatterns,
-    protectLabels: settings.protectedLabels,
+  if (policy.kind === 'unused') {
+    return {
+      unused: true,
+      protect: settings.protectedPatterns,
+      protectLabels: settings.protectedLabels,
+    }
   }
-  switch (policy.kind) {
-    case 'dangling':
-      return { dangling: true, ...protection }
-    case 'unused':
-      return { unused: true, ...protection }
-    case 'unused-older-than':
-      return { unused: true, unusedFor: `${policy.days}d`, ...protection }
-    case 'keep-last':
-      return { keepLast: policy.count, ...protection }
-  }
+  return defaultPolicySelection({ ...settings, defaultPolicy: policy })
 }
 
 export function describePagePolicy(policy: PagePolicy): string {
