@@ -63,6 +63,12 @@ export async function cleanCommand(
     }
     if (options.json) printJson(io, result)
     else printResult(io, result)
+    // After every run, a usage sample for the history (and the app's monitor); the result is
+    // already printed, and a slow engine does not hold the command for long.
+    await Promise.race([
+      session.service.sampleUsage().catch(() => null),
+      new Promise((resolve) => setTimeout(resolve, SAMPLE_WAIT_MS).unref()),
+    ])
     return result.items.some((item) => item.outcome === 'failed') ? EXIT.someItemsFailed : EXIT.ok
   } catch (error) {
     return reportError(io, error)
@@ -70,6 +76,9 @@ export async function cleanCommand(
     session.close()
   }
 }
+
+/** How long `clean` waits for its after-run usage sample before exiting without it. */
+const SAMPLE_WAIT_MS = 3_000
 
 function printResult(io: CliIo, result: CleanResult): void {
   if (result.items.length > 0) {
