@@ -3,16 +3,24 @@
  * images scroll as smoothly as ten. A real <table> for assistive technology: it announces the
  * whole row count (aria-rowcount) and each row's place in it (aria-rowindex).
  *
+ * Rows are recycled: the n-th rendered row keeps the same <tr> whatever image it shows, so a
+ * scroll only changes text and attributes. Creating the rows that come into view instead cost a
+ * style recalculation of every new element, 20-100 ms per wheel step on a slow machine (the
+ * benchmark, scripts/bench/ui-images.mjs). DOM order stays display order.
+ *
  * Keyboard, from a row's checkbox: ↑/↓ (Home/End, PageUp/PageDown) move between rows,
  * Shift+↑/↓ extend the selection, Space toggles, → / ← open and close the row's details.
  */
 import { useVirtualizer } from '@tanstack/react-virtual'
 import {
+  memo,
   useCallback,
   useEffect,
+  useLayoutEffect,
   useMemo,
   useRef,
   useState,
+  type FocusEvent,
   type KeyboardEvent,
   type ReactNode,
 } from 'react'
@@ -30,7 +38,7 @@ import type { ImageRow } from './model'
 /** Fixed height of an image row: only detail panels are measured. */
 export const ROW_HEIGHT = 48
 const DETAIL_ESTIMATE = 240
-const OVERSCAN = 8
+const OVERSCAN = 4
 
 type Entry = { kind: 'row'; row: ImageTableRow } | { kind: 'detail'; row: ImageTableRow }
 
@@ -104,6 +112,27 @@ export function ImageTable({
     }
   }, [focusTarget, items])
 
+  // A recycled <tr> shows another image after a scroll: focus follows the image it was on, to that
+  // image's new <tr>, or leaves the table once the image is scrolled out (as an unmounted row did).
+  const focused = useRef<{ rowId: string; control: string } | null>(null)
+  function onFocus(event: FocusEvent<HTMLTableSectionElement>): void {
+    const control = event.target.dataset.control
+    const rowId = event.target.closest<HTMLElement>('tr[data-image-id]')?.dataset.imageId
+    focused.current = control && rowId ? { rowId, control } : null
+  }
+  useLayoutEffect(() => {
+    const active = document.activeElement
+    const body = scrollRef.current?.querySelector('tbody')
+    if (!focused.current || !(active instanceof HTMLElement) || !body?.contains(active)) return
+    const { rowId, control } = focused.current
+    if (active.closest<HTMLElement>('tr[data-image-id]')?.dataset.imageId === rowId) return
+    const target = body.querySelector<HTMLElement>(
+      `tr[data-image-id="${CSS.escape(rowId)}"] [data-control="${control}"]`,
+    )
+    if (target) target.focus({ preventScroll: true })
+    else active.blur()
+  }, [items])
+
   function moveTo(rowIndex: number, extend: boolean, from: ImageTableRow): void {
     const target = rows[Math.max(0, Math.min(rows.length - 1, rowIndex))]
     if (!target || target.id === from.id) return
@@ -141,6 +170,8 @@ export function ImageTable({
   }
 
   const headerGroup = table.getHeaderGroups()[0]!
+  // Rows take the recycled <tr>s in display order; open details keep their own (keyed by image).
+  let slot = -1
 
   return (
     <div className="images-table__scroller" ref={scrollRef}>
@@ -193,42 +224,37 @@ export function ImageTable({
           // While scrolling, rows passing under the pointer would each restyle for :hover.
           data-scrolling={virtualizer.isScrolling || undefined}
           onKeyDown={onKeyDown}
+          onFocus={onFocus}
         >
           {items.map((item) => {
             const entry = entries[item.index]!
             const { row } = entry
-            if (entry.kind === 'detail') {
+            if (entry.kind === 'row') {
               return (
-                <tr
-                  key={item.key}
-                  className="images-table__row images-table__row--detail"
-                  data-index={item.index}
-                  ref={virtualizer.measureElement}
-                  aria-rowindex={item.index + 2}
-                  style={{ transform: `translateY(${item.start}px)` }}
-                >
-                  <td className="images-table__detail-cell">
-                    <ImageDetail row={row.original} byId={byId} />
-                  </td>
-                </tr>
+                <ImageRowView
+                  key={`slot-${(slot += 1)}`}
+                  table={table}
+                  row={row}
+                  rowIndex={item.index + 2}
+                  start={item.start}
+                  selected={row.getIsSelected()}
+                  expanded={row.getIsExpanded()}
+                  first={row.id === rows[0]?.id}
+                />
               )
             }
             return (
               <tr
                 key={item.key}
-                className={`images-table__row${row.getIsSelected() ? ' is-selected' : ''}`}
+                className="images-table__row images-table__row--detail"
+                data-index={item.index}
+                ref={virtualizer.measureElement}
                 aria-rowindex={item.index + 2}
-                data-image-id={row.original.image.id}
                 style={{ transform: `translateY(${item.start}px)` }}
               >
-                {row.getAllCells().map((cell) => (
-                  <td
-                    key={cell.id}
-                    className={`images-table__cell images-table__cell--${cell.column.id}${NUMERIC_COLUMNS.has(cell.column.id) ? ' numeric' : ''}`}
-                  >
-                    <table.FlexRender cell={cell} />
-                  </td>
-                ))}
+                <td className="images-table__detail-cell">
+                  <ImageDetail row={row.original} byId={byId} />
+                </td>
               </tr>
             )
           })}
@@ -242,3 +268,39 @@ export function ImageTable({
     </div>
   )
 }
+
+/** One image's row. Memoized: a row whose image, place and state did not change is not rendered. */
+const ImageRowView = memo(function ImageRowView({
+  table,
+  row,
+  rowIndex,
+  start,
+}: {
+  table: ImageTableInstance
+  row: ImageTableRow
+  rowIndex: number
+  start: number
+  // Read by the cells through the row; props so that a change renders the row again.
+  selected: boolean
+  expanded: boolean
+  first: boolean
+}): ReactNode {
+  return (
+    <tr
+      className={`images-table__row${row.getIsSelected() ? ' is-selected' : ''}`}
+      aria-rowindex={rowIndex}
+      data-image-id={row.original.image.id}
+      style={{ transform: `translateY(${start}px)` }}
+    >
+      {row.getAllCells().map((cell) => (
+        // Keyed by column, not cell ID: the recycled row keeps its cells for the next image.
+        <td
+          key={cell.column.id}
+          className={`images-table__cell images-table__cell--${cell.column.id}${NUMERIC_COLUMNS.has(cell.column.id) ? ' numeric' : ''}`}
+        >
+          <table.FlexRender cell={cell} />
+        </td>
+      ))}
+    </tr>
+  )
+})

@@ -96,6 +96,7 @@ export const imageColumns = helper.columns([
         onChange={row.getToggleSelectedHandler()}
         aria-label={`Select ${row.original.reference} (${row.original.shortId})`}
         data-row-id={row.id}
+        data-control="select"
       />
     ),
   }),
@@ -106,6 +107,7 @@ export const imageColumns = helper.columns([
       <button
         type="button"
         className="icon-button images-table__expand"
+        data-control="expand"
         aria-expanded={row.getIsExpanded()}
         aria-label={`Details of ${row.original.reference} (${row.original.shortId})`}
         onClick={() => row.toggleExpanded()}
