@@ -32,6 +32,7 @@ import {
   type ImageTableFeatures,
   type ImageTableRow,
 } from './columns'
+import { showTip } from './cells'
 import { ImageDetail } from './ImageDetail'
 import type { ImageRow } from './model'
 
@@ -220,11 +221,14 @@ export function ImageTable({
         </thead>
         <tbody
           className="images-table__body"
-          style={{ height: virtualizer.getTotalSize() }}
+          // The rendered rows follow each other in the flow, after padding as high as the rows
+          // above them: one style changes per scroll, not one per row (rows are not translated).
+          style={{ height: virtualizer.getTotalSize(), paddingTop: items[0]?.start ?? 0 }}
           // While scrolling, rows passing under the pointer would each restyle for :hover.
           data-scrolling={virtualizer.isScrolling || undefined}
           onKeyDown={onKeyDown}
           onFocus={onFocus}
+          onPointerMove={(event) => showTip(event.target)}
         >
           {items.map((item) => {
             const entry = entries[item.index]!
@@ -236,7 +240,6 @@ export function ImageTable({
                   table={table}
                   row={row}
                   rowIndex={item.index + 2}
-                  start={item.start}
                   selected={row.getIsSelected()}
                   expanded={row.getIsExpanded()}
                   first={row.id === rows[0]?.id}
@@ -250,7 +253,6 @@ export function ImageTable({
                 data-index={item.index}
                 ref={virtualizer.measureElement}
                 aria-rowindex={item.index + 2}
-                style={{ transform: `translateY(${item.start}px)` }}
               >
                 <td className="images-table__detail-cell">
                   <ImageDetail row={row.original} byId={byId} />
@@ -274,12 +276,10 @@ const ImageRowView = memo(function ImageRowView({
   table,
   row,
   rowIndex,
-  start,
 }: {
   table: ImageTableInstance
   row: ImageTableRow
   rowIndex: number
-  start: number
   // Read by the cells through the row; props so that a change renders the row again.
   selected: boolean
   expanded: boolean
@@ -290,7 +290,6 @@ const ImageRowView = memo(function ImageRowView({
       className={`images-table__row${row.getIsSelected() ? ' is-selected' : ''}`}
       aria-rowindex={rowIndex}
       data-image-id={row.original.image.id}
-      style={{ transform: `translateY(${start}px)` }}
     >
       {row.getAllCells().map((cell) => (
         // Keyed by column, not cell ID: the recycled row keeps its cells for the next image.
