@@ -3,10 +3,14 @@
  * images scroll as smoothly as ten. A real <table> for assistive technology: it announces the
  * whole row count (aria-rowcount) and each row's place in it (aria-rowindex).
  *
- * Rows are recycled: the n-th rendered row keeps the same <tr> whatever image it shows, so a
- * scroll only changes text and attributes. Creating the rows that come into view instead cost a
- * style recalculation of every new element, 20-100 ms per wheel step on a slow machine (the
- * benchmark, scripts/bench/ui-images.mjs). DOM order stays display order.
+ * What keeps a wheel step cheap (scripts/bench/ui-images.mjs measures it):
+ * - The rendered rows follow each other in the flow, after a padding as high as the rows above
+ *   them; no row has a style of its own. Rows translated each by their own inline transform made
+ *   Chromium's style recalculation slower with every step until the next major garbage
+ *   collection (4 → 80 ms per step).
+ * - Rows are recycled: the n-th rendered row keeps the same <tr> whatever image it shows, so a
+ *   scroll changes text and attributes instead of creating a dozen rows, whose garbage made the
+ *   collector's incremental steps land in the frames. DOM order stays display order.
  *
  * Keyboard, from a row's checkbox: ↑/↓ (Home/End, PageUp/PageDown) move between rows,
  * Shift+↑/↓ extend the selection, Space toggles, → / ← open and close the row's details.
@@ -24,7 +28,7 @@ import {
   type KeyboardEvent,
   type ReactNode,
 } from 'react'
-import type { ReactTable } from '@tanstack/react-table'
+import { constructCell, type ReactTable } from '@tanstack/react-table'
 import {
   COLUMN_HINTS,
   COLUMN_TITLES,
@@ -32,7 +36,6 @@ import {
   type ImageTableFeatures,
   type ImageTableRow,
 } from './columns'
-import { showTip } from './cells'
 import { ImageDetail } from './ImageDetail'
 import type { ImageRow } from './model'
 
@@ -221,14 +224,12 @@ export function ImageTable({
         </thead>
         <tbody
           className="images-table__body"
-          // The rendered rows follow each other in the flow, after padding as high as the rows
-          // above them: one style changes per scroll, not one per row (rows are not translated).
+          // The rows above the rendered ones, as padding (see the top of this file).
           style={{ height: virtualizer.getTotalSize(), paddingTop: items[0]?.start ?? 0 }}
           // While scrolling, rows passing under the pointer would each restyle for :hover.
           data-scrolling={virtualizer.isScrolling || undefined}
           onKeyDown={onKeyDown}
           onFocus={onFocus}
-          onPointerMove={(event) => showTip(event.target)}
         >
           {items.map((item) => {
             const entry = entries[item.index]!
@@ -291,13 +292,15 @@ const ImageRowView = memo(function ImageRowView({
       aria-rowindex={rowIndex}
       data-image-id={row.original.image.id}
     >
-      {row.getAllCells().map((cell) => (
+      {table.getAllLeafColumns().map((column) => (
         // Keyed by column, not cell ID: the recycled row keeps its cells for the next image.
         <td
-          key={cell.column.id}
-          className={`images-table__cell images-table__cell--${cell.column.id}${NUMERIC_COLUMNS.has(cell.column.id) ? ' numeric' : ''}`}
+          key={column.id}
+          className={`images-table__cell images-table__cell--${column.id}${NUMERIC_COLUMNS.has(column.id) ? ' numeric' : ''}`}
         >
-          <table.FlexRender cell={cell} />
+          {/* A cell made for this render: row.getAllCells() keeps its cells on the row, 44 MB
+              more heap (and longer garbage collections) once the ten thousand were shown. */}
+          <table.FlexRender cell={constructCell(column, row, table)} />
         </td>
       ))}
     </tr>

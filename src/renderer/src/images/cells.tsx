@@ -7,24 +7,6 @@ import { STATUS_TEXT, type ImageRow, type ImageStatus } from './model'
 /** "Now" for relative times, refreshed by the page (one timer for ten thousand rows). */
 export const NowContext = createContext<Date>(new Date(0))
 
-/**
- * A tooltip that costs nothing while scrolling: the text is the element's description for
- * assistive technology, and its title only once the pointer is on it (ImageTable's onPointerMove).
- * A title changed in every cell each time a recycled row shows another image made Chromium
- * restyle each of those elements (its own stylesheet matches `abbr[title]`); aria-description
- * is matched by no selector.
- */
-export function tip(text: string): { 'aria-description': string } {
-  return { 'aria-description': text }
-}
-
-/** Gives the element under the pointer its tooltip (see tip). */
-export function showTip(target: EventTarget): void {
-  const element = target instanceof Element ? target.closest('[aria-description]') : null
-  const text = element?.getAttribute('aria-description')
-  if (element instanceof HTMLElement && text && element.title !== text) element.title = text
-}
-
 // One formatter each: toLocaleString() builds a new one per call, too slow for a fast scroll.
 const wholeNumber = new Intl.NumberFormat()
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
@@ -33,7 +15,7 @@ function Age({ at, prefix = '' }: { at: string; prefix?: string }): ReactNode {
   const now = use(NowContext)
   const date = new Date(at)
   return (
-    <time dateTime={at} {...tip(dateTime.format(date))}>
+    <time dateTime={at} title={dateTime.format(date)}>
       {prefix}
       {formatAge(date, now)}
     </time>
@@ -54,7 +36,7 @@ export function LastUsedCell({ image }: { image: ImageView }): ReactNode {
       )
     case 'child':
       return (
-        <span {...tip('Inherited from a child image: an image built on this one was used then')}>
+        <span title="Inherited from a child image: an image built on this one was used then">
           <Age at={image.lastUsed} /> <span className="muted">(via a child)</span>
         </span>
       )
@@ -68,7 +50,7 @@ export function bytesTitle(bytes: number): string {
 }
 
 export function BytesCell({ bytes }: { bytes: number }): ReactNode {
-  return <span {...tip(bytesTitle(bytes))}>{formatBytes(bytes)}</span>
+  return <span title={bytesTitle(bytes)}>{formatBytes(bytes)}</span>
 }
 
 /** Element Timing names the first row's text, so the benchmark can read when it was painted. */
@@ -111,7 +93,7 @@ export function StatusChip({ status }: { status: ImageStatus }): ReactNode {
   return (
     <span
       className={`chip chip--${status}`}
-      {...tip(STATUS_TEXT[status].description)}
+      title={STATUS_TEXT[status].description}
       data-status={status}
     >
       {STATUS_TEXT[status].chip}

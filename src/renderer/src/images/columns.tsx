@@ -23,7 +23,6 @@ import {
   LastUsedCell,
   ReferenceCell,
   StatusChips,
-  tip,
 } from './cells'
 import { SelectAllCheckbox } from './SelectAllCheckbox'
 import { statusRank, type ImageRow, type ImageStatus } from './model'
@@ -130,7 +129,7 @@ export const imageColumns = helper.columns([
     header: COLUMN_TITLES.id,
     sortFn: byText,
     cell: ({ row }) => (
-      <span className="mono" {...tip(row.original.image.id)}>
+      <span className="mono" title={row.original.image.id}>
         {row.original.shortId}
       </span>
     ),
