@@ -227,10 +227,12 @@ export class DrydockService implements DrydockHandlers, EventSource {
     planId: string
     trigger: RunSummary['trigger']
   }): Promise<CleanResult> {
+    // Taken out at once, before any await: a second call with the same id finds nothing.
     const held = this.plans.get(request.planId)
     if (!held) {
       throw new DrydockError('not-found', `No plan ${request.planId} here; make the plan again.`)
     }
+    this.plans.delete(request.planId)
     // No cleanup without a working journal: open it before touching the engine.
     const { journal } = this.log.open()
     if (!held.settingsKnown) {
@@ -240,7 +242,6 @@ export class DrydockService implements DrydockHandlers, EventSource {
       )
     }
     const connection = await this.requireEngine()
-    this.plans.delete(request.planId)
     const abort = new AbortController()
     let startedRunId: string | null = null
     return executePlan({
@@ -260,6 +261,7 @@ export class DrydockService implements DrydockHandlers, EventSource {
           name: 'progress',
           payload: {
             jobId: progress.runId,
+            planId: request.planId,
             done: progress.done,
             total: progress.total,
             message: progress.message,
@@ -434,7 +436,10 @@ export class DrydockService implements DrydockHandlers, EventSource {
   }
 
   async snoozeAlerts(request: { until: string | null }): Promise<MonitorState> {
-    return this.diskMonitor().snooze(request.until === null ? null : new Date(request.until))
+    const state = this.diskMonitor().snooze(request.until === null ? null : new Date(request.until))
+    // Every window and the tray show the snooze, whichever of them set it.
+    this.events.emit({ name: 'monitor', payload: state })
+    return state
   }
 
   /** The monitor, keeping alerts in the log (shared with `drydock watch`) when there is one. */

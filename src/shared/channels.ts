@@ -27,7 +27,14 @@ export const METHOD_NAMES = [
 
 export type MethodName = (typeof METHOD_NAMES)[number]
 
-export const EVENT_NAMES = ['connection', 'progress', 'usage', 'alert', 'navigate'] as const
+export const EVENT_NAMES = [
+  'connection',
+  'progress',
+  'usage',
+  'alert',
+  'navigate',
+  'monitor',
+] as const
 
 export type EventName = (typeof EVENT_NAMES)[number]
 

@@ -152,6 +152,8 @@ export const methods = {
 export const ProgressEventSchema = z.strictObject({
   /** Which long-running job this belongs to (a cleanup run, an inventory refresh...). */
   jobId: z.string(),
+  /** For a cleanup: the plan it runs, so the page that asked can tell its run from others. */
+  planId: z.string().optional(),
   done: z.number().int().nonnegative(),
   total: z.number().int().nonnegative(),
   message: z.string(),
@@ -169,6 +171,8 @@ export const NavigateEventSchema = z.strictObject({ hash: z.string().regex(/^#\/
 
 export const events = {
   connection: ConnectionStateSchema,
+  /** The monitor's state changed other than by an alert (a snooze began or ended). */
+  monitor: MonitorStateSchema,
   navigate: NavigateEventSchema,
   progress: ProgressEventSchema,
   usage: UsageEventSchema,
