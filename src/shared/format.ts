@@ -12,8 +12,27 @@ export function formatBytes(bytes: number): string {
     value /= 1000
     unit += 1
   }
-  const digits = unit === 0 || value >= 100 ? 0 : value >= 10 ? 1 : 2
-  return `${sign}${value.toFixed(digits)} ${BYTE_UNITS[unit]}`
+  // Rounding can carry into the next unit (999.6 kB prints "1000", 99.96 MB "100.0"): round
+  // first, then step up while the rounded figure reaches 1000 or outgrows its digits.
+  let text = value.toFixed(digitsFor(unit, value))
+  while (unit < BYTE_UNITS.length - 1) {
+    const rounded = Number(text)
+    if (rounded >= 1000) {
+      value /= 1000
+      unit += 1
+    } else if (digitsFor(unit, rounded) !== digitsFor(unit, value)) {
+      value = rounded
+    } else {
+      break
+    }
+    text = value.toFixed(digitsFor(unit, value))
+  }
+  return `${sign}${text} ${BYTE_UNITS[unit]}`
+}
+
+/** Three significant figures at most: 1.23, 12.3, 123 (bytes are whole). */
+function digitsFor(unit: number, value: number): number {
+  return unit === 0 || value >= 100 ? 0 : value >= 10 ? 1 : 2
 }
 
 /** "3 minutes ago"-style phrasing for timestamps in lists. */
