@@ -148,3 +148,37 @@ describe('disk monitor over the log', () => {
     database.close()
   })
 })
+
+describe('a watch with its own thresholds beside the app', () => {
+  it('neither clears nor is cleared by checks against other thresholds', () => {
+    const file = join(tempDir(), 'drydock.db')
+    const clock = fakeClock()
+    const app = openMonitor(file, clock)
+    const database = openDatabase(file)
+    // `drydock watch --free-below 1GB`: a scope of its own.
+    const watch = new DiskMonitor({
+      now: clock.now,
+      thresholds: () => ({ ...THRESHOLDS, freeBelowBytes: 1 * GB }),
+      alertLog: new AlertLog(database.db, 'watch: free space below 1 GB'),
+    })
+    const watchObserve = (free: number) => {
+      clock.advance(60_000)
+      return watch.observe({ host: HOST, usage: usage(free), reclaimableBytes: null })
+    }
+    try {
+      expect(app.observe(3 * GB).raised).toHaveLength(1)
+      // 3 GB is fine by the watch's 1 GB: it must not clear the app's alert...
+      expect(watchObserve(3 * GB)).toEqual({ raised: [], cleared: [] })
+      // ...so the app does not raise (and notify) it again.
+      expect(app.observe(3 * GB)).toEqual({ raised: [], cleared: [] })
+      expect(app.monitor.state().active).toHaveLength(1)
+      // Below 1 GB the watch raises its own, once; the app's stays as it was.
+      expect(watchObserve(0.5 * GB).raised).toHaveLength(1)
+      expect(watchObserve(0.5 * GB).raised).toHaveLength(0)
+      expect(app.observe(0.5 * GB)).toEqual({ raised: [], cleared: [] })
+    } finally {
+      database.close()
+      app.close()
+    }
+  })
+})

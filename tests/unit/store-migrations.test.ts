@@ -122,7 +122,7 @@ const GENERATIONS: Record<
       )
       db.prepare(
         `INSERT INTO alerts VALUES ('alert-1', ?, 'free-space', 'warning', 'Disk almost full',
-           '2025-02-01T12:00:00.000Z', NULL, 5000, 10000, 1900, NULL)`,
+           '2025-02-01T12:00:00.000Z', NULL, 5000, 10000, 1900, NULL, 'settings')`,
       ).run(HOST)
     },
     check({ db }) {

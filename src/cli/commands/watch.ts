@@ -302,9 +302,15 @@ export async function watchCommand(
         ),
       )
     }
+    // Own thresholds, own alerts: checked against other thresholds, the app's alerts (and this
+    // watch's) would be cleared and raised again by turns.
+    const scope =
+      flags.freeBelow || flags.usageAbove
+        ? `watch: ${describeThresholds(thresholdsFor(settings, flags))}`
+        : 'settings'
     const monitor = new DiskMonitor({
       thresholds: () => thresholdsFor(settings, flags),
-      alertLog: new AlertLog(database.db),
+      alertLog: new AlertLog(database.db, scope),
     })
 
     let offline = false

@@ -51,25 +51,32 @@ function whole(bytes: number | null): number | null {
 export class AlertLog {
   private readonly insert: BetterSqlite3.Statement<unknown[]>
   private readonly clearOne: BetterSqlite3.Statement<[string, string]>
-  private readonly selectActive: BetterSqlite3.Statement<[], AlertRow>
-  private readonly selectRecent: BetterSqlite3.Statement<[number], AlertRow>
+  private readonly selectActive: BetterSqlite3.Statement<[string], AlertRow>
+  private readonly selectRecent: BetterSqlite3.Statement<[string, number], AlertRow>
   private readonly selectOne: BetterSqlite3.Statement<[string], AlertRow>
   private readonly selectSnooze: BetterSqlite3.Statement<[string], { value_json: string }>
   private readonly upsertSnooze: BetterSqlite3.Statement<[string, string]>
   private readonly deleteSnooze: BetterSqlite3.Statement<[string]>
 
-  constructor(private readonly db: BetterSqlite3.Database) {
+  /**
+   * @param scope whose thresholds these alerts follow: 'settings' for the app's own; a
+   *   `drydock watch` with threshold flags passes a scope of its own (see the migration).
+   */
+  constructor(
+    private readonly db: BetterSqlite3.Database,
+    private readonly scope = 'settings',
+  ) {
     this.insert = db.prepare(
-      `INSERT INTO alerts (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO alerts (${COLUMNS}, scope) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     this.clearOne = db.prepare(
       'UPDATE alerts SET cleared_at = ? WHERE id = ? AND cleared_at IS NULL',
     )
     this.selectActive = db.prepare(
-      `SELECT ${COLUMNS} FROM alerts WHERE cleared_at IS NULL ORDER BY raised_at, id`,
+      `SELECT ${COLUMNS} FROM alerts WHERE cleared_at IS NULL AND scope = ? ORDER BY raised_at, id`,
     )
     this.selectRecent = db.prepare(
-      `SELECT ${COLUMNS} FROM alerts ORDER BY raised_at DESC, id DESC LIMIT ?`,
+      `SELECT ${COLUMNS} FROM alerts WHERE scope = ? ORDER BY raised_at DESC, id DESC LIMIT ?`,
     )
     this.selectOne = db.prepare(`SELECT ${COLUMNS} FROM alerts WHERE id = ?`)
     this.selectSnooze = db.prepare('SELECT value_json FROM settings WHERE key = ?')
@@ -93,6 +100,7 @@ export class AlertLog {
         whole(alert.totalBytes),
         whole(alert.dockerBytes),
         whole(alert.reclaimableBytes),
+        this.scope,
       ),
     )
   }
@@ -104,7 +112,7 @@ export class AlertLog {
 
   /** Alerts not cleared yet, oldest first; optionally those of one engine only. */
   active(host?: string): Alert[] {
-    const rows = withStoreErrors(this.db, () => this.selectActive.all())
+    const rows = withStoreErrors(this.db, () => this.selectActive.all(this.scope))
     return rows.filter((row) => host === undefined || row.host === host).map(alertOf)
   }
 
@@ -115,7 +123,7 @@ export class AlertLog {
 
   /** The newest alerts, active or cleared. */
   recent(limit: number): Alert[] {
-    return withStoreErrors(this.db, () => this.selectRecent.all(limit)).map(alertOf)
+    return withStoreErrors(this.db, () => this.selectRecent.all(this.scope, limit)).map(alertOf)
   }
 
   snoozedUntil(): string | null {

@@ -132,7 +132,11 @@ export const MIGRATIONS: readonly Migration[] = [
         free_bytes INTEGER,
         total_bytes INTEGER,
         docker_bytes INTEGER NOT NULL,
-        reclaimable_bytes INTEGER
+        reclaimable_bytes INTEGER,
+        -- Whose thresholds raised it: 'settings' (the app, browser mode, plain drydock watch) or
+        -- a drydock watch with its own --free-below/--usage-above, which must neither clear nor
+        -- be cleared by checks against other thresholds.
+        scope TEXT NOT NULL DEFAULT 'settings'
       ) STRICT;
       CREATE INDEX alerts_by_raised_at ON alerts (raised_at);
 
