@@ -75,6 +75,10 @@ function createMainWindow(events: EventSource, hash: string | null, stateFile: s
     if (placement.maximized) window.maximize()
   })
 
+  // Windows ends the session without 'before-quit': closing must then really close.
+  window.on('session-end', () => {
+    quitting = true
+  })
   window.on('close', (event) => {
     try {
       writeWindowState(stateFile, {
@@ -219,7 +223,15 @@ if (!app.requestSingleInstanceLock()) {
   app.quit()
 } else {
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents))
-  void app.whenReady().then(start)
+  app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => {
+      console.error(
+        `Drydock could not start: ${error instanceof Error ? error.message : String(error)}`,
+      )
+      app.quit()
+    })
 
   app.on('window-all-closed', () => {
     // With the tray, Drydock stays running; quitting is the tray's Quit.

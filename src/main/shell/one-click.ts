@@ -87,7 +87,11 @@ export function createOneClickCleanup(options: OneClickOptions): {
         running = false
         options.onRunningChange?.(false)
       }
-      options.notify(notificationFor(outcome))
+      try {
+        options.notify(notificationFor(outcome))
+      } catch {
+        // No notification service (some Linux desktops): the tray and History still show it.
+      }
       return outcome
     },
   }

@@ -68,7 +68,8 @@ export class TrayStateStore {
     this.refreshing = (async () => {
       do {
         this.refreshAgain = false
-        await this.readAll()
+        // A failed read leaves the last state shown; the next event reads again.
+        await this.readAll().catch(() => undefined)
       } while (this.refreshAgain)
     })().finally(() => {
       this.refreshing = null
