@@ -59,4 +59,21 @@ describe('tray state store', () => {
       service.close()
     }
   })
+
+  it('shows a snooze set elsewhere (the window, another tab) at once', async () => {
+    const { service, store } = setup()
+    try {
+      await store.start()
+      const until = new Date(Date.now() + 3_600_000).toISOString()
+      await service.snoozeAlerts({ until })
+      expect(store.state.monitor.snoozedUntil).toBe(until)
+      const labels = trayMenuModel(store.state).map((item) => ('label' in item ? item.label : '-'))
+      expect(labels.some((label) => /resume alerts/i.test(label))).toBe(true)
+      await service.snoozeAlerts({ until: null })
+      expect(store.state.monitor.snoozedUntil).toBeNull()
+    } finally {
+      store.stop()
+      service.close()
+    }
+  })
 })

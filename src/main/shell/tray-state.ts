@@ -19,6 +19,7 @@ export class TrayStateStore {
   private unsubscribe: (() => void) | null = null
   private refreshing: Promise<void> | null = null
   private refreshAgain = false
+  private snoozeTimer: ReturnType<typeof setTimeout> | null = null
 
   constructor(
     private readonly api: TrayStateApi,
@@ -51,6 +52,8 @@ export class TrayStateStore {
   stop(): void {
     this.unsubscribe?.()
     this.unsubscribe = null
+    if (this.snoozeTimer) clearTimeout(this.snoozeTimer)
+    this.snoozeTimer = null
   }
 
   setCleanupRunning(running: boolean): void {
@@ -87,6 +90,10 @@ export class TrayStateStore {
       case 'alert':
         void this.refresh()
         return
+      case 'monitor':
+        // A snooze set from the window (or another tab) shows in the menu at once.
+        this.update({ monitor: event.payload })
+        return
       case 'progress':
       case 'navigate':
         return
@@ -111,7 +118,20 @@ export class TrayStateStore {
 
   private update(patch: Partial<Snapshot>): void {
     this.snapshot = { ...this.snapshot, ...patch }
+    if (patch.monitor) this.wakeAtSnoozeEnd(patch.monitor.snoozedUntil)
     const state = this.state
     for (const listener of [...this.listeners]) listener(state)
+  }
+
+  /** When a snooze ends nothing else happens: rebuild then, so "Resume alerts" goes away. */
+  private wakeAtSnoozeEnd(until: string | null): void {
+    if (this.snoozeTimer) clearTimeout(this.snoozeTimer)
+    this.snoozeTimer = null
+    if (until === null) return
+    const delay = Date.parse(until) - this.now().getTime()
+    if (!(delay > 0)) return
+    // setTimeout takes at most ~24.8 days; a snooze is an hour or a night.
+    this.snoozeTimer = setTimeout(() => void this.refresh(), Math.min(delay + 1000, 2 ** 31 - 1))
+    this.snoozeTimer.unref?.()
   }
 }
