@@ -175,7 +175,11 @@ describe('a watch with its own thresholds beside the app', () => {
       // Below 1 GB the watch raises its own, once; the app's stays as it was.
       expect(watchObserve(0.5 * GB).raised).toHaveLength(1)
       expect(watchObserve(0.5 * GB).raised).toHaveLength(0)
-      expect(app.observe(0.5 * GB)).toEqual({ raised: [], cleared: [] })
+      // For the app, 0.5 GB is past half its 5 GB threshold: its warning becomes critical, once.
+      const escalated = app.observe(0.5 * GB)
+      expect(escalated.cleared.map((alert) => alert.level)).toEqual(['warning'])
+      expect(escalated.raised.map((alert) => alert.level)).toEqual(['critical'])
+      expect(app.observe(0.4 * GB)).toEqual({ raised: [], cleared: [] })
     } finally {
       database.close()
       app.close()

@@ -121,11 +121,18 @@ export class DiskMonitor {
         if (current.length > 0) {
           const clear =
             outcome.status === 'off' || (outcome.status === 'checked' && outcome.recovered)
-          if (!clear) continue
+          // A warning whose shortage became critical is replaced by a critical alert (notified
+          // once more); anything else stays as raised until it recovers.
+          const escalate =
+            outcome.status === 'checked' &&
+            outcome.crossed &&
+            outcome.critical &&
+            current.every((alert) => alert.level === 'warning')
+          if (!clear && !escalate) continue
           for (const alert of current) {
             if (this.store.clear(alert.id, at)) result.cleared.push({ ...alert, clearedAt: at })
           }
-          continue
+          if (!escalate) continue
         }
         if (outcome.status !== 'checked' || !outcome.crossed) continue
         const level = outcome.critical ? 'critical' : 'warning'
@@ -162,11 +169,15 @@ export class DiskMonitor {
    */
   wouldRaise(observation: Omit<Observation, 'reclaimableBytes'>): boolean {
     const thresholds = this.thresholds()
-    const active = new Set(this.store.active(observation.host).map((alert) => alert.kind))
+    const active = this.store.active(observation.host)
     return ALERT_KINDS.some((kind) => {
-      if (active.has(kind)) return false
       const outcome = check(kind, observation.usage, thresholds, this.margin)
-      return outcome.status === 'checked' && outcome.crossed
+      if (outcome.status !== 'checked' || !outcome.crossed) return false
+      const current = active.filter((alert) => alert.kind === kind)
+      // New, or a warning about to become critical.
+      return (
+        current.length === 0 || (outcome.critical && current.every((a) => a.level === 'warning'))
+      )
     })
   }
 
