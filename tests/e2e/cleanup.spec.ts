@@ -40,6 +40,18 @@ async function apiCall<T>(page: Page, server: RunningServer, method: string): Pr
   return ((await response.json()) as { value: T }).value
 }
 
+/** The page's globals this spec uses (the tests compile without the DOM library). */
+interface BrowserGlobals {
+  location: { hash: string }
+}
+
+/** Navigates the way a link or the shell's `navigate` event does: a new hash, no reload. */
+async function setHash(page: Page, hash: string): Promise<void> {
+  await page.evaluate((next) => {
+    ;(globalThis as unknown as BrowserGlobals).location.hash = next
+  }, hash)
+}
+
 /** The plan rows on screen: image ID → action. */
 async function planOnScreen(page: Page): Promise<Map<string, string>> {
   const rows = page.getByRole('table', { name: 'Cleanup plan' }).locator('tbody tr')
@@ -198,10 +210,27 @@ test.describe('the Cleanup page', () => {
 
     await confirm.fill('2')
     await expect(run).toBeEnabled()
-    await run.click()
+    // Leave the page in the same task as the click (as a notification or the alert's link would)
+    // and come back by another address: the run and its result are kept, against its own plan.
+    await run.evaluate((button: { click: () => void }) => {
+      button.click()
+      ;(globalThis as unknown as BrowserGlobals).location.hash = '#/dashboard'
+    })
+    await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible()
+    await setHash(page, '#/cleanup?policy=default')
     const result = page.getByTestId('run-result')
     await expect(result).toBeVisible({ timeout: 30_000 })
     await expect(result).toHaveAttribute('data-status', 'done')
+    for (const name of ['running', 'stopped'] as const) {
+      await expect(page.locator(`tr[data-image-id="${images[name].id}"]`)).toHaveAttribute(
+        'data-outcome',
+        /.+/,
+      )
+    }
+    // Once shown, the result gives way to the preview another address asks for.
+    await setHash(page, '#/cleanup?policy=unused')
+    await expect(page.getByTestId('plan-summary')).toBeVisible()
+    await expect(result).toHaveCount(0)
     for (const name of ['running', 'stopped'] as const) {
       expect(await imageExists(testEngine.docker, images[name].id), name).toBe(false)
     }

@@ -1,6 +1,7 @@
 /** The frame: sidebar, connection bar, low-disk alerts, and the page the hash names. */
 import { useCallback, useEffect, useRef, type ReactNode } from 'react'
 import type { DrydockClient } from '../../shared/contract'
+import { CleanupRunProvider } from './cleanup/useCleanupRun'
 import { ClientProvider } from './client-context'
 import { AlertBanner } from './components/AlertBanner'
 import { LogNotice } from './components/LogNotice'
@@ -82,31 +83,33 @@ export function App({ client }: { client: DrydockClient }): ReactNode {
   return (
     <ClientProvider client={client}>
       <ConnectionContext value={connection}>
-        <div className="app">
-          <button
-            type="button"
-            className="skip-link"
-            onClick={() => document.getElementById(PAGE_TITLE_ID)?.focus()}
-          >
-            Skip to content
-          </button>
-          <Sidebar
-            current={route}
-            version={appInfo.status === 'ready' ? appInfo.value.version : null}
-          />
-          <div className="frame">
-            <header className="frame__top">
-              <ConnectionStatus view={connection} />
-            </header>
-            <div className="frame__alerts">
-              <AlertBanner />
-              <LogNotice />
+        <CleanupRunProvider client={client}>
+          <div className="app">
+            <button
+              type="button"
+              className="skip-link"
+              onClick={() => document.getElementById(PAGE_TITLE_ID)?.focus()}
+            >
+              Skip to content
+            </button>
+            <Sidebar
+              current={route}
+              version={appInfo.status === 'ready' ? appInfo.value.version : null}
+            />
+            <div className="frame">
+              <header className="frame__top">
+                <ConnectionStatus view={connection} />
+              </header>
+              <div className="frame__alerts">
+                <AlertBanner />
+                <LogNotice />
+              </div>
+              <main className="frame__main" ref={mainRef}>
+                <div className="page">{page}</div>
+              </main>
             </div>
-            <main className="frame__main" ref={mainRef}>
-              <div className="page">{page}</div>
-            </main>
           </div>
-        </div>
+        </CleanupRunProvider>
       </ConnectionContext>
     </ClientProvider>
   )

@@ -4,6 +4,7 @@
  */
 import { useCallback, useEffect, useState, type ReactNode } from 'react'
 import type { Alert, MonitorState } from '../../../shared/monitor'
+import { useCleanupRunContext } from '../cleanup/useCleanupRun'
 import { useClient } from '../client-context'
 import { errorMessage } from '../errors'
 import { useClientEvent } from '../hooks/useClientEvent'
@@ -21,6 +22,7 @@ function withAlert(alerts: Alert[], alert: Alert): Alert[] {
 
 export function AlertBanner(): ReactNode {
   const client = useClient()
+  const running = useCleanupRunContext().state.kind === 'running'
   const now = useNow(15_000)
   const [alerts, setAlerts] = useState<Alert[]>([])
   const [snoozedUntil, setSnoozedUntil] = useState<string | null>(null)
@@ -85,8 +87,12 @@ export function AlertBanner(): ReactNode {
         ) : null}
       </div>
       <div className="banner__actions">
-        <a className="button button--small button--primary" href="#/cleanup?policy=default">
-          Review cleanup
+        {/* While a cleanup runs, the Cleanup page shows that run whatever the address. */}
+        <a
+          className="button button--small button--primary"
+          href={running ? '#/cleanup' : '#/cleanup?policy=default'}
+        >
+          {running ? 'See the running cleanup' : 'Review cleanup'}
         </a>
         <button
           type="button"

@@ -3,7 +3,7 @@
  * its risk, progress with Cancel while it runs, and what it really freed afterwards. What to plan
  * comes from the address (see cleanup/request.ts), so every entry point shares this page.
  */
-import { useCallback, useMemo, type ReactNode } from 'react'
+import { useCallback, useEffect, useMemo, type ReactNode } from 'react'
 import type { Plan, SelectionInput } from '../../../shared/cleanup'
 import type { ConnectionState } from '../../../shared/contract'
 import { defaultPolicySelection, describePolicy, type Settings } from '../../../shared/settings'
@@ -20,7 +20,7 @@ import {
   type CleanupRequest,
   type PagePolicy,
 } from '../cleanup/request'
-import { useCleanupRun } from '../cleanup/useCleanupRun'
+import { useCleanupRunContext } from '../cleanup/useCleanupRun'
 import { useLocationHash } from '../cleanup/useLocationHash'
 import { useClient } from '../client-context'
 import { ConnectionErrorBanner } from '../components/ConnectionErrorBanner'
@@ -42,6 +42,19 @@ const SUBTITLE = 'What will be removed, before anything is.'
 export function CleanupPage(): ReactNode {
   const hash = useLocationHash()
   const request = useMemo(() => parseCleanupRequest(hash), [hash])
+  const run = useCleanupRunContext()
+
+  // A run that is going, or whose result has not been shown yet, comes first, whatever the
+  // address (the alert's "Review cleanup", a notification) and whatever the connection does: its
+  // plan travels with it, so neither a reconnect's new plan nor a down engine can hide it. An
+  // ended run stays at the address it started from or was first shown at; others get a preview.
+  if (
+    run.state.kind === 'running' ||
+    ((run.state.kind === 'finished' || run.state.kind === 'failed') &&
+      (run.state.shownAt === null || run.state.shownAt === hash || run.state.hash === hash))
+  ) {
+    return <RunSession key={`run:${run.state.hash}`} hash={hash} />
+  }
 
   if (request.kind === 'invalid') {
     return (
@@ -63,7 +76,71 @@ export function CleanupPage(): ReactNode {
     )
   }
   // A new address is a new preview: nothing of the previous one carries over.
-  return <CleanupSession key={hash} request={request} />
+  return <CleanupSession key={hash} request={request} hash={hash} />
+}
+
+/** The run in progress, then its result (or why it failed), against the plan it ran. */
+function RunSession({ hash }: { hash: string }): ReactNode {
+  const run = useCleanupRunContext()
+  const { state, markShown } = run
+  const ended = state.kind === 'finished' || state.kind === 'failed'
+  useEffect(() => {
+    if (ended) markShown(hash)
+  }, [ended, hash, markShown])
+
+  const header = <PageHeader title={TITLE} subtitle={SUBTITLE} />
+  // Making the plan again starts from the address the run was started from.
+  const planAgain = (): void => {
+    run.reset()
+    if (state.kind !== 'idle' && window.location.hash !== state.hash)
+      window.location.hash = state.hash
+  }
+
+  switch (state.kind) {
+    case 'idle':
+      return null
+    case 'running':
+      return (
+        <>
+          {header}
+          <RunningView plan={state.plan} run={state} onCancel={run.cancel} />
+        </>
+      )
+    case 'finished':
+      return (
+        <>
+          {header}
+          <ConnectionErrorBanner />
+          <ResultView plan={state.plan} result={state.result} onPlanAgain={planAgain} />
+        </>
+      )
+    case 'failed': {
+      const expired = errorCode(state.error) === 'not-found'
+      return (
+        <>
+          {header}
+          <ConnectionErrorBanner />
+          <ErrorBanner
+            title={
+              expired
+                ? 'This plan has expired; make the plan again to see what would be removed now'
+                : 'The cleanup could not run'
+            }
+            error={state.error}
+            onRetry={planAgain}
+            retryLabel="Make the plan again"
+          />
+          {state.runId ? (
+            <p>
+              <a href={`#/history?run=${encodeURIComponent(state.runId)}`}>
+                See what was recorded in History
+              </a>
+            </p>
+          ) : null}
+        </>
+      )
+    }
+  }
 }
 
 type ValidRequest = Exclude<CleanupRequest, { kind: 'invalid' }>
@@ -92,11 +169,11 @@ function selectionFor(request: ValidRequest, settings: Settings): SelectionInput
   }
 }
 
-function CleanupSession({ request }: { request: ValidRequest }): ReactNode {
+function CleanupSession({ request, hash }: { request: ValidRequest; hash: string }): ReactNode {
   const client = useClient()
   const { display: connection, retrying, retry } = useConnectionView()
   const connected: Connected | null = connection?.status === 'connected' ? connection : null
-  const run = useCleanupRun(client)
+  const run = useCleanupRunContext()
 
   // Planning waits for the engine; a new connection (a reconnect) plans again.
   const since = connected?.since ?? null
@@ -115,32 +192,8 @@ function CleanupSession({ request }: { request: ValidRequest }): ReactNode {
   }, [client, request, since])
   const planned = useAsync(load)
 
-  const planAgain = (): void => {
-    run.reset()
-    planned.reload()
-  }
-
   const header = <PageHeader title={TITLE} subtitle={SUBTITLE} />
   const plan = planned.status === 'ready' ? planned.value?.plan : undefined
-
-  // Once a run has started, its progress and result stay on screen whatever the connection does.
-  if (plan && run.state.kind === 'running') {
-    return (
-      <>
-        {header}
-        <RunningView plan={plan} run={run.state} onCancel={run.cancel} />
-      </>
-    )
-  }
-  if (plan && run.state.kind === 'finished') {
-    return (
-      <>
-        {header}
-        <ConnectionErrorBanner />
-        <ResultView plan={plan} result={run.state.result} onPlanAgain={planAgain} />
-      </>
-    )
-  }
 
   const intro = (
     <RequestIntro request={request} planned={planned.status === 'ready' ? planned.value : null} />
@@ -165,33 +218,6 @@ function CleanupSession({ request }: { request: ValidRequest }): ReactNode {
     )
   }
 
-  if (run.state.kind === 'failed') {
-    const expired = errorCode(run.state.error) === 'not-found'
-    return (
-      <>
-        {header}
-        {intro}
-        <ErrorBanner
-          title={
-            expired
-              ? 'This plan has expired; make the plan again to see what would be removed now'
-              : 'The cleanup could not run'
-          }
-          error={run.state.error}
-          onRetry={planAgain}
-          retryLabel="Make the plan again"
-        />
-        {run.state.runId ? (
-          <p>
-            <a href={`#/history?run=${encodeURIComponent(run.state.runId)}`}>
-              See what was recorded in History
-            </a>
-          </p>
-        ) : null}
-      </>
-    )
-  }
-
   return (
     <>
       {header}
@@ -209,7 +235,7 @@ function CleanupSession({ request }: { request: ValidRequest }): ReactNode {
       ) : plan ? (
         <>
           <PlanSummary plan={plan} />
-          <RunControls plan={plan} onRun={() => run.start(plan)} />
+          <RunControls plan={plan} onRun={() => run.start(plan, hash)} />
           {plan.items.length === 0 ? (
             <p className="muted" role="status">
               No image matches this selection.

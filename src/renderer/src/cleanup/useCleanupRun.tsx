@@ -1,12 +1,13 @@
 /**
  * Running a plan: calls runCleanup and, while it runs, follows the run's `progress` events and
  * reads the log (getRun) for each item's outcome as it is recorded, so results appear one by one.
+ * The run lives above the pages (CleanupRunProvider): a new address, a remount or a connection
+ * blip must not lose a run that is still going, nor its result.
  */
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { createContext, use, useCallback, useEffect, useRef, useState, type ReactNode } from 'react'
 import type { CleanResult, Plan } from '../../../shared/cleanup'
 import type { DrydockClient } from '../../../shared/contract'
 import type { RunDetail } from '../../../shared/history'
-import { runnableItems } from './describe'
 
 export interface RunProgress {
   done: number
@@ -14,9 +15,16 @@ export interface RunProgress {
   message: string
 }
 
+/** What every started run carries: the plan it runs and the address it was started from. */
+interface Started {
+  plan: Plan
+  /** The Cleanup page's address when it started (its result belongs to that preview). */
+  hash: string
+}
+
 export type RunState =
   | { kind: 'idle' }
-  | {
+  | (Started & {
       kind: 'running'
       /** Known from the run's first progress event (the log names it before the first change). */
       runId: string | null
@@ -25,15 +33,20 @@ export type RunState =
       outcomes: ReadonlyMap<string, RunDetail['items'][number]>
       cancelling: boolean
       cancelError: unknown
-    }
-  | { kind: 'finished'; result: CleanResult }
-  | { kind: 'failed'; error: unknown; runId: string | null }
+    })
+  | (Started & { kind: 'finished'; result: CleanResult; shownAt: string | null })
+  | (Started & { kind: 'failed'; error: unknown; runId: string | null; shownAt: string | null })
 
 export interface CleanupRun {
   state: RunState
-  start: (plan: Plan) => void
+  start: (plan: Plan, hash: string) => void
   cancel: () => void
   reset: () => void
+  /**
+   * The page has shown the ended run's result at this address: it stays there, and another
+   * address may show its own preview instead.
+   */
+  markShown: (hash: string) => void
 }
 
 type Running = Extract<RunState, { kind: 'running' }>
@@ -54,8 +67,7 @@ export function useCleanupRun(client: DrydockClient): CleanupRun {
   }, [])
 
   const start = useCallback(
-    (plan: Plan) => {
-      const total = runnableItems(plan).length
+    (plan: Plan, hash: string) => {
       let runId: string | null = null
       let reading = false
       let readAgain = false
@@ -97,8 +109,8 @@ export function useCleanupRun(client: DrydockClient): CleanupRun {
         if (event.name !== 'progress') return
         const progress = event.payload
         if (runId === null) {
-          // Our run announces itself first, with nothing done and our plan's item count.
-          if (progress.done !== 0 || progress.total !== total) return
+          // Other runs (the tray's one-click cleanup, another window) report too: ours names our plan.
+          if (progress.planId !== plan.id) return
           runId = progress.jobId
         } else if (progress.jobId !== runId) {
           return
@@ -114,6 +126,8 @@ export function useCleanupRun(client: DrydockClient): CleanupRun {
 
       setState({
         kind: 'running',
+        plan,
+        hash,
         runId: null,
         progress: null,
         outcomes: new Map(),
@@ -123,11 +137,11 @@ export function useCleanupRun(client: DrydockClient): CleanupRun {
       client.runCleanup({ planId: plan.id, trigger: 'manual' }).then(
         (result) => {
           unsubscribe()
-          if (mounted.current) setState({ kind: 'finished', result })
+          if (mounted.current) setState({ kind: 'finished', plan, hash, result, shownAt: null })
         },
         (error: unknown) => {
           unsubscribe()
-          if (mounted.current) setState({ kind: 'failed', error, runId })
+          if (mounted.current) setState({ kind: 'failed', plan, hash, error, runId, shownAt: null })
         },
       )
     },
@@ -150,5 +164,35 @@ export function useCleanupRun(client: DrydockClient): CleanupRun {
 
   const reset = useCallback(() => setState({ kind: 'idle' }), [])
 
-  return { state, start, cancel, reset }
+  const markShown = useCallback(
+    (hash: string) =>
+      setState((current) =>
+        (current.kind === 'finished' || current.kind === 'failed') && current.shownAt === null
+          ? { ...current, shownAt: hash }
+          : current,
+      ),
+    [],
+  )
+
+  return { state, start, cancel, reset, markShown }
+}
+
+const CleanupRunContext = createContext<CleanupRun | null>(null)
+
+/** Holds the window's cleanup run for as long as the window is open, whatever page is shown. */
+export function CleanupRunProvider({
+  client,
+  children,
+}: {
+  client: DrydockClient
+  children: ReactNode
+}): ReactNode {
+  const run = useCleanupRun(client)
+  return <CleanupRunContext value={run}>{children}</CleanupRunContext>
+}
+
+export function useCleanupRunContext(): CleanupRun {
+  const run = use(CleanupRunContext)
+  if (!run) throw new Error('useCleanupRunContext() needs a <CleanupRunProvider> above it.')
+  return run
 }
