@@ -1,13 +1,14 @@
 /**
  * Runs newest first, a page at a time: the first page loads when the filters change, "Load more"
- * asks for the runs started before the last one shown (listRuns' `beforeStartedAt` cursor).
+ * asks for the runs started before the last one shown (listRuns' `beforeStartedAt` cursor). A
+ * `tick` (a new usage sample, taken after each cleanup) refreshes in place: the first page is read
+ * again and merged into what is shown, keeping the pages loaded and the scroll position.
  */
-import { useCallback, useEffect, useState } from 'react'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import type { DrydockClient } from '../../../shared/contract'
 import type { RunSummary } from '../../../shared/history'
 import type { RunQuery } from './filters'
-
-export const PAGE_SIZE = 25
+import { PAGE_SIZE, withFirstPage } from './run-pages'
 
 interface Pages {
   /** Which filters (and reload) these pages answer. */
@@ -36,7 +37,7 @@ export function useRunPages(
 ): RunPages & { loadMore: () => void; reload: () => void } {
   const [attempt, setAttempt] = useState(0)
   const [pages, setPages] = useState<Pages | null>(null)
-  const key = `${JSON.stringify(query)}#${tick}#${attempt}`
+  const key = `${JSON.stringify(query)}#${attempt}`
 
   useEffect(() => {
     let active = true
@@ -58,6 +59,27 @@ export function useRunPages(
 
   const current = pages?.key === key ? pages : null
 
+  // Skipped on mount and on a new key: the effect above has just read the first page.
+  const refreshed = useRef({ key, tick })
+  useEffect(() => {
+    const last = refreshed.current
+    refreshed.current = { key, tick }
+    if (last.key !== key || last.tick === tick) return
+    let active = true
+    client.listRuns({ ...query, limit: PAGE_SIZE }).then(
+      (first) => {
+        if (active) setPages((now) => (now?.key === key ? withFirstPage(now, first) : now))
+      },
+      () => {
+        // The runs shown are still right, only not the newest: the next tick tries again.
+      },
+    )
+    return () => {
+      active = false
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [client, key, tick])
+
   const loadMore = useCallback(() => {
     if (!current || current.done || current.loadingMore) return
     const last = current.runs.at(-1)
@@ -69,7 +91,11 @@ export function useRunPages(
           now?.key === key
             ? {
                 ...now,
-                runs: [...now.runs, ...more],
+                // A refresh may have brought some of these onto the first page meanwhile.
+                runs: [
+                  ...now.runs,
+                  ...more.filter((run) => !now.runs.some((r) => r.id === run.id)),
+                ],
                 done: more.length < PAGE_SIZE,
                 loadingMore: false,
               }
