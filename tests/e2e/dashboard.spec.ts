@@ -146,7 +146,7 @@ test.describe('the alert banner', () => {
     return envelope.value
   }
 
-  test('shows a low-disk alert with Review cleanup and Snooze 1 h', async ({
+  test('shows a low-disk alert with Review cleanup, Snooze 1 h and Until tomorrow, in every tab', async ({
     page,
     testEngine,
     workDir,
@@ -175,8 +175,26 @@ test.describe('the alert banner', () => {
       await banner.getByRole('link', { name: 'Review cleanup' }).click()
       await expect(page).toHaveURL(/#\/cleanup\?policy=default$/)
 
+      // Another tab follows a snooze chosen here (the monitor's `monitor` event).
+      const other = await page.context().newPage()
+      await other.goto(server.url)
+      await expect(other.getByTestId('alert-banner')).toBeVisible()
       await banner.getByRole('button', { name: 'Snooze 1 h' }).click()
       await expect(banner).toBeHidden()
+      await expect(other.getByTestId('alert-banner')).toBeHidden()
+
+      // A short snooze from elsewhere (the tray) hides the banner, which comes back when it ends.
+      await call(server, 'snoozeAlerts', { until: new Date(Date.now() + 2000).toISOString() })
+      await expect(other.getByTestId('alert-banner')).toBeHidden()
+      await expect(other.getByTestId('alert-banner')).toBeVisible({ timeout: 10_000 })
+      await other.getByRole('button', { name: 'Until tomorrow' }).click()
+      await expect(other.getByTestId('alert-banner')).toBeHidden()
+      const tomorrow = (await call(server, 'getMonitorState', {})) as { snoozedUntil: string }
+      const morning = new Date()
+      morning.setDate(morning.getDate() + 1)
+      morning.setHours(8, 0, 0, 0)
+      expect(Date.parse(tomorrow.snoozedUntil)).toBe(morning.getTime())
+      await other.close()
       // The snooze is the monitor's, not the page's: it holds across a reload.
       await page.reload()
       await expect(page.getByTestId('connection-status')).toHaveAttribute(

@@ -1,18 +1,19 @@
 /**
  * Low-disk alerts from the monitor, on every page: the window's (and browser mode's only) way of
- * showing them. Seeded by getMonitorState(), kept live by `alert` events; hidden while snoozed.
+ * showing them. The monitor's state is the truth: read at mount and again on each `alert` event
+ * (a raised one shows at once meanwhile); `monitor` events bring snoozes chosen elsewhere (the
+ * tray, another window). Hidden while snoozed, back when the snooze ends.
  */
-import { useCallback, useEffect, useState, type ReactNode } from 'react'
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react'
 import type { Alert, MonitorState } from '../../../shared/monitor'
 import { useCleanupRunContext } from '../cleanup/useCleanupRun'
 import { useClient } from '../client-context'
 import { errorMessage } from '../errors'
 import { useClientEvent } from '../hooks/useClientEvent'
 import { useNow } from '../hooks/useNow'
+import { snoozeOneHour, snoozeUntilTomorrow } from '../snooze'
 import { AlertIcon } from './Icons'
 import { Spinner } from './Spinner'
-
-const SNOOZE_MS = 60 * 60 * 1000
 
 /** Alerts by id: a raised alert is added, a cleared one (clearedAt set) removed. */
 function withAlert(alerts: Alert[], alert: Alert): Alert[] {
@@ -30,30 +31,56 @@ export function AlertBanner(): ReactNode {
   const [snoozeError, setSnoozeError] = useState<unknown>(null)
 
   const applyState = useCallback((state: MonitorState) => {
-    setAlerts((current) => state.active.reduce(withAlert, current))
+    setAlerts(state.active.filter((alert) => alert.clearedAt === null))
     setSnoozedUntil(state.snoozedUntil)
   }, [])
 
-  useClientEvent('alert', (alert) => setAlerts((current) => withAlert(current, alert)))
-
-  useEffect(() => {
-    let active = true
+  // Reads answer in order of asking: an older answer must not undo a newer one.
+  const reads = useRef(0)
+  const readState = useCallback(() => {
+    const read = ++reads.current
     // Without a monitor there is nothing to show: an error here is not worth a banner of its own.
     client.getMonitorState().then(
       (state) => {
-        if (active) applyState(state)
+        if (read === reads.current) applyState(state)
       },
       () => undefined,
     )
-    return () => {
-      active = false
-    }
   }, [client, applyState])
 
-  function snooze(): void {
+  useEffect(() => {
+    readState()
+    return () => {
+      reads.current += 1
+    }
+  }, [readState])
+
+  useClientEvent('alert', (alert) => {
+    setAlerts((current) => withAlert(current, alert))
+    readState()
+  })
+  useClientEvent('monitor', (state) => {
+    reads.current += 1
+    applyState(state)
+  })
+
+  // Back the moment a snooze ends, not at the next tick of the clock.
+  useEffect(() => {
+    if (snoozedUntil === null) return
+    const left = Date.parse(snoozedUntil) - Date.now()
+    if (!(left > 0)) return
+    const ended = snoozedUntil
+    const timer = setTimeout(
+      () => setSnoozedUntil((current) => (current === ended ? null : current)),
+      Math.min(left + 50, 2 ** 31 - 1),
+    )
+    return () => clearTimeout(timer)
+  }, [snoozedUntil])
+
+  function snooze(until: Date): void {
     setSnoozing(true)
     setSnoozeError(null)
-    client.snoozeAlerts({ until: new Date(Date.now() + SNOOZE_MS).toISOString() }).then(
+    client.snoozeAlerts({ until: until.toISOString() }).then(
       (state) => {
         applyState(state)
         setSnoozing(false)
@@ -94,16 +121,26 @@ export function AlertBanner(): ReactNode {
         >
           {running ? 'See the running cleanup' : 'Review cleanup'}
         </a>
+        {snoozing ? <Spinner size={13} /> : null}
         <button
           type="button"
           className="button button--small"
           aria-disabled={snoozing || undefined}
           onClick={() => {
-            if (!snoozing) snooze()
+            if (!snoozing) snooze(snoozeOneHour(new Date()))
           }}
         >
-          {snoozing ? <Spinner size={13} /> : null}
           Snooze 1 h
+        </button>
+        <button
+          type="button"
+          className="button button--small"
+          aria-disabled={snoozing || undefined}
+          onClick={() => {
+            if (!snoozing) snooze(snoozeUntilTomorrow(new Date()))
+          }}
+        >
+          Until tomorrow
         </button>
       </div>
     </div>
