@@ -1,7 +1,7 @@
 /** The Settings page's reading of what people type: sizes, numbers, and the schema's messages. */
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_SETTINGS } from '../../src/shared/settings'
-import { formToPatch, settingsToForm } from '../../src/renderer/src/settings/form'
+import { changedSettings, formToPatch, settingsToForm } from '../../src/renderer/src/settings/form'
 import { formatSizeInput, parseSize } from '../../src/renderer/src/settings/size'
 
 describe('parseSize', () => {
@@ -95,5 +95,34 @@ describe('formToPatch', () => {
       ok: true,
       patch: { host: null, alerts: { freeBelowPercent: null, freeBelowBytes: null } },
     })
+  })
+})
+
+describe('changedSettings', () => {
+  const saved = DEFAULT_SETTINGS
+
+  it('sends nothing when nothing changed', () => {
+    const result = formToPatch(settingsToForm(saved))
+    expect(result.ok && changedSettings(saved, result.patch)).toEqual({})
+  })
+
+  it('sends only the changed fields and alert thresholds', () => {
+    const result = formToPatch({
+      ...settingsToForm(saved),
+      closeToTray: !saved.closeToTray,
+      freeBelowPercent: '7',
+    })
+    expect(result.ok && changedSettings(saved, result.patch)).toEqual({
+      closeToTray: !saved.closeToTray,
+      alerts: { freeBelowPercent: 7 },
+    })
+  })
+
+  it('leaves a list changed elsewhere alone when the form did not touch it', () => {
+    // The form opened before Images → Protect added a pattern; saving must not take it away.
+    const result = formToPatch({ ...settingsToForm(saved), startHidden: !saved.startHidden })
+    const patch = result.ok ? changedSettings(saved, result.patch) : null
+    expect(patch).toEqual({ startHidden: !saved.startHidden })
+    expect(patch).not.toHaveProperty('protectedPatterns')
   })
 })

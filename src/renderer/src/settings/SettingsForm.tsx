@@ -11,6 +11,7 @@ import { Spinner } from '../components/Spinner'
 import { errorCode, errorMessage } from '../errors'
 import {
   FIELD_ORDER,
+  changedSettings,
   formToPatch,
   sameForm,
   settingsToForm,
@@ -66,7 +67,7 @@ export function SettingsForm({ initial }: { initial: Settings }): ReactNode {
     }
     setErrors({})
     setSave({ status: 'saving' })
-    client.updateSettings(result.patch).then(
+    client.updateSettings(changedSettings(saved, result.patch)).then(
       (next) => {
         setSaved(next)
         setForm(settingsToForm(next))

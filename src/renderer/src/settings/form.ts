@@ -189,6 +189,31 @@ export function formToPatch(form: FormValues): FormResult {
   return { ok: true, patch: parsed.data }
 }
 
+/**
+ * Only what the form changed from the settings it started from (nested alerts: only the changed
+ * thresholds), so saving does not overwrite what was changed elsewhere meanwhile (Images ->
+ * Protect in another window, the tray).
+ */
+export function changedSettings(saved: Settings, patch: SettingsPatch): SettingsPatch {
+  const changed: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(patch)) {
+    if (key === 'alerts' || value === undefined) continue
+    if (!sameValue(value, saved[key as keyof Settings])) changed[key] = value
+  }
+  const alerts = Object.fromEntries(
+    Object.entries(patch.alerts ?? {}).filter(
+      ([key, value]) =>
+        value !== undefined && !sameValue(value, saved.alerts[key as keyof Settings['alerts']]),
+    ),
+  )
+  if (Object.keys(alerts).length > 0) changed.alerts = alerts
+  return changed as SettingsPatch
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b)
+}
+
 export function sameForm(a: FormValues, b: FormValues): boolean {
   return JSON.stringify(a) === JSON.stringify(b)
 }
