@@ -113,6 +113,48 @@ export function SettingsForm({ initial }: { initial: Settings }): ReactNode {
       </p>
     ) : null
 
+  /** A limit as a percentage or a size: two boxes, either may stay empty. */
+  const thresholdPair = (pair: {
+    label: string
+    percent: 'freeBelowPercent' | 'usageAbovePercent'
+    size: 'freeBelowSize' | 'usageAboveSize'
+    /** The boxes' accessible names: "<name> (%)", "<name> (size)". */
+    name: string
+    between: string
+    placeholder: string
+    hint: string
+  }): ReactNode => (
+    <div className="field">
+      <span className="field__label">{pair.label}</span>
+      <div className="field__row">
+        <input
+          type="text"
+          inputMode="decimal"
+          className="input--size"
+          aria-label={`${pair.name} (%)`}
+          disabled={!form.alertsEnabled}
+          value={form[pair.percent]}
+          onChange={(event) => set(pair.percent, event.target.value)}
+          {...described(pair.percent)}
+        />
+        <span aria-hidden="true">{pair.between}</span>
+        <input
+          type="text"
+          className="input--size"
+          aria-label={`${pair.name} (size)`}
+          placeholder={pair.placeholder}
+          disabled={!form.alertsEnabled}
+          value={form[pair.size]}
+          onChange={(event) => set(pair.size, event.target.value)}
+          {...described(pair.size)}
+        />
+      </div>
+      {fieldError(pair.percent)}
+      {fieldError(pair.size)}
+      <p className="field__hint">{pair.hint}</p>
+    </div>
+  )
+
   return (
     <form
       className="settings-form"
@@ -167,64 +209,24 @@ export function SettingsForm({ initial }: { initial: Settings }): ReactNode {
           </span>
         </label>
         <div className="settings-grid">
-          <div className="field">
-            <span className="field__label">When free space is below</span>
-            <div className="field__row">
-              <input
-                type="text"
-                inputMode="decimal"
-                className="input--size"
-                aria-label="Free space below (%)"
-                disabled={!form.alertsEnabled}
-                value={form.freeBelowPercent}
-                onChange={(event) => set('freeBelowPercent', event.target.value)}
-                {...described('freeBelowPercent')}
-              />
-              <span aria-hidden="true">% or</span>
-              <input
-                type="text"
-                className="input--size"
-                aria-label="Free space below (size)"
-                placeholder="5 GB"
-                disabled={!form.alertsEnabled}
-                value={form.freeBelowSize}
-                onChange={(event) => set('freeBelowSize', event.target.value)}
-                {...described('freeBelowSize')}
-              />
-            </div>
-            {fieldError('freeBelowPercent')}
-            {fieldError('freeBelowSize')}
-            <p className="field__hint">Of the disk holding Docker’s data (local engines).</p>
-          </div>
-          <div className="field">
-            <span className="field__label">When Docker uses more than</span>
-            <div className="field__row">
-              <input
-                type="text"
-                inputMode="decimal"
-                className="input--size"
-                aria-label="Docker usage above (%)"
-                disabled={!form.alertsEnabled}
-                value={form.usageAbovePercent}
-                onChange={(event) => set('usageAbovePercent', event.target.value)}
-                {...described('usageAbovePercent')}
-              />
-              <span aria-hidden="true">% of the disk or</span>
-              <input
-                type="text"
-                className="input--size"
-                aria-label="Docker usage above (size)"
-                placeholder="50 GB"
-                disabled={!form.alertsEnabled}
-                value={form.usageAboveSize}
-                onChange={(event) => set('usageAboveSize', event.target.value)}
-                {...described('usageAboveSize')}
-              />
-            </div>
-            {fieldError('usageAbovePercent')}
-            {fieldError('usageAboveSize')}
-            <p className="field__hint">Leave a box empty to not use that limit.</p>
-          </div>
+          {thresholdPair({
+            label: 'When free space is below',
+            percent: 'freeBelowPercent',
+            size: 'freeBelowSize',
+            name: 'Free space below',
+            between: '% or',
+            placeholder: '5 GB',
+            hint: 'Of the disk holding Docker’s data (local engines).',
+          })}
+          {thresholdPair({
+            label: 'When Docker uses more than',
+            percent: 'usageAbovePercent',
+            size: 'usageAboveSize',
+            name: 'Docker usage above',
+            between: '% of the disk or',
+            placeholder: '50 GB',
+            hint: 'Leave a box empty to not use that limit.',
+          })}
         </div>
         <div className="field">
           <label htmlFor={idOf('samplingIntervalMinutes')}>Sampling interval (minutes)</label>
