@@ -291,6 +291,7 @@ export class DrydockService implements DrydockHandlers, EventSource {
   async listRuns(request: {
     limit: number
     beforeStartedAt?: string | undefined
+    beforeId?: string | undefined
     triggers?: RunSummary['trigger'][] | undefined
     statuses?: RunSummary['status'][] | undefined
     from?: string | undefined

@@ -119,6 +119,8 @@ export const methods = {
     request: z.strictObject({
       limit: z.number().int().positive().max(1000).default(50),
       beforeStartedAt: Timestamp.optional(),
+      /** The previous page's last run id, with its `startedAt`: ties are not skipped. */
+      beforeId: z.string().optional(),
       triggers: z.array(RunSummarySchema.shape.trigger).optional(),
       statuses: z.array(RunSummarySchema.shape.status).optional(),
       from: Timestamp.optional(),

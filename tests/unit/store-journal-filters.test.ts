@@ -252,3 +252,37 @@ describe('RunJournal.listRuns filters', () => {
     }
   })
 })
+
+describe('paging through runs started in the same millisecond', () => {
+  it('skips none and repeats none when the cursor carries the last run’s id', () => {
+    const opened = openDatabase(join(tempDir(), 'drydock.sqlite'))
+    onTestFinished(() => opened.close())
+    // An injected clock that does not move: every run starts at the same instant.
+    const journal = new RunJournal(opened.db, () => new Date(FIRST_RUN))
+    const ids = Array.from({ length: 7 }, () =>
+      journal.startRun({
+        trigger: 'cli',
+        mode: 'safe',
+        selection: { dangling: true },
+        engineHost: 'unix:///var/run/docker.sock',
+        predictedBytes: 0,
+        items: [],
+      }),
+    )
+    for (const filters of [{}, { triggers: ['cli' as const] }]) {
+      const seen: string[] = []
+      let page = journal.listRuns({ limit: 3, ...filters })
+      while (page.length > 0) {
+        seen.push(...page.map((run) => run.id))
+        const last = page.at(-1)!
+        page = journal.listRuns({
+          limit: 3,
+          beforeStartedAt: last.startedAt,
+          beforeId: last.id,
+          ...filters,
+        })
+      }
+      expect(seen).toEqual([...ids].reverse())
+    }
+  })
+})

@@ -42,6 +42,8 @@ export const DEFAULT_RUN_PAGE_SIZE = 50
 export interface RunListOptions {
   limit?: number
   beforeStartedAt?: string
+  /** The id of that last run: runs started in the same millisecond are not skipped. */
+  beforeId?: string
   triggers?: RunSummary['trigger'][]
   statuses?: RunSummary['status'][]
   /** ISO 8601, any offset: compared as the UTC times the journal stores. */
@@ -49,9 +51,13 @@ export interface RunListOptions {
   to?: string
 }
 
+const BEFORE_CURSOR = `(started_at < @before OR (@beforeId IS NOT NULL AND started_at = @before
+  AND rowid < (SELECT rowid FROM runs WHERE id = @beforeId)))`
+
 interface RunFilterParams {
   limit: number
   before: string | null
+  beforeId: string | null
   from: string | null
   to: string | null
   triggers: string | null
@@ -137,14 +143,16 @@ function prepareStatements(db: BetterSqlite3.Database) {
     newestRuns: db.prepare<{ limit: number }, RunRow>(
       `SELECT ${RUN_COLUMNS} FROM runs ORDER BY started_at DESC, rowid DESC LIMIT @limit`,
     ),
-    runsBefore: db.prepare<{ limit: number; before: string }, RunRow>(
-      `SELECT ${RUN_COLUMNS} FROM runs WHERE started_at < @before
+    // The cursor is the last run shown: its start time and, for runs started the same
+    // millisecond, its id (ties go in rowid order, which the started_at index already holds).
+    runsBefore: db.prepare<{ limit: number; before: string; beforeId: string | null }, RunRow>(
+      `SELECT ${RUN_COLUMNS} FROM runs WHERE ${BEFORE_CURSOR}
        ORDER BY started_at DESC, rowid DESC LIMIT @limit`,
     ),
     // Filters as bound parameters (NULL: no filter), lists as JSON arrays.
     filteredRuns: db.prepare<RunFilterParams, RunRow>(
       `SELECT ${RUN_COLUMNS} FROM runs
-       WHERE (@before IS NULL OR started_at < @before)
+       WHERE (@before IS NULL OR ${BEFORE_CURSOR})
          AND (@from IS NULL OR started_at >= @from)
          AND (@to IS NULL OR started_at <= @to)
          AND (@triggers IS NULL OR trigger IN (SELECT value FROM json_each(@triggers)))
@@ -315,6 +323,7 @@ export class RunJournal {
           limit,
           before:
             options.beforeStartedAt === undefined ? null : toStoredTime(options.beforeStartedAt),
+          beforeId: options.beforeId ?? null,
           from: options.from === undefined ? null : toStoredTime(options.from),
           to: options.to === undefined ? null : toStoredTime(options.to),
           triggers: options.triggers === undefined ? null : JSON.stringify(options.triggers),
@@ -323,7 +332,11 @@ export class RunJournal {
       }
       return options.beforeStartedAt === undefined
         ? this.statements.newestRuns.all({ limit })
-        : this.statements.runsBefore.all({ limit, before: toStoredTime(options.beforeStartedAt) })
+        : this.statements.runsBefore.all({
+            limit,
+            before: toStoredTime(options.beforeStartedAt),
+            beforeId: options.beforeId ?? null,
+          })
     })
     return rows.map(toRunSummary)
   }

@@ -16,7 +16,7 @@ async function allRuns(client: DrydockClient, query: RunQuery): Promise<RunSumma
     const page = await client.listRuns({
       ...query,
       limit: BATCH,
-      ...(last ? { beforeStartedAt: last.startedAt } : {}),
+      ...(last ? { beforeStartedAt: last.startedAt, beforeId: last.id } : {}),
     })
     runs.push(...page)
     if (page.length < BATCH) return runs

@@ -40,7 +40,7 @@ function localDay(date: string, days = 0): Date {
   return new Date(year, month - 1, day + days)
 }
 
-export type RunQuery = Omit<MethodRequest<'listRuns'>, 'limit' | 'beforeStartedAt'>
+export type RunQuery = Omit<MethodRequest<'listRuns'>, 'limit' | 'beforeStartedAt' | 'beforeId'>
 
 export function runQuery(filters: RunFilters): RunQuery {
   const query: RunQuery = {}

@@ -85,25 +85,27 @@ export function useRunPages(
     const last = current.runs.at(-1)
     if (!last) return
     setPages({ ...current, loadingMore: true, error: null })
-    client.listRuns({ ...query, limit: PAGE_SIZE, beforeStartedAt: last.startedAt }).then(
-      (more) =>
-        setPages((now) =>
-          now?.key === key
-            ? {
-                ...now,
-                // A refresh may have brought some of these onto the first page meanwhile.
-                runs: [
-                  ...now.runs,
-                  ...more.filter((run) => !now.runs.some((r) => r.id === run.id)),
-                ],
-                done: more.length < PAGE_SIZE,
-                loadingMore: false,
-              }
-            : now,
-        ),
-      (error: unknown) =>
-        setPages((now) => (now?.key === key ? { ...now, loadingMore: false, error } : now)),
-    )
+    client
+      .listRuns({ ...query, limit: PAGE_SIZE, beforeStartedAt: last.startedAt, beforeId: last.id })
+      .then(
+        (more) =>
+          setPages((now) =>
+            now?.key === key
+              ? {
+                  ...now,
+                  // A refresh may have brought some of these onto the first page meanwhile.
+                  runs: [
+                    ...now.runs,
+                    ...more.filter((run) => !now.runs.some((r) => r.id === run.id)),
+                  ],
+                  done: more.length < PAGE_SIZE,
+                  loadingMore: false,
+                }
+              : now,
+          ),
+        (error: unknown) =>
+          setPages((now) => (now?.key === key ? { ...now, loadingMore: false, error } : now)),
+      )
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [client, current, key])
 
