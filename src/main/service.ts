@@ -189,13 +189,7 @@ export class DrydockService implements DrydockHandlers, EventSource {
     const { connection, inventory, engine } = await this.readInventory()
     // What Settings protects, no cleanup touches, whoever asks. A log that exists but cannot be
     // read now (locked) leaves those rules unknown: the plan shows, but may not run.
-    let settings = DEFAULT_SETTINGS
-    let settingsKnown = true
-    try {
-      settings = this.log.open().settings.get()
-    } catch {
-      settingsKnown = this.log.path === null
-    }
+    const { settings, known: settingsKnown } = this.readSettings()
     const selection = { ...requested, ...this.withSettingsProtection(settings, requested) }
     const uses = selection.unusedFor
       ? await this.lastUsesOf(connection, inventory, new DependencyGraph(inventory), {
@@ -410,10 +404,18 @@ export class DrydockService implements DrydockHandlers, EventSource {
 
   /** The settings; the defaults when there is no usable log (reading never fails). */
   async getSettings(): Promise<Settings> {
+    return this.readSettings().settings
+  }
+
+  /**
+   * The settings, synchronously; the defaults when the log cannot be read. `known` is false
+   * when a configured log could not be read (so its rules, e.g. protection, are unknown).
+   */
+  private readSettings(): { settings: Settings; known: boolean } {
     try {
-      return this.log.open().settings.get()
+      return { settings: this.log.open().settings.get(), known: true }
     } catch {
-      return DEFAULT_SETTINGS
+      return { settings: DEFAULT_SETTINGS, known: this.log.path === null }
     }
   }
 
@@ -455,13 +457,7 @@ export class DrydockService implements DrydockHandlers, EventSource {
     this.monitor = new DiskMonitor({
       now: this.now,
       alertLog,
-      thresholds: () => {
-        try {
-          return this.log.open().settings.get().alerts
-        } catch {
-          return DEFAULT_SETTINGS.alerts
-        }
-      },
+      thresholds: () => this.readSettings().settings.alerts,
     })
     return this.monitor
   }
@@ -876,11 +872,7 @@ export class DrydockService implements DrydockHandlers, EventSource {
   /** The host saved in Settings, when this service follows it and the log can be read. */
   private settingsHost(): string | undefined {
     if (!this.options.hostFromSettings) return undefined
-    try {
-      return this.log.open().settings.get().host ?? undefined
-    } catch {
-      return undefined
-    }
+    return this.readSettings().settings.host ?? undefined
   }
 
   private describeHost(): string {

@@ -4,7 +4,8 @@ import Database from 'better-sqlite3'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { openDatabase } from '../../src/main/store/database'
 import { StoreError } from '../../src/main/store/errors'
-import { RunJournal, type StartRunInput } from '../../src/main/store/journal'
+import { RunJournal } from '../../src/main/store/journal'
+import type { StartRunInput } from '../../src/main/store/run-records'
 import { tempDir } from '../support/temp-dir'
 
 /** A clock that moves one second per reading, so every timestamp is distinct and known. */

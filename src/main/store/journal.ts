@@ -21,22 +21,6 @@ import {
   type StartRunInput,
 } from './run-records'
 
-export type {
-  FinishedRunStatus,
-  ItemOutcome,
-  ItemOutcomeInput,
-  PlannedItem,
-  PredictedAction,
-  RunDetail,
-  RunItemRecord,
-  RunMode,
-  RunResult,
-  RunStatus,
-  RunSummary,
-  RunTrigger,
-  StartRunInput,
-} from './run-records'
-
 export const DEFAULT_RUN_PAGE_SIZE = 50
 
 export interface RunListOptions {

@@ -113,6 +113,29 @@ export function SettingsForm({ initial }: { initial: Settings }): ReactNode {
       </p>
     ) : null
 
+  /** The number a chosen default policy needs (days, tags), shown under its radio. */
+  const policyNumber = (box: {
+    name: 'policyDays' | 'policyCount'
+    label: string
+    unit: string
+  }): ReactNode => (
+    <div className="field radios__detail">
+      <div className="field__row">
+        <input
+          type="text"
+          inputMode="numeric"
+          className="input--size"
+          aria-label={box.label}
+          value={form[box.name]}
+          onChange={(event) => set(box.name, event.target.value)}
+          {...described(box.name)}
+        />
+        <span aria-hidden="true">{box.unit}</span>
+      </div>
+      {fieldError(box.name)}
+    </div>
+  )
+
   /** A limit as a percentage or a size: two boxes, either may stay empty. */
   const thresholdPair = (pair: {
     label: string
@@ -312,23 +335,9 @@ export function SettingsForm({ initial }: { initial: Settings }): ReactNode {
               <strong>Unused images not used for a number of days</strong>
             </span>
           </label>
-          {form.policyKind === 'unused-older-than' ? (
-            <div className="field radios__detail">
-              <div className="field__row">
-                <input
-                  type="text"
-                  inputMode="numeric"
-                  className="input--size"
-                  aria-label="Days unused"
-                  value={form.policyDays}
-                  onChange={(event) => set('policyDays', event.target.value)}
-                  {...described('policyDays')}
-                />
-                <span aria-hidden="true">days</span>
-              </div>
-              {fieldError('policyDays')}
-            </div>
-          ) : null}
+          {form.policyKind === 'unused-older-than'
+            ? policyNumber({ name: 'policyDays', label: 'Days unused', unit: 'days' })
+            : null}
           <label className="check">
             <input
               type="radio"
@@ -340,23 +349,9 @@ export function SettingsForm({ initial }: { initial: Settings }): ReactNode {
               <strong>Keep the newest tags of each repository</strong>
             </span>
           </label>
-          {form.policyKind === 'keep-last' ? (
-            <div className="field radios__detail">
-              <div className="field__row">
-                <input
-                  type="text"
-                  inputMode="numeric"
-                  className="input--size"
-                  aria-label="Tags to keep"
-                  value={form.policyCount}
-                  onChange={(event) => set('policyCount', event.target.value)}
-                  {...described('policyCount')}
-                />
-                <span aria-hidden="true">newest tags</span>
-              </div>
-              {fieldError('policyCount')}
-            </div>
-          ) : null}
+          {form.policyKind === 'keep-last'
+            ? policyNumber({ name: 'policyCount', label: 'Tags to keep', unit: 'newest tags' })
+            : null}
         </fieldset>
         <p className="muted" data-testid="settings-policy-summary">
           Saved policy: {describePolicy(saved.defaultPolicy)}.
