@@ -14,9 +14,9 @@ function lazyDockerInternals(): Plugin {
     [
       /dockerode[\\/]lib[\\/]docker\.js$/,
       './session',
-      'src/main/engine/lazy/dockerode-session.cjs',
+      'src/core/engine/lazy/dockerode-session.cjs',
     ],
-    [/docker-modem[\\/]lib[\\/]modem\.js$/, './ssh', 'src/main/engine/lazy/docker-modem-ssh.cjs'],
+    [/docker-modem[\\/]lib[\\/]modem\.js$/, './ssh', 'src/core/engine/lazy/docker-modem-ssh.cjs'],
   ]
   return {
     name: 'drydock-lazy-docker-internals',

@@ -5,7 +5,7 @@
 //                             [--db PATH] [--keep]
 //
 // Builds a log the way Drydock fills one, then times what the History page and the CLI need
-// from it. The store code is the real TypeScript in src/main/store, loaded through Vite's module
+// from it. The store code is the real TypeScript in src/core/store, loaded through Vite's module
 // runner (`runnerImport`, from the pinned vite devDependency: the same transform electron-vite
 // builds with). The built out/main cannot be used: the store is bundled into index.js/cli.js
 // and their chunks, and nothing there exports it.
@@ -38,7 +38,7 @@ import { parseArgs } from 'node:util'
 
 const HERE = fileURLToPath(import.meta.url)
 const REPO = resolve(dirname(HERE), '../..')
-const STORE = join(REPO, 'src/main/store/index.ts')
+const STORE = join(REPO, 'src/core/store/index.ts')
 const MINUTE_MS = 60_000
 const DAY_MS = 24 * 60 * MINUTE_MS
 const SAMPLE_INTERVAL_MS = 15 * MINUTE_MS

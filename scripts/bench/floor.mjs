@@ -1,7 +1,7 @@
 // The floor: the engine requests `drydock plan` needs, and nothing else, issued the way the CLI
 // issues them — Node's http over the unix socket with the default (keep-alive) agent, as
 // docker-modem does; the lists, /info and /version together; then, for each image, inspect and
-// history together on 16 workers (src/main/engine/inventory.ts: FETCH_CONCURRENCY).
+// history together on 16 workers (src/core/engine/inventory.ts: FETCH_CONCURRENCY).
 //
 //   node scripts/bench/floor.mjs <socket> cold|warm [concurrency] [repeat]
 //

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench`: the performance benchmark of issue 3 (DESIGN.md "Performance").
+// `npm run bench`: the performance benchmark of issue 3 (targets and figures: docs/performance.md).
 //
 // Builds one world of images and containers on two private engines (A for drydock, B for
 // docker's own prune — a prune is destructive, so each contender needs its own identical world),
@@ -16,7 +16,7 @@
 // --no-profile   skip the traced and --cpu-prof runs that explain where plan's time goes
 // --clean-floor  also build world C and time there the plan's raw DELETE requests alone
 //                (clean-floor.mjs), splitting clean's cost into what the requests cost anyway and
-//                what drydock adds; sent from 4 workers like the executor (src/main/cleaner/
+//                what drydock adds; sent from 4 workers like the executor (src/core/cleaner/
 //                executor.ts: CONCURRENCY), or N with --clean-floor-concurrency (1 = one by one)
 //
 // Prints the tables to stdout (progress to stderr) and writes artifacts/bench/latest.json,

@@ -1,5 +1,5 @@
 /** How a DrydockError becomes an exit code and one line on stderr. */
-import { DrydockError } from '../shared/errors'
+import { DrydockError, errorMessage } from '../shared/errors'
 import { EXIT, type ExitCode } from './exit-codes'
 import type { CliIo } from './io'
 
@@ -20,7 +20,7 @@ export function exitCodeFor(error: unknown): ExitCode {
 }
 
 export function reportError(io: CliIo, error: unknown): ExitCode {
-  const message = error instanceof Error ? error.message : String(error)
+  const message = errorMessage(error)
   io.stderr.write(`drydock: ${message}\n`)
   return exitCodeFor(error)
 }

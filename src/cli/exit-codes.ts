@@ -1,4 +1,4 @@
-/** The CLI's exit codes: a contract with scripts (DESIGN.md). */
+/** The CLI's exit codes: a contract with scripts (docs/architecture.md). */
 export const EXIT = {
   ok: 0,
   someItemsFailed: 1,

@@ -2,6 +2,7 @@
 import { createInterface } from 'node:readline/promises'
 import type { CliIo } from './io'
 import { runCli } from './program'
+import { errorMessage } from '../shared/errors'
 
 function processIo(): CliIo {
   return {
@@ -35,7 +36,7 @@ export async function main(argv: string[]): Promise<number> {
     return await runCli(argv, processIo())
   } catch (error) {
     // A bug, not a user error: say so in one line; the stack only on request.
-    const message = error instanceof Error ? error.message : String(error)
+    const message = errorMessage(error)
     process.stderr.write(`drydock: unexpected error: ${message}\n`)
     if (process.env.DRYDOCK_DEBUG && error instanceof Error)
       process.stderr.write(`${error.stack}\n`)

@@ -3,7 +3,7 @@
  * errors exit 2; every other exit code comes from the command itself (see exit-codes.ts).
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
-import { packageVersion } from '../main/package-info'
+import { packageVersion } from '../core/package-info'
 import { cleanCommand } from './commands/clean'
 import { historyCommand } from './commands/history'
 import { imagesCommand } from './commands/images'

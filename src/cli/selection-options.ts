@@ -1,4 +1,4 @@
-/** The SELECTION options shared by `plan` and `clean` (DESIGN.md's CLI contract). */
+/** The SELECTION options shared by `plan` and `clean` (CLI contract: docs/architecture.md). */
 import { InvalidArgumentError, type Command } from 'commander'
 import { parseDuration, SelectionSchema, type Selection } from '../shared/cleanup'
 

@@ -1,10 +1,10 @@
 /** One service and its in-process client for the lifetime of a CLI command. */
 import { homedir } from 'node:os'
 import type { AppInfo, DrydockClient } from '../shared/contract'
-import { defaultDatabasePath } from '../main/store'
-import { createInProcessClient } from '../main/in-process-client'
-import { packageVersion } from '../main/package-info'
-import { DrydockService } from '../main/service'
+import { defaultDatabasePath } from '../core/store'
+import { createInProcessClient } from '../core/in-process-client'
+import { packageVersion } from '../core/package-info'
+import { DrydockService } from '../core/service'
 import type { CliIo, GlobalOptions } from './io'
 
 export interface CliSession {

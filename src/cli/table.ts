@@ -29,6 +29,4 @@ export function renderTable<T>(rows: T[], columns: Column<T>[]): string {
   return [line(columns.map((column) => column.header)), ...cells.map(line)].join('\n') + '\n'
 }
 
-export function shortId(id: string): string {
-  return id.replace(/^sha256:/, '').slice(0, 12)
-}
+export { shortId } from '../shared/format'

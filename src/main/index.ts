@@ -9,8 +9,8 @@ import { pathToFileURL } from 'node:url'
 import { EVENT_CHANNEL } from '../shared/channels'
 import type { EventSource } from '../shared/contract'
 import { DEFAULT_SETTINGS, type Settings } from '../shared/settings'
-import { createInProcessClient } from './in-process-client'
-import { DrydockService } from './service'
+import { createInProcessClient } from '../core/in-process-client'
+import { DrydockService } from '../core/service'
 import { APP_ID } from './shell/app-id'
 import { electronNotificationFactory } from './shell/electron-notification'
 import { hardenSession, hardenWebContents } from './shell/hardening'
@@ -26,6 +26,7 @@ import { snoozeUntil, type TrayActionId } from './shell/tray-model'
 import { TrayStateStore } from './shell/tray-state'
 import { mainWindowOptions } from './shell/window'
 import { placeWindow, readWindowState, writeWindowState } from './shell/window-state'
+import { errorMessage } from '../shared/errors'
 
 const rendererDevUrl = process.env.ELECTRON_RENDERER_URL
 const rendererFile = join(__dirname, '../renderer/index.html')
@@ -227,9 +228,7 @@ if (!app.requestSingleInstanceLock()) {
     .whenReady()
     .then(start)
     .catch((error: unknown) => {
-      console.error(
-        `Drydock could not start: ${error instanceof Error ? error.message : String(error)}`,
-      )
+      console.error(`Drydock could not start: ${errorMessage(error)}`)
       app.quit()
     })
 

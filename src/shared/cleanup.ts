@@ -1,6 +1,6 @@
 /**
  * Cleanup plans and their results: the shapes `drydock plan --json` and `drydock clean --json`
- * print (a contract with scripts, see DESIGN.md) and the UI shows.
+ * print (a contract with scripts, see docs/architecture.md) and the UI shows.
  */
 import { z } from 'zod'
 
@@ -24,6 +24,9 @@ const LabelSelector = z.string().regex(/^[^=\s]+(=.*)?$/, 'expected KEY or KEY=V
 
 export const SelectionSchema = z
   .strictObject({
+    /** `default`: the default policy of Settings, resolved by the service that plans (so the
+     * window, the tray and `watch` never merge policy or protection themselves). */
+    policy: z.enum(['default']).nullable().default(null),
     dangling: z.boolean().default(false),
     unused: z.boolean().default(false),
     images: z.array(z.string().min(1)).default([]),
@@ -39,6 +42,7 @@ export const SelectionSchema = z
   })
   .superRefine((selection, context) => {
     if (
+      selection.policy === null &&
       !selection.dangling &&
       !selection.unused &&
       selection.images.length === 0 &&
@@ -156,5 +160,16 @@ export const CleanResultSchema = z.strictObject({
   reclaimedBytes: z.number().nonnegative(),
 })
 
+export type Action = (typeof ACTIONS)[number]
+export type Outcome = (typeof OUTCOMES)[number]
 export type CleanItemResult = z.infer<typeof CleanItemResultSchema>
 export type CleanResult = z.infer<typeof CleanResultSchema>
+
+/** How many items ended each way: the one count the CLI, the tray, `watch` and the window print. */
+export function countOutcomes(
+  items: readonly { outcome: Outcome | null }[],
+): Record<Outcome, number> {
+  const counts: Record<Outcome, number> = { deleted: 0, untagged: 0, skipped: 0, failed: 0 }
+  for (const item of items) if (item.outcome !== null) counts[item.outcome] += 1
+  return counts
+}

@@ -5,8 +5,9 @@
  */
 import { z } from 'zod'
 import type { EventName, MethodName } from './channels'
-import { CleanResultSchema, PlanSchema, SelectionSchema } from './cleanup'
-import { RunDetailSchema, RunSummarySchema } from './history'
+import { CleanItemResultSchema, CleanResultSchema, PlanSchema, SelectionSchema } from './cleanup'
+import { ErrorPayloadSchema } from './errors'
+import { RUN_TRIGGERS, RunDetailSchema, RunSummarySchema } from './history'
 import { ImageViewSchema } from './images'
 import { AlertSchema, MonitorStateSchema } from './monitor'
 import { SettingsPatchSchema, SettingsSchema } from './settings'
@@ -100,13 +101,18 @@ export const methods = {
   listImages: { request: NoArguments, response: z.array(ImageViewSchema) },
   /** Predicts a cleanup; changes nothing. The plan is kept so `runCleanup` does exactly it. */
   planCleanup: { request: SelectionSchema, response: PlanSchema },
-  /** Executes a plan made by `planCleanup`, by its id; records the run in the log. */
+  /**
+   * Starts a plan made by `planCleanup`, by its id, and answers at once with the run's id (so it
+   * can be cancelled before anything happened). The run goes on in the service: each item's
+   * outcome and finally the whole result arrive as `progress` events naming the run and the plan;
+   * the log records all of it. `runPlanToEnd` (shared/run-plan.ts) waits for the result.
+   */
   runCleanup: {
     request: z.strictObject({
       planId: z.string(),
-      trigger: z.enum(['manual', 'tray', 'schedule', 'threshold', 'cli']).default('manual'),
+      trigger: z.enum(RUN_TRIGGERS).default('manual'),
     }),
-    response: CleanResultSchema,
+    response: z.strictObject({ runId: z.string(), planId: z.string() }),
   },
   /** Stops a running cleanup between items (the item in flight finishes); false if not running. */
   cancelCleanup: {
@@ -151,14 +157,25 @@ export const methods = {
   },
 } as const satisfies Record<MethodName, { request: z.ZodType; response: z.ZodType }>
 
+/**
+ * A cleanup run's progress. Carries its own facts: an item's outcome as it finishes (`item`, with
+ * its place in the plan), and on the last event the whole result, or the error that ended the run
+ * (`ended`). No client needs to read the log to follow a run.
+ */
 export const ProgressEventSchema = z.strictObject({
-  /** Which long-running job this belongs to (a cleanup run, an inventory refresh...). */
-  jobId: z.string(),
-  /** For a cleanup: the plan it runs, so the page that asked can tell its run from others. */
-  planId: z.string().optional(),
+  runId: z.string(),
+  /** The plan it runs, so the page that asked can tell its run from others (the tray's...). */
+  planId: z.string(),
   done: z.number().int().nonnegative(),
   total: z.number().int().nonnegative(),
   message: z.string(),
+  item: CleanItemResultSchema.extend({ seq: z.number().int().nonnegative() }).optional(),
+  ended: z
+    .discriminatedUnion('ok', [
+      z.strictObject({ ok: z.literal(true), result: CleanResultSchema }),
+      z.strictObject({ ok: z.literal(false), error: ErrorPayloadSchema }),
+    ])
+    .optional(),
 })
 
 /** A new usage sample, taken on the schedule or after a cleanup. */
@@ -185,6 +202,7 @@ export type AppInfo = z.infer<typeof AppInfoSchema>
 export type EngineInfo = z.infer<typeof EngineInfoSchema>
 export type ConnectionState = z.infer<typeof ConnectionStateSchema>
 export type LogStatus = z.infer<typeof LogStatusSchema>
+export type ProgressEvent = z.infer<typeof ProgressEventSchema>
 
 /** What a caller sends (defaults may be omitted). */
 export type MethodRequest<M extends MethodName> = z.input<(typeof methods)[M]['request']>

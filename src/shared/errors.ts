@@ -1,3 +1,5 @@
+import { z } from 'zod'
+
 /**
  * Errors that cross a transport (IPC, HTTP, in-process). A failure travels as a plain
  * `ErrorPayload` inside an envelope and is rebuilt as a `DrydockError` on the other side, so
@@ -35,6 +37,12 @@ export interface ErrorPayload {
   /** Extra machine-readable facts, e.g. the schema issues of an invalid request. */
   details?: unknown
 }
+
+export const ErrorPayloadSchema = z.strictObject({
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
+  details: z.unknown().optional(),
+})
 
 export class DrydockError extends Error {
   readonly code: ErrorCode
@@ -81,4 +89,9 @@ export function isEnvelope(value: unknown): value is Envelope<unknown> {
     isErrorCode(candidate.error?.code) &&
     typeof candidate.error?.message === 'string'
   )
+}
+
+/** The message of anything thrown, for one sentence in a log, a terminal or a notice. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
 }

@@ -55,3 +55,8 @@ export function formatAge(from: Date, now: Date): string {
   const rounded = Math.round(value)
   return `${rounded} ${unit}${rounded === 1 ? '' : 's'} ago`
 }
+
+/** The 12 hex digits people know an image or container by (`docker images` shows the same). */
+export function shortId(id: string): string {
+  return id.replace(/^sha256:/, '').slice(0, 12)
+}

@@ -2,6 +2,20 @@
 import { z } from 'zod'
 import { ACTIONS, OUTCOMES } from './cleanup'
 
+/** What started a run: the one list the contract, the log's schema and the UI share. */
+export const RUN_TRIGGERS = ['manual', 'tray', 'schedule', 'threshold', 'cli'] as const
+export const RUN_MODES = ['safe', 'forced'] as const
+export const RUN_STATUSES = [
+  'running',
+  'done',
+  'partial',
+  'failed',
+  'cancelled',
+  'interrupted',
+] as const
+/** The statuses a run can be closed with; 'interrupted' is only set by start-up recovery. */
+export const FINISHED_RUN_STATUSES = ['done', 'partial', 'failed', 'cancelled'] as const
+
 export const RunItemRecordSchema = z.strictObject({
   seq: z.number().int(),
   imageId: z.string(),
@@ -20,12 +34,12 @@ export const RunSummarySchema = z.strictObject({
   id: z.string(),
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
-  trigger: z.enum(['manual', 'tray', 'schedule', 'threshold', 'cli']),
-  mode: z.enum(['safe', 'forced']),
+  trigger: z.enum(RUN_TRIGGERS),
+  mode: z.enum(RUN_MODES),
   selection: z.unknown(),
   engineHost: z.string(),
   engineId: z.string().nullable(),
-  status: z.enum(['running', 'done', 'partial', 'failed', 'cancelled', 'interrupted']),
+  status: z.enum(RUN_STATUSES),
   predictedBytes: z.number(),
   reclaimedBytes: z.number().nullable(),
   itemCount: z.number().int(),
@@ -36,6 +50,11 @@ export const RunDetailSchema = RunSummarySchema.extend({ items: z.array(RunItemR
 
 export type RunSummary = z.infer<typeof RunSummarySchema>
 export type RunDetail = z.infer<typeof RunDetailSchema>
+export type RunItemRecord = z.infer<typeof RunItemRecordSchema>
+export type RunTrigger = (typeof RUN_TRIGGERS)[number]
+export type RunMode = (typeof RUN_MODES)[number]
+export type RunStatus = (typeof RUN_STATUSES)[number]
+export type FinishedRunStatus = (typeof FINISHED_RUN_STATUSES)[number]
 
 /**
  * The command that brings a removed image back, when it came from a registry: its repository

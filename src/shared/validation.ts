@@ -39,3 +39,16 @@ export function parseRequest<M extends MethodName>(method: M, payload: unknown):
   }
   return result.data as MethodRequest<M>
 }
+
+/** Checks an answer against the method's response schema (the tests' guard on the service). */
+export function parseResponse(
+  method: MethodName,
+  value: unknown,
+): { ok: true } | { ok: false; summary: string } {
+  const result = methods[method].response.safeParse(value)
+  if (result.success) return { ok: true }
+  const summary = describeIssues(result.error)
+    .map((issue) => `${issue.path}: ${issue.message}`)
+    .join('; ')
+  return { ok: false, summary }
+}

@@ -10,8 +10,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { extname, join, normalize, sep } from 'node:path'
 import type { DrydockHandlers, EventSource } from '../shared/contract'
-import { type Envelope, type ErrorCode } from '../shared/errors'
-import { createDispatcher } from '../main/dispatch'
+import { type Envelope, type ErrorCode, errorMessage } from '../shared/errors'
+import { createDispatcher } from '../core/dispatch'
 import { CONTENT_SECURITY_POLICY } from '../shared/security'
 
 export interface WebServerOptions {
@@ -186,7 +186,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     try {
       payload = await readBody(req)
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error)
+      const message = errorMessage(error)
       return refuse(res, 400, 'invalid-request', `The request body is not valid JSON: ${message}`)
     }
     const envelope = await dispatch(method, payload)

@@ -9,9 +9,10 @@ import { join } from 'node:path'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { runCli } from '../../src/cli/program'
 import { recordingIo } from '../support/cli-io'
-import { createInProcessClient } from '../../src/main/in-process-client'
-import { DrydockService } from '../../src/main/service'
+import { createInProcessClient } from '../../src/core/in-process-client'
+import { DrydockService } from '../../src/core/service'
 import type { Plan, SelectionInput } from '../../src/shared/cleanup'
+import { runPlanToEnd } from '../../src/shared/run-plan'
 import { comparable, engineState, layerStorageBytes, predictedState } from '../support/engine-state'
 import { busyboxLayer, loadImages, type LayerSpec } from '../support/image-archive'
 import { buildChild } from '../support/legacy-build'
@@ -180,7 +181,7 @@ describe.skipIf(engine.skip)('cleanup matches the engine', () => {
     const before = await engineState(engine.docker)
     const bytesBefore = await layerStorageBytes(dataRoot)
     const plan = await client.planCleanup(selection)
-    const result = await client.runCleanup({ planId: plan.id, trigger: 'cli' })
+    const result = await runPlanToEnd(client, { planId: plan.id, trigger: 'cli' })
     const after = await engineState(engine.docker)
     const bytesAfter = await layerStorageBytes(dataRoot)
 
@@ -320,7 +321,7 @@ describe.skipIf(engine.skip)('cleanup matches the engine', () => {
     const late = await createTestContainer(engine.docker, world.run, {
       image: testRef('app-a', '1'),
     })
-    const result = await client.runCleanup({ planId: plan.id, trigger: 'cli' })
+    const result = await runPlanToEnd(client, { planId: plan.id, trigger: 'cli' })
     expect(result.items).toEqual([
       expect.objectContaining({
         id: world.ids.appA,
@@ -335,10 +336,11 @@ describe.skipIf(engine.skip)('cleanup matches the engine', () => {
 
   it('cancels between items: finished items stay done and journaled, the rest untouched', async () => {
     const plan = await client.planCleanup({ unused: true })
-    const unsubscribe = client.subscribe((event) => {
-      if (event.name === 'progress') void client.cancelCleanup({ runId: event.payload.jobId })
-    })
-    const result = await client.runCleanup({ planId: plan.id, trigger: 'cli' }).finally(unsubscribe)
+    const result = await runPlanToEnd(
+      client,
+      { planId: plan.id, trigger: 'cli' },
+      { onProgress: (progress) => void client.cancelCleanup({ runId: progress.runId }) },
+    )
     const planned = plan.items.filter((item) => item.requests.length > 0)
     expect(result.status).toBe('cancelled')
     expect(result.items.length).toBeGreaterThan(0)

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../src/cli/program'
-import { DrydockService } from '../../src/main/service'
-import { LastUsedStore, openDatabase } from '../../src/main/store'
+import { DrydockService } from '../../src/core/service'
+import { LastUsedStore, openDatabase } from '../../src/core/store'
 import type { Plan } from '../../src/shared/cleanup'
 import type { RunDetail } from '../../src/shared/history'
 import { recordingIo } from '../support/cli-io'
@@ -141,6 +141,7 @@ describe.skipIf(engine.skip)(
       const [reclaimable, plan] = await Promise.all([
         service.getReclaimable(),
         service.planCleanup({
+          policy: null,
           dangling: false,
           unused: true,
           images: [],

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { DrydockService } from '../../src/main/service'
+import { DrydockService } from '../../src/core/service'
 import type { Alert } from '../../src/shared/monitor'
 import { requireTestEngine } from '../support/test-engine'
 

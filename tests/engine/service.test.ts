@@ -6,9 +6,9 @@ import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createInProcessClient } from '../../src/main/in-process-client'
-import { fetchImageLayers } from '../../src/main/engine/inventory'
-import { DrydockService } from '../../src/main/service'
+import { createInProcessClient } from '../../src/core/in-process-client'
+import { fetchImageLayers } from '../../src/core/engine/inventory'
+import { DrydockService } from '../../src/core/service'
 import { busyboxLayer, loadImages } from '../support/image-archive'
 import {
   cleanupTestObjects,
@@ -74,7 +74,7 @@ describe.skipIf(engine.skip)('service against the private engine', () => {
   })
 
   it('reads image layers the same through the lean getter and through dockerode', async () => {
-    const connection = await service.requireEngine()
+    const connection = await service.connections.require()
     const [image] = (await engine.docker.listImages()).filter((i) =>
       i.RepoTags?.includes(testRef('service', '1')),
     )

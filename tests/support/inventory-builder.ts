@@ -5,7 +5,7 @@ import type {
   ContainerState,
   ImageRecord,
   Inventory,
-} from '../../src/main/engine/inventory'
+} from '../../src/core/engine/inventory'
 import type { Selection, SelectionInput } from '../../src/shared/cleanup'
 import { SelectionSchema } from '../../src/shared/cleanup'
 

@@ -5,7 +5,7 @@ import { events, methods, type DrydockHandlers } from '../../src/shared/contract
 import { DrydockError } from '../../src/shared/errors'
 import { DEFAULT_SETTINGS } from '../../src/shared/settings'
 import { parseRequest } from '../../src/shared/validation'
-import { createDispatcher } from '../../src/main/dispatch'
+import { createDispatcher } from '../../src/core/dispatch'
 
 const engine = {
   host: 'unix:///var/run/docker.sock',
@@ -142,6 +142,24 @@ describe('dispatcher and client', () => {
     const error = await client.reconnect().catch((e: unknown) => e)
     expect(error).toBeInstanceOf(DrydockError)
     expect(error).toMatchObject({ code: 'engine-unreachable' })
+  })
+
+  it('checks answers against the response schemas when asked (as every test run does)', async () => {
+    expect(process.env.DRYDOCK_CHECK_RESPONSES).toBe('1')
+    const lying = createDispatcher(
+      { ...fakeService, getEngineInfo: async () => ({ ...engine, cpus: -1 }) },
+      { checkResponses: true },
+    )
+    const envelope = await lying('getEngineInfo', {})
+    expect(envelope).toMatchObject({
+      ok: false,
+      error: { code: 'internal', message: expect.stringMatching(/broke the contract: cpus/) },
+    })
+    const trusting = createDispatcher(
+      { ...fakeService, getEngineInfo: async () => ({ ...engine, cpus: -1 }) },
+      { checkResponses: false },
+    )
+    await expect(trusting('getEngineInfo', {})).resolves.toMatchObject({ ok: true })
   })
 
   it('turns a malformed envelope into an internal error', async () => {

@@ -2,8 +2,8 @@ import { chmodSync, chownSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { engineUnreachable } from '../../src/main/engine/errors'
-import { resolveHost } from '../../src/main/engine/host'
+import { engineUnreachable } from '../../src/core/engine/errors'
+import { resolveHost } from '../../src/core/engine/host'
 
 const errno = (code: string, message = code) => Object.assign(new Error(message), { code })
 

@@ -1,10 +1,10 @@
 /**
- * The engine model's rules, case by case from reference/engine-semantics.md. The graphdriver
+ * The engine model's rules, case by case from docs/engine-rules.md. The graphdriver
  * cases are also proven against a real engine in tests/engine/cleanup.test.ts; the containerd
  * store cannot run here, so its differences are checked against the documented behaviour only.
  */
 import { describe, expect, it } from 'vitest'
-import { EngineModel, type ImageStoreKind } from '../../src/main/planner/engine-model'
+import { EngineModel, type ImageStoreKind } from '../../src/core/planner/engine-model'
 
 const id = (n: number) => `sha256:${String(n).repeat(64).slice(0, 64)}`
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runCli } from '../../src/cli/program'
-import { openDatabase, RunJournal } from '../../src/main/store'
+import { openDatabase, RunJournal } from '../../src/core/store'
 import { recordingIo } from '../support/cli-io'
 
 /** A log with one finished run, written through the real journal into a real SQLite file. */

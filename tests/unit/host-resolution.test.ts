@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { resolveHost } from '../../src/main/engine/host'
+import { resolveHost } from '../../src/core/engine/host'
 
 function dockerConfig(context?: { name: string; host: string; tls?: boolean }): string {
   const dir = mkdtempSync(join(tmpdir(), 'drydock-docker-config-'))

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { channelFor, METHOD_NAMES } from '../../src/shared/channels'
-import { DrydockService } from '../../src/main/service'
+import { DrydockService } from '../../src/core/service'
 import { registerIpcHandlers, type IpcMainLike } from '../../src/main/shell/ipc'
 import { isTrustedFrame, type FrameLike } from '../../src/main/shell/sender'
 

@@ -4,8 +4,8 @@
  */
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { DiskMonitor } from '../../src/main/monitor'
-import { AlertLog, openDatabase } from '../../src/main/store'
+import { DiskMonitor } from '../../src/core/monitor'
+import { AlertLog, openDatabase } from '../../src/core/store'
 import type { AlertThresholds } from '../../src/shared/settings'
 import type { DiskUsage } from '../../src/shared/usage'
 import { tempDir } from '../support/temp-dir'

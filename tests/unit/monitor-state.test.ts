@@ -8,7 +8,7 @@ import {
   DiskMonitor,
   snoozeOneHour,
   snoozeUntilTomorrow,
-} from '../../src/main/monitor'
+} from '../../src/core/monitor'
 import type { AlertThresholds } from '../../src/shared/settings'
 import type { DiskUsage } from '../../src/shared/usage'
 

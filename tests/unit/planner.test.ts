@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { buildPlan } from '../../src/main/planner/plan'
-import type { Inventory } from '../../src/main/engine/inventory'
+import { buildPlan } from '../../src/core/planner/plan'
+import type { Inventory } from '../../src/core/engine/inventory'
 import type { SelectionInput } from '../../src/shared/cleanup'
 import { NOW, imageId, inventory, selection } from '../support/inventory-builder'
 

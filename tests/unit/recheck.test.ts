@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { recheckItem } from '../../src/main/cleaner/executor'
-import type { EngineSnapshot } from '../../src/main/cleaner/recheck'
+import { recheckItem } from '../../src/core/cleaner/executor'
+import type { EngineSnapshot } from '../../src/core/cleaner/recheck'
 import type { PlanItem } from '../../src/shared/cleanup'
 
 const item = (overrides: Partial<PlanItem> = {}): PlanItem => ({

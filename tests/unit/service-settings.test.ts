@@ -1,7 +1,7 @@
 /** Settings through the service: validation before saving, persistence, following the host. */
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { DrydockService } from '../../src/main/service'
+import { DrydockService } from '../../src/core/service'
 import { DEFAULT_SETTINGS } from '../../src/shared/settings'
 import { tempDir } from '../support/temp-dir'
 

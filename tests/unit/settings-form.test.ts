@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_SETTINGS } from '../../src/shared/settings'
 import { changedSettings, formToPatch, settingsToForm } from '../../src/renderer/src/settings/form'
-import { formatSizeInput, parseSize } from '../../src/renderer/src/settings/size'
+import { formatSizeInput, parseSize } from '../../src/shared/size'
 
 describe('parseSize', () => {
   it.each([

@@ -7,8 +7,8 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_SETTINGS, type Settings } from '../../src/shared/settings'
-import { DrydockService } from '../../src/main/service'
-import { createInProcessClient } from '../../src/main/in-process-client'
+import { DrydockService } from '../../src/core/service'
+import { createInProcessClient } from '../../src/core/in-process-client'
 import {
   applyXdgAutostart,
   autostartDir,

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { CleanResult, Plan, PlanItem, SelectionInput } from '../../src/shared/cleanup'
+import type { EventListener } from '../../src/shared/contract'
 import { DrydockError } from '../../src/shared/errors'
 import { DEFAULT_SETTINGS, type Settings } from '../../src/shared/settings'
 import {
@@ -70,10 +71,11 @@ function standIn(options: {
   const runs: unknown[] = []
   let release: () => void = () => {}
   const gate = new Promise<void>((resolve) => (release = resolve))
+  const listeners = new Set<EventListener>()
   const api: OneClickApi = {
-    getSettings: async () => {
-      calls.push('getSettings')
-      return options.settings ?? DEFAULT_SETTINGS
+    subscribe: (listener) => {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
     },
     planCleanup: async (selection) => {
       calls.push('planCleanup')
@@ -84,8 +86,24 @@ function standIn(options: {
     runCleanup: async (request) => {
       calls.push('runCleanup')
       runs.push(request)
-      await gate
-      return options.result ?? result([], 0)
+      // As the service does: the run id at once, the result with the run's last progress event.
+      void gate.then(() => {
+        const ended = options.result ?? result([], 0)
+        for (const listener of listeners) {
+          listener({
+            name: 'progress',
+            payload: {
+              runId: ended.runId,
+              planId: request.planId,
+              done: ended.items.length,
+              total: ended.items.length,
+              message: ended.status,
+              ended: { ok: true, result: ended },
+            },
+          })
+        }
+      })
+      return { runId: 'run-1', planId: request.planId }
     },
   }
   return { api, calls, selections, runs, release }
@@ -123,10 +141,9 @@ describe("one-click cleanup (stand-in for Electron's Notification)", () => {
     })
     const outcome = await oneClick.run()
     expect(outcome.kind).toBe('cleaned')
-    expect(client.calls).toEqual(['getSettings', 'planCleanup', 'runCleanup'])
-    expect(client.selections).toEqual([
-      { unused: true, unusedFor: '30d', protect: ['postgres:*'], protectLabels: [] },
-    ])
+    // The service resolves the default policy and Settings' protection (cleanup-service.ts).
+    expect(client.calls).toEqual(['planCleanup', 'runCleanup'])
+    expect(client.selections).toEqual([{ policy: 'default' }])
     expect(client.runs).toEqual([{ planId: 'plan-1', trigger: 'tray' }])
     expect(notes.shown).toEqual([{ title: 'Cleanup done', body: 'Freed 4.10 GB (3 images).' }])
     expect(running).toEqual([true, false])

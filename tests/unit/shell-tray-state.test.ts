@@ -4,8 +4,8 @@
  */
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { createInProcessClient } from '../../src/main/in-process-client'
-import { DrydockService } from '../../src/main/service'
+import { createInProcessClient } from '../../src/core/in-process-client'
+import { DrydockService } from '../../src/core/service'
 import { trayMenuModel, type TrayState } from '../../src/main/shell/tray-model'
 import { TrayStateStore } from '../../src/main/shell/tray-state'
 import { tempDir } from '../support/temp-dir'

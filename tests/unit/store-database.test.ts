@@ -8,11 +8,11 @@ import {
   defaultDatabasePath,
   openDatabase,
   type OpenedDatabase,
-} from '../../src/main/store/database'
-import { StoreError } from '../../src/main/store/errors'
-import { RunJournal } from '../../src/main/store/journal'
-import { migrate } from '../../src/main/store/migrate'
-import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src/main/store/migrations'
+} from '../../src/core/store/database'
+import { StoreError } from '../../src/core/store/errors'
+import { RunJournal } from '../../src/core/store/journal'
+import { migrate } from '../../src/core/store/migrate'
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src/core/store/migrations'
 import { tempDir } from '../support/temp-dir'
 
 function open(path: string, options?: Parameters<typeof openDatabase>[1]): OpenedDatabase {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import { describe, expect, it, onTestFinished } from 'vitest'
-import { openDatabase } from '../../src/main/store/database'
-import { ImageLayerCache, type CachedImageLayers } from '../../src/main/store/image-layer-cache'
+import { openDatabase } from '../../src/core/store/database'
+import { ImageLayerCache, type CachedImageLayers } from '../../src/core/store/image-layer-cache'
 import { tempDir } from '../support/temp-dir'
 
 function sha(text: string): string {

@@ -1,8 +1,8 @@
 import { join } from 'node:path'
 import { describe, expect, it, onTestFinished } from 'vitest'
-import { openDatabase } from '../../src/main/store/database'
-import { RunJournal, type RunListOptions } from '../../src/main/store/journal'
-import type { FinishedRunStatus, RunSummary, RunTrigger } from '../../src/main/store/run-records'
+import { openDatabase } from '../../src/core/store/database'
+import { RunJournal, type RunListOptions } from '../../src/core/store/journal'
+import type { FinishedRunStatus, RunSummary, RunTrigger } from '../../src/core/store/run-records'
 import { tempDir } from '../support/temp-dir'
 
 const HOUR_MS = 3_600_000

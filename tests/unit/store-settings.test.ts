@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { describe, expect, it, onTestFinished } from 'vitest'
-import { openDatabase } from '../../src/main/store/database'
-import { SettingsStore } from '../../src/main/store/settings-store'
+import { openDatabase } from '../../src/core/store/database'
+import { SettingsStore } from '../../src/core/store/settings-store'
 import { DEFAULT_SETTINGS } from '../../src/shared/settings'
 import { tempDir } from '../support/temp-dir'
 

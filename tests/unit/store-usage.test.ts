@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
-import { openDatabase, type OpenedDatabase } from '../../src/main/store/database'
+import { openDatabase, type OpenedDatabase } from '../../src/core/store/database'
 import {
   HOURLY_RETENTION_MS,
   RAW_RETENTION_MS,
   UsageStore,
   type UsageSampleInput,
-} from '../../src/main/store/usage-store'
+} from '../../src/core/store/usage-store'
 import type { UsagePoint } from '../../src/shared/usage'
 import { tempDir } from '../support/temp-dir'
 

@@ -2,9 +2,10 @@
  * `drydock clean SELECTION`: plan, show, confirm, then execute exactly that plan and record it in
  * the log. Without a terminal it needs --yes: a script must say so explicitly.
  */
-import type { CleanResult } from '../../shared/cleanup'
+import { countOutcomes, type CleanResult } from '../../shared/cleanup'
 import { DrydockError } from '../../shared/errors'
 import { formatBytes } from '../../shared/format'
+import { runPlanToEnd } from '../../shared/run-plan'
 import { reportError } from '../errors'
 import { EXIT, type ExitCode } from '../exit-codes'
 import { printJson, type CliIo, type GlobalOptions } from '../io'
@@ -47,18 +48,19 @@ export async function cleanCommand(
     void io.untilInterrupted().then(() => {
       if (runId) void session.client.cancelCleanup({ runId })
     })
-    const unsubscribe = session.client.subscribe((event) => {
-      if (event.name !== 'progress') return
-      runId = event.payload.jobId
-      if (!showProgress) return
-      const { done, total, message } = event.payload
-      io.stdout.write(`\r\x1b[2K[${done}/${total}] ${message}`)
-    })
     let result: CleanResult
     try {
-      result = await session.client.runCleanup({ planId: plan.id, trigger: 'cli' })
+      result = await runPlanToEnd(
+        session.client,
+        { planId: plan.id, trigger: 'cli' },
+        {
+          onStarted: (id) => (runId = id),
+          onProgress: ({ done, total, message }) => {
+            if (showProgress) io.stdout.write(`\r\x1b[2K[${done}/${total}] ${message}`)
+          },
+        },
+      )
     } finally {
-      unsubscribe()
       if (showProgress) io.stdout.write('\r\x1b[2K')
     }
     if (options.json) printJson(io, result)
@@ -91,8 +93,8 @@ function printResult(io: CliIo, result: CleanResult): void {
       ]),
     )
   }
-  const count = (outcome: string) => result.items.filter((item) => item.outcome === outcome).length
+  const count = countOutcomes(result.items)
   io.stdout.write(
-    `Run ${result.runId}: ${count('deleted')} deleted, ${count('untagged')} untagged, ${count('skipped')} skipped, ${count('failed')} failed — freed ${formatBytes(result.reclaimedBytes)} (predicted ${formatBytes(result.predictedBytes)})\n`,
+    `Run ${result.runId}: ${count.deleted} deleted, ${count.untagged} untagged, ${count.skipped} skipped, ${count.failed} failed — freed ${formatBytes(result.reclaimedBytes)} (predicted ${formatBytes(result.predictedBytes)})\n`,
   )
 }

@@ -1,5 +1,5 @@
 /** `drydock serve`: browser mode on loopback, until interrupted. */
-import { builtRendererDir } from '../../main/package-info'
+import { builtRendererDir } from '../../core/package-info'
 import { startWebServer } from '../../web/server'
 import { reportError } from '../errors'
 import { EXIT, type ExitCode } from '../exit-codes'
@@ -7,7 +7,7 @@ import { printJson, type CliIo, type GlobalOptions } from '../io'
 import { openCliSession } from '../session'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { DrydockError } from '../../shared/errors'
+import { DrydockError, errorMessage } from '../../shared/errors'
 
 export interface ServeOptions {
   port: number
@@ -36,7 +36,7 @@ export async function serveCommand(
     server = await startWebServer({ service: session.service, rendererDir, port: serve.port })
   } catch (error) {
     session.close()
-    const message = error instanceof Error ? error.message : String(error)
+    const message = errorMessage(error)
     io.stderr.write(`drydock: cannot listen on 127.0.0.1:${serve.port}: ${message}\n`)
     return EXIT.usage
   }

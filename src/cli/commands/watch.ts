@@ -7,18 +7,18 @@
  * The alerts live in the log, shared with the desktop app, so a crossing the app already
  * reported (or an earlier `watch`) is shown as active, never raised a second time.
  */
-import { homedir } from 'node:os'
 import { InvalidArgumentError } from 'commander'
-import type { CleanResult } from '../../shared/cleanup'
-import { parseDuration } from '../../shared/cleanup'
+import { countOutcomes, parseDuration, type CleanResult } from '../../shared/cleanup'
 import type { DrydockClient } from '../../shared/contract'
-import { DrydockError } from '../../shared/errors'
+import { DrydockError, errorMessage } from '../../shared/errors'
 import { formatBytes } from '../../shared/format'
+import { runPlanToEnd } from '../../shared/run-plan'
+import { parseSize } from '../../shared/size'
 import type { Alert } from '../../shared/monitor'
-import { defaultPolicySelection, type AlertThresholds, type Settings } from '../../shared/settings'
+import type { AlertThresholds, Settings } from '../../shared/settings'
 import type { DiskUsage } from '../../shared/usage'
-import { DiskMonitor, dockerBytesOf, recoveryMessage } from '../../main/monitor'
-import { AlertLog, defaultDatabasePath, openDatabase, type OpenedDatabase } from '../../main/store'
+import { dockerBytesOf, recoveryMessage } from '../../core/monitor'
+import type { Sample, Sampler } from '../../core/sampler'
 import { reportError } from '../errors'
 import { EXIT, type ExitCode } from '../exit-codes'
 import type { CliIo, GlobalOptions } from '../io'
@@ -28,23 +28,6 @@ import { openCliSession } from '../session'
 
 /** A threshold from the command line: a share of the disk or a size. */
 export type Limit = { unit: 'percent'; value: number } | { unit: 'bytes'; value: number }
-
-/** Decimal units as `docker system df` prints them; binary ones for those who think in GiB. */
-const SIZE_UNITS: Record<string, number> = {
-  b: 1,
-  k: 1e3,
-  kb: 1e3,
-  m: 1e6,
-  mb: 1e6,
-  g: 1e9,
-  gb: 1e9,
-  t: 1e12,
-  tb: 1e12,
-  kib: 1024,
-  mib: 1024 ** 2,
-  gib: 1024 ** 3,
-  tib: 1024 ** 4,
-}
 
 /** `10%`, `5GB`, `500MB`, `1.5GiB`; a bare number is refused, since it could mean either. */
 export function parseLimit(text: string): Limit {
@@ -57,15 +40,13 @@ export function parseLimit(text: string): Limit {
     }
     return { unit: 'percent', value }
   }
-  const size = /^(\d+(?:\.\d+)?)\s*([a-z]+)$/i.exec(trimmed)
-  const factor = size ? SIZE_UNITS[size[2]!.toLowerCase()] : undefined
-  if (size && factor !== undefined)
-    return { unit: 'bytes', value: Math.round(Number(size[1]) * factor) }
   if (/^\d+(\.\d+)?$/.test(trimmed)) {
     throw new InvalidArgumentError(
       `${trimmed} needs a unit: a share of the disk such as 10% or a size such as 5GB.`,
     )
   }
+  const size = parseSize(trimmed)
+  if (size.ok && size.bytes !== null) return { unit: 'bytes', value: size.bytes }
   throw new InvalidArgumentError(
     'expected a percentage such as 10% or a size such as 5GB or 500MB.',
   )
@@ -191,8 +172,7 @@ class WatchOutput {
   }
 
   cleaned(at: Date, result: CleanResult | null): void {
-    const count = (outcome: string) =>
-      result?.items.filter((item) => item.outcome === outcome).length ?? 0
+    const count = countOutcomes(result?.items ?? [])
     if (this.json) {
       return this.line({
         event: 'cleanup',
@@ -201,17 +181,17 @@ class WatchOutput {
         status: result?.status ?? 'nothing-to-do',
         predictedBytes: result?.predictedBytes ?? 0,
         reclaimedBytes: result?.reclaimedBytes ?? 0,
-        deleted: count('deleted'),
-        untagged: count('untagged'),
-        failed: count('failed'),
+        deleted: count.deleted,
+        untagged: count.untagged,
+        failed: count.failed,
       })
     }
     if (!result) return this.text(at, 'CLEANUP', 'The default safe policy finds nothing to remove.')
-    const failed = count('failed') > 0 ? `, ${count('failed')} failed` : ''
+    const failed = count.failed > 0 ? `, ${count.failed} failed` : ''
     this.text(
       at,
       'CLEANUP',
-      `Freed ${formatBytes(result.reclaimedBytes)}: ${count('deleted')} deleted, ${count('untagged')} untagged${failed} (run ${result.runId}).`,
+      `Freed ${formatBytes(result.reclaimedBytes)}: ${count.deleted} deleted, ${count.untagged} untagged${failed} (run ${result.runId}).`,
     )
   }
 
@@ -246,24 +226,6 @@ class WatchOutput {
 
 // --- the command ----------------------------------------------------------------------------
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
-}
-
-/** What "Clean up safely" frees now: the service's count, else a plan of the default policy. */
-async function reclaimableBytes(client: DrydockClient, settings: Settings): Promise<number | null> {
-  try {
-    return (await client.getReclaimable()).defaultPolicyBytes
-  } catch {
-    // Not available from this service (yet): the plan says the same thing, more slowly.
-  }
-  try {
-    return (await client.planCleanup(defaultPolicySelection(settings))).reclaimBytes
-  } catch {
-    return null
-  }
-}
-
 type CheckOutcome = { ok: true; active: Alert[] } | { ok: false; error: unknown }
 
 export async function watchCommand(
@@ -272,25 +234,19 @@ export async function watchCommand(
   flags: WatchFlags,
 ): Promise<ExitCode> {
   const json = options.json || flags.json === true
-  const dbPath = options.db ?? defaultDatabasePath(io.env, process.platform, homedir())
-  // The alerts are the log's: without it, every `watch --once` would report a fresh crossing.
-  let database: OpenedDatabase
-  try {
-    database = openDatabase(dbPath)
-  } catch (error) {
-    return reportError(io, new DrydockError('log-unusable', messageOf(error)))
-  }
   const session = openCliSession(options, io)
-  const client = session.client
+  const { client, service } = session
+  // The alerts are the log's: without it, every `watch --once` would report a fresh crossing.
+  try {
+    service.log.open()
+  } catch (error) {
+    session.close()
+    return reportError(io, error)
+  }
   const out = new WatchOutput(io, json)
   // Asked for once and shared: each call adds signal handlers in the real terminal's CliIo.
   let interruption: Promise<void> | null = null
   const interrupted = (): Promise<void> => (interruption ??= io.untilInterrupted())
-  const unsubscribe = client.subscribe((event) => {
-    if (event.name === 'alert') {
-      out.alert(event.payload, event.payload.clearedAt === null ? 'raised' : 'cleared')
-    }
-  })
   try {
     let settings = await client.getSettings()
     if (!hasAnyCheck(thresholdsFor(settings, flags))) {
@@ -302,69 +258,67 @@ export async function watchCommand(
         ),
       )
     }
-    // Own thresholds, own alerts: checked against other thresholds, the app's alerts (and this
-    // watch's) would be cleared and raised again by turns.
-    const scope =
-      flags.freeBelow || flags.usageAbove
-        ? `watch: ${describeThresholds(thresholdsFor(settings, flags))}`
-        : 'settings'
-    const monitor = new DiskMonitor({
+    // The service's sampler, with this watch's thresholds. Own thresholds, own alerts: checked
+    // against other thresholds, the app's alerts (and this watch's) would be cleared and raised
+    // again by turns.
+    const sampler = service.createSampler({
       thresholds: () => thresholdsFor(settings, flags),
-      alertLog: new AlertLog(database.db, scope),
+      scope:
+        flags.freeBelow || flags.usageAbove
+          ? `watch: ${describeThresholds(thresholdsFor(settings, flags))}`
+          : 'settings',
     })
 
     let offline = false
     let first = true
     const check = async (): Promise<CheckOutcome> => {
       settings = await client.getSettings()
-      const usage = await readUsage(client, offline)
       const now = new Date()
-      if (!usage.ok) {
-        if (!offline) out.reachability(now, false, messageOf(usage.error))
+      let sample: Sample
+      try {
+        sample = await takeSample(client, sampler, offline)
+      } catch (error) {
+        if (!offline) out.reachability(now, false, errorMessage(error))
         offline = true
-        return usage
+        return { ok: false, error }
       }
-      if (offline) out.reachability(now, true, `The engine at ${usage.host} answers again.`)
+      if (offline) out.reachability(now, true, `The engine at ${sample.host} answers again.`)
       offline = false
-      const active = await evaluate(usage.host, usage.usage, first)
+      const active = await evaluate(sample, first)
       first = false
       return { ok: true, active }
     }
 
-    /** One sample through the monitor; auto-clean on a crossing, then look again. */
-    const evaluate = async (host: string, usage: DiskUsage, isFirst: boolean): Promise<Alert[]> => {
-      out.lastUsage = usage
-      const reclaimable = monitor.wouldRaise({ host, usage })
-        ? await reclaimableBytes(client, settings)
-        : null
-      const { raised, cleared } = monitor.observe({ host, usage, reclaimableBytes: reclaimable })
+    /** One sample's alerts; auto-clean on a crossing, then look again. */
+    const evaluate = async (sample: Sample, isFirst: boolean): Promise<Alert[]> => {
+      out.lastUsage = sample.usage
       if (isFirst) {
-        const fresh = new Set(raised.map((alert) => alert.id))
-        for (const alert of monitor.state().active) {
+        const fresh = new Set(sample.raised.map((alert) => alert.id))
+        for (const alert of sampler.monitorState().active) {
           if (!fresh.has(alert.id)) out.alert(alert, 'active')
         }
       }
-      for (const alert of raised) out.alert(alert, 'raised')
-      for (const alert of cleared) out.alert(alert, 'cleared')
-      const active = monitor.state().active
-      if (flags.autoClean && (raised.length > 0 || (isFirst && active.length > 0))) {
+      for (const alert of sample.raised) out.alert(alert, 'raised')
+      for (const alert of sample.cleared) out.alert(alert, 'cleared')
+      const active = sampler.monitorState().active
+      if (flags.autoClean && (sample.raised.length > 0 || (isFirst && active.length > 0))) {
         await autoClean()
-        const again = await readUsage(client, false)
-        if (again.ok) return evaluate(again.host, again.usage, false)
+        const again = await takeSample(client, sampler, false).catch(() => null)
+        if (again) return evaluate(again, false)
       }
       return active
     }
 
     const autoClean = async (): Promise<void> => {
       try {
-        const plan = await client.planCleanup(defaultPolicySelection(settings))
+        const plan = await client.planCleanup({ policy: 'default' })
         if (!plan.items.some((item) => item.requests.length > 0)) {
           out.cleaned(new Date(), null)
           return
         }
         out.cleaned(new Date(), await runCleanup(client, interrupted(), plan.id))
       } catch (error) {
-        out.error(new Date(), `Auto-clean failed: ${messageOf(error)}`)
+        out.error(new Date(), `Auto-clean failed: ${errorMessage(error)}`)
       }
     }
 
@@ -387,7 +341,7 @@ export async function watchCommand(
         lastFailure = null
       } catch (error) {
         // E.g. the log cannot be written on a full disk: say so (once), keep watching.
-        const message = messageOf(error)
+        const message = errorMessage(error)
         if (message !== lastFailure) out.error(new Date(), message)
         lastFailure = message
       }
@@ -402,10 +356,25 @@ export async function watchCommand(
   } catch (error) {
     return reportError(io, error)
   } finally {
-    unsubscribe()
     session.close()
-    database.close()
   }
+}
+
+/** A sample, or why there is none. After a failure the service keeps its "unreachable" state
+ * until asked to connect again. */
+async function takeSample(
+  client: DrydockClient,
+  sampler: Sampler,
+  reconnect: boolean,
+): Promise<Sample> {
+  if (reconnect) await client.reconnect()
+  const sample = await sampler.sample()
+  if (sample) return sample
+  const state = await client.getConnection()
+  throw new DrydockError(
+    'engine-unreachable',
+    state.status === 'unreachable' ? state.reason : `Cannot reach the engine at ${state.host}.`,
+  )
 }
 
 function hasAnyCheck(t: AlertThresholds): boolean {
@@ -421,20 +390,6 @@ function describeInterval(ms: number): string {
   return `${seconds}s`
 }
 
-async function readUsage(
-  client: DrydockClient,
-  reconnect: boolean,
-): Promise<{ ok: true; host: string; usage: DiskUsage } | { ok: false; error: unknown }> {
-  try {
-    // After a failure the service keeps its "unreachable" state until asked to connect again.
-    if (reconnect) await client.reconnect()
-    const usage = await client.getDiskUsage()
-    return { ok: true, host: (await client.getConnection()).host, usage }
-  } catch (error) {
-    return { ok: false, error }
-  }
-}
-
 /** Runs the plan as the threshold's cleanup; Ctrl-C stops it between items, as `clean` does. */
 async function runCleanup(
   client: DrydockClient,
@@ -442,17 +397,17 @@ async function runCleanup(
   planId: string,
 ): Promise<CleanResult> {
   let runId: string | null = null
-  const unsubscribe = client.subscribe((event) => {
-    if (event.name === 'progress') runId = event.payload.jobId
-  })
   let running = true
   void interrupted.then(() => {
     if (running && runId) void client.cancelCleanup({ runId })
   })
   try {
-    return await client.runCleanup({ planId, trigger: 'threshold' })
+    return await runPlanToEnd(
+      client,
+      { planId, trigger: 'threshold' },
+      { onStarted: (id) => (runId = id) },
+    )
   } finally {
     running = false
-    unsubscribe()
   }
 }

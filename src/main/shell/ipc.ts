@@ -6,7 +6,7 @@
 import { channelFor, EVENT_CHANNEL, METHOD_NAMES } from '../../shared/channels'
 import type { DrydockHandlers, DrydockEvent, EventSource } from '../../shared/contract'
 import type { Envelope } from '../../shared/errors'
-import { createDispatcher } from '../dispatch'
+import { createDispatcher } from '../../core/dispatch'
 import type { FrameLike } from './sender'
 
 /** The part of `ipcMain` this module uses; tests pass a stand-in. Electron's IpcMainInvokeEvent

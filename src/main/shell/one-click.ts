@@ -3,12 +3,13 @@
  * Cleanup page would (trigger `tray` in the log), then the result is told in one notification.
  * No Electron here: the caller passes the client and a `notify` function.
  */
-import type { CleanResult, Plan } from '../../shared/cleanup'
-import type { DrydockApi } from '../../shared/contract'
+import { countOutcomes, type CleanResult, type Plan } from '../../shared/cleanup'
+import type { DrydockClient } from '../../shared/contract'
 import { formatBytes } from '../../shared/format'
-import { defaultPolicySelection } from '../../shared/settings'
+import { runPlanToEnd } from '../../shared/run-plan'
+import { errorMessage } from '../../shared/errors'
 
-export type OneClickApi = Pick<DrydockApi, 'getSettings' | 'planCleanup' | 'runCleanup'>
+export type OneClickApi = Pick<DrydockClient, 'planCleanup' | 'runCleanup' | 'subscribe'>
 
 export interface NotificationText {
   title: string
@@ -38,16 +39,14 @@ function plural(count: number, word: string): string {
 
 /** One sentence (ending with a single full stop) from any error. */
 export function errorSentence(error: unknown): string {
-  const message = (error instanceof Error ? error.message : String(error)).trim()
+  const message = errorMessage(error).trim()
   const sentence = message.replace(/[.\s]+$/, '') || 'Unknown error'
   return `Cleanup failed: ${sentence}.`
 }
 
 /** "Freed 4.1 GB (3 images)." plus what did not go as planned. */
 export function resultSentence(result: CleanResult): string {
-  const deleted = result.items.filter((item) => item.outcome === 'deleted').length
-  const untagged = result.items.filter((item) => item.outcome === 'untagged').length
-  const failed = result.items.filter((item) => item.outcome === 'failed').length
+  const { deleted, untagged, failed } = countOutcomes(result.items)
   const parts = [plural(deleted, 'image')]
   if (untagged > 0) parts.push(`${plural(untagged, 'tag')} removed`)
   let text = `Freed ${formatBytes(result.reclaimedBytes)} (${parts.join(', ')}).`
@@ -63,12 +62,12 @@ export function createOneClickCleanup(options: OneClickOptions): {
   let running = false
 
   async function cleanUp(): Promise<RunOutcome> {
-    const settings = await options.api.getSettings()
-    const plan = await options.api.planCleanup(defaultPolicySelection(settings))
+    // The service resolves the default policy and Settings' protection.
+    const plan = await options.api.planCleanup({ policy: 'default' })
     if (!plan.items.some((item) => item.action === 'delete' || item.action === 'untag')) {
       return { kind: 'nothing-to-do', plan }
     }
-    const result = await options.api.runCleanup({ planId: plan.id, trigger: 'tray' })
+    const result = await runPlanToEnd(options.api, { planId: plan.id, trigger: 'tray' })
     return { kind: 'cleaned', plan, result }
   }
 

@@ -1,5 +1,5 @@
 /**
- * The snooze choices the window offers, the same as the tray's (src/main/monitor/snooze.ts; the
+ * The snooze choices the window offers, the same as the tray's (src/core/monitor/snooze.ts; the
  * renderer may not import main code, so the rule is repeated here).
  */
 

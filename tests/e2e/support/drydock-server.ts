@@ -35,6 +35,8 @@ export async function startDrydockServer(
     [bin, '--host', host, ...dbArgs, '--json', 'serve', '--port', '0'],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Every answer parsed with its response schema (src/core/dispatch.ts).
+      env: { ...process.env, DRYDOCK_CHECK_RESPONSES: '1' },
     },
   )
   let stdout = ''

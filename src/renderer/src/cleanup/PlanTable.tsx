@@ -5,8 +5,8 @@
  */
 import type { ReactNode } from 'react'
 import type { CleanItemResult, Plan, PlanItem } from '../../../shared/cleanup'
-import { formatBytes } from '../../../shared/format'
-import { referenceOf, shortImageId } from '../images/model'
+import { formatBytes, shortId } from '../../../shared/format'
+import { referenceOf } from '../images/model'
 import { ACTION_TEXT, BLOCKER_TEXT, OUTCOME_TEXT, effectSentence, isForcedItem } from './describe'
 
 /** What happened to an item, when known: a finished result or a record read from the log. */
@@ -123,7 +123,7 @@ export function PlanTable({
                   <div className="plan-item__image">
                     <span className="mono plan-item__name">{referenceOf(item)}</span>
                     <span className="mono plan-item__id" title={item.id}>
-                      {shortImageId(item.id)}
+                      {shortId(item.id)}
                     </span>
                     {item.tags.length > 1 ? (
                       <span className="plan-item__tags mono">{item.tags.slice(1).join(', ')}</span>

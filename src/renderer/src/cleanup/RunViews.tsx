@@ -23,9 +23,9 @@ export function RunningView({
   const total = run.progress?.total ?? runnableItems(plan).length
   const done = Math.max(run.progress?.done ?? 0, run.outcomes.size)
   const outcomes = new Map<string, ItemOutcome>(
-    [...run.outcomes].map(([id, record]) => [
+    [...run.outcomes].map(([id, item]) => [
       id,
-      { outcome: record.outcome!, reclaimedBytes: record.reclaimedBytes, error: record.error },
+      { outcome: item.outcome, reclaimedBytes: item.reclaimedBytes, error: item.error ?? null },
     ]),
   )
   return (

@@ -1,6 +1,7 @@
 /** Plain words for a plan: what happens to each image and to each container it touches. */
+import { shortId } from '../../../shared/format'
 import type { AffectedContainer, CleanItemResult, Plan, PlanItem } from '../../../shared/cleanup'
-import { isRunningState, shortImageId } from '../images/model'
+import { isRunningState } from '../images/model'
 
 export const ACTION_TEXT: Record<PlanItem['action'], string> = {
   delete: 'Delete',
@@ -28,7 +29,7 @@ export const BLOCKER_TEXT: Record<PlanItem['blockers'][number]['kind'], string> 
 /** One sentence, starting with the container's name, e.g. "web-1 keeps running but …". */
 export function effectSentence(container: AffectedContainer): string {
   const running = isRunningState(container.state)
-  const name = container.name || shortImageId(container.id)
+  const name = container.name || shortId(container.id)
   switch (container.effect) {
     case 'removed':
       return running

@@ -99,16 +99,18 @@ export function cleanupHash(request: Exclude<CleanupRequest, { kind: 'invalid' }
   return `#/cleanup?${params.toString().replace(/%3A/g, ':').replace(/%2C/g, ',')}`
 }
 
-/** The planner's selection for a policy; Settings' protection always applies. */
+/** The planner's selection for a policy (the service adds Settings' protection to every plan). */
 export function policySelection(policy: PagePolicy, settings: Settings): SelectionInput {
-  if (policy.kind === 'unused') {
-    return {
-      unused: true,
-      protect: settings.protectedPatterns,
-      protectLabels: settings.protectedLabels,
-    }
-  }
-  return defaultPolicySelection({ ...settings, defaultPolicy: policy })
+  if (policy.kind === 'unused') return { unused: true }
+  const {
+    protect: _protect,
+    protectLabels: _labels,
+    ...selection
+  } = defaultPolicySelection({
+    ...settings,
+    defaultPolicy: policy,
+  })
+  return selection
 }
 
 export function describePagePolicy(policy: PagePolicy): string {

@@ -1,13 +1,13 @@
 /**
- * Running a plan: calls runCleanup and, while it runs, follows the run's `progress` events and
- * reads the log (getRun) for each item's outcome as it is recorded, so results appear one by one.
+ * Running a plan: starts it (runPlanToEnd) and follows its `progress` events, which carry each
+ * item's outcome as it finishes, so results appear one by one without reading the log.
  * The run lives above the pages (CleanupRunProvider): a new address, a remount or a connection
  * blip must not lose a run that is still going, nor its result.
  */
 import { createContext, use, useCallback, useEffect, useRef, useState, type ReactNode } from 'react'
-import type { CleanResult, Plan } from '../../../shared/cleanup'
+import type { CleanItemResult, CleanResult, Plan } from '../../../shared/cleanup'
 import type { DrydockClient } from '../../../shared/contract'
-import type { RunDetail } from '../../../shared/history'
+import { runPlanToEnd } from '../../../shared/run-plan'
 
 export interface RunProgress {
   done: number
@@ -26,11 +26,11 @@ export type RunState =
   | { kind: 'idle' }
   | (Started & {
       kind: 'running'
-      /** Known from the run's first progress event (the log names it before the first change). */
+      /** Known as soon as runCleanup answers (the log names it before the first change). */
       runId: string | null
       progress: RunProgress | null
-      /** Items the log has settled so far, by image ID. */
-      outcomes: ReadonlyMap<string, RunDetail['items'][number]>
+      /** Items finished so far, by ID, as the progress events reported them. */
+      outcomes: ReadonlyMap<string, CleanItemResult>
       cancelling: boolean
       cancelError: unknown
     })
@@ -68,62 +68,6 @@ export function useCleanupRun(client: DrydockClient): CleanupRun {
 
   const start = useCallback(
     (plan: Plan, hash: string) => {
-      let runId: string | null = null
-      let reading = false
-      let readAgain = false
-
-      // One getRun at a time; progress that arrives meanwhile asks for one more read.
-      const readOutcomes = (): void => {
-        if (runId === null) return
-        if (reading) {
-          readAgain = true
-          return
-        }
-        reading = true
-        client
-          .getRun({ id: runId })
-          .then(
-            (detail) => {
-              if (!detail) return
-              const settled = new Map(
-                detail.items
-                  .filter((item) => item.outcome !== null)
-                  .map((item) => [item.imageId, item]),
-              )
-              updateRunning((running) => ({ ...running, outcomes: settled }))
-            },
-            () => {
-              // Outcomes while running are a courtesy; the final result carries them all.
-            },
-          )
-          .finally(() => {
-            reading = false
-            if (readAgain) {
-              readAgain = false
-              readOutcomes()
-            }
-          })
-      }
-
-      const unsubscribe = client.subscribe((event) => {
-        if (event.name !== 'progress') return
-        const progress = event.payload
-        if (runId === null) {
-          // Other runs (the tray's one-click cleanup, another window) report too: ours names our plan.
-          if (progress.planId !== plan.id) return
-          runId = progress.jobId
-        } else if (progress.jobId !== runId) {
-          return
-        }
-        const id = runId
-        updateRunning((running) => ({
-          ...running,
-          runId: id,
-          progress: { done: progress.done, total: progress.total, message: progress.message },
-        }))
-        readOutcomes()
-      })
-
       setState({
         kind: 'running',
         plan,
@@ -134,14 +78,35 @@ export function useCleanupRun(client: DrydockClient): CleanupRun {
         cancelling: false,
         cancelError: null,
       })
-      client.runCleanup({ planId: plan.id, trigger: 'manual' }).then(
+      // Other runs (the tray's one-click cleanup, another window) report too: runPlanToEnd
+      // follows only the events that name this plan.
+      runPlanToEnd(
+        client,
+        { planId: plan.id, trigger: 'manual' },
+        {
+          onStarted: (runId) => updateRunning((running) => ({ ...running, runId })),
+          onProgress: ({ runId, done, total, message, item }) =>
+            updateRunning((running) => ({
+              ...running,
+              runId,
+              progress: { done, total, message },
+              outcomes: item ? new Map(running.outcomes).set(item.id, item) : running.outcomes,
+            })),
+        },
+      ).then(
         (result) => {
-          unsubscribe()
           if (mounted.current) setState({ kind: 'finished', plan, hash, result, shownAt: null })
         },
         (error: unknown) => {
-          unsubscribe()
-          if (mounted.current) setState({ kind: 'failed', plan, hash, error, runId, shownAt: null })
+          if (!mounted.current) return
+          setState((current) => ({
+            kind: 'failed',
+            plan,
+            hash,
+            error,
+            runId: current.kind === 'running' ? current.runId : null,
+            shownAt: null,
+          }))
         },
       )
     },
@@ -154,7 +119,7 @@ export function useCleanupRun(client: DrydockClient): CleanupRun {
     updateRunning((running) => ({ ...running, cancelling: true, cancelError: null }))
     client.cancelCleanup({ runId }).then(
       ({ cancelled }) => {
-        // false: the run ended meanwhile; its result arrives through runCleanup.
+        // false: the run ended meanwhile; its result arrives with its last progress event.
         if (!cancelled) updateRunning((running) => ({ ...running, cancelling: false }))
       },
       (error: unknown) =>

@@ -1,4 +1,5 @@
 /** Words for a run's machine values (status, trigger, outcome), shared by History and Dashboard. */
+import { shortId } from '../../../shared/format'
 import type { RunDetail, RunSummary } from '../../../shared/history'
 
 export type RunStatus = RunSummary['status']
@@ -50,9 +51,7 @@ export function itemName(item: { tags: string[]; imageId: string }): string {
   return item.tags[0] ?? shortId(item.imageId)
 }
 
-export function shortId(id: string): string {
-  return id.replace(/^sha256:/, '').slice(0, 12)
-}
+export { shortId }
 
 /** A run's selection (stored as it was given, so read defensively) in words. */
 export function describeSelection(selection: unknown): string {

@@ -1,14 +1,14 @@
 /** An expanded row: the image's containers, family, references and the images it shares with. */
 import type { ReactNode } from 'react'
-import { formatBytes } from '../../../shared/format'
+import { formatBytes, shortId } from '../../../shared/format'
 import { bytesTitle } from './cells'
-import { isRunningState, shortImageId, type ImageRow } from './model'
+import { isRunningState, type ImageRow } from './model'
 
 const MAX_SHARERS = 5
 
 function nameOf(id: string, byId: ReadonlyMap<string, ImageRow>): string {
   const row = byId.get(id)
-  if (!row || row.reference === '<none>') return `<none> ${shortImageId(id)}`
+  if (!row || row.reference === '<none>') return `<none> ${shortId(id)}`
   return row.reference
 }
 
@@ -43,7 +43,7 @@ export function ImageDetail({
           <ul className="image-detail__list">
             {image.containers.map((container) => (
               <li key={container.id}>
-                <span className="mono">{container.name || shortImageId(container.id)}</span>{' '}
+                <span className="mono">{container.name || shortId(container.id)}</span>{' '}
                 <span
                   className={`state state--${isRunningState(container.state) ? 'running' : 'stopped'}`}
                 >

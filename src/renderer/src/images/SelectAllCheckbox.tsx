@@ -1,7 +1,7 @@
 /** The header checkbox: selects every row the filter shows; mixed when only some are. */
 import type { ReactNode } from 'react'
 import type { Table } from '@tanstack/react-table'
-import type { ImageTableFeatures } from './columns'
+import type { ImageTableFeatures } from './features'
 import type { ImageRow } from './model'
 
 export function SelectAllCheckbox({

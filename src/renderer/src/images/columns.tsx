@@ -1,21 +1,8 @@
 /**
- * The Images table's TanStack Table setup: which features it registers (sorting, filtering, row
- * selection, expansion), its columns, and how each column sorts and renders.
+ * The Images table's columns for TanStack Table: how each column sorts, filters and renders. The
+ * features it registers (sorting, filtering, row selection, expansion) are in ./features.
  */
-import {
-  columnFilteringFeature,
-  createColumnHelper,
-  createFilteredRowModel,
-  createSortedRowModel,
-  globalFilteringFeature,
-  rowExpandingFeature,
-  rowSelectionFeature,
-  rowSortingFeature,
-  tableFeatures,
-  type FilterFn,
-  type Row,
-  type SortFn,
-} from '@tanstack/react-table'
+import { createColumnHelper, type FilterFn, type SortFn } from '@tanstack/react-table'
 import {
   BytesCell,
   ChevronIcon,
@@ -24,21 +11,13 @@ import {
   ReferenceCell,
   StatusChips,
 } from './cells'
+import type { ImageTableFeatures } from './features'
 import { SelectAllCheckbox } from './SelectAllCheckbox'
 import { statusRank, type ImageRow, type ImageStatus } from './model'
 
-export const imageTableFeatures = tableFeatures({
-  rowSortingFeature,
-  sortedRowModel: createSortedRowModel(),
-  columnFilteringFeature,
-  globalFilteringFeature,
-  filteredRowModel: createFilteredRowModel(),
-  rowSelectionFeature,
-  rowExpandingFeature,
-})
-
-export type ImageTableFeatures = typeof imageTableFeatures
-export type ImageTableRow = Row<ImageTableFeatures, ImageRow>
+// The features live in ./features (SelectAllCheckbox needs their type too); re-exported here for
+// the table and the page, which take them together with the columns.
+export { imageTableFeatures, type ImageTableFeatures, type ImageTableRow } from './features'
 
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' })
 

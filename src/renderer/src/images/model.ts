@@ -2,6 +2,7 @@
  * The Images table's rows: each ImageView with the figures and flags the table sorts, filters and
  * shows, computed once per inventory rather than once per render.
  */
+import { shortId } from '../../../shared/format'
 import type { ImageView } from '../../../shared/images'
 
 export const STATUSES = [
@@ -44,10 +45,6 @@ export function isRunningState(state: string): boolean {
   return state === 'running' || state === 'paused' || state === 'restarting'
 }
 
-export function shortImageId(id: string): string {
-  return id.replace(/^sha256:/, '').slice(0, 12)
-}
-
 export function referenceOf(image: Pick<ImageView, 'tags' | 'digests'>): string {
   return image.tags[0] ?? image.digests[0] ?? '<none>'
 }
@@ -67,7 +64,7 @@ export function toRow(image: ImageView): ImageRow {
   return {
     image,
     reference: referenceOf(image),
-    shortId: shortImageId(image.id),
+    shortId: shortId(image.id),
     sharedSize: Math.max(0, image.size - image.uniqueSize),
     createdAt: Date.parse(image.created),
     lastUsedAt: Date.parse(image.lastUsed),

@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useMemo, type ReactNode } from 'react'
 import type { Plan, SelectionInput } from '../../../shared/cleanup'
 import type { ConnectionState } from '../../../shared/contract'
-import { defaultPolicySelection, describePolicy, type Settings } from '../../../shared/settings'
+import { describePolicy, type Settings } from '../../../shared/settings'
 import { PlanSummary } from '../cleanup/PlanSummary'
 import { PlanTable } from '../cleanup/PlanTable'
 import { PolicyPicker } from '../cleanup/PolicyPicker'
@@ -155,7 +155,8 @@ interface Planned {
 function selectionFor(request: ValidRequest, settings: Settings): SelectionInput {
   switch (request.kind) {
     case 'default-policy':
-      return defaultPolicySelection(settings)
+      // Resolved by the service, with Settings' protection: the preview is what one click does.
+      return { policy: 'default' }
     case 'policy':
       return policySelection(request.policy, settings)
     case 'images':
@@ -163,8 +164,6 @@ function selectionFor(request: ValidRequest, settings: Settings): SelectionInput
         images: request.images,
         force: request.force,
         withContainers: request.withContainers,
-        protect: settings.protectedPatterns,
-        protectLabels: settings.protectedLabels,
       }
   }
 }

@@ -28,6 +28,7 @@ import { useRunPages } from '../history/useRunPages'
 import { useEventCount } from '../hooks/useClientEvent'
 import { useConnectionView } from '../hooks/useConnection'
 import { useHashQuery } from '../hooks/useHashQuery'
+import { errorMessage } from '../../../shared/errors'
 
 export function HistoryPage(): ReactNode {
   const client = useClient()
@@ -183,7 +184,7 @@ function ExportButtons({ query }: { query: ReturnType<typeof runQuery> }): React
       ))}
       {error ? (
         <p className="field__error export__error" role="alert">
-          Export failed: {error instanceof Error ? error.message : String(error)}
+          Export failed: {errorMessage(error)}
         </p>
       ) : null}
     </div>

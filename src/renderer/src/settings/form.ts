@@ -10,7 +10,7 @@ import {
   type Settings,
   type SettingsPatch,
 } from '../../../shared/settings'
-import { formatSizeInput, parseSize } from './size'
+import { formatSizeInput, parseSize } from '../../../shared/size'
 
 export interface FormValues {
   /** Empty: automatic. */

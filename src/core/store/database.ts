@@ -8,6 +8,7 @@ import { dirname, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { isBusy, isCorruption, toStoreError, unusable, type StoreError } from './errors'
 import { assertKnownVersion, migrate } from './migrate'
+import { errorMessage } from '../../shared/errors'
 
 export { defaultDatabasePath } from './database-path'
 
@@ -31,10 +32,6 @@ export interface OpenedDatabase {
   close(): void
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
-}
-
 function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
 }
@@ -44,7 +41,7 @@ function prepareLocation(file: string): void {
   try {
     mkdirSync(dirname(file), { recursive: true })
   } catch (error) {
-    throw toStoreError(error, file, 0) ?? unusable(file, messageOf(error), error)
+    throw toStoreError(error, file, 0) ?? unusable(file, errorMessage(error), error)
   }
   if (existsSync(file) && statSync(file).isDirectory()) {
     throw unusable(file, 'the path is a directory, not a file')
@@ -124,7 +121,7 @@ function moveAside(file: string, at: Date): string {
   } catch (error) {
     throw unusable(
       file,
-      `it is not a database and could not be moved aside (${messageOf(error)})`,
+      `it is not a database and could not be moved aside (${errorMessage(error)})`,
       error,
     )
   }
@@ -147,7 +144,7 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): O
   const inMemory = path === ':memory:'
   const file = inMemory ? path : resolve(path)
   const fail = (error: unknown): StoreError =>
-    toStoreError(error, file, busyTimeoutMs) ?? unusable(file, messageOf(error), error)
+    toStoreError(error, file, busyTimeoutMs) ?? unusable(file, errorMessage(error), error)
 
   const now = options.now ?? (() => new Date())
   let recoveredFrom: string | null = null

@@ -47,7 +47,7 @@ function withTimeout<T>(work: Promise<T>): Promise<T> {
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer))
 }
 
-/** The containerd image store reports a snapshotter in DriverStatus (engine-semantics.md). */
+/** The containerd image store reports a snapshotter in DriverStatus (docs/engine-rules.md). */
 function imageStoreOf(info: InfoAnswer): EngineInfo['imageStore'] {
   const status = info.DriverStatus ?? []
   return status.some(([key, value]) => /snapshotter/i.test(`${key} ${value}`))

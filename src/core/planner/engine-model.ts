@@ -1,6 +1,6 @@
 /**
  * A model of the engine's image store and the rules it applies on `DELETE /images/{name}`, ported
- * from moby's daemon/images/image_delete.go (see reference/engine-semantics.md). The planner runs
+ * from moby's daemon/images/image_delete.go (see docs/engine-rules.md). The planner runs
  * every request it intends to send through this model first, so the plan says what the engine
  * will do; tests compare the model with the real engine.
  */

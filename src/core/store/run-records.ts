@@ -1,12 +1,27 @@
 /** The journal's records as the rest of Drydock sees them, and their mapping from table rows. */
 
-export type RunTrigger = 'manual' | 'tray' | 'schedule' | 'threshold' | 'cli'
-export type RunMode = 'safe' | 'forced'
-export type RunStatus = 'running' | 'done' | 'partial' | 'failed' | 'cancelled' | 'interrupted'
-/** The statuses a run can be closed with; 'interrupted' is only set by start-up recovery. */
-export type FinishedRunStatus = 'done' | 'partial' | 'failed' | 'cancelled'
-export type PredictedAction = 'delete' | 'untag' | 'blocked' | 'keep'
-export type ItemOutcome = 'deleted' | 'untagged' | 'skipped' | 'failed'
+import type {
+  FinishedRunStatus,
+  RunDetail,
+  RunItemRecord,
+  RunMode,
+  RunStatus,
+  RunSummary,
+  RunTrigger,
+} from '../../shared/history'
+import type { Action, Outcome } from '../../shared/cleanup'
+
+export type {
+  FinishedRunStatus,
+  RunDetail,
+  RunItemRecord,
+  RunMode,
+  RunStatus,
+  RunSummary,
+  RunTrigger,
+}
+export type PredictedAction = Action
+export type ItemOutcome = Outcome
 
 export interface PlannedItem {
   imageId: string
@@ -38,40 +53,6 @@ export interface RunResult {
   status: FinishedRunStatus
   reclaimedBytes: number
   error?: string | null
-}
-
-export interface RunSummary {
-  id: string
-  startedAt: string
-  finishedAt: string | null
-  trigger: RunTrigger
-  mode: RunMode
-  selection: unknown
-  engineHost: string
-  engineId: string | null
-  status: RunStatus
-  predictedBytes: number
-  reclaimedBytes: number | null
-  itemCount: number
-  error: string | null
-}
-
-export interface RunItemRecord {
-  seq: number
-  imageId: string
-  tags: string[]
-  digests: string[]
-  predictedAction: PredictedAction
-  predictedBytes: number
-  /** null: planned but not done (yet, or ever if the run was interrupted). */
-  outcome: ItemOutcome | null
-  reclaimedBytes: number | null
-  error: string | null
-  finishedAt: string | null
-}
-
-export interface RunDetail extends RunSummary {
-  items: RunItemRecord[]
 }
 
 export interface RunRow {

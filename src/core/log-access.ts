@@ -3,7 +3,8 @@
  * marks runs that a dead process left open as interrupted. Planning works without it (layer
  * facts are then cached in memory only); cleaning does not.
  */
-import { DrydockError } from '../shared/errors'
+import { DrydockError, errorMessage } from '../shared/errors'
+import { DEFAULT_SETTINGS, type Settings } from '../shared/settings'
 import { MemoryLayerCache, type LayerCache } from './engine/inventory'
 import {
   ImageLayerCache,
@@ -71,13 +72,22 @@ export class LogAccess {
       if (database.recoveredFrom) this.onRecovered?.(database.recoveredFrom, this.path)
       return this.opened
     } catch (error) {
-      const failure = new DrydockError(
-        'log-unusable',
-        error instanceof Error ? error.message : String(error),
-      )
+      const failure = new DrydockError('log-unusable', errorMessage(error))
       // A lock passes; anything else (corrupt beyond recovery, read-only, no space) stays.
       if (!(error instanceof StoreError && error.code === 'locked')) this.failure = failure
       throw failure
+    }
+  }
+
+  /**
+   * The settings; the defaults when the log cannot be read. `known` is false when a configured
+   * log could not be read, so its rules (protection above all) are unknown.
+   */
+  readSettings(): { settings: Settings; known: boolean } {
+    try {
+      return { settings: this.open().settings.get(), known: true }
+    } catch {
+      return { settings: DEFAULT_SETTINGS, known: this.path === null }
     }
   }
 

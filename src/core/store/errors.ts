@@ -3,6 +3,7 @@
  * and the CLI (exit 4) can say why no cleanup may run without a working journal.
  */
 import type BetterSqlite3 from 'better-sqlite3'
+import { errorMessage } from '../../shared/errors'
 
 export type StoreErrorCode = 'locked' | 'unusable' | 'corrupt' | 'future-version'
 
@@ -23,10 +24,6 @@ function codeOf(error: unknown): string {
   if (typeof error !== 'object' || error === null) return ''
   const code = (error as { code?: unknown }).code
   return typeof code === 'string' ? code : ''
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
 }
 
 export function isBusy(error: unknown): boolean {
@@ -63,13 +60,13 @@ function unusableCause(error: unknown): string | null {
     case 'ELOOP':
     case 'EIO':
     case 'SQLITE_NOLFS':
-      return messageOf(error)
+      return errorMessage(error)
   }
   if (code.startsWith('SQLITE_READONLY')) return 'the file or its directory is read-only'
   if (code.startsWith('SQLITE_CANTOPEN')) {
     return 'the file cannot be opened or created (is its directory writable?)'
   }
-  if (code.startsWith('SQLITE_IOERR')) return `a disk read or write failed (${messageOf(error)})`
+  if (code.startsWith('SQLITE_IOERR')) return `a disk read or write failed (${errorMessage(error)})`
   return null
 }
 
@@ -106,7 +103,7 @@ export function toStoreError(
   if (isCorruption(error)) {
     return new StoreError(
       'corrupt',
-      `The Drydock log at ${path} is damaged (${messageOf(error)}); ` +
+      `The Drydock log at ${path} is damaged (${errorMessage(error)}); ` +
         `move it aside or delete it to start a new log.`,
       { path, cause: error },
     )

@@ -5,12 +5,13 @@
  */
 import type Docker from 'dockerode'
 import type { CleanItemResult, CleanResult, Plan, PlanItem } from '../../shared/cleanup'
+import type { RunTrigger } from '../../shared/history'
 import { isImageIdPrefix } from '../planner/references'
 import { EngineWatch, type EngineSnapshot } from './recheck'
 
 export interface CleanupJournal {
   startRun(input: {
-    trigger: 'manual' | 'tray' | 'schedule' | 'threshold' | 'cli'
+    trigger: RunTrigger
     mode: 'safe' | 'forced'
     selection: unknown
     engineHost: string
@@ -41,13 +42,20 @@ export interface ExecuteOptions {
   docker: Docker
   plan: Plan
   journal: CleanupJournal
-  trigger: 'manual' | 'tray' | 'schedule' | 'threshold' | 'cli'
+  trigger: RunTrigger
   /** Bytes of each layer (chain ID) and of each removable container's writable layer. */
   layerSizes: ReadonlyMap<string, number>
   containerSizes?: ReadonlyMap<string, number>
   /** Called once the run is journaled, before the first change: its id names it for cancelling. */
   onStarted?: (runId: string) => void
-  onProgress?: (progress: { runId: string; done: number; total: number; message: string }) => void
+  /** Before each item starts, and with its outcome (`item`) once it is journaled. */
+  onProgress?: (progress: {
+    runId: string
+    done: number
+    total: number
+    message: string
+    item?: CleanItemResult & { seq: number }
+  }) => void
   signal?: AbortSignal
 }
 
@@ -146,6 +154,13 @@ export async function executePlan(options: ExecuteOptions): Promise<CleanResult>
         })
         results.push(result)
         order.set(result, seq)
+        options.onProgress?.({
+          runId,
+          done: results.length,
+          total: runnable.length,
+          message: `${label(item)}: ${result.outcome}`,
+          item: { ...result, seq },
+        })
       },
       options.signal,
     )
@@ -166,13 +181,6 @@ export async function executePlan(options: ExecuteOptions): Promise<CleanResult>
   } finally {
     watch.close()
   }
-  options.onProgress?.({
-    runId,
-    done: results.length,
-    total: runnable.length,
-    message: cancelled ? 'cancelled' : 'done',
-  })
-
   const failed = results.some((result) => result.outcome === 'failed')
   const status: CleanResult['status'] = cancelled
     ? 'cancelled'

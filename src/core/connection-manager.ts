@@ -1,0 +1,283 @@
+/**
+ * The engine connection as a state machine (connecting → connected | unreachable), for every
+ * caller of the core: resolves the host (flag, Settings, DOCKER_HOST, context, default), checks
+ * it, re-checks it on a timer, reconnects on demand or when the host setting changes, and reads
+ * the inventory. The first inventory of a process is sent together with the connection check
+ * (the CLI's only call), and once per engine the runs a crash interrupted are settled.
+ */
+import type { ConnectionState, EngineInfo } from '../shared/contract'
+import { DrydockError, errorMessage } from '../shared/errors'
+import { reconcileInterruptedRuns } from './cleaner/reconcile'
+import { EngineConnection } from './engine/connection'
+import { engineUnreachable } from './engine/errors'
+import { resolveHost, type ResolvedHost } from './engine/host'
+import { fetchInventory, type Inventory } from './engine/inventory'
+import type { EventBus } from './event-bus'
+import type { LogAccess } from './log-access'
+
+export interface ConnectionOptions {
+  /** `--host`; falls back to the Settings host (when followed), DOCKER_HOST, context, default. */
+  host?: string | undefined
+  env: Record<string, string | undefined>
+  platform: NodeJS.Platform
+  /** The host saved in Settings, when this process follows it (the app, browser mode). */
+  settingsHost: () => string | undefined
+  log: LogAccess
+  events: EventBus
+  now: () => Date
+}
+
+export interface InventoryRead {
+  connection: EngineConnection
+  inventory: Inventory
+  engine: EngineInfo
+}
+
+/** An engine failure as a contract error: an HTTP status means the engine answered. */
+export function engineFailure(error: unknown, connection: EngineConnection): DrydockError {
+  if (error instanceof DrydockError) return error
+  if (typeof (error as { statusCode?: unknown }).statusCode !== 'number') {
+    return engineUnreachable(error, connection.host)
+  }
+  const message = errorMessage(error)
+  return new DrydockError('engine-error', `The engine at ${connection.host.url} failed: ${message}`)
+}
+
+export class ConnectionManager {
+  private state: ConnectionState
+  private connection: EngineConnection | null = null
+  private pending: Promise<ConnectionState> | null = null
+  private resolvedHost: ResolvedHost | null = null
+  /** Made by a first inventory read ahead of the connection check, which then adopts it. */
+  private earlyConnection: EngineConnection | null = null
+  private watchTimer: NodeJS.Timeout | null = null
+  private readonly reconciledHosts = new Set<string>()
+  private readonly connectedListeners = new Set<(connection: EngineConnection) => void>()
+
+  constructor(private readonly options: ConnectionOptions) {
+    this.state = { status: 'connecting', host: this.describeHost(), since: this.timestamp() }
+  }
+
+  /** Waits for a first (or in-flight) connection attempt, so callers never see a stale state. */
+  async current(): Promise<ConnectionState> {
+    if (this.pending) return this.pending
+    if (this.state.status === 'connecting') return this.connect()
+    return this.state
+  }
+
+  /** The state as it is now, without waiting. */
+  peek(): ConnectionState {
+    return this.state
+  }
+
+  async reconnect(): Promise<ConnectionState> {
+    if (this.pending) return this.pending
+    this.connection = null
+    this.resolvedHost = null
+    return this.connect()
+  }
+
+  /** Called with each new connection (the live use-event follower starts there). */
+  onConnected(listener: (connection: EngineConnection) => void): () => void {
+    this.connectedListeners.add(listener)
+    return () => this.connectedListeners.delete(listener)
+  }
+
+  /** The live connection, or the reason there is none as a contract error. */
+  async require(): Promise<EngineConnection> {
+    const state = await this.current()
+    if (state.status === 'connected' && this.connection) return this.connection
+    throw state.status === 'unreachable'
+      ? new DrydockError(state.code, state.reason)
+      : new DrydockError('engine-unreachable', `Still connecting to ${state.host}.`)
+  }
+
+  /** The facts a plan needs (host, version, store kind, data root) came with the connection. */
+  async engineFacts(connection: EngineConnection): Promise<EngineInfo> {
+    return this.state.status === 'connected' ? this.state.engine : connection.engineInfo()
+  }
+
+  /** Marks the engine unreachable after a failed call (and says so to subscribers). */
+  lost(error: unknown): void {
+    this.connection = null
+    this.setUnreachable(this.state.host, error)
+  }
+
+  /** Images and containers with their layer facts (from the log's cache when known). */
+  async readInventory(): Promise<InventoryRead> {
+    const { log } = this.options
+    // A first call (the CLI's only one) sends the lists together with the connection check
+    // instead of after it; the lists are used only if that check succeeds on the same connection.
+    const early =
+      this.state.status === 'connecting' && !this.pending && !this.connection
+        ? this.makeEarlyConnection()
+        : null
+    // The check goes out first; opening the log (inside fetchInventory) then overlaps with both.
+    const connecting = this.require()
+    const earlyInventory = early
+      ? fetchInventory(early.docker, () => log.layerCache(), early.getJson).then(
+          (inventory) => ({ ok: true as const, inventory }),
+          (error: unknown) => ({ ok: false as const, error }),
+        )
+      : null
+    const connection = await connecting
+    const engine = await this.engineFacts(connection)
+    try {
+      const listed = connection === early && earlyInventory ? await earlyInventory : null
+      if (listed && !listed.ok) throw listed.error
+      const inventory =
+        listed?.inventory ??
+        (await fetchInventory(connection.docker, () => log.layerCache(), connection.getJson))
+      this.reconcileOnce(connection.host.url, inventory)
+      return { connection, inventory, engine }
+    } catch (error) {
+      const failure = engineFailure(error, connection)
+      if (failure.code === 'engine-unreachable') this.lost(error)
+      throw failure
+    }
+  }
+
+  /** Re-checks the engine every `intervalMs` and emits `connection` events when it changes. */
+  watch(intervalMs = 5_000): () => void {
+    this.stopWatching()
+    this.watchTimer = setInterval(() => void this.check(), intervalMs)
+    this.watchTimer.unref()
+    return () => this.stopWatching()
+  }
+
+  close(): void {
+    this.stopWatching()
+  }
+
+  private stopWatching(): void {
+    if (this.watchTimer) clearInterval(this.watchTimer)
+    this.watchTimer = null
+  }
+
+  private async check(): Promise<void> {
+    if (this.pending) return
+    if (this.state.status !== 'connected' || !this.connection) {
+      await this.connect()
+      return
+    }
+    try {
+      await this.connection.ping()
+    } catch (error) {
+      this.lost(error)
+    }
+  }
+
+  /** Settles, once per engine, what runs interrupted by a crash left uncertain. */
+  private reconcileOnce(host: string, inventory: Inventory): void {
+    if (this.reconciledHosts.has(host)) return
+    this.reconciledHosts.add(host)
+    try {
+      reconcileInterruptedRuns(this.options.log.open().journal, host, inventory)
+    } catch {
+      // Without a log there is nothing to settle; planning goes on.
+    }
+  }
+
+  /** A connection made ahead of the connection check, or null when the host is unusable. */
+  private makeEarlyConnection(): EngineConnection | null {
+    try {
+      this.earlyConnection = new EngineConnection(this.resolve())
+      return this.earlyConnection
+    } catch {
+      return null
+    }
+  }
+
+  private takeEarlyConnection(host: ResolvedHost): EngineConnection | null {
+    const early = this.earlyConnection
+    this.earlyConnection = null
+    return early && early.host.url === host.url ? early : null
+  }
+
+  private connect(): Promise<ConnectionState> {
+    const attempt = this.attempt().finally(() => {
+      this.pending = null
+    })
+    this.pending = attempt
+    return attempt
+  }
+
+  private async attempt(): Promise<ConnectionState> {
+    let host: ResolvedHost
+    try {
+      host = this.resolve()
+    } catch (error) {
+      return this.setUnreachable(this.options.host ?? '', error)
+    }
+    if (this.state.status !== 'connecting') {
+      this.setState({ status: 'connecting', host: host.url, since: this.timestamp() })
+    }
+    try {
+      const connection =
+        this.connection ?? this.takeEarlyConnection(host) ?? new EngineConnection(host)
+      const engine = await connection.engineInfo()
+      this.connection = connection
+      const state = this.setState({
+        status: 'connected',
+        host: host.url,
+        since: this.timestamp(),
+        engine,
+      })
+      for (const listener of this.connectedListeners) listener(connection)
+      return state
+    } catch (error) {
+      this.connection = null
+      return this.setUnreachable(host.url, error)
+    }
+  }
+
+  private setUnreachable(host: string, error: unknown): ConnectionState {
+    return this.setState({
+      status: 'unreachable',
+      host,
+      since: this.timestamp(),
+      code:
+        error instanceof DrydockError && error.code === 'invalid-host'
+          ? 'invalid-host'
+          : 'engine-unreachable',
+      reason: errorMessage(error),
+    })
+  }
+
+  private setState(next: ConnectionState): ConnectionState {
+    const changed =
+      next.status !== this.state.status ||
+      next.host !== this.state.host ||
+      (next.status === 'unreachable' &&
+        this.state.status === 'unreachable' &&
+        next.reason !== this.state.reason)
+    this.state = next
+    if (changed || next.status === 'connected') {
+      this.options.events.emit({ name: 'connection', payload: next })
+    }
+    return next
+  }
+
+  /** Resolved once (it reads docker's config and TLS files); again on `reconnect`, so a
+   * changed docker context is picked up. An unusable host setting throws each time. */
+  private resolve(): ResolvedHost {
+    this.resolvedHost ??= resolveHost({
+      explicit: this.options.host ?? this.options.settingsHost(),
+      env: this.options.env,
+      platform: this.options.platform,
+    })
+    return this.resolvedHost
+  }
+
+  private describeHost(): string {
+    try {
+      return this.resolve().url
+    } catch {
+      return this.options.host ?? ''
+    }
+  }
+
+  private timestamp(): string {
+    return this.options.now().toISOString()
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * When each image was last used, kept in the log. Long-lived processes follow the engine's use
+ * events live (`follow`); a short CLI process catches up from the log's cursor on what the
+ * engine still buffers (`lastUsesOf`). Either way the answer is per image, with where it came
+ * from (an event, a child image, the build time).
+ */
+import { DrydockError, errorMessage } from '../shared/errors'
+import type { EngineConnection } from './engine/connection'
+import {
+  EventImageResolver,
+  followUseEvents,
+  imageUsesOf,
+  readUseEvents,
+} from './engine/image-use-events'
+import type { Inventory } from './engine/inventory'
+import type { LogAccess, OpenLog } from './log-access'
+import type { DependencyGraph } from './planner/graph'
+import { lastUses, type LastUse } from './planner/last-used'
+
+export class LastUseTracker {
+  private follower: { host: string; stop: () => void } | null = null
+
+  constructor(
+    private readonly log: LogAccess,
+    private readonly now: () => Date,
+  ) {}
+
+  /**
+   * Each image's last use. Catches up first unless this process follows the engine live. With
+   * `strict` (--unused-for deletes by last use) a missing fact refuses instead of guessing.
+   */
+  async lastUsesOf(
+    connection: EngineConnection,
+    inventory: Inventory,
+    graph: DependencyGraph,
+    options: { strict: boolean } = { strict: false },
+  ): Promise<Map<string, LastUse>> {
+    const host = connection.host.url
+    let recorded = new Map<string, number>()
+    let failure: unknown = null
+    try {
+      const { lastUsed } = this.log.open()
+      if (this.follower?.host !== host) {
+        try {
+          const { events, readUntil } = await readUseEvents(
+            connection.docker,
+            lastUsed.cursor(host),
+            this.now().getTime(),
+          )
+          const resolver = new EventImageResolver(connection.docker, inventory)
+          lastUsed.record(host, await imageUsesOf(events, resolver), readUntil)
+        } catch (error) {
+          failure = error
+        }
+      }
+      lastUsed.forgetAllBut(host, new Set(inventory.images.map((image) => image.id)))
+      recorded = new Map([...lastUsed.uses(host)].map(([id, use]) => [id, use.at]))
+    } catch (error) {
+      failure ??= error
+    }
+    if (failure !== null && options.strict) {
+      const why = errorMessage(failure)
+      throw new DrydockError(
+        failure instanceof DrydockError ? failure.code : 'engine-error',
+        `Drydock cannot tell when images were last used (${why}); --unused-for needs that, so nothing was planned.`,
+      )
+    }
+    return lastUses(graph, recorded, this.now())
+  }
+
+  /** Follows this engine's use events from the log's cursor, unless already doing so. */
+  follow(connection: EngineConnection): void {
+    const host = connection.host.url
+    if (this.follower?.host === host) return
+    this.stop()
+    let lastUsed: OpenLog['lastUsed']
+    try {
+      lastUsed = this.log.open().lastUsed
+    } catch {
+      return
+    }
+    const follower: { host: string; stop: () => void } = { host, stop: () => undefined }
+    this.follower = follower
+    const since = lastUsed.cursor(host) ?? this.now().getTime()
+    followUseEvents(
+      connection.docker,
+      since,
+      (use) => {
+        try {
+          lastUsed.record(host, [use], use.at)
+        } catch {
+          // One use not recorded; the next one still is.
+        }
+      },
+      () => {
+        // The engine went away (or restarted): the next tick or reconnection follows again.
+        if (this.follower === follower) this.follower = null
+      },
+    ).then(
+      (stop) => {
+        if (this.follower === follower) follower.stop = stop
+        else stop()
+      },
+      () => {
+        if (this.follower === follower) this.follower = null
+      },
+    )
+  }
+
+  stop(): void {
+    this.follower?.stop()
+    this.follower = null
+  }
+}

@@ -1,0 +1,309 @@
+/**
+ * Drydock's core behind the contract: what every transport calls. Thin on purpose — each method
+ * hands over to the module that owns its job:
+ *
+ *   ConnectionManager  the engine connection, its state and the inventory
+ *   CleanupService     plans, runs, cancels; reclaimable bytes
+ *   Sampler            usage samples, the disk monitor and its alerts
+ *   LastUseTracker     when each image was last used
+ *   LogAccess          the SQLite log (runs, samples, settings)
+ *
+ * No Electron here; the shell, the browser-mode server and the CLI all wrap this same class.
+ */
+import type {
+  AppInfo,
+  ConnectionState,
+  DrydockHandlers,
+  EngineInfo,
+  EventListener,
+  EventSource,
+  LogStatus,
+  ParsedRequest,
+} from '../shared/contract'
+import type { Plan, Selection } from '../shared/cleanup'
+import type { RunDetail, RunSummary, RunTrigger } from '../shared/history'
+import type { ImageView } from '../shared/images'
+import type { MonitorState } from '../shared/monitor'
+import type { Settings, SettingsPatch } from '../shared/settings'
+import type { DiskUsage, Reclaimable, UsageSeries } from '../shared/usage'
+import { CleanupService, resolveSelection } from './cleanup-service'
+import { ConnectionManager, engineFailure } from './connection-manager'
+import { readDiskUsage } from './engine/disk-usage'
+import { modemOptionsFor } from './engine/host'
+import { pullImage } from './engine/image-pull'
+import { EventBus } from './event-bus'
+import { LastUseTracker } from './last-use-tracker'
+import { LogAccess } from './log-access'
+import { DependencyGraph } from './planner/graph'
+import { describeImages } from './planner/image-view'
+import { protectionRules } from './planner/policy'
+import { Sampler, type SamplerOptions } from './sampler'
+import { errorMessage } from '../shared/errors'
+
+export interface ServiceOptions {
+  /** `--host` or the app setting; falls back to DOCKER_HOST, the docker context, the default. */
+  host?: string | undefined
+  env?: Record<string, string | undefined>
+  platform?: NodeJS.Platform
+  transport: AppInfo['transport']
+  version: string
+  /** The log file (`--db`, DRYDOCK_DB, the app's default); null runs without a log. */
+  databasePath?: string | null
+  /** The better_sqlite3.node built for Electron's ABI, when running inside Electron. */
+  sqliteBinding?: string
+  /** The app and browser mode: with no `host` given, use the host saved in Settings (if any),
+   * and reconnect when it changes. The CLI leaves this off: its host is --host or the env. */
+  hostFromSettings?: boolean
+  /** Called once if the log file was corrupt and moved aside (the CLI prints it). */
+  onLogRecovered?: (movedTo: string, path: string) => void
+  /** Injected clock so tests can pin timestamps. */
+  now?: () => Date
+}
+
+export class DrydockService implements DrydockHandlers, EventSource {
+  private readonly events = new EventBus()
+  private readonly now: () => Date
+  readonly log: LogAccess
+  readonly connections: ConnectionManager
+  readonly cleanups: CleanupService
+  readonly sampler: Sampler
+  private readonly tracker: LastUseTracker
+
+  constructor(private readonly options: ServiceOptions) {
+    this.now = options.now ?? (() => new Date())
+    this.log = new LogAccess(
+      options.databasePath ?? null,
+      options.sqliteBinding,
+      options.onLogRecovered,
+    )
+    this.tracker = new LastUseTracker(this.log, this.now)
+    this.connections = new ConnectionManager({
+      host: options.host,
+      env: options.env ?? process.env,
+      platform: options.platform ?? process.platform,
+      settingsHost: () =>
+        options.hostFromSettings ? (this.log.readSettings().settings.host ?? undefined) : undefined,
+      log: this.log,
+      events: this.events,
+      now: this.now,
+    })
+    this.cleanups = new CleanupService({
+      connections: this.connections,
+      log: this.log,
+      events: this.events,
+      tracker: this.tracker,
+      now: this.now,
+      // After every run in the app: the usage history shows the drop, the monitor re-checks.
+      afterRun: () => {
+        if (this.sampler.active) void this.sampler.sample().catch(() => undefined)
+      },
+    })
+    this.sampler = this.createSampler()
+    // Live use events stop with the engine; the sampler's next tick follows again.
+    this.connections.onConnected((connection) => {
+      if (this.sampler.active) this.tracker.follow(connection)
+    })
+    this.events.subscribe((event) => {
+      if (event.name === 'connection' && event.payload.status === 'unreachable') this.tracker.stop()
+    })
+  }
+
+  /** A sampler on this service's engine and log; `watch` makes one with its own thresholds. */
+  createSampler(overrides: Pick<SamplerOptions, 'thresholds' | 'scope'> = {}): Sampler {
+    return new Sampler({
+      connections: this.connections,
+      log: this.log,
+      events: this.events,
+      tracker: this.tracker,
+      now: this.now,
+      readUsage: () => this.getDiskUsage(),
+      reclaimableBytes: () =>
+        this.cleanups.reclaimable().then((reclaimable) => reclaimable.defaultPolicyBytes),
+      ...overrides,
+    })
+  }
+
+  subscribe(listener: EventListener): () => void {
+    return this.events.subscribe(listener)
+  }
+
+  async getAppInfo(): Promise<AppInfo> {
+    return { name: 'Drydock', version: this.options.version, transport: this.options.transport }
+  }
+
+  getConnection(): Promise<ConnectionState> {
+    return this.connections.current()
+  }
+
+  reconnect(): Promise<ConnectionState> {
+    return this.connections.reconnect()
+  }
+
+  async getEngineInfo(): Promise<EngineInfo> {
+    const connection = await this.connections.require()
+    return connection.engineInfo().catch((error: unknown) => {
+      this.connections.lost(error)
+      throw error
+    })
+  }
+
+  async getDiskUsage(): Promise<DiskUsage> {
+    const connection = await this.connections.require()
+    const engine = await this.connections.engineFacts(connection)
+    return readDiskUsage(await connection.diskUsage.read(), {
+      local: connection.host.local,
+      dataRoot: engine.dataRoot,
+      now: this.now(),
+    })
+  }
+
+  async listImages(): Promise<ImageView[]> {
+    const { connection, inventory } = await this.connections.readInventory()
+    const graph = new DependencyGraph(inventory)
+    const uses = await this.tracker.lastUsesOf(connection, inventory, graph)
+    const { settings } = this.log.readSettings()
+    const protection = protectionRules(resolveSelection(NO_SELECTION, settings))
+    return describeImages(graph, {
+      lastUsed: (id) => uses.get(id) ?? { at: 0, source: 'created' },
+      isProtected: (id) => protection.protects(graph.images.get(id)!) !== null,
+    })
+  }
+
+  planCleanup(selection: Selection): Promise<Plan> {
+    return this.cleanups.plan(selection)
+  }
+
+  runCleanup(request: {
+    planId: string
+    trigger: RunTrigger
+  }): Promise<{ runId: string; planId: string }> {
+    return this.cleanups.run(request)
+  }
+
+  async cancelCleanup(request: { runId: string }): Promise<{ cancelled: boolean }> {
+    return { cancelled: this.cleanups.cancel(request.runId) }
+  }
+
+  async listRuns(request: ParsedRequest<'listRuns'>): Promise<RunSummary[]> {
+    const { journal } = this.log.open()
+    // Only the filters given: undefined keys would read as "filter by nothing".
+    const options = Object.fromEntries(
+      Object.entries(request).filter(([, value]) => value !== undefined),
+    ) as Parameters<typeof journal.listRuns>[0]
+    return journal.listRuns(options)
+  }
+
+  async getRun(request: { id: string }): Promise<RunDetail | null> {
+    return this.log.open().journal.getRun(request.id)
+  }
+
+  async restoreImage(request: {
+    reference: string
+  }): Promise<{ reference: string; imageId: string }> {
+    const connection = await this.connections.require()
+    try {
+      return {
+        reference: request.reference,
+        imageId: await pullImage(connection, request.reference),
+      }
+    } catch (error) {
+      throw engineFailure(error, connection)
+    }
+  }
+
+  async getUsageSeries(request: ParsedRequest<'getUsageSeries'>): Promise<UsageSeries> {
+    const { usage } = this.log.open()
+    const state = this.connections.peek()
+    const host = request.host ?? (state.status === 'connected' ? state.host : usage.latestHost())
+    if (host === null) return { host: null, resolution: 'raw', points: [] }
+    return usage.series({
+      host,
+      from: new Date(request.from),
+      to: new Date(request.to),
+      maxPoints: request.maxPoints,
+      now: this.now(),
+    })
+  }
+
+  getReclaimable(): Promise<Reclaimable> {
+    return this.cleanups.reclaimable()
+  }
+
+  async getLogStatus(): Promise<LogStatus> {
+    try {
+      const { recoveredFrom } = this.log.open()
+      return { path: this.log.path, status: 'ok', error: null, movedAsideTo: recoveredFrom }
+    } catch (error) {
+      return {
+        path: this.log.path,
+        status: 'unusable',
+        error: errorMessage(error),
+        movedAsideTo: null,
+      }
+    }
+  }
+
+  /** The settings; the defaults when there is no usable log (reading never fails). */
+  async getSettings(): Promise<Settings> {
+    return this.log.readSettings().settings
+  }
+
+  async updateSettings(patch: SettingsPatch): Promise<Settings> {
+    // A host that cannot work is refused now, with the reason, not saved to fail later.
+    if (patch.host) modemOptionsFor(patch.host, null, this.options.env ?? process.env)
+    const { settings } = this.log.open()
+    const before = settings.get()
+    const next = settings.update(patch)
+    if (this.options.hostFromSettings && !this.options.host && next.host !== before.host) {
+      void this.connections.reconnect()
+    }
+    if (next.samplingIntervalMinutes !== before.samplingIntervalMinutes) {
+      void this.sampler.reschedule()
+    }
+    return next
+  }
+
+  async getMonitorState(): Promise<MonitorState> {
+    return this.sampler.monitorState()
+  }
+
+  async snoozeAlerts(request: { until: string | null }): Promise<MonitorState> {
+    return this.sampler.snooze(request.until === null ? null : new Date(request.until))
+  }
+
+  /** Long-lived processes (the app, browser mode): samples on Settings' interval. */
+  startSampling(): () => void {
+    return this.sampler.start()
+  }
+
+  /** One usage sample now (the CLI's after-run sample). */
+  async sampleUsage(): Promise<DiskUsage | null> {
+    return (await this.sampler.sample())?.usage ?? null
+  }
+
+  /** Re-checks the engine every `intervalMs` and emits `connection` events when it changes. */
+  watchConnection(intervalMs = 5_000): () => void {
+    return this.connections.watch(intervalMs)
+  }
+
+  close(): void {
+    this.connections.close()
+    this.sampler.stop()
+    this.log.close()
+  }
+}
+
+/** A selection that selects nothing: Settings' protection alone, for showing what is protected. */
+const NO_SELECTION: Selection = {
+  policy: null,
+  dangling: false,
+  unused: false,
+  images: [],
+  force: false,
+  withContainers: false,
+  olderThan: null,
+  unusedFor: null,
+  keepLast: null,
+  protect: [],
+  protectLabels: [],
+}
