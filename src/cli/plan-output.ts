@@ -1,5 +1,5 @@
-/** How a plan reads in a terminal: one line per image and a one-line summary. */
-import type { Plan, PlanItem } from '../shared/cleanup'
+/** How a plan reads in a terminal: one line per item, a hint per way to free more, a summary. */
+import { ITEM_KINDS, type ItemKind, type Plan, type PlanItem } from '../shared/cleanup'
 import { formatBytes } from '../shared/format'
 import type { CliIo } from './io'
 import { renderTable, shortId } from './table'
@@ -11,14 +11,42 @@ const ACTION_LABEL: Record<PlanItem['action'], string> = {
   keep: 'keep',
 }
 
-export function describeImage(item: { id: string; tags: string[]; digests?: string[] }): string {
+const KIND_WORDS: Record<ItemKind, [string, string]> = {
+  image: ['image', 'images'],
+  container: ['container', 'containers'],
+  volume: ['volume', 'volumes'],
+  'build-cache': ['build cache record', 'build cache records'],
+}
+
+export function countOf(count: number, kind: ItemKind): string {
+  return `${count} ${KIND_WORDS[kind][count === 1 ? 0 : 1]}`
+}
+
+/** An item's name as people know it (an untagged image by its short ID). */
+export function describeItem(item: {
+  kind?: ItemKind
+  id: string
+  name?: string
+  tags: string[]
+  digests?: string[]
+}): string {
+  if (item.kind && item.kind !== 'image') {
+    return item.kind === 'build-cache'
+      ? `${shortId(item.id)} ${item.name ?? ''}`
+      : (item.name ?? item.id)
+  }
   return item.tags[0] ?? item.digests?.[0] ?? `<none> ${shortId(item.id)}`
 }
 
 export function planSummary(plan: Plan): string {
   const count = (action: PlanItem['action']) =>
     plan.items.filter((item) => item.action === action).length
-  const parts = [`${plan.items.length} image${plan.items.length === 1 ? '' : 's'}`]
+  const kinds = ITEM_KINDS.map(
+    (kind) => [kind, plan.items.filter((i) => i.kind === kind).length] as const,
+  )
+    .filter(([, n]) => n > 0)
+    .map(([kind, n]) => countOf(n, kind))
+  const parts = [kinds.length > 0 ? kinds.join(', ') : 'nothing']
   if (count('delete')) parts.push(`${count('delete')} to delete`)
   if (count('untag')) parts.push(`${count('untag')} to untag`)
   if (count('blocked')) parts.push(`${count('blocked')} blocked`)
@@ -34,8 +62,9 @@ export function printPlan(io: CliIo, plan: Plan): void {
   io.stdout.write(
     renderTable(plan.items, [
       { header: 'ACTION', value: (item) => ACTION_LABEL[item.action] },
-      { header: 'IMAGE', value: describeImage, max: 48 },
-      { header: 'ID', value: (item) => shortId(item.id) },
+      { header: 'KIND', value: (item) => item.kind },
+      { header: 'NAME', value: describeItem, max: 48 },
+      { header: 'ID', value: (item) => (item.kind === 'volume' ? '' : shortId(item.id)) },
       { header: 'FREES', value: (item) => formatBytes(item.reclaimBytes), align: 'right' },
       {
         header: 'WHY',
@@ -44,11 +73,20 @@ export function printPlan(io: CliIo, plan: Plan): void {
             (c) => c.effect !== 'none' && c.effect !== 'blocks',
           )
           const effects = containers.map((c) => `${c.name}: ${c.effect}`).join(', ')
-          return effects ? `${item.reason} [${effects}]` : item.reason
+          const held =
+            item.heldBy.length > 0
+              ? ` (layers still held by ${countOf(item.heldBy.length, 'build-cache')})`
+              : ''
+          return (effects ? `${item.reason} [${effects}]` : item.reason) + held
         },
         max: 110,
       },
     ]),
   )
+  for (const hint of plan.hints) {
+    io.stdout.write(
+      `Hint: ${hint.message} Add ${hint.add.cacheRecords.map((id) => `--cache-record ${id}`).join(' ')} to free ${formatBytes(hint.reclaimBytes)} more.\n`,
+    )
+  }
   io.stdout.write(`${planSummary(plan)}\n`)
 }

@@ -4,7 +4,6 @@
  * item's outcome as a `progress` event while the executor journals it.
  */
 import { randomUUID } from 'node:crypto'
-import type Docker from 'dockerode'
 import {
   SelectionSchema,
   type CleanResult,
@@ -18,20 +17,18 @@ import { defaultPolicySelection, type Settings } from '../shared/settings'
 import type { Reclaimable } from '../shared/usage'
 import { executePlan } from './cleaner/executor'
 import type { ConnectionManager } from './connection-manager'
-import { reclaimableByKind } from './engine/disk-usage'
-import type { Inventory } from './engine/inventory'
+import { exitTimes } from './engine/kinds'
 import type { EventBus } from './event-bus'
 import type { LastUseTracker } from './last-use-tracker'
 import type { LogAccess } from './log-access'
 import { DependencyGraph } from './planner/graph'
-import { buildPlan, namedImageIds } from './planner/plan'
+import { buildPlan } from './planner/plan'
 import { StoreError } from './store'
 
 /** A plan the service made, kept so that running it does exactly what was shown. */
 interface HeldPlan {
   plan: Plan
   layerSizes: ReadonlyMap<string, number>
-  containerSizes: ReadonlyMap<string, number>
   /** False when the plan was made without reading Settings' protection rules. */
   settingsKnown: boolean
 }
@@ -54,20 +51,28 @@ export interface CleanupServiceOptions {
  * Settings' protection is added to whatever the caller protects. The one place that merges them.
  */
 export function resolveSelection(requested: Selection, settings: Settings): Selection {
-  const policy =
-    requested.policy === 'default' ? SelectionSchema.parse(defaultPolicySelection(settings)) : null
+  let selection = requested
+  // `docker system prune`: dangling images, stopped containers, unused build cache.
+  if (selection.system) {
+    selection = { ...selection, dangling: true, stoppedContainers: true, buildCache: true }
+  }
+  if (selection.policy === 'default') {
+    const policy = SelectionSchema.parse(defaultPolicySelection(settings))
+    selection = {
+      ...selection,
+      dangling: selection.dangling || policy.dangling,
+      unused: selection.unused || policy.unused,
+      unusedFor: selection.unusedFor ?? policy.unusedFor,
+      keepLast: selection.keepLast ?? policy.keepLast,
+      stoppedContainers: selection.stoppedContainers || policy.stoppedContainers,
+      buildCache: selection.buildCache || policy.buildCache,
+      unusedVolumes: selection.unusedVolumes || policy.unusedVolumes,
+    }
+  }
   return {
-    ...requested,
-    ...(policy
-      ? {
-          dangling: requested.dangling || policy.dangling,
-          unused: requested.unused || policy.unused,
-          unusedFor: requested.unusedFor ?? policy.unusedFor,
-          keepLast: requested.keepLast ?? policy.keepLast,
-        }
-      : {}),
-    protect: [...new Set([...requested.protect, ...settings.protectedPatterns])],
-    protectLabels: [...new Set([...requested.protectLabels, ...settings.protectedLabels])],
+    ...selection,
+    protect: [...new Set([...selection.protect, ...settings.protectedPatterns])],
+    protectLabels: [...new Set([...selection.protectLabels, ...settings.protectedLabels])],
   }
 }
 
@@ -80,32 +85,39 @@ export class CleanupService {
 
   async plan(requested: Selection): Promise<Plan> {
     const { connections, log, tracker, now } = this.options
-    const { connection, inventory, engine } = await connections.readInventory()
     // What Settings protects, no cleanup touches, whoever asks. A log that exists but cannot be
     // read now (locked) leaves those rules unknown: the plan shows, but may not run.
     const { settings, known: settingsKnown } = log.readSettings()
     const selection = resolveSelection(requested, settings)
+    const { connection, inventory, engine } = await connections.readInventory(
+      needsKinds(selection) ? { kinds: 'fresh' } : {},
+    )
+    // BuildKit's cache may hold the layers of images it built: without its records the bytes
+    // an image frees cannot be told, so read them whenever such an image is there.
+    if (
+      !inventory.kinds &&
+      inventory.images.some((image) => image.layers.some((l) => l.buildkit))
+    ) {
+      await connections.addKinds(connection, inventory, 'fresh')
+    }
     const graph = new DependencyGraph(inventory)
     const uses = selection.unusedFor
       ? await tracker.lastUsesOf(connection, inventory, graph, { strict: true })
       : undefined
-    const containerSizes = selection.withContainers
-      ? await containerSizesOf(
-          connection.docker,
-          inventory,
-          namedImageIds(inventory, selection.images),
-        )
-      : new Map<string, number>()
+    const containerAges =
+      selection.stoppedContainers && (selection.olderThan || selection.unusedFor)
+        ? await exitTimes(connection.docker, inventory.containers)
+        : undefined
     const plan = buildPlan(inventory, selection, {
       id: randomUUID(),
       host: engine.host,
       version: engine.version,
       imageStore: engine.imageStore,
       now: now(),
-      containerSizes,
       ...(uses ? { lastUses: uses } : {}),
+      ...(containerAges ? { exitTimes: containerAges } : {}),
     })
-    this.plans.set(plan.id, { plan, layerSizes: graph.sizes(), containerSizes, settingsKnown })
+    this.plans.set(plan.id, { plan, layerSizes: graph.sizes(), settingsKnown })
     for (const id of this.plans.keys()) {
       if (this.plans.size <= MAX_HELD_PLANS) break
       this.plans.delete(id)
@@ -160,7 +172,6 @@ export class CleanupService {
       journal,
       trigger: request.trigger,
       layerSizes: held.layerSizes,
-      containerSizes: held.containerSizes,
       onProgress: (progress) => emit(progress),
     })
       .then(
@@ -206,17 +217,16 @@ export class CleanupService {
     await Promise.all([...this.running.values()].map((run) => run.done))
   }
 
-  /** Exact bytes by kind: images from two plans (everything unused, and the default policy) on
-   * one inventory; the other kinds as the engine counts them. */
+  /** Exact bytes by kind, each from a plan on one inventory (with the last sizes known):
+   * every unused image, stopped containers, unused anonymous volumes, build cache not in use,
+   * and what the default policy frees. */
   async reclaimable(): Promise<Reclaimable> {
     const { connections, log, tracker, now } = this.options
-    const { connection, inventory, engine } = await connections.readInventory()
+    const { connection, inventory, engine } = await connections.readInventory({ kinds: 'cached' })
+    if (!inventory.kinds?.sizesAt) await connections.addKinds(connection, inventory, 'fresh')
     const { settings } = log.readSettings()
     const graph = new DependencyGraph(inventory)
-    const [byKind, uses] = await Promise.all([
-      connection.diskUsage.read().then(reclaimableByKind),
-      tracker.lastUsesOf(connection, inventory, graph),
-    ])
+    const uses = await tracker.lastUsesOf(connection, inventory, graph)
     const context = {
       id: 'reclaimable',
       host: engine.host,
@@ -230,7 +240,9 @@ export class CleanupService {
     return {
       at: now().toISOString(),
       imagesBytes: planOf({ unused: true }).reclaimBytes,
-      ...byKind,
+      containersBytes: planOf({ stoppedContainers: true }).reclaimBytes,
+      volumesBytes: planOf({ unusedVolumes: true }).reclaimBytes,
+      buildCacheBytes: planOf({ buildCache: true }).reclaimBytes,
       defaultPolicyBytes: planOf({ policy: 'default' }).reclaimBytes,
     }
   }
@@ -249,20 +261,16 @@ function progressEvent(payload: {
   return { name: 'progress' as const, payload }
 }
 
-/** Writable-layer bytes of the containers using the named images (what removing them frees). */
-async function containerSizesOf(
-  docker: Docker,
-  inventory: Inventory,
-  imageIds: Set<string>,
-): Promise<Map<string, number>> {
-  const sizes = new Map<string, number>()
-  for (const container of inventory.containers.filter((c) => imageIds.has(c.imageId))) {
-    // dockerode passes `size` through as the query parameter; its types do not list it.
-    const options = { size: true } as Docker.ContainerInspectOptions
-    const inspected = (await docker.getContainer(container.id).inspect(options)) as {
-      SizeRw?: number
-    }
-    sizes.set(container.id, inspected.SizeRw ?? 0)
-  }
-  return sizes
+/** Whether a plan needs volumes, build cache or container sizes (one `/system/df`). */
+function needsKinds(selection: Selection): boolean {
+  return (
+    selection.system ||
+    selection.stoppedContainers ||
+    selection.containers.length > 0 ||
+    selection.withContainers ||
+    selection.unusedVolumes ||
+    selection.volumes.length > 0 ||
+    selection.buildCache ||
+    selection.cacheRecords.length > 0
+  )
 }

@@ -12,6 +12,7 @@ import { EngineConnection } from './engine/connection'
 import { engineUnreachable } from './engine/errors'
 import { resolveHost, type ResolvedHost } from './engine/host'
 import { fetchInventory, type Inventory } from './engine/inventory'
+import { buildCacheOf, listVolumes, sizesOf, type KindsInventory } from './engine/kinds'
 import type { EventBus } from './event-bus'
 import type { LogAccess } from './log-access'
 
@@ -103,8 +104,12 @@ export class ConnectionManager {
     this.setUnreachable(this.state.host, error)
   }
 
-  /** Images and containers with their layer facts (from the log's cache when known). */
-  async readInventory(): Promise<InventoryRead> {
+  /**
+   * Images and containers with their layer facts (from the log's cache when known); with
+   * `kinds`, also volumes, build cache and sizes: `fresh` waits for a new `/system/df`,
+   * `cached` takes the last one (and refreshes it behind).
+   */
+  async readInventory(options: { kinds?: 'fresh' | 'cached' } = {}): Promise<InventoryRead> {
     const { log } = this.options
     // A first call (the CLI's only one) sends the lists together with the connection check
     // instead of after it; the lists are used only if that check succeeds on the same connection.
@@ -122,12 +127,15 @@ export class ConnectionManager {
       : null
     const connection = await connecting
     const engine = await this.engineFacts(connection)
+    const kinds = options.kinds ? readKinds(connection, options.kinds) : null
+    kinds?.catch(() => undefined)
     try {
       const listed = connection === early && earlyInventory ? await earlyInventory : null
       if (listed && !listed.ok) throw listed.error
       const inventory =
         listed?.inventory ??
         (await fetchInventory(connection.docker, () => log.layerCache(), connection.getJson))
+      if (kinds) inventory.kinds = await kinds
       this.reconcileOnce(connection.host.url, inventory)
       return { connection, inventory, engine }
     } catch (error) {
@@ -167,14 +175,34 @@ export class ConnectionManager {
     }
   }
 
+  /** Adds volumes, build cache and sizes to an inventory read without them. */
+  async addKinds(connection: EngineConnection, inventory: Inventory, sizes: 'fresh' | 'cached') {
+    try {
+      inventory.kinds = await readKinds(connection, sizes)
+    } catch (error) {
+      throw engineFailure(error, connection)
+    }
+    this.reconcileOnce(connection.host.url, inventory)
+  }
+
   /** Settles, once per engine, what runs interrupted by a crash left uncertain. */
   private reconcileOnce(host: string, inventory: Inventory): void {
     if (this.reconciledHosts.has(host)) return
-    this.reconciledHosts.add(host)
     try {
-      reconcileInterruptedRuns(this.options.log.open().journal, host, inventory)
+      const { waiting } = reconcileInterruptedRuns(this.options.log.open().journal, host, {
+        inventory,
+        ...(inventory.kinds
+          ? { volumes: new Set(inventory.kinds.volumes.map((volume) => volume.name)) }
+          : {}),
+        ...(inventory.kinds?.buildCache
+          ? { buildCache: new Set(inventory.kinds.buildCache.map((record) => record.id)) }
+          : {}),
+      })
+      // Items of a kind this read did not include wait for a read that does.
+      if (waiting === 0) this.reconciledHosts.add(host)
     } catch {
       // Without a log there is nothing to settle; planning goes on.
+      this.reconciledHosts.add(host)
     }
   }
 
@@ -279,5 +307,26 @@ export class ConnectionManager {
 
   private timestamp(): string {
     return this.options.now().toISOString()
+  }
+}
+
+/** How old cached sizes may be before a list refreshes them behind its answer. */
+const SIZES_MAX_AGE_MS = 60_000
+
+async function readKinds(
+  connection: EngineConnection,
+  sizes: 'fresh' | 'cached',
+): Promise<KindsInventory> {
+  const [volumes, df] = await Promise.all([
+    listVolumes(connection.docker),
+    sizes === 'fresh'
+      ? connection.diskUsage.read().then((answer) => ({ df: answer, at: new Date() }))
+      : Promise.resolve(connection.diskUsage.latest(SIZES_MAX_AGE_MS)),
+  ])
+  return {
+    volumes,
+    buildCache: df ? buildCacheOf(df.df) : null,
+    ...(df ? sizesOf(df.df) : { containerSizes: new Map(), volumeSizes: new Map() }),
+    sizesAt: df?.at ?? null,
   }
 }

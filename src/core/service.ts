@@ -23,6 +23,7 @@ import type {
 import type { Plan, Selection } from '../shared/cleanup'
 import type { RunDetail, RunSummary, RunTrigger } from '../shared/history'
 import type { ImageView } from '../shared/images'
+import type { BuildCacheList, ContainerList, VolumeList } from '../shared/kinds'
 import type { MonitorState } from '../shared/monitor'
 import type { Settings, SettingsPatch } from '../shared/settings'
 import type { DiskUsage, Reclaimable, UsageSeries } from '../shared/usage'
@@ -31,6 +32,8 @@ import { ConnectionManager, engineFailure } from './connection-manager'
 import { readDiskUsage } from './engine/disk-usage'
 import { modemOptionsFor } from './engine/host'
 import { pullImage } from './engine/image-pull'
+import { exitTimes } from './engine/kinds'
+import { describeBuildCache, describeContainers, describeVolumes } from './kind-views'
 import { EventBus } from './event-bus'
 import { LastUseTracker } from './last-use-tracker'
 import { LogAccess } from './log-access'
@@ -102,6 +105,13 @@ export class DrydockService implements DrydockHandlers, EventSource {
     // Live use events stop with the engine; the sampler's next tick follows again.
     this.connections.onConnected((connection) => {
       if (this.sampler.active) this.tracker.follow(connection)
+      // Lists answered with older sizes are told when fresh ones land.
+      connection.diskUsage.onFresh((at) =>
+        this.events.emit({
+          name: 'sizes',
+          payload: { host: connection.host.url, at: at.toISOString() },
+        }),
+      )
     })
     this.events.subscribe((event) => {
       if (event.name === 'connection' && event.payload.status === 'unreachable') this.tracker.stop()
@@ -167,6 +177,22 @@ export class DrydockService implements DrydockHandlers, EventSource {
       lastUsed: (id) => uses.get(id) ?? { at: 0, source: 'created' },
       isProtected: (id) => protection.protects(graph.images.get(id)!) !== null,
     })
+  }
+
+  async listContainers(): Promise<ContainerList> {
+    const { connection, inventory } = await this.connections.readInventory({ kinds: 'cached' })
+    const exits = await exitTimes(connection.docker, inventory.containers)
+    return describeContainers(inventory, exits, connection.diskUsage.refreshing)
+  }
+
+  async listVolumes(): Promise<VolumeList> {
+    const { connection, inventory } = await this.connections.readInventory({ kinds: 'cached' })
+    return describeVolumes(inventory, connection.diskUsage.refreshing)
+  }
+
+  async listBuildCache(): Promise<BuildCacheList> {
+    const { connection, inventory } = await this.connections.readInventory({ kinds: 'cached' })
+    return describeBuildCache(inventory, connection.diskUsage.refreshing)
   }
 
   planCleanup(selection: Selection): Promise<Plan> {
@@ -296,11 +322,19 @@ export class DrydockService implements DrydockHandlers, EventSource {
 /** A selection that selects nothing: Settings' protection alone, for showing what is protected. */
 const NO_SELECTION: Selection = {
   policy: null,
+  system: false,
   dangling: false,
   unused: false,
   images: [],
   force: false,
   withContainers: false,
+  stoppedContainers: false,
+  containers: [],
+  unusedVolumes: false,
+  volumes: [],
+  buildCache: false,
+  cacheRecords: [],
+  keepStorage: null,
   olderThan: null,
   unusedFor: null,
   keepLast: null,

@@ -10,6 +10,9 @@ export const METHOD_NAMES = [
   'getEngineInfo',
   'getDiskUsage',
   'listImages',
+  'listContainers',
+  'listVolumes',
+  'listBuildCache',
   'planCleanup',
   'runCleanup',
   'cancelCleanup',
@@ -34,6 +37,7 @@ export const EVENT_NAMES = [
   'alert',
   'navigate',
   'monitor',
+  'sizes',
 ] as const
 
 export type EventName = (typeof EVENT_NAMES)[number]

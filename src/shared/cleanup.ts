@@ -22,19 +22,45 @@ const Duration = z.string().refine((text) => parseDuration(text) !== null, {
 
 const LabelSelector = z.string().regex(/^[^=\s]+(=.*)?$/, 'expected KEY or KEY=VALUE')
 
+/** The kinds of things Drydock plans and removes. */
+export const ITEM_KINDS = ['image', 'container', 'volume', 'build-cache'] as const
+export type ItemKind = (typeof ITEM_KINDS)[number]
+
 export const SelectionSchema = z
   .strictObject({
     /** `default`: the default policy of Settings, resolved by the service that plans (so the
      * window, the tray and `watch` never merge policy or protection themselves). */
     policy: z.enum(['default']).nullable().default(null),
+    /** What `docker system prune` removes: dangling images, stopped containers, unused build
+     * cache (volumes only when also asked). Resolved into those three by the service. */
+    system: z.boolean().default(false),
     dangling: z.boolean().default(false),
     unused: z.boolean().default(false),
     images: z.array(z.string().min(1)).default([]),
+    /** With `images`: as `docker rmi -f`; with `containers`: stop a running one first. */
     force: z.boolean().default(false),
+    /** With `images` or `volumes`: remove (stopping if need be) the containers using them. */
     withContainers: z.boolean().default(false),
+    /** Containers that are not running (`docker container prune`). */
+    stoppedContainers: z.boolean().default(false),
+    /** Containers by name or ID. */
+    containers: z.array(z.string().min(1)).default([]),
+    /** Anonymous volumes no container mounts. Named volumes hold people's data: never by a
+     * policy, only by `volumes`. */
+    unusedVolumes: z.boolean().default(false),
+    /** Volumes by name. */
+    volumes: z.array(z.string().min(1)).default([]),
+    /** Build cache records not in use (`docker builder prune -a`). */
+    buildCache: z.boolean().default(false),
+    /** Build cache records by ID (as a plan's hint offers them). */
+    cacheRecords: z.array(z.string().min(1)).default([]),
+    /** With `buildCache`: keep the most recently used records up to this many bytes. */
+    keepStorage: z.number().int().nonnegative().nullable().default(null),
+    /** Per kind: images built, containers exited, build cache last used more than this ago. */
     olderThan: Duration.nullable().default(null),
     /** Only images not used (by a container, or a child image) for this long: least recently
-     * used first, as docuum does. Images never seen used count from their build time. */
+     * used first, as docuum does. Images never seen used count from their build time. Build
+     * cache: not used by a build for this long. */
     unusedFor: Duration.nullable().default(null),
     keepLast: z.number().int().positive().nullable().default(null),
     protect: z.array(z.string().min(1)).default([]),
@@ -43,21 +69,42 @@ export const SelectionSchema = z
   .superRefine((selection, context) => {
     if (
       selection.policy === null &&
+      !selection.system &&
       !selection.dangling &&
       !selection.unused &&
       selection.images.length === 0 &&
-      selection.keepLast === null
+      selection.keepLast === null &&
+      !selection.stoppedContainers &&
+      selection.containers.length === 0 &&
+      !selection.unusedVolumes &&
+      selection.volumes.length === 0 &&
+      !selection.buildCache &&
+      selection.cacheRecords.length === 0
     ) {
       context.addIssue({
         code: 'custom',
-        message: 'choose what to clean: --dangling, --unused, --image REF or --keep-last N',
+        message:
+          'choose what to clean: --dangling, --unused, --image REF, --keep-last N, --build-cache, --stopped-containers, --container REF, --unused-volumes, --volume NAME or --system',
       })
     }
-    if ((selection.force || selection.withContainers) && selection.images.length === 0) {
+    if (selection.force && selection.images.length === 0 && selection.containers.length === 0) {
       context.addIssue({
         code: 'custom',
-        message: '--force and --with-containers apply to --image only',
+        message: '--force applies to --image and --container only',
       })
+    }
+    if (
+      selection.withContainers &&
+      selection.images.length === 0 &&
+      selection.volumes.length === 0
+    ) {
+      context.addIssue({
+        code: 'custom',
+        message: '--with-containers applies to --image and --volume only',
+      })
+    }
+    if (selection.keepStorage !== null && !selection.buildCache && !selection.system) {
+      context.addIssue({ code: 'custom', message: '--keep-storage applies to --build-cache only' })
     }
   })
 
@@ -72,6 +119,8 @@ export const BLOCKER_KINDS = [
   'multiple-references',
   'protected',
   'filtered',
+  /** A build cache record a build is using now. */
+  'in-use',
 ] as const
 
 export const BlockerSchema = z.strictObject({
@@ -106,10 +155,31 @@ export const AffectedContainerSchema = z.strictObject({
 export const EngineRequestSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('remove-container'), id: z.string(), stop: z.boolean() }),
   z.strictObject({ kind: z.literal('delete-image'), name: z.string(), force: z.boolean() }),
+  z.strictObject({ kind: z.literal('remove-volume'), name: z.string() }),
+  z.strictObject({ kind: z.literal('remove-build-cache'), id: z.string() }),
 ])
 
-export const PlanItemSchema = z.strictObject({
+/** Something else that holds this item's bytes, so removing it alone frees less. */
+export const HolderSchema = z.strictObject({
+  kind: z.enum(ITEM_KINDS),
   id: z.string(),
+  name: z.string(),
+})
+
+/** A way to free more than this plan does: the items to add, and the bytes they bring back. */
+export const PlanHintSchema = z.strictObject({
+  message: z.string(),
+  /** The selection to add to this plan's (e.g. the build cache records holding its layers). */
+  add: z.strictObject({ cacheRecords: z.array(z.string()) }),
+  reclaimBytes: z.number().nonnegative(),
+})
+
+export const PlanItemSchema = z.strictObject({
+  kind: z.enum(ITEM_KINDS),
+  id: z.string(),
+  /** What people call it: an image's first reference, a container's or volume's name, a build
+   * cache record's description. */
+  name: z.string(),
   tags: z.array(z.string()),
   digests: z.array(z.string()),
   action: z.enum(ACTIONS),
@@ -119,6 +189,10 @@ export const PlanItemSchema = z.strictObject({
   blockers: z.array(BlockerSchema),
   affectedContainers: z.array(AffectedContainerSchema),
   reclaimBytes: z.number().nonnegative(),
+  /** What else holds this item's bytes (build cache records holding an image's layers...). */
+  heldBy: z.array(HolderSchema),
+  /** Compose project of a container or volume; null elsewhere. */
+  project: z.string().nullable(),
   requests: z.array(EngineRequestSchema),
 })
 
@@ -134,6 +208,14 @@ export const PlanSchema = z.strictObject({
   createdAt: z.string(),
   items: z.array(PlanItemSchema),
   reclaimBytes: z.number().nonnegative(),
+  /** Bytes that really come back, by kind. */
+  reclaimByKind: z.strictObject({
+    image: z.number().nonnegative(),
+    container: z.number().nonnegative(),
+    volume: z.number().nonnegative(),
+    'build-cache': z.number().nonnegative(),
+  }),
+  hints: z.array(PlanHintSchema),
 })
 
 export type Blocker = z.infer<typeof BlockerSchema>
@@ -141,11 +223,15 @@ export type AffectedContainer = z.infer<typeof AffectedContainerSchema>
 export type EngineRequest = z.infer<typeof EngineRequestSchema>
 export type PlanItem = z.infer<typeof PlanItemSchema>
 export type Plan = z.infer<typeof PlanSchema>
+export type Holder = z.infer<typeof HolderSchema>
+export type PlanHint = z.infer<typeof PlanHintSchema>
 
 export const OUTCOMES = ['deleted', 'untagged', 'skipped', 'failed'] as const
 
 export const CleanItemResultSchema = z.strictObject({
+  kind: z.enum(ITEM_KINDS),
   id: z.string(),
+  name: z.string(),
   tags: z.array(z.string()),
   outcome: z.enum(OUTCOMES),
   error: z.string().optional(),

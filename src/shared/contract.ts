@@ -9,6 +9,7 @@ import { CleanItemResultSchema, CleanResultSchema, PlanSchema, SelectionSchema }
 import { ErrorPayloadSchema } from './errors'
 import { RUN_TRIGGERS, RunDetailSchema, RunSummarySchema } from './history'
 import { ImageViewSchema } from './images'
+import { BuildCacheListSchema, ContainerListSchema, VolumeListSchema } from './kinds'
 import { AlertSchema, MonitorStateSchema } from './monitor'
 import { SettingsPatchSchema, SettingsSchema } from './settings'
 import {
@@ -99,6 +100,10 @@ export const methods = {
   /** Bytes by type (images, containers, volumes, build cache) and free space at the data root. */
   getDiskUsage: { request: NoArguments, response: DiskUsageSchema },
   listImages: { request: NoArguments, response: z.array(ImageViewSchema) },
+  /** Containers, volumes, build cache: at once, with the last sizes known and their age. */
+  listContainers: { request: NoArguments, response: ContainerListSchema },
+  listVolumes: { request: NoArguments, response: VolumeListSchema },
+  listBuildCache: { request: NoArguments, response: BuildCacheListSchema },
   /** Predicts a cleanup; changes nothing. The plan is kept so `runCleanup` does exactly it. */
   planCleanup: { request: SelectionSchema, response: PlanSchema },
   /**
@@ -188,7 +193,11 @@ export const AlertEventSchema = AlertSchema
  * default safe policy: `#/cleanup?policy=default`. */
 export const NavigateEventSchema = z.strictObject({ hash: z.string().regex(/^#\//) })
 
+/** Fresh sizes of containers, volumes and build cache are in: lists read now get them. */
+export const SizesEventSchema = z.strictObject({ host: z.string(), at: Timestamp })
+
 export const events = {
+  sizes: SizesEventSchema,
   connection: ConnectionStateSchema,
   /** The monitor's state changed other than by an alert (a snooze began or ended). */
   monitor: MonitorStateSchema,

@@ -1,6 +1,6 @@
 /** Past cleanup runs as the log records them (`drydock history --json`, the History page). */
 import { z } from 'zod'
-import { ACTIONS, OUTCOMES } from './cleanup'
+import { ACTIONS, ITEM_KINDS, OUTCOMES } from './cleanup'
 
 /** What started a run: the one list the contract, the log's schema and the UI share. */
 export const RUN_TRIGGERS = ['manual', 'tray', 'schedule', 'threshold', 'cli'] as const
@@ -18,7 +18,10 @@ export const FINISHED_RUN_STATUSES = ['done', 'partial', 'failed', 'cancelled'] 
 
 export const RunItemRecordSchema = z.strictObject({
   seq: z.number().int(),
-  imageId: z.string(),
+  kind: z.enum(ITEM_KINDS),
+  /** Image ID, container ID, volume name or build cache record ID. */
+  id: z.string(),
+  name: z.string(),
   tags: z.array(z.string()),
   digests: z.array(z.string()),
   predictedAction: z.enum(ACTIONS),
@@ -75,7 +78,9 @@ const CSV_COLUMNS = [
   'mode',
   'engine_host',
   'seq',
-  'image_id',
+  'kind',
+  'id',
+  'name',
   'tags',
   'digests',
   'predicted_action',
@@ -105,7 +110,9 @@ export function runsToCsv(runs: RunDetail[]): string {
           run.mode,
           run.engineHost,
           item.seq,
-          item.imageId,
+          item.kind,
+          item.id,
+          item.name,
           item.tags.join(' '),
           item.digests.join(' '),
           item.predictedAction,

@@ -31,6 +31,16 @@ export const AlertThresholdsSchema = z.strictObject({
   usageAboveBytes: z.number().int().nonnegative().nullable(),
 })
 
+/** What "Clean up safely" removes besides images: each kind opted into. Named volumes never. */
+export const PolicyKindsSchema = z.strictObject({
+  /** Containers that are not running (their writable layers and logs). */
+  stoppedContainers: z.boolean(),
+  /** Build cache records no build is using. */
+  buildCache: z.boolean(),
+  /** Anonymous volumes no container mounts. */
+  unusedVolumes: z.boolean(),
+})
+
 export const SettingsSchema = z.strictObject({
   /** The engine host; null means DOCKER_HOST, then the docker context, then the default. */
   host: z.string().trim().min(1).nullable(),
@@ -42,6 +52,8 @@ export const SettingsSchema = z.strictObject({
   /** Labels (`KEY` or `KEY=VALUE`) that protect an image. */
   protectedLabels: z.array(LabelSelector),
   defaultPolicy: DefaultPolicySchema,
+  /** The other kinds the default policy cleans. */
+  defaultPolicyKinds: PolicyKindsSchema,
   startAtLogin: z.boolean(),
   startHidden: z.boolean(),
   /** Closing the window keeps Drydock in the tray instead of quitting. */
@@ -51,9 +63,11 @@ export const SettingsSchema = z.strictObject({
 /** Any subset of the settings; nested `alerts` may be partial too. */
 export const SettingsPatchSchema = SettingsSchema.extend({
   alerts: AlertThresholdsSchema.partial(),
+  defaultPolicyKinds: PolicyKindsSchema.partial(),
 }).partial()
 
 export type DefaultPolicy = z.infer<typeof DefaultPolicySchema>
+export type PolicyKinds = z.infer<typeof PolicyKindsSchema>
 export type AlertThresholds = z.infer<typeof AlertThresholdsSchema>
 export type Settings = z.infer<typeof SettingsSchema>
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>
@@ -71,17 +85,19 @@ export const DEFAULT_SETTINGS: Settings = {
   protectedPatterns: [],
   protectedLabels: [],
   defaultPolicy: { kind: 'dangling' },
+  defaultPolicyKinds: { stoppedContainers: false, buildCache: false, unusedVolumes: false },
   startAtLogin: false,
   startHidden: false,
   closeToTray: true,
 }
 
-/** Settings with a patch applied (nested alerts merged). */
+/** Settings with a patch applied (nested alerts and kinds merged). */
 export function applySettingsPatch(settings: Settings, patch: SettingsPatch): Settings {
   return {
     ...settings,
     ...patch,
     alerts: { ...settings.alerts, ...patch.alerts },
+    defaultPolicyKinds: { ...settings.defaultPolicyKinds, ...patch.defaultPolicyKinds },
   } as Settings
 }
 
@@ -92,13 +108,19 @@ export function defaultPolicySelection(settings: Settings): SelectionInput {
     protectLabels: settings.protectedLabels,
   }
   const policy = settings.defaultPolicy
+  const kinds = settings.defaultPolicyKinds
+  const others = {
+    ...(kinds.stoppedContainers ? { stoppedContainers: true } : {}),
+    ...(kinds.buildCache ? { buildCache: true } : {}),
+    ...(kinds.unusedVolumes ? { unusedVolumes: true } : {}),
+  }
   switch (policy.kind) {
     case 'dangling':
-      return { dangling: true, ...protection }
+      return { dangling: true, ...others, ...protection }
     case 'unused-older-than':
-      return { unused: true, unusedFor: `${policy.days}d`, ...protection }
+      return { unused: true, unusedFor: `${policy.days}d`, ...others, ...protection }
     case 'keep-last':
-      return { keepLast: policy.count, ...protection }
+      return { keepLast: policy.count, ...others, ...protection }
   }
 }
 

@@ -371,7 +371,7 @@ describe.skipIf(engine.skip)('cleanup matches the engine', () => {
         /No such image: drydock-test\/no-such:1/,
       ],
       [['clean', '--yes', '--keep-last', '0'], 2, /whole number/],
-      [['clean', '--yes', '--force', '--unused'], 2, /apply to --image only/],
+      [['clean', '--yes', '--force', '--unused'], 2, /applies to --image/],
       [['clean', '--yes', '--older-than', '30d'], 2, /choose what to clean/],
       [['clean', '--unused'], 2, /pass --yes/],
       [['--host', 'tcp//nope', 'clean', '--yes', '--unused'], 2, /not a usable Docker host/],

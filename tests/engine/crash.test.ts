@@ -110,7 +110,7 @@ describe.skipIf(engine.skip)('a cleanup killed mid-run', () => {
     )
     for (const item of settled!.items) {
       expect(item.outcome === 'deleted', `${item.tags.join()} outcome ${item.outcome}`).toBe(
-        !present.has(item.imageId),
+        !present.has(item.id),
       )
     }
     expect(settled!.reclaimedBytes).toBe(

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../src/cli/program'
 import { DrydockService } from '../../src/core/service'
 import { LastUsedStore, openDatabase } from '../../src/core/store'
-import type { Plan } from '../../src/shared/cleanup'
+import { SelectionSchema, type Plan } from '../../src/shared/cleanup'
 import type { RunDetail } from '../../src/shared/history'
 import { recordingIo } from '../support/cli-io'
 import { busyboxLayer, loadImages, type LoadedImage } from '../support/image-archive'
@@ -140,19 +140,7 @@ describe.skipIf(engine.skip)(
     it('reports reclaimable image bytes equal to the --unused plan', async () => {
       const [reclaimable, plan] = await Promise.all([
         service.getReclaimable(),
-        service.planCleanup({
-          policy: null,
-          dangling: false,
-          unused: true,
-          images: [],
-          force: false,
-          withContainers: false,
-          olderThan: null,
-          unusedFor: null,
-          keepLast: null,
-          protect: [],
-          protectLabels: [],
-        }),
+        service.planCleanup(SelectionSchema.parse({ unused: true })),
       ])
       expect(reclaimable.imagesBytes).toBe(plan.reclaimBytes)
       expect(reclaimable.imagesBytes).toBeGreaterThanOrEqual(3000 + 5000)
@@ -211,7 +199,9 @@ describe.skipIf(engine.skip)(
       expect(detail).toMatchObject({ id: runId, status: 'done', trigger: 'cli' })
       expect(detail.items).toEqual([
         expect.objectContaining({
-          imageId: neverUsed.id,
+          kind: 'image',
+          id: neverUsed.id,
+          name: testRef('lru-idle', '1'),
           tags: [testRef('lru-idle', '1')],
           outcome: 'deleted',
         }),

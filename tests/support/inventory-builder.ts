@@ -6,6 +6,7 @@ import type {
   ImageRecord,
   Inventory,
 } from '../../src/core/engine/inventory'
+import type { BuildCacheRecord } from '../../src/core/engine/kinds'
 import type { Selection, SelectionInput } from '../../src/shared/cleanup'
 import { SelectionSchema } from '../../src/shared/cleanup'
 
@@ -26,7 +27,14 @@ export const NOW = new Date('2026-06-01T00:00:00Z')
 
 export function inventory(
   images: Record<string, ImageShape>,
-  containers: { name: string; image: string; state: ContainerState; created?: number }[] = [],
+  containers: {
+    name: string
+    image: string
+    state: ContainerState
+    created?: number
+    volumes?: string[]
+    labels?: Record<string, string>
+  }[] = [],
 ): Inventory {
   const records: ImageRecord[] = Object.entries(images).map(([name, shape]) => {
     let chain = ''
@@ -40,7 +48,13 @@ export function inventory(
       size: shape.layers.reduce((sum, [, bytes]) => sum + bytes, 0),
       layers: shape.layers.map(([layer, size]) => {
         chain = chain ? `${chain}>${layer}` : layer
-        return { diffId: `diff:${layer}`, chainId: `chain:${chain}`, size }
+        return {
+          diffId: `diff:${layer}`,
+          chainId: `chain:${chain}`,
+          size,
+          step: '',
+          buildkit: false,
+        }
       }),
     }
   })
@@ -51,8 +65,58 @@ export function inventory(
     imageId: imageId(c.image),
     imageRef: c.image,
     created: c.created ?? 0,
+    volumes: (c.volumes ?? []).map((name) => ({ name, destination: `/data/${name}` })),
+    labels: c.labels ?? {},
   }))
   return { images: records, containers: containerRecords }
+}
+
+/** Adds volumes, build cache records and sizes to an inventory (what `/system/df` tells). */
+export function withKinds(
+  base: Inventory,
+  kinds: {
+    volumes?: {
+      name: string
+      bytes: number
+      anonymous?: boolean
+      labels?: Record<string, string>
+    }[]
+    containerBytes?: Record<string, number>
+    buildCache?: (Partial<BuildCacheRecord> & { id: string; size: number })[]
+  },
+): Inventory {
+  const byName = new Map(base.containers.map((c) => [c.name, c.id]))
+  return {
+    ...base,
+    kinds: {
+      volumes: (kinds.volumes ?? []).map((v) => ({
+        name: v.name,
+        driver: 'local',
+        created: NOW.getTime() / 1000 - 86_400,
+        labels: v.labels ?? {},
+        anonymous: v.anonymous ?? false,
+      })),
+      buildCache: (kinds.buildCache ?? []).map((r) => ({
+        parents: [],
+        type: 'regular',
+        description: `record ${r.id}`,
+        inUse: false,
+        shared: false,
+        created: NOW.getTime() - 10 * 86_400_000,
+        lastUsed: NOW.getTime() - 5 * 86_400_000,
+        usageCount: 1,
+        ...r,
+      })),
+      containerSizes: new Map(
+        Object.entries(kinds.containerBytes ?? {}).map(([name, bytes]) => [
+          byName.get(name)!,
+          bytes,
+        ]),
+      ),
+      volumeSizes: new Map((kinds.volumes ?? []).map((v) => [v.name, v.bytes])),
+      sizesAt: NOW,
+    },
+  }
 }
 
 export function selection(input: SelectionInput): Selection {

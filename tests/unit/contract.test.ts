@@ -44,6 +44,9 @@ const fakeService: DrydockHandlers = {
     throw new DrydockError('engine-unreachable', 'no engine in this test')
   },
   listImages: async () => [],
+  listContainers: async () => ({ items: [], sizesAt: null, refreshing: false }),
+  listVolumes: async () => ({ items: [], sizesAt: null, refreshing: false }),
+  listBuildCache: async () => ({ items: [], sizesAt: null, refreshing: false }),
   planCleanup: async () => {
     throw new DrydockError('engine-unreachable', 'no engine in this test')
   },

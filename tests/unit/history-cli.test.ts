@@ -19,14 +19,18 @@ function logWithOneRun(): { db: string; runId: string } {
     predictedBytes: 3000,
     items: [
       {
-        imageId: 'sha256:aaa',
+        kind: 'image' as const,
+        name: '',
+        id: 'sha256:aaa',
         tags: ['web:1'],
         digests: [`web@sha256:${'b'.repeat(64)}`],
         predictedAction: 'delete',
         predictedBytes: 2000,
       },
       {
-        imageId: 'sha256:ccc',
+        kind: 'image' as const,
+        name: '',
+        id: 'sha256:ccc',
         tags: ['say "hi", twice:1'],
         digests: [],
         predictedAction: 'delete',

@@ -242,20 +242,26 @@ describe('--image (docker rmi)', () => {
 
   it('--with-containers stops and removes the listed containers first, and counts their layers', () => {
     const sizes = new Map([[world.containers[0]!.id, 3 * MB]])
-    const item = itemFor(
-      plan(world, { images: [imageId('running')], withContainers: true, force: true }, sizes),
-      'running',
+    const planned = plan(
+      world,
+      { images: [imageId('running')], withContainers: true, force: true },
+      sizes,
     )
-    expect(item.action).toBe('delete')
-    expect(item.requests[0]).toEqual({
-      kind: 'remove-container',
-      id: world.containers[0]!.id,
-      stop: true,
+    const container = planned.items[0]!
+    expect(container).toMatchObject({
+      kind: 'container',
+      name: 'runner',
+      action: 'delete',
+      requests: [{ kind: 'remove-container', id: world.containers[0]!.id, stop: true }],
+      reclaimBytes: 3 * MB,
     })
+    const item = itemFor(planned, 'running')
+    expect(item.action).toBe('delete')
     expect(item.affectedContainers).toEqual([
       expect.objectContaining({ name: 'runner', effect: 'removed' }),
     ])
-    expect(item.reclaimBytes).toBe(10 * MB)
+    expect(item.reclaimBytes + container.reclaimBytes).toBe(10 * MB)
+    expect(planned.reclaimByKind).toMatchObject({ container: 3 * MB, image: 7 * MB })
   })
 
   it('never touches a protected image, even forced', () => {

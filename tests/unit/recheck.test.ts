@@ -4,7 +4,11 @@ import type { EngineSnapshot } from '../../src/core/cleaner/recheck'
 import type { PlanItem } from '../../src/shared/cleanup'
 
 const item = (overrides: Partial<PlanItem> = {}): PlanItem => ({
+  kind: 'image',
   id: 'sha256:parent',
+  name: 'app:1',
+  heldBy: [],
+  project: null,
   tags: ['app:1'],
   digests: [],
   action: 'delete',
@@ -22,6 +26,7 @@ const snapshot = (overrides: Partial<EngineSnapshot> = {}): EngineSnapshot => ({
   images: new Set(['sha256:parent', 'sha256:child']),
   children: new Map(),
   containers: new Map(),
+  containerStates: new Map(),
   ...overrides,
 })
 

@@ -20,7 +20,9 @@ const GB = 1_000_000_000
 
 function item(id: string, action: PlanItem['action'], reclaimBytes = 0): PlanItem {
   return {
+    kind: 'image',
     id,
+    name: id,
     tags: [],
     digests: [],
     action,
@@ -29,6 +31,8 @@ function item(id: string, action: PlanItem['action'], reclaimBytes = 0): PlanIte
     blockers: [],
     affectedContainers: [],
     reclaimBytes,
+    heldBy: [],
+    project: null,
     requests: [],
   }
 }
@@ -41,6 +45,8 @@ function plan(items: PlanItem[]): Plan {
     createdAt: '2025-03-10T12:00:00Z',
     items,
     reclaimBytes: items.reduce((sum, each) => sum + each.reclaimBytes, 0),
+    reclaimByKind: { image: 0, container: 0, volume: 0, 'build-cache': 0 },
+    hints: [],
   }
 }
 
@@ -49,7 +55,9 @@ function result(outcomes: CleanResult['items'][number]['outcome'][], bytes: numb
     runId: 'run-1',
     status: outcomes.includes('failed') ? 'partial' : 'done',
     items: outcomes.map((outcome, index) => ({
+      kind: 'image' as const,
       id: `sha256:${index}`,
+      name: '',
       tags: [],
       outcome,
       reclaimedBytes: 0,

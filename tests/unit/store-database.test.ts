@@ -47,7 +47,15 @@ const run = {
   engineHost: 'unix:///var/run/docker.sock',
   predictedBytes: 10,
   items: [
-    { imageId: 'sha256:a', tags: [], digests: [], predictedAction: 'delete', predictedBytes: 10 },
+    {
+      kind: 'image' as const,
+      name: '',
+      id: 'sha256:a',
+      tags: [],
+      digests: [],
+      predictedAction: 'delete',
+      predictedBytes: 10,
+    },
   ],
 } as const satisfies Parameters<RunJournal['startRun']>[0]
 

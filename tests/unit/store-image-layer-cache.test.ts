@@ -16,6 +16,8 @@ function image(index: number, layerCount = 8): CachedImageLayers {
       diffId: sha(`diff ${index}/${layer}`),
       chainId: sha(`chain ${index}/${layer}`),
       size: 1_000_000 * layer + index,
+      step: `RUN step ${layer}`,
+      buildkit: layer % 2 === 0,
     })),
   }
 }
@@ -68,12 +70,21 @@ describe('ImageLayerCache', () => {
     cache.putMany([original])
     const richer = {
       imageId: original.imageId,
-      layers: [{ diffId: sha('x'), chainId: sha('y'), size: 5, mediaType: 'extra' }],
+      layers: [
+        {
+          diffId: sha('x'),
+          chainId: sha('y'),
+          size: 5,
+          step: '',
+          buildkit: false,
+          mediaType: 'extra',
+        },
+      ],
     }
     cache.putMany([richer])
     expect(cache.getMany([original.imageId]).get(original.imageId)).toEqual({
       imageId: original.imageId,
-      layers: [{ diffId: sha('x'), chainId: sha('y'), size: 5 }],
+      layers: [{ diffId: sha('x'), chainId: sha('y'), size: 5, step: '', buildkit: false }],
     })
     cache.putMany([])
     expect(cache.getMany([]).size).toBe(0)

@@ -46,7 +46,9 @@ function seededJournal(): { journal: RunJournal; runs: Seeded[] } {
       predictedBytes: 10,
       items: [
         {
-          imageId: `sha256:${String(index % 10).repeat(64)}`,
+          kind: 'image' as const,
+          name: '',
+          id: `sha256:${String(index % 10).repeat(64)}`,
           tags: [],
           digests: [],
           predictedAction: 'delete',

@@ -33,7 +33,9 @@ function plan(imageCount = 3): StartRunInput {
     engineId: 'ENGINE-1',
     predictedBytes: imageCount * 100,
     items: Array.from({ length: imageCount }, (_, index) => ({
-      imageId: `sha256:${String(index).repeat(64)}`,
+      kind: 'image' as const,
+      name: '',
+      id: `sha256:${String(index).repeat(64)}`,
       tags: [`app:${index}`],
       digests: [`app@sha256:${'d'.repeat(63)}${index}`],
       predictedAction: index === 0 ? 'untag' : 'delete',
@@ -87,7 +89,9 @@ describe('RunJournal', () => {
       items: [
         {
           seq: 0,
-          imageId: `sha256:${'0'.repeat(64)}`,
+          kind: 'image' as const,
+          name: '',
+          id: `sha256:${'0'.repeat(64)}`,
           tags: ['app:0'],
           digests: [`app@sha256:${'d'.repeat(63)}0`],
           predictedAction: 'untag',

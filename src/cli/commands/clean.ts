@@ -9,7 +9,7 @@ import { runPlanToEnd } from '../../shared/run-plan'
 import { reportError } from '../errors'
 import { EXIT, type ExitCode } from '../exit-codes'
 import { printJson, type CliIo, type GlobalOptions } from '../io'
-import { describeImage, planSummary, printPlan } from '../plan-output'
+import { describeItem, planSummary, printPlan } from '../plan-output'
 import { selectionFrom } from '../selection-options'
 import { openCliSession } from '../session'
 import { renderTable } from '../table'
@@ -87,7 +87,8 @@ function printResult(io: CliIo, result: CleanResult): void {
     io.stdout.write(
       renderTable(result.items, [
         { header: 'OUTCOME', value: (item) => item.outcome },
-        { header: 'IMAGE', value: describeImage, max: 48 },
+        { header: 'KIND', value: (item) => item.kind },
+        { header: 'NAME', value: describeItem, max: 48 },
         { header: 'FREED', value: (item) => formatBytes(item.reclaimedBytes), align: 'right' },
         { header: 'NOTE', value: (item) => item.error ?? '', max: 100 },
       ]),

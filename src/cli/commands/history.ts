@@ -4,7 +4,7 @@ import { restoreCommand, runsToCsv, type RunDetail } from '../../shared/history'
 import { reportError } from '../errors'
 import { EXIT, type ExitCode } from '../exit-codes'
 import { printJson, type CliIo, type GlobalOptions } from '../io'
-import { describeImage } from '../plan-output'
+import { describeItem } from '../plan-output'
 import { openCliSession } from '../session'
 import { renderTable } from '../table'
 import { DrydockError } from '../../shared/errors'
@@ -79,9 +79,8 @@ function printRun(io: CliIo, run: RunDetail): void {
   io.stdout.write(
     renderTable(run.items, [
       {
-        header: 'IMAGE',
-        value: (item) =>
-          describeImage({ id: item.imageId, tags: item.tags, digests: item.digests }),
+        header: 'NAME',
+        value: (item) => describeItem(item),
         max: 48,
       },
       { header: 'PLANNED', value: (item) => item.predictedAction },

@@ -15,6 +15,8 @@ export interface EngineSnapshot {
   children: Map<string, string[]>
   /** Image ID → containers using it. */
   containers: Map<string, { id: string; name: string }[]>
+  /** Every container by ID: its state and the volumes it mounts. */
+  containerStates: Map<string, { name: string; running: boolean; volumes: string[] }>
 }
 
 interface ImageSummary {
@@ -28,11 +30,14 @@ interface ContainerSummary {
   Id: string
   Names?: string[]
   ImageID?: string
+  State?: string
+  Mounts?: { Type?: string; Name?: string }[] | null
 }
 
 /** Events after which the snapshot can no longer be trusted. */
 const STALE_AFTER = new Set([
   'container:create',
+  'container:start',
   'image:tag',
   'image:load',
   'image:pull',
@@ -51,7 +56,7 @@ export class EngineWatch {
     const watch = new EngineWatch(docker)
     try {
       const stream = (await docker.getEvents({
-        filters: { type: ['container', 'image'] },
+        filters: { type: ['container', 'image', 'volume'] },
       })) as unknown as Readable
       watch.stream = stream
       let buffer = ''
@@ -113,6 +118,7 @@ export async function takeSnapshot(docker: Docker): Promise<EngineSnapshot> {
     images: new Set(),
     children: new Map(),
     containers: new Map(),
+    containerStates: new Map(),
   }
   for (const image of images) {
     snapshot.images.add(image.Id)
@@ -126,8 +132,15 @@ export async function takeSnapshot(docker: Docker): Promise<EngineSnapshot> {
       ])
   }
   for (const container of containers) {
-    if (!container.ImageID) continue
     const name = (container.Names?.[0] ?? container.Id.slice(0, 12)).replace(/^\//, '')
+    snapshot.containerStates.set(container.Id, {
+      name,
+      running: ['running', 'paused', 'restarting'].includes(container.State ?? ''),
+      volumes: (container.Mounts ?? []).flatMap((m) =>
+        m.Type === 'volume' && m.Name ? [m.Name] : [],
+      ),
+    })
+    if (!container.ImageID) continue
     snapshot.containers.set(container.ImageID, [
       ...(snapshot.containers.get(container.ImageID) ?? []),
       { id: container.Id, name },

@@ -8,25 +8,56 @@ import type { RunJournal } from '../store'
 
 const NOTE = 'recorded after an interruption, from what the engine holds'
 
-/** Returns how many items were settled. */
+/** What the engine holds now, by kind; a kind it was not asked about is left unsettled. */
+export interface Present {
+  inventory: Inventory
+  volumes?: ReadonlySet<string>
+  buildCache?: ReadonlySet<string>
+}
+
+/** How many items were settled, and how many wait for a kind this read did not include. */
 export function reconcileInterruptedRuns(
   journal: RunJournal,
   engineHost: string,
-  inventory: Inventory,
-): number {
-  const present = new Map(inventory.images.map((image) => [image.id, image]))
+  present: Present,
+): { settled: number; waiting: number } {
+  const images = new Map(present.inventory.images.map((image) => [image.id, image]))
+  const containers = new Set(present.inventory.containers.map((c) => c.id))
   let settled = 0
+  let waiting = 0
   for (const item of journal.uncertainItems(engineHost)) {
-    const image = present.get(item.imageId)
-    if (!image) {
+    const known =
+      item.kind === 'image'
+        ? true
+        : item.kind === 'container'
+          ? true
+          : item.kind === 'volume'
+            ? present.volumes !== undefined
+            : present.buildCache !== undefined
+    if (!known) {
+      waiting += 1
+      continue
+    }
+    const gone =
+      item.kind === 'image'
+        ? !images.has(item.id)
+        : item.kind === 'container'
+          ? !containers.has(item.id)
+          : item.kind === 'volume'
+            ? !present.volumes!.has(item.id)
+            : !present.buildCache!.has(item.id)
+    if (gone) {
       // The engine reports no bytes after the fact; the prediction is the best figure there is.
       journal.settleUncertainItem(item, {
         outcome: 'deleted',
         reclaimedBytes: item.predictedBytes,
-        error: `${NOTE} (image gone; bytes as predicted)`,
+        error: `${NOTE} (gone; bytes as predicted)`,
       })
       settled += 1
-    } else if (item.tags.some((tag) => !image.tags.includes(tag))) {
+      continue
+    }
+    const image = images.get(item.id)
+    if (image && item.tags.some((tag) => !image.tags.includes(tag))) {
       journal.settleUncertainItem(item, {
         outcome: 'untagged',
         reclaimedBytes: 0,
@@ -35,5 +66,5 @@ export function reconcileInterruptedRuns(
       settled += 1
     }
   }
-  return settled
+  return { settled, waiting }
 }

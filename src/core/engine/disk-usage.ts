@@ -9,9 +9,24 @@ import type { DiskUsage } from '../../shared/usage'
 export interface SystemDf {
   LayersSize?: number
   Images?: { Containers?: number; Size?: number; SharedSize?: number }[] | null
-  Containers?: { SizeRw?: number; State?: string }[] | null
-  Volumes?: { UsageData?: { Size?: number; RefCount?: number } | null }[] | null
-  BuildCache?: { Size?: number; InUse?: boolean; Shared?: boolean }[] | null
+  Containers?: { Id?: string; SizeRw?: number; State?: string }[] | null
+  Volumes?: { Name?: string; UsageData?: { Size?: number; RefCount?: number } | null }[] | null
+  BuildCache?: BuildCacheAnswer[] | null
+}
+
+/** One record of `/system/df` BuildCache (API 1.41 has `Parent`; later ones `Parents`). */
+export interface BuildCacheAnswer {
+  ID?: string
+  Parent?: string
+  Parents?: string[] | null
+  Type?: string
+  Description?: string
+  InUse?: boolean
+  Shared?: boolean
+  Size?: number
+  CreatedAt?: string
+  LastUsedAt?: string | null
+  UsageCount?: number
 }
 
 /** Free and total bytes where `path` lives, or null when it cannot be read from here. */
@@ -33,14 +48,47 @@ export async function filesystemSpace(
  */
 export class SharedDiskUsage {
   private inFlight: Promise<SystemDf> | null = null
+  /** The last answer and when it was asked for: lists show it at once, with its age. */
+  private last: { df: SystemDf; at: Date } | null = null
+  private readonly listeners = new Set<(at: Date) => void>()
 
-  constructor(private readonly docker: Docker) {}
+  constructor(
+    private readonly docker: Docker,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
 
   read(): Promise<SystemDf> {
-    this.inFlight ??= (this.docker.df() as Promise<SystemDf>).finally(() => {
-      this.inFlight = null
-    })
+    if (!this.inFlight) {
+      const at = this.now()
+      this.inFlight = (this.docker.df() as Promise<SystemDf>)
+        .then((df) => {
+          this.last = { df, at }
+          for (const listener of this.listeners) listener(at)
+          return df
+        })
+        .finally(() => {
+          this.inFlight = null
+        })
+    }
     return this.inFlight
+  }
+
+  /** The last answer at once (null before the first), and a fresh read started behind it when
+   * it is older than `maxAgeMs`. Never waits for the engine. */
+  latest(maxAgeMs: number): { df: SystemDf; at: Date } | null {
+    const stale = !this.last || this.now().getTime() - this.last.at.getTime() > maxAgeMs
+    if (stale) void this.read().catch(() => undefined)
+    return this.last
+  }
+
+  get refreshing(): boolean {
+    return this.inFlight !== null
+  }
+
+  /** Told each time fresh sizes land. */
+  onFresh(listener: (at: Date) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
   }
 }
 

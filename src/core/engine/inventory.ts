@@ -5,6 +5,7 @@
  */
 import type Docker from 'dockerode'
 import type { JsonGet } from './json-get'
+import type { KindsInventory } from './kinds'
 import { layerFacts, type HistoryEntry, type LayerFacts } from './layers'
 
 export interface ImageRecord {
@@ -35,11 +36,16 @@ export interface ContainerRecord {
   imageRef: string
   /** Creation time, unix seconds: the latest known use of its image when no event says more. */
   created: number
+  /** Volumes it mounts, by name (bind mounts are the user's files, not Docker's). */
+  volumes: { name: string; destination: string }[]
+  labels: Record<string, string>
 }
 
 export interface Inventory {
   images: ImageRecord[]
   containers: ContainerRecord[]
+  /** Volumes, build cache and their sizes; absent when the plan needs none of them. */
+  kinds?: KindsInventory
 }
 
 /** Where per-image layer facts are remembered between runs (SQLite in the app and CLI). */
@@ -84,13 +90,15 @@ interface ContainerSummary {
   ImageID?: string
   Image?: string
   Created?: number
+  Labels?: Record<string, string> | null
+  Mounts?: { Type?: string; Name?: string; Destination?: string }[] | null
 }
 
 function realReferences(refs: string[] | null | undefined): string[] {
   return (refs ?? []).filter((ref) => ref !== '<none>:<none>' && ref !== '<none>@<none>')
 }
 
-async function mapConcurrently<T, R>(
+export async function mapConcurrently<T, R>(
   items: T[],
   limit: number,
   task: (item: T) => Promise<R>,
@@ -191,6 +199,10 @@ export async function fetchInventory(
     imageId: summary.ImageID ?? '',
     imageRef: summary.Image ?? '',
     created: summary.Created ?? 0,
+    volumes: (summary.Mounts ?? [])
+      .filter((mount) => mount.Type === 'volume' && mount.Name)
+      .map((mount) => ({ name: mount.Name!, destination: mount.Destination ?? '' })),
+    labels: summary.Labels ?? {},
   }))
   return { images, containers }
 }

@@ -10,11 +10,16 @@ export interface LayerFacts {
   chainId: string
   /** Bytes of this layer alone (its diff), as the engine's layer store reports them. */
   size: number
+  /** The build step that made it (history `CreatedBy`), '' when unknown. */
+  step: string
+  /** Made by BuildKit (history `Comment` buildkit.dockerfile.v0): build cache may hold it too. */
+  buildkit: boolean
 }
 
 export interface HistoryEntry {
   CreatedBy?: string
   Size?: number
+  Comment?: string
 }
 
 /** chainID(L1) = diffID(L1); chainID(Ln) = sha256(chainID(Ln-1) + " " + diffID(Ln)). */
@@ -43,16 +48,24 @@ const CONFIG_ONLY_STEP =
  * where it sits cannot change a byte count by more than its metadata).
  */
 export function layerSizes(diffIds: readonly string[], history: readonly HistoryEntry[]): number[] {
-  const oldestFirst = [...history].reverse()
-  if (oldestFirst.length === diffIds.length) return oldestFirst.map((entry) => entry.Size ?? 0)
+  return layerSteps(diffIds, history).map((entry) => entry?.Size ?? 0)
+}
 
-  const layerSteps = oldestFirst.filter(
+/** The history entry of each layer, oldest first (undefined where none can be told). */
+function layerSteps(
+  diffIds: readonly string[],
+  history: readonly HistoryEntry[],
+): (HistoryEntry | undefined)[] {
+  const oldestFirst = [...history].reverse()
+  if (oldestFirst.length === diffIds.length) return oldestFirst
+
+  const steps = oldestFirst.filter(
     (entry) => (entry.Size ?? 0) > 0 || !CONFIG_ONLY_STEP.test(entry.CreatedBy ?? ''),
   )
-  if (layerSteps.length === diffIds.length) return layerSteps.map((entry) => entry.Size ?? 0)
+  if (steps.length === diffIds.length) return steps
 
-  const sized = oldestFirst.map((entry) => entry.Size ?? 0).filter((size) => size > 0)
-  return diffIds.map((_, index) => sized[index] ?? 0)
+  const sized = oldestFirst.filter((entry) => (entry.Size ?? 0) > 0)
+  return diffIds.map((_, index) => sized[index])
 }
 
 export function layerFacts(
@@ -60,10 +73,12 @@ export function layerFacts(
   history: readonly HistoryEntry[],
 ): LayerFacts[] {
   const chains = chainIds(diffIds)
-  const sizes = layerSizes(diffIds, history)
+  const steps = layerSteps(diffIds, history)
   return diffIds.map((diffId, index) => ({
     diffId,
     chainId: chains[index]!,
-    size: sizes[index] ?? 0,
+    size: steps[index]?.Size ?? 0,
+    step: steps[index]?.CreatedBy ?? '',
+    buildkit: steps[index]?.Comment === 'buildkit.dockerfile.v0',
   }))
 }

@@ -1,23 +1,30 @@
 /**
- * Builds a cleanup plan: decides the target (bulk policy, or `docker rmi` semantics for named
- * images), turns it into the exact engine requests, runs those requests through the engine model
- * to predict each item's outcome, and counts the bytes each step really frees.
+ * Builds a cleanup plan over every kind: decides what each part of the selection wants
+ * (image-targets.ts, kind-rules.ts), turns it into the exact engine requests in a safe order
+ * (containers, then images and volumes, then build cache), runs image requests through the
+ * engine model to predict each outcome, and counts the bytes each step really frees with one
+ * ledger of who holds what (reclaim.ts).
  */
 import type {
   AffectedContainer,
-  Blocker,
   EngineRequest,
+  Holder,
+  ItemKind,
   Plan,
+  PlanHint,
   PlanItem,
   Selection,
 } from '../../shared/cleanup'
-import { DrydockError } from '../../shared/errors'
 import type { ContainerRecord, Inventory } from '../engine/inventory'
-import { EngineModel, type Conflict, type ImageStoreKind } from './engine-model'
+import { COMPOSE_PROJECT_LABEL } from '../engine/kinds'
+import { type Conflict, type ImageStoreKind } from './engine-model'
 import { DependencyGraph, isRunning } from './graph'
+import { blockerOf, decideImages, modelOf, type ImageTarget } from './image-targets'
+import { decideBuildCache, decideContainers, decideVolumes, type KindDecision } from './kind-rules'
 import type { LastUse } from './last-used'
-import { decideBulk, labelOf, protectionRules, type BulkIntent } from './policy'
-import { LayerLedger } from './reclaim'
+import { Holdings } from './holdings'
+
+export { namedImageIds } from './image-targets'
 
 export interface PlanContext {
   id: string
@@ -25,144 +32,12 @@ export interface PlanContext {
   version: string
   imageStore: ImageStoreKind
   now: Date
-  /** Writable-layer bytes of containers the plan may remove (--with-containers). */
+  /** Writable-layer bytes of containers the plan may remove, when the inventory has none. */
   containerSizes?: ReadonlyMap<string, number>
   /** When each image was last used (for --unused-for); build times when absent. */
   lastUses?: ReadonlyMap<string, LastUse>
-}
-
-type Target =
-  | { kind: 'change'; removeContainers: ContainerRecord[]; force: boolean; reason: string }
-  | { kind: 'blocked'; reason: string; blockers: Blocker[] }
-  | { kind: 'keep'; reason: string; blockers: Blocker[] }
-  | { kind: 'untag'; refs: string[]; force: boolean; reason: string }
-
-function modelOf(graph: DependencyGraph, store: ImageStoreKind): EngineModel {
-  return EngineModel.from(
-    store,
-    [...graph.images.values()],
-    graph.inventory.containers.map((c) => ({
-      id: c.id,
-      imageId: c.imageId,
-      running: isRunning(c),
-    })),
-  )
-}
-
-function blockerOf(conflict: Conflict, graph: DependencyGraph, imageId: string): Blocker[] {
-  const containerName = (id?: string) =>
-    graph.inventory.containers.find((c) => c.id === id)?.name ?? id?.slice(0, 12) ?? ''
-  switch (conflict.kind) {
-    case 'child-image':
-      return graph
-        .children(imageId)
-        .map((child) => ({ kind: 'child-image', ref: labelOf(graph, child) }))
-    case 'running-container':
-      return [{ kind: 'running-container', ref: containerName(conflict.containerId) }]
-    case 'stopped-container':
-      return [{ kind: 'stopped-container', ref: containerName(conflict.containerId) }]
-    case 'reference-in-use': {
-      const container = graph.inventory.containers.find((c) => c.id === conflict.containerId)
-      const kind = container && isRunning(container) ? 'running-container' : 'stopped-container'
-      return [{ kind, ref: containerName(conflict.containerId) }]
-    }
-    case 'multiple-references':
-      return [{ kind: 'multiple-references', ref: graph.references(imageId).join(', ') }]
-    case 'not-found':
-      return []
-  }
-}
-
-/** `docker rmi [-f] NAME...` on the model, with Drydock's protection on top. */
-function decideNamed(
-  graph: DependencyGraph,
-  selection: Selection,
-  store: ImageStoreKind,
-): Map<string, Target> {
-  const model = modelOf(graph, store)
-  const protection = protectionRules(selection)
-  const targets = new Map<string, Target>()
-  for (const name of selection.images) {
-    const imageId = model.resolve(name)
-    if (!imageId) throw new DrydockError('invalid-request', `No such image: ${name}`)
-    const image = graph.images.get(imageId)!
-    const protectedBy = protection.protects(image)
-    if (protectedBy) {
-      targets.set(imageId, {
-        kind: 'keep',
-        reason: `protected: ${protectedBy.ref}`,
-        blockers: [protectedBy],
-      })
-      continue
-    }
-    const removeContainers = selection.withContainers ? graph.containers(imageId) : []
-    for (const container of removeContainers) model.removeContainer(container.id)
-    const result = model.delete(name, { force: selection.force, prune: true })
-    if (!result.ok) {
-      targets.set(imageId, {
-        kind: 'blocked',
-        reason: result.conflict.message,
-        blockers: blockerOf(result.conflict, graph, imageId),
-      })
-      continue
-    }
-    const [named, ...walked] = result.outcome.deleted
-    if (named === imageId) {
-      targets.set(imageId, {
-        kind: 'change',
-        removeContainers,
-        force: selection.force,
-        reason: `docker rmi${selection.force ? ' -f' : ''} ${name}: untagged and deleted`,
-      })
-    } else {
-      const refs = result.outcome.untagged.filter((ref) => graph.references(imageId).includes(ref))
-      const why =
-        graph.references(imageId).length > refs.length
-          ? 'other references remain'
-          : graph.children(imageId).length > 0
-            ? 'the image has dependent child images, so only the reference goes'
-            : 'a running container uses the image, so forcing only removes the reference'
-      targets.set(imageId, {
-        kind: 'untag',
-        refs,
-        force: selection.force,
-        reason: `docker rmi${selection.force ? ' -f' : ''} ${name}: ${why}`,
-      })
-    }
-    for (const parent of walked) {
-      if (protection.protects(graph.images.get(parent)!)) continue
-      targets.set(parent, {
-        kind: 'change',
-        removeContainers: [],
-        force: false,
-        reason: 'untagged parent of a removed image (docker rmi removes it with its last child)',
-      })
-    }
-  }
-  return targets
-}
-
-/** The images that `--image` names resolve to (unknown names are left to buildPlan to refuse). */
-export function namedImageIds(inventory: Inventory, names: string[]): Set<string> {
-  const model = modelOf(new DependencyGraph(inventory), 'graphdriver')
-  return new Set(names.map((name) => model.resolve(name)).filter((id): id is string => id !== null))
-}
-
-function fromBulk(intent: BulkIntent): Target {
-  switch (intent.kind) {
-    case 'delete':
-      return { kind: 'change', removeContainers: [], force: false, reason: intent.reason }
-    case 'untag':
-      return { kind: 'untag', refs: intent.refs, force: false, reason: intent.reason }
-    default:
-      return intent
-  }
-}
-
-/** One request in execution order, and the item it belongs to. */
-interface Step {
-  itemIndex: number
-  request: EngineRequest
+  /** When each stopped container stopped, unix seconds (for --older-than on containers). */
+  exitTimes?: ReadonlyMap<string, number>
 }
 
 function lastUseOf(graph: DependencyGraph, context: PlanContext): (id: string) => LastUse {
@@ -173,56 +48,183 @@ function lastUseOf(graph: DependencyGraph, context: PlanContext): (id: string) =
     }
 }
 
+function emptyItem(kind: ItemKind, id: string, name: string, reason: string): PlanItem {
+  return {
+    kind,
+    id,
+    name,
+    tags: [],
+    digests: [],
+    action: 'keep',
+    untag: [],
+    reason,
+    blockers: [],
+    affectedContainers: [],
+    reclaimBytes: 0,
+    heldBy: [],
+    project: null,
+    requests: [],
+  }
+}
+
+function fromDecision(item: PlanItem, decision: KindDecision, requests: EngineRequest[]): PlanItem {
+  if (decision.action === 'delete') return { ...item, action: 'delete', requests }
+  return { ...item, action: decision.action, blockers: decision.blockers }
+}
+
+const projectOf = (labels: Record<string, string>) => labels[COMPOSE_PROJECT_LABEL] ?? null
+
 export function buildPlan(inventory: Inventory, selection: Selection, context: PlanContext): Plan {
   const graph = new DependencyGraph(inventory)
-  const targets =
-    selection.images.length > 0
-      ? decideNamed(graph, selection, context.imageStore)
-      : new Map(
-          [...decideBulk(graph, selection, context.now, lastUseOf(graph, context))].map(
-            ([id, intent]) => [id, fromBulk(intent)],
-          ),
-        )
+  const kinds = inventory.kinds
+  const imageTargets = decideImages(
+    graph,
+    selection,
+    context.imageStore,
+    context.now,
+    lastUseOf(graph, context),
+  )
 
-  // Requests, children first, each checked against the model as the engine will check it.
-  const model = modelOf(graph, context.imageStore)
-  const order = graph.childrenFirst(targets.keys())
+  // Containers: chosen for themselves, or removed first for an image or volume (--with-containers).
+  const containerDecisions = decideContainers(
+    inventory.containers,
+    selection,
+    context.now,
+    (id) => (context.exitTimes?.get(id) ?? null) && context.exitTimes!.get(id)! * 1000,
+  )
+  for (const target of imageTargets.values()) {
+    if (target.kind !== 'change') continue
+    for (const container of target.removeContainers) {
+      containerDecisions.set(container.id, {
+        action: 'delete',
+        stop: isRunning(container),
+        reason: `uses ${container.imageRef || 'the image'}: removed first, as --with-containers asks`,
+      })
+    }
+  }
+  if (selection.withContainers && kinds) {
+    for (const name of selection.volumes) {
+      for (const container of inventory.containers.filter((c) =>
+        c.volumes.some((mount) => mount.name === name),
+      )) {
+        containerDecisions.set(container.id, {
+          action: 'delete',
+          stop: isRunning(container),
+          reason: `mounts volume ${name}: removed first, as --with-containers asks`,
+        })
+      }
+    }
+  }
+  const goingContainers = new Set(
+    [...containerDecisions].filter(([, d]) => d.action === 'delete').map(([id]) => id),
+  )
+  const volumeDecisions = kinds
+    ? decideVolumes(kinds.volumes, inventory.containers, selection, goingContainers)
+    : new Map<string, KindDecision>()
+  const cacheDecisions = kinds?.buildCache
+    ? decideBuildCache(kinds.buildCache, selection, context.now)
+    : new Map<string, KindDecision>()
+
   const items: PlanItem[] = []
-  const steps: Step[] = []
-  const removedContainers = new Set<string>()
-  const deletedImages = new Set<string>()
+  // 1. Containers.
+  const containersById = new Map(inventory.containers.map((c) => [c.id, c]))
+  for (const [id, decision] of containerDecisions) {
+    const container = containersById.get(id)!
+    const item = emptyItem('container', id, container.name, decision.reason)
+    item.project = projectOf(container.labels)
+    const stop = decision.action === 'delete' && decision.stop === true
+    items.push(fromDecision(item, decision, [{ kind: 'remove-container', id, stop }]))
+  }
+  // 2. Images, children first, each request checked against the model.
+  items.push(...imageItems(graph, imageTargets, goingContainers, context.imageStore))
+  // 3. Volumes.
+  for (const [name, decision] of volumeDecisions) {
+    const volume = kinds!.volumes.find((v) => v.name === name)!
+    const item = emptyItem('volume', name, name, decision.reason)
+    item.project = projectOf(volume.labels)
+    items.push(fromDecision(item, decision, [{ kind: 'remove-volume', name }]))
+  }
+  // 4. Build cache, leaves first (a record's children before it).
+  const records = new Map((kinds?.buildCache ?? []).map((record) => [record.id, record]))
+  for (const id of leavesFirst(cacheDecisions.keys(), records)) {
+    const record = records.get(id)!
+    const decision = cacheDecisions.get(id)!
+    const item = emptyItem('build-cache', id, record.description || record.type, decision.reason)
+    items.push(fromDecision(item, decision, [{ kind: 'remove-build-cache', id }]))
+  }
 
-  for (const imageId of order) {
+  for (const item of items)
+    item.affectedContainers = affected(item, graph, inventory, goingContainers)
+
+  // Bytes: one ledger of who holds what, released in execution order.
+  const holdings = new Holdings(inventory, graph, context.containerSizes)
+  for (const item of items) {
+    if (item.action !== 'delete' && !(item.kind === 'image' && item.action === 'untag')) continue
+    if (item.kind === 'image' && item.action === 'untag') continue
+    item.reclaimBytes = holdings.release(item.kind, item.id)
+  }
+  const hints: PlanHint[] = []
+  for (const item of items) {
+    if (item.kind !== 'image' || item.action !== 'delete') continue
+    item.heldBy = holdings.stillHolding('image', item.id)
+  }
+  const holdingRecords = new Set(
+    items.flatMap((item) =>
+      item.heldBy.filter((holder) => holder.kind === 'build-cache').map((holder) => holder.id),
+    ),
+  )
+  if (holdingRecords.size > 0) {
+    const extra = holdings.releaseAll([...holdingRecords].map((id) => ['build-cache', id]))
+    hints.push({
+      message: `${holdingRecords.size} build cache record${holdingRecords.size === 1 ? '' : 's'} still hold${holdingRecords.size === 1 ? 's' : ''} layers of the images this plan removes; removing ${holdingRecords.size === 1 ? 'it' : 'them'} too frees the rest.`,
+      add: { cacheRecords: [...holdingRecords] },
+      reclaimBytes: extra,
+    })
+  }
+
+  const reclaimByKind = { image: 0, container: 0, volume: 0, 'build-cache': 0 }
+  for (const item of items) reclaimByKind[item.kind] += item.reclaimBytes
+  return {
+    id: context.id,
+    engine: { host: context.host, version: context.version, imageStore: context.imageStore },
+    selection,
+    createdAt: context.now.toISOString(),
+    items,
+    reclaimBytes: items.reduce((sum, item) => sum + item.reclaimBytes, 0),
+    reclaimByKind,
+    hints,
+  }
+}
+
+/** The image items: each request run through the engine model, as the engine will check it. */
+function imageItems(
+  graph: DependencyGraph,
+  targets: Map<string, ImageTarget>,
+  goingContainers: ReadonlySet<string>,
+  store: ImageStoreKind,
+): PlanItem[] {
+  const model = modelOf(graph, store)
+  for (const id of goingContainers) model.removeContainer(id)
+  const items: PlanItem[] = []
+  for (const imageId of graph.childrenFirst(targets.keys())) {
     const target = targets.get(imageId)!
     const image = graph.images.get(imageId)!
-    const itemIndex = items.length
-    const item: PlanItem = {
-      id: imageId,
-      tags: image.tags,
-      digests: image.digests,
-      action: 'keep',
-      untag: [],
-      reason: target.reason,
-      blockers: target.kind === 'blocked' || target.kind === 'keep' ? target.blockers : [],
-      affectedContainers: [],
-      reclaimBytes: 0,
-      requests: [],
-    }
+    const item = emptyItem(
+      'image',
+      imageId,
+      image.tags[0] ?? image.digests[0] ?? '<none>',
+      target.reason,
+    )
+    item.tags = image.tags
+    item.digests = image.digests
     items.push(item)
     if (target.kind === 'blocked' || target.kind === 'keep') {
       item.action = target.kind
+      item.blockers = target.blockers
       continue
     }
-
     const force = target.force
     const requests: EngineRequest[] = []
-    if (target.kind === 'change') {
-      for (const container of target.removeContainers) {
-        requests.push({ kind: 'remove-container', id: container.id, stop: isRunning(container) })
-        model.removeContainer(container.id)
-        removedContainers.add(container.id)
-      }
-    }
     const untagged: string[] = []
     let conflict: Conflict | null = null
     const refsToRemove = target.kind === 'untag' ? target.refs : model.refsOf(imageId)
@@ -251,64 +253,74 @@ export function buildPlan(inventory: Inventory, selection: Selection, context: P
       item.blockers = blockerOf(conflict, graph, imageId)
       continue
     }
-    const deleted = !model.has(imageId)
-    if (deleted) deletedImages.add(imageId)
-    item.action = deleted ? 'delete' : 'untag'
+    item.action = model.has(imageId) ? 'untag' : 'delete'
     item.untag = [...new Set(untagged)]
     item.requests = requests
-    for (const request of requests) steps.push({ itemIndex, request })
   }
-
-  // Containers each item affects, and the bytes each step frees.
-  const sizes = new Map(graph.sizes())
-  for (const [containerId, bytes] of context.containerSizes ?? [])
-    sizes.set(`container:${containerId}`, bytes)
-  const containerRoot = (c: ContainerRecord) => ({
-    chainIds: [...graph.chainIdsOf(c.imageId), `container:${c.id}`],
-  })
-  const ledger = new LayerLedger(sizes, [
-    ...[...graph.images.keys()].map((id) => ({ chainIds: graph.chainIdsOf(id) })),
-    ...inventory.containers.map(containerRoot),
-  ])
-  for (const step of steps) {
-    const item = items[step.itemIndex]!
-    if (step.request.kind === 'remove-container') {
-      const removed = step.request.id
-      const container = inventory.containers.find((c) => c.id === removed)!
-      item.reclaimBytes += ledger.release(containerRoot(container))
-    } else if (
-      deletedImages.has(item.id) &&
-      item.requests[item.requests.length - 1] === step.request
-    ) {
-      // The item's last request is the one that deletes the image.
-      item.reclaimBytes += ledger.release({ chainIds: graph.chainIdsOf(item.id) })
-    }
-  }
-  for (const item of items) {
-    item.affectedContainers = graph.containers(item.id).map((container): AffectedContainer => ({
-      id: container.id,
-      name: container.name,
-      state: container.state,
-      effect: removedContainers.has(container.id)
-        ? 'removed'
-        : item.action === 'delete'
-          ? 'orphaned'
-          : item.action === 'untag' &&
-              item.untag.length > 0 &&
-              !graph.references(item.id).some((r) => !item.untag.includes(r))
-            ? 'untagged-under'
-            : item.action === 'blocked'
-              ? 'blocks'
-              : 'none',
-    }))
-  }
-
-  return {
-    id: context.id,
-    engine: { host: context.host, version: context.version, imageStore: context.imageStore },
-    selection,
-    createdAt: context.now.toISOString(),
-    items,
-    reclaimBytes: items.reduce((sum, item) => sum + item.reclaimBytes, 0),
-  }
+  return items
 }
+
+/** What the item does to each container involved: an image's users, a volume's mounters. */
+function affected(
+  item: PlanItem,
+  graph: DependencyGraph,
+  inventory: Inventory,
+  going: ReadonlySet<string>,
+): AffectedContainer[] {
+  const describe = (container: ContainerRecord, effect: AffectedContainer['effect']) => ({
+    id: container.id,
+    name: container.name,
+    state: container.state,
+    effect,
+  })
+  if (item.kind === 'volume') {
+    return inventory.containers
+      .filter((c) => c.volumes.some((mount) => mount.name === item.id))
+      .map((c) =>
+        describe(c, going.has(c.id) ? 'removed' : item.action === 'blocked' ? 'blocks' : 'none'),
+      )
+  }
+  if (item.kind !== 'image') return []
+  return graph
+    .containers(item.id)
+    .map((container) =>
+      describe(
+        container,
+        going.has(container.id)
+          ? 'removed'
+          : item.action === 'delete'
+            ? 'orphaned'
+            : item.action === 'untag' &&
+                item.untag.length > 0 &&
+                !graph.references(item.id).some((r) => !item.untag.includes(r))
+              ? 'untagged-under'
+              : item.action === 'blocked'
+                ? 'blocks'
+                : 'none',
+      ),
+    )
+}
+
+/** Build cache records ordered so that a record comes after every record built on it. */
+function leavesFirst(
+  ids: Iterable<string>,
+  records: ReadonlyMap<string, { parents: string[] }>,
+): string[] {
+  const wanted = new Set(ids)
+  const children = new Map<string, string[]>()
+  for (const [id, record] of records) {
+    for (const parent of record.parents) children.set(parent, [...(children.get(parent) ?? []), id])
+  }
+  const ordered: string[] = []
+  const visited = new Set<string>()
+  const visit = (id: string) => {
+    if (visited.has(id)) return
+    visited.add(id)
+    for (const child of children.get(id) ?? []) if (wanted.has(child)) visit(child)
+    ordered.push(id)
+  }
+  for (const id of wanted) visit(id)
+  return ordered
+}
+
+export type { Holder }

@@ -19,7 +19,7 @@ export type BulkIntent =
   | { kind: 'keep'; reason: string; blockers: Blocker[] }
 
 export interface ProtectionRules {
-  protects(image: ImageRecord): Blocker | null
+  protects(image: Pick<ImageRecord, 'id' | 'tags' | 'digests' | 'labels'>): Blocker | null
 }
 
 export function protectionRules(

@@ -9,6 +9,8 @@ export interface CachedLayer {
   diffId: string
   chainId: string
   size: number
+  step: string
+  buildkit: boolean
 }
 
 export interface CachedImageLayers {
@@ -23,7 +25,10 @@ function isLayer(value: unknown): value is CachedLayer {
   return (
     typeof layer.diffId === 'string' &&
     typeof layer.chainId === 'string' &&
-    typeof layer.size === 'number'
+    typeof layer.size === 'number' &&
+    // Rows written before build steps were kept are misses: the image is read once more.
+    typeof layer.step === 'string' &&
+    typeof layer.buildkit === 'boolean'
   )
 }
 
@@ -87,7 +92,13 @@ export class ImageLayerCache {
     const write = this.db.transaction(() => {
       for (const entry of entries) {
         // Only the known fields: callers may pass richer objects.
-        const layers = entry.layers.map(({ diffId, chainId, size }) => ({ diffId, chainId, size }))
+        const layers = entry.layers.map(({ diffId, chainId, size, step, buildkit }) => ({
+          diffId,
+          chainId,
+          size,
+          step,
+          buildkit,
+        }))
         this.upsert.run({ imageId: entry.imageId, layersJson: JSON.stringify(layers), fetchedAt })
       }
     })

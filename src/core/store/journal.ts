@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import type BetterSqlite3 from 'better-sqlite3'
+import type { ItemKind } from '../../shared/cleanup'
 import { withStoreErrors } from './errors'
 import { currentOwner, isRunOwnerAlive, runClosed, runOpened } from './run-owner'
 import {
@@ -58,7 +59,8 @@ const MAX_RUN_PAGE_SIZE = 1000
 interface UncertainItemRow {
   run_id: string
   seq: number
-  image_id: string
+  kind: ItemKind
+  item_id: string
   tags_json: string
   predicted_bytes: number
 }
@@ -67,7 +69,8 @@ interface UncertainItemRow {
 export interface UncertainItem {
   runId: string
   seq: number
-  imageId: string
+  kind: ItemKind
+  id: string
   tags: string[]
   predictedBytes: number
 }
@@ -84,9 +87,10 @@ function prepareStatements(db: BetterSqlite3.Database) {
          'running', @predictedBytes, @itemCount, @ownerPid, @ownerHost)`,
     ),
     insertItem: db.prepare(
-      `INSERT INTO run_items (run_id, seq, image_id, tags_json, digests_json, predicted_action,
-         predicted_bytes)
-       VALUES (@runId, @seq, @imageId, @tagsJson, @digestsJson, @predictedAction, @predictedBytes)`,
+      `INSERT INTO run_items (run_id, seq, kind, item_id, name, tags_json, digests_json,
+         predicted_action, predicted_bytes)
+       VALUES (@runId, @seq, @kind, @id, @name, @tagsJson, @digestsJson, @predictedAction,
+         @predictedBytes)`,
     ),
     completeItem: db.prepare(
       `UPDATE run_items SET outcome = @outcome, reclaimed_bytes = @reclaimedBytes, error = @error,
@@ -98,7 +102,7 @@ function prepareStatements(db: BetterSqlite3.Database) {
        WHERE run_id = @runId AND seq = @seq AND outcome IS NULL`,
     ),
     uncertainItems: db.prepare<{ engineHost: string }, UncertainItemRow>(
-      `SELECT i.run_id, i.seq, i.image_id, i.tags_json, i.predicted_bytes
+      `SELECT i.run_id, i.seq, i.kind, i.item_id, i.tags_json, i.predicted_bytes
        FROM run_items i JOIN runs r ON r.id = i.run_id
        WHERE r.status = 'interrupted' AND r.engine_host = @engineHost
          AND i.started_at IS NOT NULL AND i.outcome IS NULL`,
@@ -191,7 +195,9 @@ export class RunJournal {
         this.statements.insertItem.run({
           runId: id,
           seq,
-          imageId: item.imageId,
+          kind: item.kind,
+          id: item.id,
+          name: item.name,
           tagsJson: JSON.stringify(item.tags),
           digestsJson: JSON.stringify(item.digests),
           predictedAction: item.predictedAction,
@@ -231,7 +237,8 @@ export class RunJournal {
     return this.guard(() => this.statements.uncertainItems.all({ engineHost })).map((row) => ({
       runId: row.run_id,
       seq: row.seq,
-      imageId: row.image_id,
+      kind: row.kind,
+      id: row.item_id,
       tags: JSON.parse(row.tags_json) as string[],
       predictedBytes: row.predicted_bytes,
     }))

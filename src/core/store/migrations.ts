@@ -168,6 +168,19 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX runs_by_status ON runs (status, started_at);
     `,
   },
+  {
+    version: 3,
+    description: 'run items of every kind: containers, volumes and build cache besides images',
+    // An item is named by its kind and id (an image ID, a container ID, a volume name, a build
+    // cache record ID) and a name people know it by.
+    sql: `
+      ALTER TABLE run_items RENAME COLUMN image_id TO item_id;
+      ALTER TABLE run_items ADD COLUMN kind TEXT NOT NULL DEFAULT 'image'
+        CHECK (kind IN ('image', 'container', 'volume', 'build-cache'));
+      ALTER TABLE run_items ADD COLUMN name TEXT NOT NULL DEFAULT '';
+      UPDATE run_items SET name = coalesce(json_extract(tags_json, '$[0]'), '') WHERE kind = 'image';
+    `,
+  },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length

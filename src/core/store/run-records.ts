@@ -9,7 +9,7 @@ import type {
   RunSummary,
   RunTrigger,
 } from '../../shared/history'
-import type { Action, Outcome } from '../../shared/cleanup'
+import type { Action, ItemKind, Outcome } from '../../shared/cleanup'
 
 export type {
   FinishedRunStatus,
@@ -24,7 +24,10 @@ export type PredictedAction = Action
 export type ItemOutcome = Outcome
 
 export interface PlannedItem {
-  imageId: string
+  kind: ItemKind
+  /** Image ID, container ID, volume name or build cache record ID. */
+  id: string
+  name: string
   tags: string[]
   /** Repository digests: what `docker pull repo@sha256:…` needs to bring the image back. */
   digests: string[]
@@ -73,7 +76,9 @@ export interface RunRow {
 
 export interface RunItemRow {
   seq: number
-  image_id: string
+  kind: ItemKind
+  item_id: string
+  name: string
   tags_json: string
   digests_json: string
   predicted_action: PredictedAction
@@ -89,7 +94,7 @@ export const RUN_COLUMNS =
   'predicted_bytes, reclaimed_bytes, item_count, error'
 
 export const RUN_ITEM_COLUMNS =
-  'seq, image_id, tags_json, digests_json, predicted_action, predicted_bytes, outcome, ' +
+  'seq, kind, item_id, name, tags_json, digests_json, predicted_action, predicted_bytes, outcome, ' +
   'reclaimed_bytes, error, finished_at'
 
 // The log must stay readable even if a value was damaged by hand: a bad JSON column reads as
@@ -130,7 +135,9 @@ export function toRunSummary(row: RunRow): RunSummary {
 export function toRunItemRecord(row: RunItemRow): RunItemRecord {
   return {
     seq: row.seq,
-    imageId: row.image_id,
+    kind: row.kind,
+    id: row.item_id,
+    name: row.name,
     tags: parseStringArray(row.tags_json),
     digests: parseStringArray(row.digests_json),
     predictedAction: row.predicted_action,

@@ -8,6 +8,7 @@ import {
   AlertThresholdsSchema,
   applySettingsPatch,
   DEFAULT_SETTINGS,
+  PolicyKindsSchema,
   SettingsSchema,
   type Settings,
   type SettingsPatch,
@@ -58,6 +59,14 @@ export class SettingsStore {
       const field = shape[key as keyof typeof shape]
       if (key === 'alerts') {
         merged[key] = readAlerts(value)
+        continue
+      }
+      if (key === 'defaultPolicyKinds') {
+        const kinds = PolicyKindsSchema.partial().safeParse(value)
+        merged[key] = {
+          ...DEFAULT_SETTINGS.defaultPolicyKinds,
+          ...(kinds.success ? kinds.data : {}),
+        }
         continue
       }
       const parsed = field.safeParse(value)

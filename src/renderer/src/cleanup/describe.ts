@@ -24,6 +24,7 @@ export const BLOCKER_TEXT: Record<PlanItem['blockers'][number]['kind'], string> 
   'multiple-references': 'several references',
   protected: 'protected',
   filtered: 'filtered out',
+  'in-use': 'in use by a build',
 }
 
 /** One sentence, starting with the container's name, e.g. "web-1 keeps running but …". */

@@ -132,16 +132,21 @@ function RunBody({ run, engineReady }: { run: RunDetail; engineReady: boolean })
             {run.items.map((item) => {
               const restore = restoreCommand(item)
               return (
-                <tr key={item.seq} data-testid="run-item" data-image-id={item.imageId}>
+                <tr
+                  key={item.seq}
+                  data-testid="run-item"
+                  data-image-id={item.id}
+                  data-kind={item.kind}
+                >
                   <td className="items-table__image">
-                    <span className="mono" title={item.imageId}>
+                    <span className="mono" title={item.id}>
                       {itemName(item)}
                     </span>
                     {item.tags.length > 1 ? (
                       <span className="muted"> +{item.tags.length - 1} more</span>
                     ) : null}
                     {item.tags.length > 0 ? (
-                      <span className="muted mono items-table__id">{shortId(item.imageId)}</span>
+                      <span className="muted mono items-table__id">{shortId(item.id)}</span>
                     ) : null}
                     {item.error ? (
                       <p className="items-table__error" data-testid="run-item-error">

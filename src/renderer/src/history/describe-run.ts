@@ -46,9 +46,10 @@ export function statusTone(status: RunStatus): 'ok' | 'warn' | 'danger' | 'neutr
   }
 }
 
-/** `repo:tag` when the image had one, its short ID otherwise. */
-export function itemName(item: { tags: string[]; imageId: string }): string {
-  return item.tags[0] ?? shortId(item.imageId)
+/** `repo:tag` when the image had one, its short ID otherwise; other kinds by their name. */
+export function itemName(item: { kind: string; tags: string[]; id: string; name: string }): string {
+  if (item.kind !== 'image') return item.name || shortId(item.id)
+  return item.tags[0] ?? shortId(item.id)
 }
 
 export { shortId }

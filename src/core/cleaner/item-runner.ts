@@ -1,0 +1,251 @@
+/**
+ * Runs one plan item: re-checks it against the engine just before each request (the world may
+ * have moved since the preview, or while an earlier request of the same item ran), sends the
+ * request, and reads from the answer what really happened and how many bytes came back.
+ * Anything unexpected skips the item — never forces it.
+ */
+import type Docker from 'dockerode'
+import type { CleanItemResult, EngineRequest, PlanItem } from '../../shared/cleanup'
+import { shortId } from '../../shared/format'
+import type { ProtectionRules } from '../planner/policy'
+import { isImageIdPrefix } from '../planner/references'
+import type { EngineSnapshot, EngineWatch } from './recheck'
+
+export interface RunContext {
+  docker: Docker
+  watch: EngineWatch
+  /** Bytes of each layer (chain ID) the plan knows. */
+  layerSizes: ReadonlyMap<string, number>
+  /** What the plan predicted for containers and volumes: the engine does not say what it frees. */
+  predictedBytes: (item: PlanItem) => number
+  protection: ProtectionRules
+  /** Images still expected to go; an item that fails or is skipped leaves, so its parents skip. */
+  goingImages: Set<string>
+  plannedImages: ReadonlySet<string>
+  /** Containers the plan removes (they may use an image or mount a volume the plan removes). */
+  plannedContainers: ReadonlySet<string>
+}
+
+interface DeleteResponseLine {
+  Untagged?: string
+  Deleted?: string
+}
+
+export function messageOf(error: unknown): string {
+  const e = error as { json?: { message?: string }; message?: string }
+  return e.json?.message ?? e.message ?? String(error)
+}
+
+/** Why an image item must not run now, or null when the engine still looks as planned. */
+export function recheckImage(
+  item: PlanItem,
+  snapshot: EngineSnapshot,
+  goingIds: Set<string>,
+  plannedIds: ReadonlySet<string> = new Set(),
+  plannedContainers: ReadonlySet<string> = new Set(),
+): string | null {
+  if (!snapshot.images.has(item.id)) return 'the image is already gone'
+  for (const request of item.requests) {
+    if (request.kind !== 'delete-image' || isImageIdPrefix(item.id, request.name)) continue
+    const now = snapshot.refs.get(request.name)
+    if (now !== undefined && now !== item.id)
+      return `${request.name} now names another image (${shortId(now)})`
+  }
+  const planned = new Set([
+    ...item.affectedContainers.map((container) => container.id),
+    ...plannedContainers,
+  ])
+  const newcomer = (snapshot.containers.get(item.id) ?? []).find(
+    (container) => !planned.has(container.id),
+  )
+  if (newcomer) return `container ${newcomer.name} was created from this image after the plan`
+  if (item.action === 'delete') {
+    const staying = (snapshot.children.get(item.id) ?? []).find((child) => !goingIds.has(child))
+    if (staying && plannedIds.has(staying)) {
+      return `its child image ${shortId(staying)} was not removed, so the engine would refuse`
+    }
+    if (staying) return `image ${shortId(staying)} was built on this image after the plan`
+  }
+  return null
+}
+
+/** Why a container or volume item must not run now, or null. */
+function recheckOther(item: PlanItem, snapshot: EngineSnapshot, ctx: RunContext): string | null {
+  if (item.kind === 'container') {
+    const now = snapshot.containerStates.get(item.id)
+    if (!now) return 'the container is already gone'
+    const stop = item.requests.some((r) => r.kind === 'remove-container' && r.stop)
+    if (now.running && !stop) return `${now.name} was started after the plan`
+  }
+  if (item.kind === 'volume') {
+    for (const [id, container] of snapshot.containerStates) {
+      if (container.volumes.includes(item.id) && !ctx.plannedContainers.has(id)) {
+        return `container ${container.name} mounts it now`
+      }
+    }
+  }
+  return null
+}
+
+/**
+ * Just before a delete by reference or by ID: the image as the engine has it now. A tag added
+ * since the plan, a tag moved to another image, or a protection that matches now: skip.
+ */
+async function recheckReference(
+  request: Extract<EngineRequest, { kind: 'delete-image' }>,
+  item: PlanItem,
+  ctx: RunContext,
+): Promise<string | null> {
+  let now: {
+    Id?: string
+    RepoTags?: string[] | null
+    RepoDigests?: string[] | null
+    Config?: { Labels?: Record<string, string> | null }
+  }
+  try {
+    now = (await ctx.docker.getImage(request.name).inspect()) as typeof now
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) {
+      return isImageIdPrefix(item.id, request.name)
+        ? 'the image is already gone'
+        : `${request.name} is already gone`
+    }
+    throw error
+  }
+  if (now.Id !== item.id)
+    return `${request.name} now names another image (${shortId(now.Id ?? '')})`
+  const known = new Set([...item.tags, ...item.digests])
+  const refs = [...(now.RepoTags ?? []), ...(now.RepoDigests ?? [])].filter(
+    (ref) => !ref.startsWith('<none>'),
+  )
+  const gained = refs.filter((ref) => !known.has(ref))
+  if (gained.length > 0) return `it gained ${gained.join(', ')} after the plan`
+  const protectedBy = ctx.protection.protects({
+    id: item.id,
+    tags: (now.RepoTags ?? []).filter((t) => !t.startsWith('<none>')),
+    digests: (now.RepoDigests ?? []).filter((d) => !d.startsWith('<none>')),
+    labels: now.Config?.Labels ?? {},
+  })
+  if (protectedBy) return `protected now: ${protectedBy.ref}`
+  return null
+}
+
+export async function runItem(
+  item: PlanItem,
+  ctx: RunContext,
+  beforeFirstRequest: () => void,
+): Promise<CleanItemResult> {
+  const base = { kind: item.kind, id: item.id, name: item.name, tags: item.tags }
+  const skip = (reason: string): CleanItemResult => {
+    if (item.kind === 'image') ctx.goingImages.delete(item.id)
+    return { ...base, outcome: 'skipped', error: reason, reclaimedBytes: 0 }
+  }
+  const snapshot = await ctx.watch.current()
+  const skipReason =
+    item.kind === 'image'
+      ? recheckImage(item, snapshot, ctx.goingImages, ctx.plannedImages, ctx.plannedContainers)
+      : recheckOther(item, snapshot, ctx)
+  if (skipReason) return skip(skipReason)
+
+  let reclaimed = 0
+  let deleted = false
+  let untagged = false
+  let started = false
+  for (const request of item.requests) {
+    try {
+      if (request.kind === 'delete-image') {
+        const why = await recheckReference(request, item, ctx)
+        if (why) {
+          if (!started) return skip(why)
+          // Earlier requests of this item ran: say what they did and why the rest did not.
+          ctx.goingImages.delete(item.id)
+          return {
+            ...base,
+            outcome: untagged ? 'untagged' : 'skipped',
+            error: why,
+            reclaimedBytes: reclaimed,
+          }
+        }
+      }
+      if (!started) {
+        started = true
+        beforeFirstRequest()
+      }
+      switch (request.kind) {
+        case 'remove-container': {
+          const container = ctx.docker.getContainer(request.id)
+          // No `t`: the engine then waits the container's own configured stop timeout.
+          if (request.stop) await container.stop().catch(ignoreNotModified)
+          await container.remove()
+          deleted = true
+          reclaimed += ctx.predictedBytes(item)
+          break
+        }
+        case 'remove-volume':
+          await ctx.docker.getVolume(request.name).remove()
+          deleted = true
+          reclaimed += ctx.predictedBytes(item)
+          break
+        case 'remove-build-cache': {
+          const answer = await pruneRecord(ctx.docker, request.id)
+          if (answer.deleted) deleted = true
+          else return skip('the record is gone or in use now')
+          reclaimed += answer.bytes
+          break
+        }
+        case 'delete-image': {
+          const lines = (await ctx.docker
+            .getImage(request.name)
+            .remove({ force: request.force, noprune: true })) as DeleteResponseLine[]
+          for (const line of lines) {
+            if (line.Untagged) untagged = true
+            if (line.Deleted === item.id) deleted = true
+            else if (line.Deleted) reclaimed += ctx.layerSizes.get(line.Deleted) ?? 0
+          }
+          break
+        }
+      }
+    } catch (error) {
+      if (item.kind === 'image') ctx.goingImages.delete(item.id)
+      ctx.watch.invalidate()
+      return { ...base, outcome: 'failed', error: messageOf(error), reclaimedBytes: reclaimed }
+    }
+  }
+  if (item.kind === 'image' && !deleted) ctx.goingImages.delete(item.id)
+  if (item.kind !== 'image') ctx.watch.invalidate()
+  return {
+    ...base,
+    outcome: deleted ? 'deleted' : untagged ? 'untagged' : 'skipped',
+    reclaimedBytes: reclaimed,
+  }
+}
+
+/** `POST /build/prune` for one record; what it removed and the bytes the engine says it freed. */
+async function pruneRecord(
+  docker: Docker,
+  id: string,
+): Promise<{ deleted: boolean; bytes: number }> {
+  const filters = JSON.stringify({ id: [id] })
+  const answer = await new Promise<{ CachesDeleted?: string[] | null; SpaceReclaimed?: number }>(
+    (resolve, reject) => {
+      docker.modem.dial(
+        {
+          path: `/build/prune?all=1&filters=${encodeURIComponent(filters)}`,
+          method: 'POST',
+          statusCodes: { 200: true, 500: 'server error' },
+        },
+        (error: unknown, data: unknown) =>
+          error
+            ? reject(error)
+            : resolve((data ?? {}) as { CachesDeleted?: string[] | null; SpaceReclaimed?: number }),
+      )
+    },
+  )
+  const deleted = (answer.CachesDeleted ?? []).includes(id)
+  return { deleted, bytes: deleted ? (answer.SpaceReclaimed ?? 0) : 0 }
+}
+
+/** Stopping a container that already stopped answers 304; that is fine. */
+function ignoreNotModified(error: unknown): void {
+  if ((error as { statusCode?: number }).statusCode !== 304) throw error
+}

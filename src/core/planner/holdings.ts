@@ -1,0 +1,135 @@
+/**
+ * Who holds which bytes on disk, for counting what a plan really frees. A unit of storage (an
+ * image layer, a container's writable layer, a volume's contents, a build cache record's own
+ * data) stays while anything holds it and is freed by the step that drops its last holder:
+ *
+ * - an image holds its layers (by chain ID: equal chain IDs are one layer on disk);
+ * - a container holds its image's layers (even when the image was force-deleted) and its
+ *   writable layer;
+ * - a volume holds its contents;
+ * - a BuildKit cache record holds the image layer it made (and the layers under it), or else
+ *   its own data (build contexts, cache mounts).
+ *
+ * Steps are released in execution order, so each freed unit is credited to the item whose step
+ * frees it, as the engine's own answers would.
+ */
+import type { Holder, ItemKind } from '../../shared/cleanup'
+import type { Inventory } from '../engine/inventory'
+import { recordLayers } from './record-layers'
+import type { DependencyGraph } from './graph'
+
+type Key = `${ItemKind}:${string}`
+
+export class Holdings {
+  private readonly sizes = new Map<string, number>()
+  private readonly units = new Map<Key, string[]>()
+  private readonly counts = new Map<string, number>()
+  private readonly names = new Map<Key, string>()
+  private readonly released = new Set<Key>()
+
+  constructor(
+    inventory: Inventory,
+    graph: DependencyGraph,
+    containerSizes: ReadonlyMap<string, number> = new Map(),
+  ) {
+    for (const [chainId, size] of graph.sizes()) this.sizes.set(chainId, size)
+    for (const id of graph.images.keys()) this.hold(`image:${id}`, graph.chainIdsOf(id))
+    const kinds = inventory.kinds
+    for (const container of inventory.containers) {
+      const rw = `rw:${container.id}`
+      this.sizes.set(
+        rw,
+        kinds?.containerSizes.get(container.id) ?? containerSizes.get(container.id) ?? 0,
+      )
+      this.hold(`container:${container.id}`, [...graph.chainIdsOf(container.imageId), rw])
+    }
+    for (const volume of kinds?.volumes ?? []) {
+      const unit = `vol:${volume.name}`
+      this.sizes.set(unit, kinds?.volumeSizes.get(volume.name) ?? 0)
+      this.hold(`volume:${volume.name}`, [unit])
+    }
+    const records = kinds?.buildCache ?? []
+    if (records.length > 0) {
+      const held = recordLayers(records, graph)
+      const chains = chainIndex(graph)
+      for (const record of records) {
+        const layer = held.get(record.id) ?? null
+        const chain = layer === null ? null : (chains.get(layer) ?? null)
+        const key: Key = `build-cache:${record.id}`
+        this.names.set(key, record.description || record.type)
+        if (chain) {
+          this.hold(key, chain)
+        } else {
+          const unit = `cache:${record.id}`
+          this.sizes.set(unit, record.size)
+          this.hold(key, [unit])
+        }
+      }
+    }
+  }
+
+  /** Drops a holder; the bytes of the units nobody holds any more. */
+  release(kind: ItemKind, id: string): number {
+    const key: Key = `${kind}:${id}`
+    if (this.released.has(key)) return 0
+    this.released.add(key)
+    let freed = 0
+    for (const unit of this.units.get(key) ?? []) {
+      const count = (this.counts.get(unit) ?? 0) - 1
+      if (count <= 0) {
+        this.counts.delete(unit)
+        freed += this.sizes.get(unit) ?? 0
+      } else this.counts.set(unit, count)
+    }
+    return freed
+  }
+
+  /** Build cache records (not released) that still hold some of this holder's units. */
+  stillHolding(kind: ItemKind, id: string): Holder[] {
+    const mine = new Set(this.units.get(`${kind}:${id}`) ?? [])
+    const holders: Holder[] = []
+    for (const [key, units] of this.units) {
+      if (!key.startsWith('build-cache:') || this.released.has(key)) continue
+      if (units.some((unit) => mine.has(unit) && (this.counts.get(unit) ?? 0) > 0)) {
+        const recordId = key.slice('build-cache:'.length)
+        holders.push({ kind: 'build-cache', id: recordId, name: this.names.get(key) ?? recordId })
+      }
+    }
+    return holders
+  }
+
+  /** What releasing these too would free, without releasing them. */
+  releaseAll(holders: [ItemKind, string][]): number {
+    const copy = Object.create(Holdings.prototype) as Holdings
+    Object.assign(copy, {
+      sizes: this.sizes,
+      units: this.units,
+      names: this.names,
+      counts: new Map(this.counts),
+      released: new Set(this.released),
+    })
+    return holders.reduce((sum, [kind, id]) => sum + copy.release(kind, id), 0)
+  }
+
+  private hold(key: Key, units: string[]): void {
+    const unique = [...new Set(units)]
+    this.units.set(key, unique)
+    for (const unit of unique) this.counts.set(unit, (this.counts.get(unit) ?? 0) + 1)
+  }
+}
+
+/** For every layer of every image: the chain IDs from the base layer up to it. */
+function chainIndex(graph: DependencyGraph): Map<string, string[]> {
+  const index = new Map<string, string[]>()
+  for (const image of graph.images.values()) {
+    image.layers.forEach((layer, at) => {
+      if (!index.has(layer.chainId)) {
+        index.set(
+          layer.chainId,
+          image.layers.slice(0, at + 1).map((l) => l.chainId),
+        )
+      }
+    })
+  }
+  return index
+}

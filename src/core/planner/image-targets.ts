@@ -1,0 +1,154 @@
+/**
+ * What the image part of a selection wants: `docker rmi` semantics for named images (run through
+ * the engine model, with Drydock's protection on top), or a bulk policy (see policy.ts).
+ */
+import type { Blocker, Selection } from '../../shared/cleanup'
+import { DrydockError } from '../../shared/errors'
+import type { ContainerRecord, Inventory } from '../engine/inventory'
+import { EngineModel, type Conflict, type ImageStoreKind } from './engine-model'
+import { DependencyGraph, isRunning } from './graph'
+import type { LastUse } from './last-used'
+import { decideBulk, labelOf, protectionRules, type BulkIntent } from './policy'
+
+export type ImageTarget =
+  | { kind: 'change'; removeContainers: ContainerRecord[]; force: boolean; reason: string }
+  | { kind: 'blocked'; reason: string; blockers: Blocker[] }
+  | { kind: 'keep'; reason: string; blockers: Blocker[] }
+  | { kind: 'untag'; refs: string[]; force: boolean; reason: string }
+
+export function modelOf(graph: DependencyGraph, store: ImageStoreKind): EngineModel {
+  return EngineModel.from(
+    store,
+    [...graph.images.values()],
+    graph.inventory.containers.map((c) => ({
+      id: c.id,
+      imageId: c.imageId,
+      running: isRunning(c),
+    })),
+  )
+}
+
+export function blockerOf(conflict: Conflict, graph: DependencyGraph, imageId: string): Blocker[] {
+  const containerName = (id?: string) =>
+    graph.inventory.containers.find((c) => c.id === id)?.name ?? id?.slice(0, 12) ?? ''
+  switch (conflict.kind) {
+    case 'child-image':
+      return graph
+        .children(imageId)
+        .map((child) => ({ kind: 'child-image', ref: labelOf(graph, child) }))
+    case 'running-container':
+      return [{ kind: 'running-container', ref: containerName(conflict.containerId) }]
+    case 'stopped-container':
+      return [{ kind: 'stopped-container', ref: containerName(conflict.containerId) }]
+    case 'reference-in-use': {
+      const container = graph.inventory.containers.find((c) => c.id === conflict.containerId)
+      const kind = container && isRunning(container) ? 'running-container' : 'stopped-container'
+      return [{ kind, ref: containerName(conflict.containerId) }]
+    }
+    case 'multiple-references':
+      return [{ kind: 'multiple-references', ref: graph.references(imageId).join(', ') }]
+    case 'not-found':
+      return []
+  }
+}
+
+/** `docker rmi [-f] NAME...` on the model, with Drydock's protection on top. */
+function decideNamed(
+  graph: DependencyGraph,
+  selection: Selection,
+  store: ImageStoreKind,
+): Map<string, ImageTarget> {
+  const model = modelOf(graph, store)
+  const protection = protectionRules(selection)
+  const targets = new Map<string, ImageTarget>()
+  for (const name of selection.images) {
+    const imageId = model.resolve(name)
+    if (!imageId) throw new DrydockError('invalid-request', `No such image: ${name}`)
+    const image = graph.images.get(imageId)!
+    const protectedBy = protection.protects(image)
+    if (protectedBy) {
+      targets.set(imageId, {
+        kind: 'keep',
+        reason: `protected: ${protectedBy.ref}`,
+        blockers: [protectedBy],
+      })
+      continue
+    }
+    const removeContainers = selection.withContainers ? graph.containers(imageId) : []
+    for (const container of removeContainers) model.removeContainer(container.id)
+    const result = model.delete(name, { force: selection.force, prune: true })
+    if (!result.ok) {
+      targets.set(imageId, {
+        kind: 'blocked',
+        reason: result.conflict.message,
+        blockers: blockerOf(result.conflict, graph, imageId),
+      })
+      continue
+    }
+    const [named, ...walked] = result.outcome.deleted
+    if (named === imageId) {
+      targets.set(imageId, {
+        kind: 'change',
+        removeContainers,
+        force: selection.force,
+        reason: `docker rmi${selection.force ? ' -f' : ''} ${name}: untagged and deleted`,
+      })
+    } else {
+      const refs = result.outcome.untagged.filter((ref) => graph.references(imageId).includes(ref))
+      const why =
+        graph.references(imageId).length > refs.length
+          ? 'other references remain'
+          : graph.children(imageId).length > 0
+            ? 'the image has dependent child images, so only the reference goes'
+            : 'a running container uses the image, so forcing only removes the reference'
+      targets.set(imageId, {
+        kind: 'untag',
+        refs,
+        force: selection.force,
+        reason: `docker rmi${selection.force ? ' -f' : ''} ${name}: ${why}`,
+      })
+    }
+    for (const parent of walked) {
+      if (protection.protects(graph.images.get(parent)!)) continue
+      targets.set(parent, {
+        kind: 'change',
+        removeContainers: [],
+        force: false,
+        reason: 'untagged parent of a removed image (docker rmi removes it with its last child)',
+      })
+    }
+  }
+  return targets
+}
+
+/** The images that `--image` names resolve to (unknown names are left to buildPlan to refuse). */
+export function namedImageIds(inventory: Inventory, names: string[]): Set<string> {
+  const model = modelOf(new DependencyGraph(inventory), 'graphdriver')
+  return new Set(names.map((name) => model.resolve(name)).filter((id): id is string => id !== null))
+}
+
+function fromBulk(intent: BulkIntent): ImageTarget {
+  switch (intent.kind) {
+    case 'delete':
+      return { kind: 'change', removeContainers: [], force: false, reason: intent.reason }
+    case 'untag':
+      return { kind: 'untag', refs: intent.refs, force: false, reason: intent.reason }
+    default:
+      return intent
+  }
+}
+
+/** Each image the selection touches, and what should happen to it. */
+export function decideImages(
+  graph: DependencyGraph,
+  selection: Selection,
+  store: ImageStoreKind,
+  now: Date,
+  lastUse: (id: string) => LastUse,
+): Map<string, ImageTarget> {
+  if (selection.images.length > 0) return decideNamed(graph, selection, store)
+  if (!selection.dangling && !selection.unused && selection.keepLast === null) return new Map()
+  return new Map(
+    [...decideBulk(graph, selection, now, lastUse)].map(([id, intent]) => [id, fromBulk(intent)]),
+  )
+}

@@ -1,0 +1,244 @@
+/**
+ * The safety rules and byte counts for containers, volumes and build cache (planner/kind-rules.ts,
+ * planner/holdings.ts) on hand-made inventories. The same rules against a real engine:
+ * tests/engine/whole-disk.test.ts.
+ */
+import { describe, expect, it } from 'vitest'
+import { resolveSelection } from '../../src/core/cleanup-service'
+import { buildPlan } from '../../src/core/planner/plan'
+import type { Inventory } from '../../src/core/engine/inventory'
+import type { ItemKind, SelectionInput } from '../../src/shared/cleanup'
+import { DEFAULT_SETTINGS } from '../../src/shared/settings'
+import { NOW, imageId, inventory, selection, withKinds } from '../support/inventory-builder'
+
+const MB = 1_000_000
+const ANON = 'a'.repeat(64)
+const ANON_MOUNTED = 'b'.repeat(64)
+
+function plan(inv: Inventory, input: SelectionInput) {
+  return buildPlan(inv, resolveSelection(selection(input), DEFAULT_SETTINGS), {
+    id: 'plan-1',
+    host: 'unix:///test.sock',
+    version: '20.10.24',
+    imageStore: 'graphdriver',
+    now: NOW,
+  })
+}
+
+const find = (result: ReturnType<typeof plan>, kind: ItemKind, name: string) => {
+  const item = result.items.find((i) => i.kind === kind && i.name === name)
+  if (!item) throw new Error(`no ${kind} ${name}: ${result.items.map((i) => i.name).join(', ')}`)
+  return item
+}
+
+const world = withKinds(
+  inventory(
+    {
+      app: {
+        tags: ['app:1'],
+        layers: [
+          ['os', 50 * MB],
+          ['app', 5 * MB],
+        ],
+      },
+      old: { tags: [], layers: [['old', 7 * MB]] },
+    },
+    [
+      { name: 'web', image: 'app', state: 'running', volumes: ['pgdata'] },
+      { name: 'job', image: 'app', state: 'exited', volumes: [ANON_MOUNTED] },
+      { name: 'keepme', image: 'app', state: 'exited', labels: { keep: 'yes' } },
+      { name: 'tmp', image: 'app', state: 'created' },
+    ],
+  ),
+  {
+    volumes: [
+      { name: 'pgdata', bytes: 30 * MB },
+      { name: 'cache-named', bytes: 4 * MB },
+      { name: ANON, bytes: 2 * MB, anonymous: true },
+      { name: ANON_MOUNTED, bytes: 3 * MB, anonymous: true },
+    ],
+    containerBytes: { web: 1 * MB, job: 6 * MB, keepme: 1 * MB, tmp: 0 },
+    buildCache: [
+      { id: 'ctx', size: 8 * MB, type: 'source.local', description: 'local source for context' },
+      { id: 'base', size: 1 * MB },
+      { id: 'step', size: 2 * MB, parents: ['base'] },
+      { id: 'busy', size: 9 * MB, inUse: true },
+      { id: 'fresh', size: 3 * MB, lastUsed: NOW.getTime() - 60_000 },
+    ],
+  },
+)
+
+describe('containers', () => {
+  it('--stopped-containers removes every container not running, never a running one', () => {
+    const result = plan(world, { stoppedContainers: true, protectLabels: ['keep'] })
+    expect(
+      result.items.filter((i) => i.kind === 'container').map((i) => [i.name, i.action]),
+    ).toEqual([
+      ['job', 'delete'],
+      ['keepme', 'keep'],
+      ['tmp', 'delete'],
+    ])
+    expect(find(result, 'container', 'job').reclaimBytes).toBe(6 * MB)
+    expect(find(result, 'container', 'job').requests).toEqual([
+      { kind: 'remove-container', id: expect.any(String), stop: false },
+    ])
+  })
+
+  it('a running container goes only when named with --force, stopped first', () => {
+    expect(find(plan(world, { containers: ['web'] }), 'container', 'web')).toMatchObject({
+      action: 'blocked',
+      blockers: [{ kind: 'running-container', ref: 'web' }],
+    })
+    const forced = find(plan(world, { containers: ['web'], force: true }), 'container', 'web')
+    expect(forced).toMatchObject({
+      action: 'delete',
+      requests: [{ kind: 'remove-container', stop: true }],
+      reclaimBytes: 1 * MB,
+    })
+    expect(() => plan(world, { containers: ['nope'] })).toThrowError(/No such container: nope/)
+  })
+
+  it('--older-than applies to the time since a container stopped', () => {
+    const result = buildPlan(world, selection({ stoppedContainers: true, olderThan: '2d' }), {
+      id: 'p',
+      host: 'h',
+      version: 'v',
+      imageStore: 'graphdriver',
+      now: NOW,
+      exitTimes: new Map([
+        [world.containers[1]!.id, NOW.getTime() / 1000 - 3 * 86_400],
+        [world.containers[3]!.id, NOW.getTime() / 1000 - 3_600],
+      ]),
+    })
+    expect(find(result, 'container', 'job').action).toBe('delete')
+    expect(find(result, 'container', 'tmp')).toMatchObject({
+      action: 'keep',
+      blockers: [{ kind: 'filtered' }],
+    })
+  })
+})
+
+describe('volumes', () => {
+  it('--unused-volumes takes anonymous volumes no container mounts, never named ones', () => {
+    const result = plan(world, { unusedVolumes: true })
+    expect(find(result, 'volume', ANON)).toMatchObject({ action: 'delete', reclaimBytes: 2 * MB })
+    expect(find(result, 'volume', ANON_MOUNTED)).toMatchObject({
+      action: 'blocked',
+      blockers: [{ kind: 'stopped-container', ref: 'job' }],
+    })
+    for (const named of ['pgdata', 'cache-named']) {
+      expect(find(result, 'volume', named)).toMatchObject({
+        action: 'keep',
+        blockers: [{ kind: 'filtered' }],
+        requests: [],
+      })
+    }
+  })
+
+  it('a volume goes with the stopped container that mounts it when both are planned', () => {
+    const result = plan(world, { unusedVolumes: true, stoppedContainers: true })
+    expect(find(result, 'volume', ANON_MOUNTED)).toMatchObject({
+      action: 'delete',
+      reclaimBytes: 3 * MB,
+    })
+    const kinds = result.items.map((i) => i.kind)
+    expect(kinds.indexOf('volume')).toBeGreaterThan(kinds.lastIndexOf('container'))
+  })
+
+  it('named volumes survive every policy', () => {
+    for (const input of [
+      { system: true },
+      { unusedVolumes: true, stoppedContainers: true, buildCache: true, unused: true },
+      { policy: 'default' as const },
+    ]) {
+      const touched = plan(world, input).items.filter(
+        (i) => i.kind === 'volume' && !i.id.match(/^[0-9a-f]{64}$/) && i.requests.length > 0,
+      )
+      expect(touched, JSON.stringify(input)).toEqual([])
+    }
+  })
+
+  it('--volume NAME is blocked by the container that mounts it; --with-containers removes it first', () => {
+    expect(find(plan(world, { volumes: ['pgdata'] }), 'volume', 'pgdata')).toMatchObject({
+      action: 'blocked',
+      blockers: [{ kind: 'running-container', ref: 'web' }],
+    })
+    const result = plan(world, { volumes: ['pgdata'], withContainers: true })
+    expect(find(result, 'container', 'web')).toMatchObject({
+      action: 'delete',
+      requests: [{ kind: 'remove-container', stop: true }],
+    })
+    expect(find(result, 'volume', 'pgdata')).toMatchObject({
+      action: 'delete',
+      reclaimBytes: 30 * MB,
+      affectedContainers: [expect.objectContaining({ name: 'web', effect: 'removed' })],
+    })
+  })
+
+  it('protection applies to volumes by name and label', () => {
+    const result = plan(world, { volumes: ['cache-named'], protect: ['cache-*'] })
+    expect(find(result, 'volume', 'cache-named')).toMatchObject({
+      action: 'keep',
+      blockers: [{ kind: 'protected' }],
+    })
+  })
+})
+
+describe('build cache', () => {
+  it('--build-cache removes what no build uses, children before parents', () => {
+    const result = plan(world, { buildCache: true })
+    const records = result.items.filter((i) => i.kind === 'build-cache')
+    expect(records.map((i) => [i.id, i.action])).toEqual([
+      ['ctx', 'delete'],
+      ['step', 'delete'],
+      ['base', 'delete'],
+      ['busy', 'blocked'],
+      ['fresh', 'delete'],
+    ])
+    expect(find(result, 'build-cache', 'record busy').blockers).toEqual([
+      { kind: 'in-use', ref: 'busy' },
+    ])
+    expect(result.reclaimByKind['build-cache']).toBe((8 + 1 + 2 + 3) * MB)
+  })
+
+  it('--keep-storage keeps the most recently used records up to the size', () => {
+    const result = plan(world, { buildCache: true, keepStorage: 4 * MB })
+    expect(find(result, 'build-cache', 'record fresh').action).toBe('keep')
+    expect(find(result, 'build-cache', 'local source for context').action).toBe('delete')
+  })
+
+  it('a record stays while a record built on it stays', () => {
+    const result = plan(world, { cacheRecords: ['base'] })
+    expect(find(result, 'build-cache', 'record base')).toMatchObject({
+      action: 'blocked',
+      blockers: [{ ref: 'step' }],
+    })
+    const both = plan(world, { cacheRecords: ['base', 'step'] })
+    expect(both.items.map((i) => i.id)).toEqual(['step', 'base'])
+  })
+
+  it('--older-than applies to the last use', () => {
+    const result = plan(world, { buildCache: true, olderThan: '1d' })
+    expect(find(result, 'build-cache', 'record fresh').action).toBe('keep')
+    expect(find(result, 'build-cache', 'record step').action).toBe('delete')
+  })
+})
+
+describe('--system', () => {
+  it('is dangling images, stopped containers and unused build cache, with exact bytes by kind', () => {
+    const result = plan(world, { system: true })
+    expect(result.selection).toMatchObject({
+      dangling: true,
+      stoppedContainers: true,
+      buildCache: true,
+    })
+    expect(find(result, 'image', '<none>')).toMatchObject({ id: imageId('old'), action: 'delete' })
+    expect(result.reclaimByKind).toEqual({
+      image: 7 * MB,
+      container: (6 + 1 + 0) * MB,
+      volume: 0,
+      'build-cache': 14 * MB,
+    })
+    expect(result.items.filter((i) => i.kind === 'volume')).toEqual([])
+  })
+})
