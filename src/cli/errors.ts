@@ -1,5 +1,6 @@
 /** How a DrydockError becomes an exit code and one line on stderr. */
 import { DrydockError, errorMessage } from '../shared/errors'
+import { forTerminal } from '../shared/sanitize'
 import { EXIT, type ExitCode } from './exit-codes'
 import type { CliIo } from './io'
 
@@ -20,7 +21,8 @@ export function exitCodeFor(error: unknown): ExitCode {
 }
 
 export function reportError(io: CliIo, error: unknown): ExitCode {
-  const message = errorMessage(error)
+  // Messages carry the engine's own words: no escape sequences reach the terminal.
+  const message = forTerminal(errorMessage(error))
   io.stderr.write(`drydock: ${message}\n`)
   return exitCodeFor(error)
 }

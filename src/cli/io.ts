@@ -1,3 +1,5 @@
+import { forTerminal } from '../shared/sanitize'
+
 /** What a CLI command may touch of the outside world; tests pass their own. */
 export interface CliIo {
   stdout: { write(text: string): unknown; isTTY?: boolean }
@@ -21,8 +23,8 @@ export function printJson(io: CliIo, value: unknown): void {
   io.stdout.write(`${JSON.stringify(value, null, 2)}\n`)
 }
 
-/** Two aligned columns, for `key: value` facts. */
+/** Two aligned columns, for `key: value` facts (values are engine text: sanitized). */
 export function printFacts(io: CliIo, facts: [string, string][]): void {
   const width = Math.max(...facts.map(([key]) => key.length))
-  for (const [key, value] of facts) io.stdout.write(`${key.padEnd(width)}  ${value}\n`)
+  for (const [key, value] of facts) io.stdout.write(`${key.padEnd(width)}  ${forTerminal(value)}\n`)
 }

@@ -1,6 +1,7 @@
 /** How a plan reads in a terminal: one line per item, a hint per way to free more, a summary. */
 import { ITEM_KINDS, type ItemKind, type Plan, type PlanItem } from '../shared/cleanup'
 import { formatBytes } from '../shared/format'
+import { forTerminal } from '../shared/sanitize'
 import type { CliIo } from './io'
 import { renderTable, shortId } from './table'
 
@@ -85,7 +86,7 @@ export function printPlan(io: CliIo, plan: Plan): void {
   )
   for (const hint of plan.hints) {
     io.stdout.write(
-      `Hint: ${hint.message} Add ${hint.add.cacheRecords.map((id) => `--cache-record ${id}`).join(' ')} to free ${formatBytes(hint.reclaimBytes)} more.\n`,
+      `${forTerminal(`Hint: ${hint.message} Add ${hint.add.cacheRecords.map((id) => `--cache-record ${id}`).join(' ')} to free ${formatBytes(hint.reclaimBytes)} more.`)}\n`,
     )
   }
   io.stdout.write(`${planSummary(plan)}\n`)

@@ -1,4 +1,5 @@
-/** Aligned text tables for the terminal. */
+/** Aligned text tables for the terminal. Cells are engine and log text: each is sanitized. */
+import { forTerminal } from '../shared/sanitize'
 
 export interface Column<T> {
   header: string
@@ -13,7 +14,9 @@ function fit(text: string, max: number | undefined): string {
 }
 
 export function renderTable<T>(rows: T[], columns: Column<T>[]): string {
-  const cells = rows.map((row) => columns.map((column) => fit(column.value(row), column.max)))
+  const cells = rows.map((row) =>
+    columns.map((column) => fit(forTerminal(column.value(row)), column.max)),
+  )
   const widths = columns.map((column, index) =>
     Math.max(column.header.length, ...cells.map((row) => row[index]!.length)),
   )

@@ -13,6 +13,7 @@ import { createInProcessClient } from '../core/in-process-client'
 import { DrydockService } from '../core/service'
 import { APP_ID } from './shell/app-id'
 import { electronNotificationFactory } from './shell/electron-notification'
+import { launchOverrides } from './shell/dev-overrides'
 import { hardenSession, hardenWebContents } from './shell/hardening'
 import { forwardEvents, registerIpcHandlers } from './shell/ipc'
 import { closeAction, observeSettings, startsHidden } from './shell/lifecycle'
@@ -28,7 +29,9 @@ import { mainWindowOptions } from './shell/window'
 import { placeWindow, readWindowState, writeWindowState } from './shell/window-state'
 import { errorMessage } from '../shared/errors'
 
-const rendererDevUrl = process.env.ELECTRON_RENDERER_URL
+// Development servers and bindings only: a packaged app ignores the variables (dev-overrides.ts).
+const overrides = launchOverrides(process.env, app.isPackaged)
+const rendererDevUrl = overrides.rendererUrl
 const rendererFile = join(__dirname, '../renderer/index.html')
 const rendererUrl = rendererDevUrl ?? pathToFileURL(rendererFile).href
 const resourcesDir = join(__dirname, '../../resources')
@@ -130,9 +133,7 @@ async function start(): Promise<void> {
     // The same file the CLI uses by default (see store/database-path.ts).
     databasePath: process.env.DRYDOCK_DB || join(app.getPath('userData'), 'drydock.sqlite'),
     // npm start builds better-sqlite3 for Electron's ABI beside node_modules' Node build.
-    ...(process.env.DRYDOCK_SQLITE_BINDING
-      ? { sqliteBinding: process.env.DRYDOCK_SQLITE_BINDING }
-      : {}),
+    ...(overrides.sqliteBinding ? { sqliteBinding: overrides.sqliteBinding } : {}),
   })
   // Settings changed from the window (through IPC) are applied here too.
   const service = observeSettings(core, (next) => {

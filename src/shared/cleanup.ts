@@ -194,6 +194,9 @@ export const PlanItemSchema = z.strictObject({
   /** Compose project of a container or volume; null elsewhere. */
   project: z.string().nullable(),
   requests: z.array(EngineRequestSchema),
+  /** Items of this plan that must be done first (child images, child build cache records):
+   * the engine refuses a parent while a child exists. */
+  after: z.array(z.string()),
 })
 
 export const PlanSchema = z.strictObject({

@@ -1,6 +1,7 @@
 /** Past cleanup runs as the log records them (`drydock history --json`, the History page). */
 import { z } from 'zod'
 import { ACTIONS, ITEM_KINDS, OUTCOMES } from './cleanup'
+import { forCsv } from './sanitize'
 
 /** What started a run: the one list the contract, the log's schema and the UI share. */
 export const RUN_TRIGGERS = ['manual', 'tray', 'schedule', 'threshold', 'cli'] as const
@@ -60,12 +61,26 @@ export type RunStatus = (typeof RUN_STATUSES)[number]
 export type FinishedRunStatus = (typeof FINISHED_RUN_STATUSES)[number]
 
 /**
+ * A repository digest as the engine reports it: `[registry[:port]/]path@sha256:<64 hex>`, in
+ * lower case, components joined by the reference grammar's separators. Nothing a shell would
+ * read as more than one word (no spaces, quotes, `$`, `;`, backticks), and no leading `-`.
+ */
+const DIGEST_REFERENCE =
+  /^[a-z0-9]+(?:(?:[._]|__|-+|\/)[a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*@sha256:[0-9a-f]{64}$/
+
+/** Whether `reference` is a digest reference that is safe to print as a command's argument. */
+export function isDigestReference(reference: string): boolean {
+  return reference.length <= 512 && DIGEST_REFERENCE.test(reference)
+}
+
+/**
  * The command that brings a removed image back, when it came from a registry: its repository
- * digest names the exact content. Images built or loaded locally have none and cannot be pulled.
+ * digest names the exact content. Images built or loaded locally have none and cannot be pulled;
+ * a digest that is not a well-formed reference (the log holds what the engine said) gets no hint.
  */
 export function restoreCommand(item: { digests: string[]; outcome: string | null }): string | null {
   if (item.outcome !== 'deleted' && item.outcome !== 'untagged') return null
-  const digest = item.digests[0]
+  const digest = item.digests.find(isDigestReference)
   return digest ? `docker pull ${digest}` : null
 }
 
@@ -91,7 +106,8 @@ const CSV_COLUMNS = [
 ] as const
 
 function csvField(value: string | number | null): string {
-  const text = value === null ? '' : String(value)
+  // Numbers are written as they are; text from the engine or the log is neutralized.
+  const text = value === null ? '' : typeof value === 'number' ? String(value) : forCsv(value)
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
 }
 

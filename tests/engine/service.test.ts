@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createInProcessClient } from '../../src/core/in-process-client'
-import { fetchImageLayers } from '../../src/core/engine/inventory'
+import { fetchImageFacts } from '../../src/core/engine/inventory'
 import { DrydockService } from '../../src/core/service'
 import { busyboxLayer, loadImages } from '../support/image-archive'
 import {
@@ -78,10 +78,11 @@ describe.skipIf(engine.skip)('service against the private engine', () => {
     const [image] = (await engine.docker.listImages()).filter((i) =>
       i.RepoTags?.includes(testRef('service', '1')),
     )
-    const lean = await fetchImageLayers(connection.docker, image!.Id, connection.getJson)
-    const full = await fetchImageLayers(connection.docker, image!.Id, null)
+    const lean = await fetchImageFacts(connection.docker, image!.Id, connection.getJson)
+    const full = await fetchImageFacts(connection.docker, image!.Id, null)
     expect(lean).toEqual(full)
-    expect(lean[0]!.size).toBeGreaterThan(0)
+    expect(lean.layers[0]!.size).toBeGreaterThan(0)
+    expect(lean.createdAt).toMatch(/^\d{4}-/)
     await expect(connection.getJson!('/images/sha256%3Anope/json')).rejects.toMatchObject({
       statusCode: 404,
     })

@@ -44,6 +44,7 @@ export function inventory(
       tags: shape.tags ?? [],
       digests: shape.digests ?? [],
       created: NOW.getTime() / 1000 - (shape.createdDaysAgo ?? 1) * 86_400,
+      createdAt: '',
       labels: shape.labels ?? {},
       size: shape.layers.reduce((sum, [, bytes]) => sum + bytes, 0),
       layers: shape.layers.map(([layer, size]) => {
@@ -54,6 +55,7 @@ export function inventory(
           size,
           step: '',
           buildkit: false,
+          created: 0,
         }
       }),
     }
@@ -103,6 +105,7 @@ export function withKinds(
         inUse: false,
         shared: false,
         created: NOW.getTime() - 10 * 86_400_000,
+        createdAt: '',
         lastUsed: NOW.getTime() - 5 * 86_400_000,
         usageCount: 1,
         ...r,

@@ -107,6 +107,39 @@ describe('host URL schemes', () => {
     expect(host.local).toBe(false)
   })
 
+  it('plain tcp to another machine warns; loopback, TLS, ssh and sockets do not', () => {
+    const remote = resolve('tcp://203.0.113.5:2375')
+    expect(remote.warnings).toHaveLength(1)
+    expect(remote.warnings![0]).toMatch(/^tcp:\/\/203\.0\.113\.5:2375 is plain tcp without TLS/)
+    expect(resolve('tcp://docker.example').warnings).toHaveLength(1)
+    expect(resolve('http://docker.example:2375').warnings).toHaveLength(1)
+    for (const quiet of [
+      'tcp://127.0.0.1:2375',
+      'tcp://127.8.9.10:2375',
+      'tcp://localhost:2375',
+      'tcp://[::1]:2375',
+      'tcp://[::ffff:127.0.0.1]:2375',
+      'https://docker.example:2376',
+      'ssh://deploy@build.example',
+      'unix:///var/run/docker.sock',
+    ]) {
+      expect(resolve(quiet).warnings, quiet).toEqual([])
+    }
+    const certs = mkdtempSync(join(tmpdir(), 'drydock-certs-'))
+    const tls = resolve('tcp://10.0.0.5', { DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certs })
+    expect(tls.warnings).toEqual([])
+  })
+
+  it('ssh hosts carry a known_hosts check for ssh2 to run', () => {
+    const host = resolve('ssh://deploy@build.example:2222')
+    expect(host.hostKeyCheck?.target).toEqual({
+      host: 'build.example',
+      port: 2222,
+      username: 'deploy',
+    })
+    expect(host.modem.sshOptions?.hostVerifier).toBe(host.hostKeyCheck!.verify)
+  })
+
   it('IPv6 tcp hosts', () => {
     expect(resolve('tcp://[::1]:2375').modem).toMatchObject({ host: '::1', port: 2375 })
   })

@@ -56,6 +56,19 @@ describe('electron-builder configuration', () => {
     expect(Object.keys(pkg.dependencies)).toContain('better-sqlite3')
   })
 
+  it('sets the Electron fuses: no run-as-node, NODE_OPTIONS or --inspect; only a checked asar', () => {
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      enableCookieEncryption: true,
+    })
+    // onlyLoadAppFromAsar needs the app to be in an asar at all.
+    expect(config.asar).not.toBe(false)
+  })
+
   it('packages the built app (out/) and the icons, not the sources or its own output', () => {
     const patterns = [config.files ?? []]
       .flat()

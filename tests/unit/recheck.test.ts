@@ -9,6 +9,7 @@ const item = (overrides: Partial<PlanItem> = {}): PlanItem => ({
   name: 'app:1',
   heldBy: [],
   project: null,
+  after: [],
   tags: ['app:1'],
   digests: [],
   action: 'delete',

@@ -33,6 +33,7 @@ function item(id: string, action: PlanItem['action'], reclaimBytes = 0): PlanIte
     reclaimBytes,
     heldBy: [],
     project: null,
+    after: [],
     requests: [],
   }
 }

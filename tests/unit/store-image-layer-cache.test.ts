@@ -12,12 +12,14 @@ function sha(text: string): string {
 function image(index: number, layerCount = 8): CachedImageLayers {
   return {
     imageId: sha(`image ${index}`),
+    createdAt: '2025-01-01T00:00:00.123456789Z',
     layers: Array.from({ length: layerCount }, (_, layer) => ({
       diffId: sha(`diff ${index}/${layer}`),
       chainId: sha(`chain ${index}/${layer}`),
       size: 1_000_000 * layer + index,
       step: `RUN step ${layer}`,
       buildkit: layer % 2 === 0,
+      created: 1_700_000_000 + layer,
     })),
   }
 }
@@ -70,6 +72,7 @@ describe('ImageLayerCache', () => {
     cache.putMany([original])
     const richer = {
       imageId: original.imageId,
+      createdAt: 'x',
       layers: [
         {
           diffId: sha('x'),
@@ -77,6 +80,7 @@ describe('ImageLayerCache', () => {
           size: 5,
           step: '',
           buildkit: false,
+          created: 0,
           mediaType: 'extra',
         },
       ],
@@ -84,7 +88,10 @@ describe('ImageLayerCache', () => {
     cache.putMany([richer])
     expect(cache.getMany([original.imageId]).get(original.imageId)).toEqual({
       imageId: original.imageId,
-      layers: [{ diffId: sha('x'), chainId: sha('y'), size: 5, step: '', buildkit: false }],
+      createdAt: 'x',
+      layers: [
+        { diffId: sha('x'), chainId: sha('y'), size: 5, step: '', buildkit: false, created: 0 },
+      ],
     })
     cache.putMany([])
     expect(cache.getMany([]).size).toBe(0)

@@ -6,6 +6,7 @@ import { countOutcomes, type CleanResult } from '../../shared/cleanup'
 import { DrydockError } from '../../shared/errors'
 import { formatBytes } from '../../shared/format'
 import { runPlanToEnd } from '../../shared/run-plan'
+import { forTerminal } from '../../shared/sanitize'
 import { reportError } from '../errors'
 import { EXIT, type ExitCode } from '../exit-codes'
 import { printJson, type CliIo, type GlobalOptions } from '../io'
@@ -56,7 +57,7 @@ export async function cleanCommand(
         {
           onStarted: (id) => (runId = id),
           onProgress: ({ done, total, message }) => {
-            if (showProgress) io.stdout.write(`\r\x1b[2K[${done}/${total}] ${message}`)
+            if (showProgress) io.stdout.write(`\r\x1b[2K[${done}/${total}] ${forTerminal(message)}`)
           },
         },
       )

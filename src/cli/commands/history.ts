@@ -20,7 +20,8 @@ export async function historyCommand(
   options: GlobalOptions,
   flags: HistoryFlags,
 ): Promise<ExitCode> {
-  const session = openCliSession(options, io)
+  // History reads the log only; the engine host's warnings do not concern it.
+  const session = openCliSession(options, io, 'in-process', 'none')
   try {
     if (flags.run) {
       const run = await session.client.getRun({ id: flags.run })

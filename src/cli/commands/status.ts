@@ -6,7 +6,7 @@ import type { DiskUsage } from '../../shared/usage'
 import { reportError, exitCodeFor } from '../errors'
 import { EXIT, type ExitCode } from '../exit-codes'
 import { printFacts, printJson, type CliIo, type GlobalOptions } from '../io'
-import { openCliSession } from '../session'
+import { openCliSession, printHostWarnings } from '../session'
 
 function statusJson(state: ConnectionState): unknown {
   if (state.status === 'connected') return { engine: { reachable: true, ...state.engine } }
@@ -54,7 +54,10 @@ function usageFacts(usage: DiskUsage): [string, string][] {
 }
 
 export async function statusCommand(io: CliIo, options: GlobalOptions): Promise<ExitCode> {
-  const session = openCliSession(options, io)
+  // The host's warnings (plain tcp) are part of what status reports.
+  const session = openCliSession(options, io, 'in-process', 'caller')
+  const warnings = session.hostWarnings
+  const warned = warnings.length > 0 ? { warnings } : {}
   try {
     const state = await session.client.getConnection()
     if (state.status === 'connected') {
@@ -67,6 +70,7 @@ export async function statusCommand(io: CliIo, options: GlobalOptions): Promise<
       if (options.json) {
         printJson(io, {
           ...(statusJson(state) as object),
+          ...warned,
           usage: usage instanceof Error ? null : usage,
           alerts,
         })
@@ -77,11 +81,13 @@ export async function statusCommand(io: CliIo, options: GlobalOptions): Promise<
             ? [['Usage', `unavailable: ${usage.message}`] as [string, string]]
             : usageFacts(usage)),
           ...alerts.map((alert): [string, string] => ['Alert', alert.message]),
+          ...warnings.map((warning): [string, string] => ['Warning', warning]),
         ])
       }
       return EXIT.ok
     }
-    if (options.json) printJson(io, statusJson(state))
+    if (options.json) printJson(io, { ...(statusJson(state) as object), ...warned })
+    else printHostWarnings(io, warnings)
     const error =
       state.status === 'unreachable'
         ? new DrydockError(state.code, state.reason)

@@ -13,6 +13,7 @@ import type { DrydockClient } from '../../shared/contract'
 import { DrydockError, errorMessage } from '../../shared/errors'
 import { formatBytes } from '../../shared/format'
 import { runPlanToEnd } from '../../shared/run-plan'
+import { forTerminal } from '../../shared/sanitize'
 import { parseSize } from '../../shared/size'
 import type { Alert } from '../../shared/monitor'
 import type { AlertThresholds, Settings } from '../../shared/settings'
@@ -216,7 +217,7 @@ class WatchOutput {
   }
 
   private text(at: Date, label: string, words: string): void {
-    this.io.stdout.write(`${localTime(at)}  ${label.padEnd(8)} ${words}\n`)
+    this.io.stdout.write(`${localTime(at)}  ${label.padEnd(8)} ${forTerminal(words)}\n`)
   }
 
   private line(value: unknown): void {

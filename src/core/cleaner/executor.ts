@@ -108,10 +108,8 @@ export async function executePlan(options: ExecuteOptions): Promise<CleanResult>
   const results: { result: CleanItemResult; seq: number }[] = []
   let cancelled = false
   try {
-    const { children } = await watch.current()
     cancelled = await runScheduled(
       runnable,
-      children,
       async (item, seq) => {
         options.onProgress?.({
           runId,
@@ -167,35 +165,32 @@ export async function executePlan(options: ExecuteOptions): Promise<CleanResult>
 
 /**
  * Items run a few at a time (the engine removes independent things in parallel faster than one
- * by one), phase by phase, and never an image before the planned items of its child images have
- * finished. When a run is cancelled or fails, the items in flight are awaited (and journaled)
+ * by one), phase by phase, and never before the items it waits for (`after`: its child images,
+ * its child build cache records) have finished. When a run is cancelled or fails, the items in flight are awaited (and journaled)
  * before it ends. Resolves with true when cancelled before every item started.
  */
 async function runScheduled(
   items: PlanItem[],
-  children: ReadonlyMap<string, string[]>,
   run: (item: PlanItem, seq: number) => Promise<void>,
   signal: AbortSignal | undefined,
 ): Promise<boolean> {
-  const planned = new Set(items.filter((i) => i.kind === 'image').map((item) => item.id))
+  const planned = new Set(items.map((item) => item.id))
   const finished = new Set<string>()
   const waiting = items.map((item, seq) => ({ item, seq }))
   const inFlight = new Map<number, Promise<void>>()
   // The first item that threw (the journal failing): the rest are not started.
   const failure: { error?: unknown; failed: boolean } = { failed: false }
   const phaseOf = (item: PlanItem) => PHASE[item.kind]
-  const ready = (item: PlanItem) => {
-    const earliest = Math.min(
-      ...waiting.map(({ item: w }) => phaseOf(w)),
-      ...[...inFlightItems.values()].map(phaseOf),
-    )
-    if (phaseOf(item) > earliest) return false
-    if (item.kind !== 'image') return true
-    return (children.get(item.id) ?? []).every(
-      (child) => !planned.has(child) || finished.has(child),
-    )
-  }
+  const ready = (item: PlanItem, phase: number) =>
+    phaseOf(item) <= phase && item.after.every((id) => !planned.has(id) || finished.has(id))
   const inFlightItems = new Map<number, PlanItem>()
+  /** The earliest phase with work left: a later phase waits until it is done. */
+  const currentPhase = () => {
+    let phase = Infinity
+    for (const { item } of waiting) phase = Math.min(phase, phaseOf(item))
+    for (const item of inFlightItems.values()) phase = Math.min(phase, phaseOf(item))
+    return phase
+  }
 
   while (waiting.length > 0 || inFlight.size > 0) {
     if (signal?.aborted || failure.failed) {
@@ -203,7 +198,8 @@ async function runScheduled(
       if (failure.failed) throw failure.error
       return waiting.length > 0
     }
-    const next = inFlight.size < CONCURRENCY ? waiting.findIndex(({ item }) => ready(item)) : -1
+    const phase = inFlight.size < CONCURRENCY ? currentPhase() : -1
+    const next = phase >= 0 ? waiting.findIndex(({ item }) => ready(item, phase)) : -1
     if (next >= 0) {
       const { item, seq } = waiting.splice(next, 1)[0]!
       inFlightItems.set(seq, item)

@@ -187,10 +187,13 @@ export async function runItem(
           reclaimed += ctx.predictedBytes(item)
           break
         case 'remove-build-cache': {
-          const answer = await pruneRecord(ctx.docker, request.id)
-          if (answer.deleted) deleted = true
-          else return skip('the record is gone or in use now')
-          reclaimed += answer.bytes
+          // The engine's SpaceReclaimed sums the records' sizes, not what came back (a record
+          // whose layer is held elsewhere frees nothing): the plan's figure is the better one.
+          if (!(await pruneRecord(ctx.docker, request.id))) {
+            return skip('the record is gone, in use, shared by an image or has children now')
+          }
+          deleted = true
+          reclaimed += ctx.predictedBytes(item)
           break
         }
         case 'delete-image': {
@@ -220,29 +223,28 @@ export async function runItem(
   }
 }
 
-/** `POST /build/prune` for one record; what it removed and the bytes the engine says it freed. */
-async function pruneRecord(
-  docker: Docker,
-  id: string,
-): Promise<{ deleted: boolean; bytes: number }> {
-  const filters = JSON.stringify({ id: [id] })
-  const answer = await new Promise<{ CachesDeleted?: string[] | null; SpaceReclaimed?: number }>(
-    (resolve, reject) => {
-      docker.modem.dial(
-        {
-          path: `/build/prune?all=1&filters=${encodeURIComponent(filters)}`,
-          method: 'POST',
-          statusCodes: { 200: true, 500: 'server error' },
-        },
-        (error: unknown, data: unknown) =>
-          error
-            ? reject(error)
-            : resolve((data ?? {}) as { CachesDeleted?: string[] | null; SpaceReclaimed?: number }),
-      )
-    },
-  )
-  const deleted = (answer.CachesDeleted ?? []).includes(id)
-  return { deleted, bytes: deleted ? (answer.SpaceReclaimed ?? 0) : 0 }
+/**
+ * `POST /build/prune` for exactly one record. The id filter is an unanchored regular expression
+ * in moby (`id~=`), so it is anchored; without `all` the engine refuses a record an image holds,
+ * one in use and one with children — the guard we want. True when the record went.
+ */
+async function pruneRecord(docker: Docker, id: string): Promise<boolean> {
+  const anchored = `^${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`
+  // Not dockerode's pruneBuilder: it drops its options, so a filter would never reach the
+  // engine and the whole cache would go. docker-modem builds the query from `options`.
+  const answer = await new Promise<{ CachesDeleted?: string[] | null }>((resolve, reject) => {
+    docker.modem.dial(
+      {
+        path: '/build/prune?',
+        method: 'POST',
+        options: { filters: { id: [anchored] } },
+        statusCodes: { 200: true, 500: 'server error' },
+      },
+      (error: unknown, data: unknown) =>
+        error ? reject(error) : resolve((data ?? {}) as { CachesDeleted?: string[] | null }),
+    )
+  })
+  return (answer.CachesDeleted ?? []).includes(id)
 }
 
 /** Stopping a container that already stopped answers 304; that is fine. */

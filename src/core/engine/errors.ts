@@ -69,8 +69,25 @@ function causeOf(error: unknown, host: ResolvedHost): string {
   return message
 }
 
+/** ssh2's own words when hostVerifier said no; the check kept the reason and the fingerprint. */
+function hostKeyRefusal(error: unknown, host: ResolvedHost): string | null {
+  const refusal = host.hostKeyCheck?.refusal
+  if (!refusal) return null
+  // ssh2 says "Host denied (verification failed)"; a refusal kept from an earlier attempt must
+  // not explain another failure.
+  const message = error instanceof Error ? error.message : String(error)
+  return /host denied|verification failed/i.test(message) ? refusal : null
+}
+
 export function engineUnreachable(error: unknown, host: ResolvedHost): DrydockError {
   if (error instanceof DrydockError) return error
+  const refused = hostKeyRefusal(error, host)
+  if (refused) {
+    return new DrydockError(
+      'engine-unreachable',
+      `Cannot reach the Docker engine at ${host.url}: ${refused}.`,
+    )
+  }
   return new DrydockError(
     'engine-unreachable',
     `Cannot reach the Docker engine at ${host.url}: ${causeOf(error, host)}.`,

@@ -5,10 +5,12 @@
  */
 import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
+import { isIP } from 'node:net'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import type { DockerOptions } from 'dockerode'
 import { DrydockError } from '../../shared/errors'
+import { defaultKnownHostsFiles, HostKeyCheck } from './known-hosts'
 
 export type HostSource = 'option' | 'DOCKER_HOST' | `context:${string}` | 'default'
 
@@ -21,6 +23,10 @@ export interface ResolvedHost {
   /** Complete dockerode options. Every key is present (undefined when unused) because
    * docker-modem merges its own DOCKER_HOST-derived defaults under whatever we pass. */
   modem: DockerOptions
+  /** ssh:// only: the known_hosts check ssh2 runs, which keeps why it refused a key. */
+  hostKeyCheck?: HostKeyCheck
+  /** What the user should know about this host before trusting it (e.g. plain tcp://). */
+  warnings?: string[]
 }
 
 export interface HostInputs {
@@ -30,6 +36,8 @@ export interface HostInputs {
   platform: NodeJS.Platform
   /** The docker CLI's config directory (DOCKER_CONFIG or ~/.docker). */
   dockerConfigDir?: string
+  /** Where ssh host keys are trusted; default: OpenSSH's known_hosts files. */
+  knownHostsFiles?: readonly string[]
 }
 
 interface TlsMaterial {
@@ -123,12 +131,32 @@ const NO_OPTIONS: DockerOptions = {
   sshOptions: undefined,
 }
 
+/** localhost, 127.0.0.0/8 and ::1 (also as an IPv4-mapped address): this machine only. */
+export function isLoopbackHost(hostname: string): boolean {
+  const name = hostname.toLowerCase().replace(/\.$/, '')
+  if (name === 'localhost' || name.endsWith('.localhost')) return true
+  const v4 = name.replace(/^::ffff:/, '')
+  if (isIP(v4) === 4) return v4.startsWith('127.')
+  if (isIP(name) !== 6) return false
+  // ::1 in any spelling, or 127.x.y.z mapped (URL writes ::ffff:127.0.0.1 as ::ffff:7f00:1).
+  return /^(0{0,4}:){2,7}0{0,3}1$/.test(name) || /^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.test(name)
+}
+
+function plainTcpWarning(url: string): string {
+  return (
+    `${url} is plain tcp without TLS: anyone on the network between here and the engine can ` +
+    'read and control it, which is root on that machine. Use ssh://, or TLS (DOCKER_TLS_VERIFY=1 ' +
+    'and DOCKER_CERT_PATH, or a docker context with TLS).'
+  )
+}
+
 /** Turns a host URL into dockerode options; throws `invalid-host` with the reason. */
 export function modemOptionsFor(
   url: string,
   tls: TlsMaterial | null,
   env: Record<string, string | undefined>,
-): { modem: DockerOptions; local: boolean } {
+  knownHostsFiles: readonly string[] = defaultKnownHostsFiles(),
+): { modem: DockerOptions; local: boolean; hostKeyCheck?: HostKeyCheck; warnings: string[] } {
   const match = /^([a-z][a-z0-9+.-]*):\/\/(.*)$/i.exec(url.trim())
   if (!match) throw invalidHost(url, 'expected scheme://address, e.g. unix:///var/run/docker.sock')
   const scheme = match[1]!.toLowerCase()
@@ -136,12 +164,12 @@ export function modemOptionsFor(
 
   if (scheme === 'unix') {
     if (!rest.startsWith('/')) throw invalidHost(url, 'a unix socket path must be absolute')
-    return { modem: { ...NO_OPTIONS, socketPath: rest }, local: true }
+    return { modem: { ...NO_OPTIONS, socketPath: rest }, local: true, warnings: [] }
   }
   if (scheme === 'npipe') {
     const pipe = rest.replace(/^\/\/\.\/pipe\//, '\\\\.\\pipe\\').replace(/\//g, '\\')
     if (!/^\\\\\.\\pipe\\.+/.test(pipe)) throw invalidHost(url, 'expected npipe:////./pipe/NAME')
-    return { modem: { ...NO_OPTIONS, socketPath: pipe }, local: true }
+    return { modem: { ...NO_OPTIONS, socketPath: pipe }, local: true, warnings: [] }
   }
   if (scheme !== 'tcp' && scheme !== 'ssh' && scheme !== 'http' && scheme !== 'https') {
     throw invalidHost(url, `the scheme "${scheme}" is not supported (use unix, tcp, ssh or npipe)`)
@@ -161,17 +189,26 @@ export function modemOptionsFor(
   const hostname = parsed.hostname.replace(/^\[(.*)\]$/, '$1')
 
   if (scheme === 'ssh') {
+    const username = parsed.username ? decodeURIComponent(parsed.username) : undefined
+    const hostKeyCheck = new HostKeyCheck(
+      { host: hostname, port: port ?? 22, username },
+      knownHostsFiles,
+    )
     return {
       modem: {
         ...NO_OPTIONS,
         protocol: 'ssh',
         host: hostname,
         port: port ?? 22,
-        username: parsed.username ? decodeURIComponent(parsed.username) : undefined,
-        // docker-modem opens the ssh connection itself and runs `docker system dial-stdio`.
-        sshOptions: { agent: env.SSH_AUTH_SOCK },
+        username,
+        // docker-modem opens the ssh connection itself (ssh2, given these options) and runs
+        // `docker system dial-stdio`. The host key is checked against known_hosts, as ssh does
+        // for the docker CLI; without hostVerifier ssh2 would accept any key.
+        sshOptions: { agent: env.SSH_AUTH_SOCK, hostVerifier: hostKeyCheck.verify },
       },
       local: false,
+      hostKeyCheck,
+      warnings: [],
     }
   }
 
@@ -190,6 +227,7 @@ export function modemOptionsFor(
       ...(tls && !tls.verify ? { checkServerIdentity: () => undefined } : {}),
     },
     local: false,
+    warnings: useTls || isLoopbackHost(hostname) ? [] : [plainTcpWarning(url)],
   }
 }
 
@@ -222,6 +260,11 @@ export function resolveHost(inputs: HostInputs): ResolvedHost {
       source = 'default'
     }
   }
-  const { modem, local } = modemOptionsFor(url, tls, env)
-  return { url, source, local, modem }
+  const { modem, local, hostKeyCheck, warnings } = modemOptionsFor(
+    url,
+    tls,
+    env,
+    inputs.knownHostsFiles,
+  )
+  return { url, source, local, modem, ...(hostKeyCheck ? { hostKeyCheck } : {}), warnings }
 }

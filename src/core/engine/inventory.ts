@@ -18,6 +18,9 @@ export interface ImageRecord {
   digests: string[]
   /** Build time (config `created`), unix seconds. */
   created: number
+  /** The same, as the engine writes it (RFC 3339, nanoseconds): BuildKit's cache records carry
+   * the very same instant (see planner/build-cache-layers.ts). '' when unknown. */
+  createdAt: string
   labels: Record<string, string>
   /** Bytes of the whole chain, as `docker images` shows. */
   size: number
@@ -49,24 +52,31 @@ export interface Inventory {
 }
 
 /** Where per-image layer facts are remembered between runs (SQLite in the app and CLI). */
+/** What never changes for an image ID: its layers and its exact build time. */
+export interface ImageFacts {
+  createdAt: string
+  layers: LayerFacts[]
+}
+
 export interface LayerCache {
-  getMany(imageIds: string[]): Map<string, { layers: LayerFacts[] }>
-  putMany(entries: { imageId: string; layers: LayerFacts[] }[]): void
+  getMany(imageIds: string[]): Map<string, ImageFacts>
+  putMany(entries: ({ imageId: string } & ImageFacts)[]): void
 }
 
 /** A cache that lives as long as the process, for callers without a database. */
 export class MemoryLayerCache implements LayerCache {
-  private readonly entries = new Map<string, { layers: LayerFacts[] }>()
-  getMany(imageIds: string[]): Map<string, { layers: LayerFacts[] }> {
-    const found = new Map<string, { layers: LayerFacts[] }>()
+  private readonly entries = new Map<string, ImageFacts>()
+  getMany(imageIds: string[]): Map<string, ImageFacts> {
+    const found = new Map<string, ImageFacts>()
     for (const id of imageIds) {
       const entry = this.entries.get(id)
       if (entry) found.set(id, entry)
     }
     return found
   }
-  putMany(entries: { imageId: string; layers: LayerFacts[] }[]): void {
-    for (const entry of entries) this.entries.set(entry.imageId, { layers: entry.layers })
+  putMany(entries: ({ imageId: string } & ImageFacts)[]): void {
+    for (const entry of entries)
+      this.entries.set(entry.imageId, { createdAt: entry.createdAt, layers: entry.layers })
   }
 }
 
@@ -115,23 +125,31 @@ export async function mapConcurrently<T, R>(
   return results
 }
 
-/** Reads an image's layers with `get` when given (the lean path), else through dockerode. */
-export async function fetchImageLayers(
+interface InspectAnswer {
+  Created?: string
+  RootFS?: { Layers?: string[] }
+}
+
+/** Reads an image's facts with `get` when given (the lean path), else through dockerode. */
+export async function fetchImageFacts(
   docker: Docker,
   imageId: string,
   get?: JsonGet | null,
-): Promise<LayerFacts[]> {
+): Promise<ImageFacts> {
   const id = encodeURIComponent(imageId)
   const [inspect, history] = get
     ? ((await Promise.all([get(`/images/${id}/json`), get(`/images/${id}/history`)])) as [
-        { RootFS?: { Layers?: string[] } },
+        InspectAnswer,
         HistoryEntry[],
       ])
     : await Promise.all([
-        docker.getImage(imageId).inspect() as Promise<{ RootFS?: { Layers?: string[] } }>,
+        docker.getImage(imageId).inspect() as Promise<InspectAnswer>,
         docker.getImage(imageId).history() as Promise<HistoryEntry[]>,
       ])
-  return layerFacts(inspect.RootFS?.Layers ?? [], history)
+  return {
+    createdAt: inspect.Created ?? '',
+    layers: layerFacts(inspect.RootFS?.Layers ?? [], history),
+  }
 }
 
 /**
@@ -160,26 +178,22 @@ export async function fetchInventory(
   const missing = summaries.filter((summary) => !cached.has(summary.Id)).map((s) => s.Id)
   const fetched = await mapConcurrently(missing, FETCH_CONCURRENCY, async (imageId) => {
     try {
-      return { imageId, layers: await fetchImageLayers(docker, imageId, get) }
+      return { imageId, ...(await fetchImageFacts(docker, imageId, get)) }
     } catch (error) {
       // Removed between the list and the inspect: it is simply gone.
       if ((error as { statusCode?: number }).statusCode === 404) return null
       throw error
     }
   })
-  const fresh = fetched.filter(
-    (entry): entry is { imageId: string; layers: LayerFacts[] } => entry !== null,
-  )
+  const fresh = fetched.filter((entry): entry is { imageId: string } & ImageFacts => entry !== null)
   if (fresh.length > 0) cache.putMany(fresh)
-  const layersById = new Map<string, LayerFacts[]>(
-    fresh.map((entry) => [entry.imageId, entry.layers]),
-  )
-  for (const [id, entry] of cached) layersById.set(id, entry.layers)
+  const factsById = new Map<string, ImageFacts>(fresh.map((entry) => [entry.imageId, entry]))
+  for (const [id, entry] of cached) factsById.set(id, entry)
 
   const images: ImageRecord[] = []
   for (const summary of summaries) {
-    const layers = layersById.get(summary.Id)
-    if (!layers) continue
+    const facts = factsById.get(summary.Id)
+    if (!facts) continue
     images.push({
       id: summary.Id,
       parentId: summary.ParentId ? summary.ParentId : null,
@@ -188,7 +202,8 @@ export async function fetchInventory(
       created: summary.Created ?? 0,
       labels: summary.Labels ?? {},
       size: summary.Size ?? 0,
-      layers,
+      createdAt: facts.createdAt,
+      layers: facts.layers,
     })
   }
 

@@ -29,6 +29,8 @@ export interface BuildCacheRecord {
   size: number
   /** Unix milliseconds. */
   created: number
+  /** As the engine writes it (RFC 3339, nanoseconds): matched to image build times. */
+  createdAt: string
   lastUsed: number | null
   usageCount: number
 }
@@ -99,6 +101,7 @@ export function buildCacheOf(df: SystemDf): BuildCacheRecord[] {
             shared: record.Shared ?? false,
             size: Math.max(0, record.Size ?? 0),
             created: millis(record.CreatedAt) ?? 0,
+            createdAt: record.CreatedAt ?? '',
             lastUsed: millis(record.LastUsedAt),
             usageCount: record.UsageCount ?? 0,
           },

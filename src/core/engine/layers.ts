@@ -14,12 +14,15 @@ export interface LayerFacts {
   step: string
   /** Made by BuildKit (history `Comment` buildkit.dockerfile.v0): build cache may hold it too. */
   buildkit: boolean
+  /** When the step ran (history `Created`, unix seconds); 0 when unknown. */
+  created: number
 }
 
 export interface HistoryEntry {
   CreatedBy?: string
   Size?: number
   Comment?: string
+  Created?: number
 }
 
 /** chainID(L1) = diffID(L1); chainID(Ln) = sha256(chainID(Ln-1) + " " + diffID(Ln)). */
@@ -80,5 +83,6 @@ export function layerFacts(
     size: steps[index]?.Size ?? 0,
     step: steps[index]?.CreatedBy ?? '',
     buildkit: steps[index]?.Comment === 'buildkit.dockerfile.v0',
+    created: steps[index]?.Created ?? 0,
   }))
 }

@@ -26,6 +26,8 @@ export class Holdings {
   private readonly counts = new Map<string, number>()
   private readonly names = new Map<Key, string>()
   private readonly released = new Set<Key>()
+  /** Unit → its holders, for asking who else holds a record's layers. */
+  private readonly holdersOf = new Map<string, Key[]>()
 
   constructor(
     inventory: Inventory,
@@ -53,11 +55,18 @@ export class Holdings {
       const held = recordLayers(records, graph)
       const chains = chainIndex(graph)
       for (const record of records) {
-        const layer = held.get(record.id) ?? null
-        const chain = layer === null ? null : (chains.get(layer) ?? null)
+        const layer = held.get(record.id)
         const key: Key = `build-cache:${record.id}`
         this.names.set(key, record.description || record.type)
-        if (chain) {
+        // A known layer: it and the layers under it. Unknown which (one of several candidates):
+        // all of them, so that neither the images nor the record is said to free them alone.
+        const chainIds = layer?.chainId
+          ? [layer.chainId]
+          : layer?.confidence === 'none'
+            ? (layer.candidates ?? [])
+            : []
+        const chain = [...new Set(chainIds.flatMap((id) => chains.get(id) ?? []))]
+        if (chain.length > 0) {
           this.hold(key, chain)
         } else {
           const unit = `cache:${record.id}`
@@ -84,18 +93,28 @@ export class Holdings {
     return freed
   }
 
+  /** Whether an image or container not released holds some of this holder's units: a build
+   * cache record in that state frees nothing, and the engine calls it shared. */
+  heldByOthers(kind: ItemKind, id: string): boolean {
+    return (this.units.get(`${kind}:${id}`) ?? []).some((unit) =>
+      (this.holdersOf.get(unit) ?? []).some(
+        (key) => !key.startsWith('build-cache:') && !this.released.has(key),
+      ),
+    )
+  }
+
   /** Build cache records (not released) that still hold some of this holder's units. */
   stillHolding(kind: ItemKind, id: string): Holder[] {
-    const mine = new Set(this.units.get(`${kind}:${id}`) ?? [])
-    const holders: Holder[] = []
-    for (const [key, units] of this.units) {
-      if (!key.startsWith('build-cache:') || this.released.has(key)) continue
-      if (units.some((unit) => mine.has(unit) && (this.counts.get(unit) ?? 0) > 0)) {
-        const recordId = key.slice('build-cache:'.length)
-        holders.push({ kind: 'build-cache', id: recordId, name: this.names.get(key) ?? recordId })
+    const keys = new Set<Key>()
+    for (const unit of this.units.get(`${kind}:${id}`) ?? []) {
+      for (const key of this.holdersOf.get(unit) ?? []) {
+        if (key.startsWith('build-cache:') && !this.released.has(key)) keys.add(key)
       }
     }
-    return holders
+    return [...keys].map((key) => {
+      const recordId = key.slice('build-cache:'.length)
+      return { kind: 'build-cache', id: recordId, name: this.names.get(key) ?? recordId }
+    })
   }
 
   /** What releasing these too would free, without releasing them. */
@@ -105,6 +124,7 @@ export class Holdings {
       sizes: this.sizes,
       units: this.units,
       names: this.names,
+      holdersOf: this.holdersOf,
       counts: new Map(this.counts),
       released: new Set(this.released),
     })
@@ -114,7 +134,12 @@ export class Holdings {
   private hold(key: Key, units: string[]): void {
     const unique = [...new Set(units)]
     this.units.set(key, unique)
-    for (const unit of unique) this.counts.set(unit, (this.counts.get(unit) ?? 0) + 1)
+    for (const unit of unique) {
+      this.counts.set(unit, (this.counts.get(unit) ?? 0) + 1)
+      const holders = this.holdersOf.get(unit)
+      if (holders) holders.push(key)
+      else this.holdersOf.set(unit, [key])
+    }
   }
 }
 

@@ -6,7 +6,8 @@
  * - a running container goes only when named with --force (stopped first, said first);
  * - a volume any container mounts, running or stopped, stays unless that container goes too;
  * - named volumes are never chosen by a policy, only by name;
- * - build cache records in use stay; so does a record whose child record stays;
+ * - build cache records in use stay; so does a record whose child record stays, and one whose
+ *   layer an image that stays still holds (removing it would free nothing);
  * - protection (name globs and labels) applies to every kind.
  */
 import type { Blocker, Selection } from '../../shared/cleanup'
@@ -204,6 +205,8 @@ export function decideBuildCache(
   records: BuildCacheRecord[],
   selection: Selection,
   now: Date,
+  /** An image or container that stays holds the record's layer. */
+  heldByOthers: (id: string) => boolean = () => false,
 ): Map<string, KindDecision> {
   const decisions = new Map<string, KindDecision>()
   const byId = new Set(selection.cacheRecords)
@@ -228,6 +231,13 @@ export function decideBuildCache(
         reason: 'in use by a build now',
         blockers: [{ kind: 'in-use', ref: record.id }],
       })
+    } else if (heldByOthers(record.id)) {
+      const ref = 'an image that stays holds its layer'
+      decisions.set(record.id, {
+        action: 'keep',
+        reason: `${ref}: removing the record frees nothing now (the engine calls it shared)`,
+        blockers: [{ kind: 'filtered', ref }],
+      })
     } else if (!byId.has(record.id) && kept.has(record.id)) {
       const ref = `among the most recently used records kept by --keep-storage`
       decisions.set(record.id, {
@@ -246,7 +256,7 @@ export function decideBuildCache(
       decisions.set(record.id, {
         action: 'delete',
         reason: record.shared
-          ? 'build cache not in use; an image holds the same layer'
+          ? 'build cache not in use; it holds layers of images this plan removes'
           : 'build cache not in use',
       })
     }

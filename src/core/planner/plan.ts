@@ -64,6 +64,7 @@ function emptyItem(kind: ItemKind, id: string, name: string, reason: string): Pl
     heldBy: [],
     project: null,
     requests: [],
+    after: [],
   }
 }
 
@@ -121,9 +122,6 @@ export function buildPlan(inventory: Inventory, selection: Selection, context: P
   const volumeDecisions = kinds
     ? decideVolumes(kinds.volumes, inventory.containers, selection, goingContainers)
     : new Map<string, KindDecision>()
-  const cacheDecisions = kinds?.buildCache
-    ? decideBuildCache(kinds.buildCache, selection, context.now)
-    : new Map<string, KindDecision>()
 
   const items: PlanItem[] = []
   // 1. Containers.
@@ -144,39 +142,57 @@ export function buildPlan(inventory: Inventory, selection: Selection, context: P
     item.project = projectOf(volume.labels)
     items.push(fromDecision(item, decision, [{ kind: 'remove-volume', name }]))
   }
-  // 4. Build cache, leaves first (a record's children before it).
+
+  // Bytes: one ledger of who holds what, released in execution order (containers, then images
+  // and volumes, then build cache).
+  const holdings = new Holdings(inventory, graph, context.containerSizes)
+  for (const item of items) {
+    if (item.action === 'delete') item.reclaimBytes = holdings.release(item.kind, item.id)
+  }
+
+  // 4. Build cache, leaves first. A record whose layer an image or container that stays still
+  // holds frees nothing (the engine calls it shared and would refuse it): it is kept, said why.
+  const cacheDecisions = kinds?.buildCache
+    ? decideBuildCache(kinds.buildCache, selection, context.now, (id) =>
+        holdings.heldByOthers('build-cache', id),
+      )
+    : new Map<string, KindDecision>()
   const records = new Map((kinds?.buildCache ?? []).map((record) => [record.id, record]))
+  const childRecords = new Map<string, string[]>()
+  for (const [id, record] of records) {
+    for (const parent of record.parents)
+      childRecords.set(parent, [...(childRecords.get(parent) ?? []), id])
+  }
   for (const id of leavesFirst(cacheDecisions.keys(), records)) {
     const record = records.get(id)!
     const decision = cacheDecisions.get(id)!
     const item = emptyItem('build-cache', id, record.description || record.type, decision.reason)
-    items.push(fromDecision(item, decision, [{ kind: 'remove-build-cache', id }]))
+    const planned = fromDecision(item, decision, [{ kind: 'remove-build-cache', id }])
+    if (planned.action === 'delete') {
+      planned.reclaimBytes = holdings.release('build-cache', id)
+      planned.after = (childRecords.get(id) ?? []).filter(
+        (child) => cacheDecisions.get(child)?.action === 'delete',
+      )
+    }
+    items.push(planned)
   }
 
   for (const item of items)
     item.affectedContainers = affected(item, graph, inventory, goingContainers)
 
-  // Bytes: one ledger of who holds what, released in execution order.
-  const holdings = new Holdings(inventory, graph, context.containerSizes)
-  for (const item of items) {
-    if (item.action !== 'delete' && !(item.kind === 'image' && item.action === 'untag')) continue
-    if (item.kind === 'image' && item.action === 'untag') continue
-    item.reclaimBytes = holdings.release(item.kind, item.id)
-  }
+  // What build cache still holds of the images this plan removes, and what removing it frees.
   const hints: PlanHint[] = []
   for (const item of items) {
-    if (item.kind !== 'image' || item.action !== 'delete') continue
-    item.heldBy = holdings.stillHolding('image', item.id)
+    if (item.kind === 'image' && item.action === 'delete') {
+      item.heldBy = holdings.stillHolding('image', item.id)
+    }
   }
-  const holdingRecords = new Set(
-    items.flatMap((item) =>
-      item.heldBy.filter((holder) => holder.kind === 'build-cache').map((holder) => holder.id),
-    ),
-  )
+  const holdingRecords = new Set(items.flatMap((item) => item.heldBy.map((holder) => holder.id)))
   if (holdingRecords.size > 0) {
     const extra = holdings.releaseAll([...holdingRecords].map((id) => ['build-cache', id]))
+    const n = holdingRecords.size
     hints.push({
-      message: `${holdingRecords.size} build cache record${holdingRecords.size === 1 ? '' : 's'} still hold${holdingRecords.size === 1 ? 's' : ''} layers of the images this plan removes; removing ${holdingRecords.size === 1 ? 'it' : 'them'} too frees the rest.`,
+      message: `${n} build cache record${n === 1 ? '' : 's'} still hold${n === 1 ? 's' : ''} layers of the images this plan removes; removing ${n === 1 ? 'it' : 'them'} too frees the rest.`,
       add: { cacheRecords: [...holdingRecords] },
       reclaimBytes: extra,
     })
@@ -256,6 +272,7 @@ function imageItems(
     item.action = model.has(imageId) ? 'untag' : 'delete'
     item.untag = [...new Set(untagged)]
     item.requests = requests
+    item.after = graph.children(imageId).filter((child) => targets.has(child))
   }
   return items
 }

@@ -5,7 +5,9 @@
 import { posix, win32 } from 'node:path'
 
 export const DATABASE_FILE_NAME = 'drydock.sqlite'
-const APP_DIRECTORY = 'Drydock'
+/** The app's own directory: the log's directory is made private to the user only when it is
+ * this one (or Drydock created it), never a directory the user chose for --db. */
+export const APP_DIRECTORY = 'Drydock'
 
 export function defaultDatabasePath(
   env: Record<string, string | undefined>,

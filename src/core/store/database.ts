@@ -3,12 +3,23 @@
  * the newest schema, and recovered when the file is not a database. Every failure to get a
  * working file is a StoreError, because no cleanup may run without a journal.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, statSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  renameSync,
+  statSync,
+} from 'node:fs'
+import { basename, dirname, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { isBusy, isCorruption, toStoreError, unusable, type StoreError } from './errors'
 import { assertKnownVersion, migrate } from './migrate'
 import { errorMessage } from '../../shared/errors'
+
+import { APP_DIRECTORY } from './database-path'
 
 export { defaultDatabasePath } from './database-path'
 
@@ -36,16 +47,56 @@ function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
 }
 
+/**
+ * The log says what was deleted, from which engine and when, and holds the settings: it is the
+ * user's alone. Its directory is created 0700 and the file 0600 (SQLite gives its -wal and -shm
+ * the database file's mode). On POSIX systems only; Windows keeps the profile's ACLs.
+ */
+const PRIVATE_DIRECTORY_MODE = 0o700
+const PRIVATE_FILE_MODE = 0o600
+
+/** Narrows `path` to `mode` if it is ours (same user) and others may read it; best effort. */
+function tighten(path: string, mode: number): void {
+  try {
+    const stat = statSync(path)
+    const ours = typeof process.getuid !== 'function' || stat.uid === process.getuid()
+    if (ours && (stat.mode & 0o777 & ~mode) !== 0) chmodSync(path, mode)
+  } catch {
+    // Absent, or a file system without modes: SQLite will say if the file is unusable.
+  }
+}
+
+/**
+ * Creates the directory (0700) and the file (0600) before SQLite does, and narrows an existing
+ * file (and its -wal, -shm, -journal) and the app's own directory to those modes. A directory
+ * the user chose for --db or DRYDOCK_DB is not Drydock's to change, unless Drydock created it.
+ */
+function makePrivate(file: string, createdDirectory: boolean): void {
+  if (process.platform === 'win32') return
+  const directory = dirname(file)
+  if (createdDirectory || basename(directory) === APP_DIRECTORY) {
+    tighten(directory, PRIVATE_DIRECTORY_MODE)
+  }
+  try {
+    closeSync(openSync(file, 'wx', PRIVATE_FILE_MODE))
+  } catch {
+    // It exists already (tightened below), or cannot be created: opening it will say why.
+  }
+  for (const suffix of ['', '-wal', '-shm', '-journal']) tighten(file + suffix, PRIVATE_FILE_MODE)
+}
+
 /** Creates the directory and checks the path is not one, so the error names the real cause. */
 function prepareLocation(file: string): void {
+  let created: string | undefined
   try {
-    mkdirSync(dirname(file), { recursive: true })
+    created = mkdirSync(dirname(file), { recursive: true, mode: PRIVATE_DIRECTORY_MODE })
   } catch (error) {
     throw toStoreError(error, file, 0) ?? unusable(file, errorMessage(error), error)
   }
   if (existsSync(file) && statSync(file).isDirectory()) {
     throw unusable(file, 'the path is a directory, not a file')
   }
+  makePrivate(file, created !== undefined)
 }
 
 /**
@@ -125,6 +176,8 @@ function moveAside(file: string, at: Date): string {
       error,
     )
   }
+  // The fresh log that takes its place starts private too.
+  makePrivate(file, false)
   return target
 }
 

@@ -11,10 +11,13 @@ export interface CachedLayer {
   size: number
   step: string
   buildkit: boolean
+  created: number
 }
 
 export interface CachedImageLayers {
   imageId: string
+  /** The image's build time as the engine writes it (nanoseconds). */
+  createdAt: string
   /** Base layer first. */
   layers: CachedLayer[]
 }
@@ -28,15 +31,23 @@ function isLayer(value: unknown): value is CachedLayer {
     typeof layer.size === 'number' &&
     // Rows written before build steps were kept are misses: the image is read once more.
     typeof layer.step === 'string' &&
-    typeof layer.buildkit === 'boolean'
+    typeof layer.buildkit === 'boolean' &&
+    typeof layer.created === 'number'
   )
 }
 
-/** A row that does not parse is a cache miss (the engine is asked again), not an error. */
-function parseLayers(text: string): CachedLayer[] | null {
+/**
+ * A row that does not parse is a cache miss (the engine is asked again), not an error. Rows
+ * written before the build time and steps were kept (a bare array) are misses too.
+ */
+function parseFacts(text: string): { createdAt: string; layers: CachedLayer[] } | null {
   try {
-    const value: unknown = JSON.parse(text)
-    return Array.isArray(value) && value.every(isLayer) ? value : null
+    const value = JSON.parse(text) as { createdAt?: unknown; layers?: unknown }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return null
+    if (typeof value.createdAt !== 'string') return null
+    return Array.isArray(value.layers) && value.layers.every(isLayer)
+      ? { createdAt: value.createdAt, layers: value.layers }
+      : null
   } catch {
     return null
   }
@@ -80,8 +91,8 @@ export class ImageLayerCache {
     if (imageIds.length === 0) return found
     const rows = this.guard(() => this.select.all(JSON.stringify(imageIds)))
     for (const row of rows) {
-      const layers = parseLayers(row.layers_json)
-      if (layers) found.set(row.image_id, { imageId: row.image_id, layers })
+      const facts = parseFacts(row.layers_json)
+      if (facts) found.set(row.image_id, { imageId: row.image_id, ...facts })
     }
     return found
   }
@@ -92,14 +103,16 @@ export class ImageLayerCache {
     const write = this.db.transaction(() => {
       for (const entry of entries) {
         // Only the known fields: callers may pass richer objects.
-        const layers = entry.layers.map(({ diffId, chainId, size, step, buildkit }) => ({
+        const layers = entry.layers.map(({ diffId, chainId, size, step, buildkit, created }) => ({
           diffId,
           chainId,
           size,
           step,
           buildkit,
+          created,
         }))
-        this.upsert.run({ imageId: entry.imageId, layersJson: JSON.stringify(layers), fetchedAt })
+        const json = JSON.stringify({ createdAt: entry.createdAt, layers })
+        this.upsert.run({ imageId: entry.imageId, layersJson: json, fetchedAt })
       }
     })
     this.guard(() => write.immediate())

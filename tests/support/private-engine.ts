@@ -1,0 +1,73 @@
+/**
+ * A private engine of a test file's own (scripts/test-engine.sh in its own state directory): for
+ * tests that clean whole kinds (every unused image, all build cache), which must not reach what
+ * other suites keep on the shared test engine. Also how the data root's real shrink is measured.
+ */
+import { execFile } from 'node:child_process'
+import { lstat, readdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import type Dockerode from 'dockerode'
+import { dockerFor } from './test-engine'
+
+const run = promisify(execFile)
+const SCRIPT = join(__dirname, '../../scripts/test-engine.sh')
+
+export interface PrivateEngine {
+  host: string
+  docker: Dockerode
+  dataRoot: string
+  stop(): Promise<void>
+}
+
+export async function startPrivateEngine(name: string): Promise<PrivateEngine> {
+  const dir = `/tmp/drydock-${name}-engine`
+  const env = { ...process.env, DRYDOCK_TEST_ENGINE_DIR: dir }
+  // A state directory of its own: a fresh data root each run (the script keeps none between).
+  await run('bash', [SCRIPT, 'stop'], { env }).catch(() => undefined)
+  await run('rm', ['-rf', dir])
+  await run('bash', [SCRIPT, 'start'], { env })
+  const host = `unix://${dir}/docker.sock`
+  return {
+    host,
+    docker: dockerFor(host),
+    dataRoot: join(dir, 'data'),
+    stop: async () => {
+      await run('bash', [SCRIPT, 'stop'], { env })
+      await run('rm', ['-rf', dir]).catch(() => undefined)
+    },
+  }
+}
+
+/**
+ * Bytes of every regular file under the data root, each inode once (BuildKit's layers hard-link
+ * files): what the engine's own sizes count. `merged` directories are running containers' overlay
+ * mounts, views of other layers, and are left out.
+ */
+export async function dataRootBytes(dataRoot: string): Promise<number> {
+  const seen = new Set<string>()
+  let total = 0
+  async function walk(dir: string): Promise<void> {
+    let entries
+    try {
+      entries = await readdir(dir, { withFileTypes: true })
+    } catch {
+      return // removed while walking
+    }
+    for (const entry of entries) {
+      const path = join(dir, entry.name)
+      if (entry.isDirectory()) {
+        if (entry.name !== 'merged') await walk(path)
+      } else if (entry.isFile()) {
+        const stats = await lstat(path).catch(() => null)
+        if (!stats) continue
+        const key = `${stats.dev}:${stats.ino}`
+        if (seen.has(key)) continue
+        seen.add(key)
+        total += stats.size
+      }
+    }
+  }
+  await walk(dataRoot)
+  return total
+}
