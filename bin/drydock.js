@@ -15,4 +15,7 @@ require(entry)
   .main(process.argv.slice(2))
   .then((code) => {
     process.exitCode = code
+    // Exit once the output is written, whatever else is pending: an engine that accepts a
+    // connection and never answers must not hold the command after it has said so.
+    process.stdout.write('', () => process.stderr.write('', () => process.exit(code)))
   })

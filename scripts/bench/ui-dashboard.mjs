@@ -85,6 +85,7 @@ function stubHandlers() {
   const engine = {
     host: 'unix:///var/run/docker.sock',
     hostSource: 'default',
+    id: 'ENGINE-ID',
     name: 'bench',
     version: '27.0.0',
     apiVersion: '1.46',

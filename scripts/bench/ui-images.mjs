@@ -173,6 +173,7 @@ function stubService({ images, DEFAULT_SETTINGS, DrydockError, METHOD_NAMES }) {
   const engine = {
     host: 'unix:///bench/docker.sock',
     hostSource: 'option',
+    id: 'ENGINE-ID',
     name: 'bench',
     version: '27.0.0',
     apiVersion: '1.46',

@@ -73,6 +73,10 @@ export function addSelectionOptions(command: Command): Command {
       'images no container has used for DUR (least recently used first; alone, implies --unused)',
       duration,
     )
+    .option(
+      '--accept-unknown-use',
+      'with --unused-for: remove images even when the engine may have lost uses of them',
+    )
     .option('--keep-last <n>', 'keep the N newest tags of each repository', positiveInteger)
     .option('--protect <glob>', 'never touch matching references; repeat', collect, [])
     .option(
@@ -97,6 +101,7 @@ interface SelectionFlags {
   unusedVolumes?: boolean
   volume?: string[]
   system?: boolean
+  acceptUnknownUse?: boolean
   olderThan?: string
   unusedFor?: string
   keepLast?: number
@@ -137,6 +142,7 @@ export function selectionFrom(
     unusedVolumes: flags.unusedVolumes ?? false,
     volumes: flags.volume ?? [],
     system: flags.system ?? false,
+    acceptUnknownUse: flags.acceptUnknownUse ?? false,
     olderThan: flags.olderThan ?? null,
     unusedFor: flags.unusedFor ?? null,
     keepLast: flags.keepLast ?? null,

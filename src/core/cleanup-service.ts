@@ -17,6 +17,7 @@ import { defaultPolicySelection, type Settings } from '../shared/settings'
 import type { Reclaimable } from '../shared/usage'
 import { executePlan } from './cleaner/executor'
 import type { ConnectionManager } from './connection-manager'
+import { ENGINE_EVENT_BUFFER } from './engine/image-use-events'
 import { exitTimes } from './engine/kinds'
 import type { EventBus } from './event-bus'
 import type { LastUseTracker } from './last-use-tracker'
@@ -101,9 +102,10 @@ export class CleanupService {
       await connections.addKinds(connection, inventory, 'fresh')
     }
     const graph = new DependencyGraph(inventory)
-    const uses = selection.unusedFor
-      ? await tracker.lastUsesOf(connection, inventory, graph, { strict: true })
+    const facts = selection.unusedFor
+      ? await tracker.read(connection, inventory, graph, { strict: true })
       : undefined
+    const uses = facts?.uses
     const containerAges =
       selection.stoppedContainers && (selection.olderThan || selection.unusedFor)
         ? await exitTimes(connection.docker, inventory.containers)
@@ -111,12 +113,20 @@ export class CleanupService {
     const plan = buildPlan(inventory, selection, {
       id: randomUUID(),
       host: engine.host,
+      engineId: engine.id,
       version: engine.version,
       imageStore: engine.imageStore,
       now: now(),
       ...(uses ? { lastUses: uses } : {}),
       ...(containerAges ? { exitTimes: containerAges } : {}),
     })
+    if (
+      facts?.missedSince !== undefined &&
+      facts.missedSince !== null &&
+      !selection.acceptUnknownUse
+    ) {
+      refuseUnknownUse(plan, facts.missedSince)
+    }
     this.plans.set(plan.id, { plan, layerSizes: graph.sizes(), settingsKnown })
     for (const id of this.plans.keys()) {
       if (this.plans.size <= MAX_HELD_PLANS) break
@@ -145,6 +155,16 @@ export class CleanupService {
       )
     }
     const connection = await this.options.connections.require()
+    // A plan is bound to its engine: after a Settings change, a new context or a reconnect to
+    // another engine, its items mean nothing there. Refused before anything is journaled.
+    const engine = await this.options.connections.engineFacts(connection)
+    const planned = held.plan.engine
+    if (engine.host !== planned.host || (planned.id && engine.id !== planned.id)) {
+      throw new DrydockError(
+        'not-found',
+        `This plan was made on the engine at ${planned.host}${planned.id ? ` (${planned.id})` : ''}; Drydock is now connected to ${engine.host}${engine.id ? ` (${engine.id})` : ''}. Nothing was removed: make the plan again.`,
+      )
+    }
     const abort = new AbortController()
     const { planId } = request
     const emit = (payload: Omit<Parameters<typeof progressEvent>[0], 'planId'>) =>
@@ -272,5 +292,22 @@ function needsKinds(selection: Selection): boolean {
     selection.volumes.length > 0 ||
     selection.buildCache ||
     selection.cacheRecords.length > 0
+  )
+}
+
+/**
+ * Least-recently-used needs the facts: when uses may have been lost, the images this plan would
+ * remove as unused are named, and nothing is planned until the caller accepts that.
+ */
+function refuseUnknownUse(plan: Plan, missedSince: number): void {
+  const doubtful = plan.items.filter((item) => item.kind === 'image' && item.action === 'delete')
+  if (doubtful.length === 0) return
+  const names = doubtful.map((item) => item.name)
+  const shown =
+    names.slice(0, 20).join(', ') + (names.length > 20 ? `, and ${names.length - 20} more` : '')
+  throw new DrydockError(
+    'invalid-request',
+    `Drydock may have missed image uses since ${new Date(missedSince).toISOString()} (the engine keeps only its last ${ENGINE_EVENT_BUFFER} events and forgets them when it restarts). --unused-for would remove ${names.length} image${names.length === 1 ? '' : 's'} whose last use is not known for sure: ${shown}. Pass --accept-unknown-use to remove them anyway, or keep the app or \`drydock watch\` running so uses are followed live.`,
+    { unknownUse: names },
   )
 }

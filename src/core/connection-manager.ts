@@ -175,6 +175,31 @@ export class ConnectionManager {
     }
   }
 
+  /**
+   * Settles the runs a crash interrupted as soon as the engine answers: reads the inventory only
+   * when the log has such items for this engine (and the kinds they need). Never throws.
+   */
+  async settleInterrupted(): Promise<void> {
+    try {
+      // Nothing to settle for this engine: no need to reach it (history works offline).
+      const { journal } = this.options.log.open()
+      if (journal.uncertainItems(this.state.host).length === 0) return
+      const state = await this.current()
+      if (state.status !== 'connected' || this.reconciledHosts.has(state.host)) return
+      const uncertain = journal.uncertainItems(state.host)
+      if (uncertain.length === 0) {
+        this.reconciledHosts.add(state.host)
+        return
+      }
+      const needsKinds = uncertain.some(
+        (item) => item.kind === 'volume' || item.kind === 'build-cache',
+      )
+      await this.readInventory(needsKinds ? { kinds: 'fresh' } : {})
+    } catch {
+      // No log, no engine: nothing to settle now; the next read tries again.
+    }
+  }
+
   /** Adds volumes, build cache and sizes to an inventory read without them. */
   async addKinds(connection: EngineConnection, inventory: Inventory, sizes: 'fresh' | 'cached') {
     try {

@@ -11,6 +11,7 @@ import {
   followUseEvents,
   imageUsesOf,
   readUseEvents,
+  watermarkOf,
 } from './engine/image-use-events'
 import type { Inventory } from './engine/inventory'
 import type { LogAccess, OpenLog } from './log-access'
@@ -35,20 +36,38 @@ export class LastUseTracker {
     graph: DependencyGraph,
     options: { strict: boolean } = { strict: false },
   ): Promise<Map<string, LastUse>> {
+    return (await this.read(connection, inventory, graph, options)).uses
+  }
+
+  /**
+   * Each image's last use, and since when uses may have been missed (null: none were): the
+   * engine's buffer overflowed or it restarted between two catch-ups.
+   */
+  async read(
+    connection: EngineConnection,
+    inventory: Inventory,
+    graph: DependencyGraph,
+    options: { strict: boolean } = { strict: false },
+  ): Promise<{ uses: Map<string, LastUse>; missedSince: number | null }> {
     const host = connection.host.url
     let recorded = new Map<string, number>()
     let failure: unknown = null
+    let missedSince: number | null = null
     try {
       const { lastUsed } = this.log.open()
       if (this.follower?.host !== host) {
         try {
-          const { events, readUntil } = await readUseEvents(
+          const cursor = lastUsed.cursor(host)
+          const { events, readUntil, last, gap } = await readUseEvents(
             connection.docker,
-            lastUsed.cursor(host),
+            cursor,
             this.now().getTime(),
+            lastUsed.watermark(host),
           )
+          if (gap) missedSince = cursor
           const resolver = new EventImageResolver(connection.docker, inventory)
-          lastUsed.record(host, await imageUsesOf(events, resolver), readUntil)
+          const uses = await imageUsesOf(events, resolver)
+          lastUsed.record(host, uses, readUntil, last ? watermarkOf(last) : undefined)
         } catch (error) {
           failure = error
         }
@@ -65,7 +84,7 @@ export class LastUseTracker {
         `Drydock cannot tell when images were last used (${why}); --unused-for needs that, so nothing was planned.`,
       )
     }
-    return lastUses(graph, recorded, this.now())
+    return { uses: lastUses(graph, recorded, this.now()), missedSince }
   }
 
   /** Follows this engine's use events from the log's cursor, unless already doing so. */

@@ -338,6 +338,7 @@ const NO_SELECTION: Selection = {
   olderThan: null,
   unusedFor: null,
   keepLast: null,
+  acceptUnknownUse: false,
   protect: [],
   protectLabels: [],
 }

@@ -63,6 +63,9 @@ export const SelectionSchema = z
      * cache: not used by a build for this long. */
     unusedFor: Duration.nullable().default(null),
     keepLast: z.number().int().positive().nullable().default(null),
+    /** With `unusedFor`: remove images even when the engine may have lost uses of them (its
+     * event buffer overflowed or it restarted since Drydock last read it). */
+    acceptUnknownUse: z.boolean().default(false),
     protect: z.array(z.string().min(1)).default([]),
     protectLabels: z.array(LabelSelector).default([]),
   })
@@ -202,8 +205,10 @@ export const PlanItemSchema = z.strictObject({
 export const PlanSchema = z.strictObject({
   /** Names this plan for `runCleanup`; plans live in the service that made them. */
   id: z.string(),
+  /** The engine it was made on: running it anywhere else is refused. */
   engine: z.strictObject({
     host: z.string(),
+    id: z.string(),
     version: z.string(),
     imageStore: z.enum(['graphdriver', 'containerd']),
   }),

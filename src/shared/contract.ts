@@ -40,6 +40,8 @@ export const EngineInfoSchema = z.strictObject({
   host: z.string(),
   /** Where the host setting came from: `--host`/setting, DOCKER_HOST, a context, the default. */
   hostSource: z.string(),
+  /** The engine's own ID (`/info` ID): two engines behind one address are told apart by it. */
+  id: z.string(),
   name: z.string(),
   version: z.string(),
   apiVersion: z.string(),

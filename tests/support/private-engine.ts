@@ -17,6 +17,8 @@ export interface PrivateEngine {
   host: string
   docker: Dockerode
   dataRoot: string
+  /** Stops and starts the engine, keeping its data (a daemon restart). */
+  restart(): Promise<void>
   stop(): Promise<void>
 }
 
@@ -32,6 +34,10 @@ export async function startPrivateEngine(name: string): Promise<PrivateEngine> {
     host,
     docker: dockerFor(host),
     dataRoot: join(dir, 'data'),
+    restart: async () => {
+      await run('bash', [SCRIPT, 'stop'], { env })
+      await run('bash', [SCRIPT, 'start'], { env })
+    },
     stop: async () => {
       await run('bash', [SCRIPT, 'stop'], { env })
       await run('rm', ['-rf', dir]).catch(() => undefined)

@@ -10,6 +10,7 @@ import { createDispatcher } from '../../src/core/dispatch'
 const engine = {
   host: 'unix:///var/run/docker.sock',
   hostSource: 'default',
+  id: 'ENGINE-ID',
   name: 'box',
   version: '20.10.24',
   apiVersion: '1.41',

@@ -41,7 +41,12 @@ function item(id: string, action: PlanItem['action'], reclaimBytes = 0): PlanIte
 function plan(items: PlanItem[]): Plan {
   return {
     id: 'plan-1',
-    engine: { host: 'unix:///run/test.sock', version: '27.0.0', imageStore: 'graphdriver' },
+    engine: {
+      host: 'unix:///run/test.sock',
+      id: 'E',
+      version: '27.0.0',
+      imageStore: 'graphdriver',
+    },
     selection: {} as Plan['selection'],
     createdAt: '2025-03-10T12:00:00Z',
     items,

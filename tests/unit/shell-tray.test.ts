@@ -30,6 +30,7 @@ const now = new Date('2025-03-10T12:00:00Z')
 const engine: EngineInfo = {
   host: 'unix:///var/run/docker.sock',
   hostSource: 'default',
+  id: 'ENGINE-ID',
   name: 'test',
   version: '27.0.0',
   apiVersion: '1.46',

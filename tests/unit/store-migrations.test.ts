@@ -74,7 +74,7 @@ const GENERATIONS: Record<
     },
     check({ db }) {
       const journal = new RunJournal(db)
-      expect(journal.listRuns()).toHaveLength(1)
+      expect(journal.listRuns().map((run) => run.id)).toContain('run-v1')
       expect(journal.getRun('run-v1')).toMatchObject({
         startedAt: '2025-01-10T09:00:00.000Z',
         trigger: 'cli',
@@ -181,6 +181,22 @@ const GENERATIONS: Record<
         { kind: 'volume', id: 'pgdata', name: 'pgdata' },
         { kind: 'build-cache', id: 'rec1', name: 'mount / from exec /bin/sh -c make' },
       ])
+    },
+  },
+  4: {
+    seed(db) {
+      db.prepare(`UPDATE event_cursors SET watermark_json = ? WHERE host = ?`).run(
+        JSON.stringify({ timeNano: 5, type: 'container', action: 'die', id: 'c1' }),
+        HOST,
+      )
+    },
+    check({ db }) {
+      expect(new LastUsedStore(db).watermark(HOST)).toEqual({
+        timeNano: 5,
+        type: 'container',
+        action: 'die',
+        id: 'c1',
+      })
     },
   },
 }

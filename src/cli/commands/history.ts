@@ -23,6 +23,8 @@ export async function historyCommand(
   // History reads the log only; the engine host's warnings do not concern it.
   const session = openCliSession(options, io, 'in-process', 'none')
   try {
+    // A run a crash interrupted is settled first when its engine answers; offline, as it is.
+    await session.service.connections.settleInterrupted()
     if (flags.run) {
       const run = await session.client.getRun({ id: flags.run })
       if (!run)

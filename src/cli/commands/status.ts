@@ -61,6 +61,8 @@ export async function statusCommand(io: CliIo, options: GlobalOptions): Promise<
   try {
     const state = await session.client.getConnection()
     if (state.status === 'connected') {
+      // Runs a crash interrupted are settled as soon as the engine answers.
+      await session.service.connections.settleInterrupted()
       const [usage, monitor] = await Promise.all([
         session.client.getDiskUsage().catch((error: unknown) => error as Error),
         session.client.getMonitorState().catch(() => null),

@@ -21,6 +21,7 @@ interface VersionAnswer {
 }
 
 interface InfoAnswer {
+  ID?: string
   Name?: string
   Driver?: string
   DriverStatus?: [string, string][] | null
@@ -99,6 +100,7 @@ export class EngineConnection {
     return {
       host: this.host.url,
       hostSource: this.host.source,
+      id: info.ID ?? '',
       name: info.Name ?? '',
       version: version.Version ?? 'unknown',
       apiVersion: version.ApiVersion ?? 'unknown',

@@ -7,7 +7,7 @@
  * busy engine between two CLI runs can lose uses; the app does not.
  */
 import type Docker from 'dockerode'
-import type { ImageUse } from '../store'
+import type { EventWatermark, ImageUse } from '../store/last-used-store'
 import type { Inventory } from './inventory'
 
 const USE_FILTERS = JSON.stringify({
@@ -49,23 +49,48 @@ function eventLines(onEvent: (event: EngineEvent) => void): (chunk: Buffer | str
   }
 }
 
+/** The engine's event buffer (moby daemon/events: the last 256 events, emptied on restart). */
+export const ENGINE_EVENT_BUFFER = 256
+
+const USE_ACTIONS = new Set([
+  'container:create',
+  'container:start',
+  'image:pull',
+  'image:load',
+  'image:tag',
+])
+
+/** What identifies one event, to find it again in the engine's buffer. */
+export function watermarkOf(event: EngineEvent): EventWatermark {
+  return {
+    timeNano: event.timeNano ?? (event.time ?? 0) * 1e9,
+    type: event.Type ?? '',
+    action: event.Action ?? '',
+    id: event.Actor?.ID ?? '',
+  }
+}
+
 /**
- * Use events in (since, until], unix milliseconds. `readUntil` is where the next catch-up should
- * start: `until`, or the last event read when the engine was cut short.
+ * Use events in (since, until], unix milliseconds. Every event is read (not only uses) so that
+ * the last one seen before — the watermark — can be looked for: when the engine no longer holds
+ * it, events were lost in between (its buffer overflowed, or it restarted) and `gap` says so.
+ * `readUntil` is where the next catch-up should start: `until`, or the last event read when the
+ * engine was cut short.
  */
 export async function readUseEvents(
   docker: Docker,
   since: number | null,
   until: number,
-): Promise<{ events: EngineEvent[]; readUntil: number }> {
+  watermark: EventWatermark | null = null,
+): Promise<{ events: EngineEvent[]; readUntil: number; last: EngineEvent | null; gap: boolean }> {
   // A cursor ahead of the clock (the clock stepped back) would make the engine refuse the call.
-  const from = since === null ? 0 : Math.min(since, until)
+  const cursor = since === null ? 0 : Math.min(since, until)
+  const from = watermark ? Math.min(cursor, Math.floor(watermark.timeNano / 1e6) - 1) : cursor
   const stream = (await docker.getEvents({
     since: (from / 1000).toFixed(3),
     until: (until / 1000).toFixed(3),
-    filters: USE_FILTERS,
   } as unknown as Docker.GetEventsOptions)) as NodeJS.ReadableStream & { destroy(): void }
-  const events: EngineEvent[] = []
+  const all: EngineEvent[] = []
   const complete = await new Promise<boolean>((resolve, reject) => {
     const timer = setTimeout(() => {
       stream.destroy()
@@ -73,7 +98,7 @@ export async function readUseEvents(
     }, CATCH_UP_TIMEOUT_MS)
     stream.on(
       'data',
-      eventLines((event) => events.push(event)),
+      eventLines((event) => all.push(event)),
     )
     stream.on('end', () => {
       clearTimeout(timer)
@@ -84,8 +109,26 @@ export async function readUseEvents(
       reject(error)
     })
   })
-  const last = events.at(-1)
-  return { events, readUntil: complete ? until : last ? eventTime(last) : from }
+  const same = (event: EngineEvent) => {
+    const mark = watermarkOf(event)
+    return (
+      mark.timeNano === watermark!.timeNano &&
+      mark.type === watermark!.type &&
+      mark.action === watermark!.action &&
+      mark.id === watermark!.id
+    )
+  }
+  const gap = since !== null && (watermark ? !all.some(same) : all.length >= ENGINE_EVENT_BUFFER)
+  const events = all.filter(
+    (event) => eventTime(event) > cursor && USE_ACTIONS.has(`${event.Type}:${event.Action}`),
+  )
+  const last = all.at(-1) ?? null
+  return {
+    events,
+    readUntil: complete ? until : last ? eventTime(last) : cursor,
+    last,
+    gap,
+  }
 }
 
 /** The image an event used, as an image ID; null when it cannot be told any more. */

@@ -29,6 +29,8 @@ export { namedImageIds } from './image-targets'
 export interface PlanContext {
   id: string
   host: string
+  /** The engine's own ID. */
+  engineId?: string
   version: string
   imageStore: ImageStoreKind
   now: Date
@@ -202,7 +204,12 @@ export function buildPlan(inventory: Inventory, selection: Selection, context: P
   for (const item of items) reclaimByKind[item.kind] += item.reclaimBytes
   return {
     id: context.id,
-    engine: { host: context.host, version: context.version, imageStore: context.imageStore },
+    engine: {
+      host: context.host,
+      id: context.engineId ?? '',
+      version: context.version,
+      imageStore: context.imageStore,
+    },
     selection,
     createdAt: context.now.toISOString(),
     items,

@@ -22,10 +22,31 @@ export interface ProtectionRules {
   protects(image: Pick<ImageRecord, 'id' | 'tags' | 'digests' | 'labels'>): Blocker | null
 }
 
+/**
+ * A protected pattern as people write it: `postgres` (no tag) is every tag of that repository,
+ * and `docker.io/library/postgres` and `postgres` are one name. Matched against each reference in
+ * its short form; a pattern that cannot be read as a glob matches itself literally (a typo must
+ * not drop protection).
+ */
+function protectPattern(glob: string): RegExp {
+  const short = shortName(glob)
+  const wholeRepository = !/[:@*?]/.test(short)
+  try {
+    return globToRegExp(short, wholeRepository)
+  } catch {
+    return new RegExp(`^${short.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`)
+  }
+}
+
+/** `docker.io/library/x` and `docker.io/x` are what `x` means. */
+export function shortName(ref: string): string {
+  return ref.replace(/^(?:docker\.io|index\.docker\.io)\/(?:library\/)?/, '')
+}
+
 export function protectionRules(
   selection: Pick<Selection, 'protect' | 'protectLabels'>,
 ): ProtectionRules {
-  const globs = selection.protect.map((glob) => ({ glob, pattern: globToRegExp(glob) }))
+  const globs = selection.protect.map((glob) => ({ glob, pattern: protectPattern(glob) }))
   const labels = selection.protectLabels.map((rule) => {
     const eq = rule.indexOf('=')
     return eq < 0
@@ -35,7 +56,9 @@ export function protectionRules(
   return {
     protects(image) {
       for (const { glob, pattern } of globs) {
-        const ref = [...image.tags, ...image.digests].find((candidate) => pattern.test(candidate))
+        const ref = [...image.tags, ...image.digests].find((candidate) =>
+          pattern.test(shortName(candidate)),
+        )
         if (ref) return { kind: 'protected', ref: `${ref} matches --protect ${glob}` }
         // An image ID (full, or 12+ hex characters) protects an image with no tag to match.
         if (isIdOf(glob, image.id)) return { kind: 'protected', ref: `image ID ${glob}` }

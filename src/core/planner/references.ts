@@ -80,8 +80,11 @@ export function isImageIdPrefix(imageId: string, name: string): boolean {
   return colon >= 0 && imageId.slice(colon + 1).startsWith(name)
 }
 
-/** Shell-style glob (`*`, `?`) over a whole reference; `*` does not cross `/` unless doubled. */
-export function globToRegExp(glob: string): RegExp {
+/**
+ * Shell-style glob (`*`, `?`) over a whole reference; `*` does not cross `/` unless doubled.
+ * `anyTagOf`: the glob names a repository, and matches it with any tag or digest.
+ */
+export function globToRegExp(glob: string, anyTagOf = false): RegExp {
   let pattern = ''
   for (let i = 0; i < glob.length; i += 1) {
     const char = glob[i]!
@@ -93,5 +96,5 @@ export function globToRegExp(glob: string): RegExp {
     } else if (char === '?') pattern += '[^/]'
     else pattern += char.replace(/[.+^${}()|[\]\\]/g, '\\$&')
   }
-  return new RegExp(`^${pattern}$`)
+  return new RegExp(anyTagOf ? `^${pattern}(?:[:@].*)?$` : `^${pattern}$`)
 }

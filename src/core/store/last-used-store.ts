@@ -13,6 +13,14 @@ export interface ImageUse {
   event: string
 }
 
+/** The last engine event a catch-up read (any kind), as the engine identifies it. */
+export interface EventWatermark {
+  timeNano: number
+  type: string
+  action: string
+  id: string
+}
+
 export class LastUsedStore {
   private readonly statements
 
@@ -35,16 +43,32 @@ export class LastUsedStore {
         `INSERT INTO event_cursors (host, read_until) VALUES (?, ?)
          ON CONFLICT (host) DO UPDATE SET read_until = max(read_until, excluded.read_until)`,
       ),
+      watermark: db.prepare<[string], { watermark_json: string | null }>(
+        'SELECT watermark_json FROM event_cursors WHERE host = ?',
+      ),
+      setWatermark: db.prepare('UPDATE event_cursors SET watermark_json = ? WHERE host = ?'),
     }
   }
 
   /** Records uses (keeping the newest per image) and moves the cursor, in one transaction. */
-  record(host: string, uses: ImageUse[], readUntil: number): void {
+  record(host: string, uses: ImageUse[], readUntil: number, watermark?: EventWatermark): void {
     const write = this.db.transaction(() => {
       for (const use of uses) this.statements.upsert.run({ host, ...use })
       this.statements.setCursor.run(host, readUntil)
+      if (watermark) this.statements.setWatermark.run(JSON.stringify(watermark), host)
     })
     withStoreErrors(this.db, () => write())
+  }
+
+  /** The last event a catch-up saw on this engine; null before the first (or if unreadable). */
+  watermark(host: string): EventWatermark | null {
+    const row = withStoreErrors(this.db, () => this.statements.watermark.get(host))
+    try {
+      const value = row?.watermark_json ? (JSON.parse(row.watermark_json) as EventWatermark) : null
+      return value && typeof value.timeNano === 'number' ? value : null
+    } catch {
+      return null
+    }
   }
 
   /** Drops the uses of images the engine no longer has, so the table stays as big as the

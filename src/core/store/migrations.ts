@@ -181,6 +181,13 @@ export const MIGRATIONS: readonly Migration[] = [
       UPDATE run_items SET name = coalesce(json_extract(tags_json, '$[0]'), '') WHERE kind = 'image';
     `,
   },
+  {
+    version: 4,
+    description: 'the last engine event seen, to tell when uses may have been missed',
+    // The engine keeps its last 256 events and forgets them on restart: if the last event seen
+    // is no longer in its buffer at the next catch-up, events in between may have been lost.
+    sql: `ALTER TABLE event_cursors ADD COLUMN watermark_json TEXT;`,
+  },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length

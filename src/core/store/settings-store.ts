@@ -61,6 +61,17 @@ export class SettingsStore {
         merged[key] = readAlerts(value)
         continue
       }
+      if (key === 'protectedPatterns' || key === 'protectedLabels') {
+        // Protection fails closed: one damaged entry costs that entry, never the whole list.
+        const element = shape[key].element
+        merged[key] = Array.isArray(value)
+          ? value.flatMap((entry) => {
+              const parsed = element.safeParse(entry)
+              return parsed.success ? [parsed.data] : []
+            })
+          : DEFAULT_SETTINGS[key]
+        continue
+      }
       if (key === 'defaultPolicyKinds') {
         const kinds = PolicyKindsSchema.partial().safeParse(value)
         merged[key] = {
