@@ -57,7 +57,11 @@ export function planSummary(plan: Plan): string {
 
 export function printPlan(io: CliIo, plan: Plan): void {
   if (plan.items.length === 0) {
-    io.stdout.write('Nothing matches this selection.\n')
+    io.stdout.write(
+      plan.target
+        ? `Nothing to remove: ${plan.target.reason} (${formatBytes(plan.target.before)} of ${formatBytes(plan.target.bytes)}).\n`
+        : 'Nothing matches this selection.\n',
+    )
     return
   }
   io.stdout.write(
@@ -87,6 +91,12 @@ export function printPlan(io: CliIo, plan: Plan): void {
   for (const hint of plan.hints) {
     io.stdout.write(
       `${forTerminal(`Hint: ${hint.message} Add ${hint.add.cacheRecords.map((id) => `--cache-record ${id}`).join(' ')} to free ${formatBytes(hint.reclaimBytes)} more.`)}\n`,
+    )
+  }
+  if (plan.target) {
+    const t = plan.target
+    io.stdout.write(
+      `Target ${formatBytes(t.bytes)}: images and build cache take ${formatBytes(t.before)} now, ${formatBytes(t.after)} after this plan — ${t.reason}.\n`,
     )
   }
   io.stdout.write(`${planSummary(plan)}\n`)

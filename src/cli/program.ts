@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { packageVersion } from '../core/package-info'
+import { parseSize } from '../shared/size'
 import { cleanCommand } from './commands/clean'
 import { historyCommand } from './commands/history'
 import { imagesCommand } from './commands/images'
@@ -14,6 +15,14 @@ import { parseInterval, parseLimit, watchCommand, type WatchFlags } from './comm
 import { addSelectionOptions } from './selection-options'
 import { EXIT, type ExitCode } from './exit-codes'
 import type { CliIo, GlobalOptions } from './io'
+
+function parseTargetSize(value: string): number {
+  const parsed = parseSize(value)
+  if (!parsed.ok || parsed.bytes === null) {
+    throw new InvalidArgumentError('expected a size such as 30GB or 500MB.')
+  }
+  return parsed.bytes
+}
 
 function parsePort(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) > 65535) {
@@ -85,6 +94,7 @@ function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command {
       20,
     )
     .option('--run <id>', 'one run, item by item')
+    .option('--automatic', 'each time an automatic cleanup was due: what happened and why')
     .addOption(
       new Option('--format <format>', 'table or csv (one line per item)')
         .choices(['table', 'csv'])
@@ -109,7 +119,13 @@ function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command {
       parseInterval,
     )
     .option('--once', 'check once and exit: 0 no alert, 5 alert active')
-    .option('--auto-clean', 'run the default safe policy when a threshold is crossed')
+    .option('--auto-clean', 'clean up when a threshold is crossed (the default safe policy)')
+    .option(
+      '--target-size <size>',
+      'with --auto-clean: least recently used images and build cache go until Docker takes SIZE',
+      parseTargetSize,
+    )
+    .option('--system', 'with --auto-clean: what docker system prune removes')
     .option('--json', 'one JSON object per line')
     .action(async (flags: WatchFlags) => done(await watchCommand(io, globals(), flags)))
 

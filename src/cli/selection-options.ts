@@ -77,6 +77,11 @@ export function addSelectionOptions(command: Command): Command {
       '--accept-unknown-use',
       'with --unused-for: remove images even when the engine may have lost uses of them',
     )
+    .option(
+      '--target-size <size>',
+      'least recently used images and build cache go until they take at most SIZE (e.g. 30GB)',
+      size,
+    )
     .option('--keep-last <n>', 'keep the N newest tags of each repository', positiveInteger)
     .option('--protect <glob>', 'never touch matching references; repeat', collect, [])
     .option(
@@ -102,6 +107,7 @@ interface SelectionFlags {
   volume?: string[]
   system?: boolean
   acceptUnknownUse?: boolean
+  targetSize?: number
   olderThan?: string
   unusedFor?: string
   keepLast?: number
@@ -130,6 +136,7 @@ export function selectionFrom(
         !otherKinds &&
         !flags.dangling &&
         flags.keepLast === undefined &&
+        flags.targetSize === undefined &&
         flags.image.length === 0),
     images: flags.image,
     force: flags.force ?? false,
@@ -143,6 +150,7 @@ export function selectionFrom(
     volumes: flags.volume ?? [],
     system: flags.system ?? false,
     acceptUnknownUse: flags.acceptUnknownUse ?? false,
+    targetSize: flags.targetSize ?? null,
     olderThan: flags.olderThan ?? null,
     unusedFor: flags.unusedFor ?? null,
     keepLast: flags.keepLast ?? null,

@@ -80,7 +80,10 @@ export function resolveSelection(requested: Selection, settings: Settings): Sele
 export class CleanupService {
   private readonly plans = new Map<string, HeldPlan>()
   /** Cleanups in progress, by run id, so they can be cancelled. */
-  private readonly running = new Map<string, { abort: AbortController; done: Promise<void> }>()
+  private readonly running = new Map<
+    string,
+    { abort: AbortController; done: Promise<void>; ended: Promise<CleanResult> }
+  >()
 
   constructor(private readonly options: CleanupServiceOptions) {}
 
@@ -102,9 +105,11 @@ export class CleanupService {
       await connections.addKinds(connection, inventory, 'fresh')
     }
     const graph = new DependencyGraph(inventory)
-    const facts = selection.unusedFor
-      ? await tracker.read(connection, inventory, graph, { strict: true })
-      : undefined
+    // Least recently used needs the facts: --unused-for and --target-size refuse to guess.
+    const facts =
+      selection.unusedFor || selection.targetSize !== null
+        ? await tracker.read(connection, inventory, graph, { strict: true })
+        : undefined
     const uses = facts?.uses
     const containerAges =
       selection.stoppedContainers && (selection.olderThan || selection.unusedFor)
@@ -179,8 +184,12 @@ export class CleanupService {
     let runId: string | null = null
     // Journaled synchronously inside executePlan, before its first await: the entry exists
     // before `done` does, so Cancel works from the first moment.
-    const entry = { abort, done: Promise.resolve() }
-    entry.done = executePlan({
+    const entry = {
+      abort,
+      done: Promise.resolve(),
+      ended: Promise.resolve(null as unknown as CleanResult),
+    }
+    const ended = executePlan({
       signal: abort.signal,
       onStarted: (id) => {
         runId = id
@@ -194,6 +203,8 @@ export class CleanupService {
       layerSizes: held.layerSizes,
       onProgress: (progress) => emit(progress),
     })
+    entry.ended = ended
+    entry.done = ended
       .then(
         (result: CleanResult) => {
           emit({
@@ -224,6 +235,16 @@ export class CleanupService {
         this.options.afterRun?.()
       })
     return { runId: await runIdKnown, planId }
+  }
+
+  /** Whether a cleanup is running in this service: automatic runs never overlap one. */
+  get busy(): boolean {
+    return this.running.size > 0
+  }
+
+  /** The result of a run in progress, when it ends (it rejects when the run failed). */
+  whenEnded(runId: string): Promise<CleanResult> | null {
+    return this.running.get(runId)?.ended ?? null
   }
 
   cancel(runId: string): boolean {
@@ -291,7 +312,8 @@ function needsKinds(selection: Selection): boolean {
     selection.unusedVolumes ||
     selection.volumes.length > 0 ||
     selection.buildCache ||
-    selection.cacheRecords.length > 0
+    selection.cacheRecords.length > 0 ||
+    selection.targetSize !== null
   )
 }
 

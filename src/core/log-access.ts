@@ -7,6 +7,7 @@ import { DrydockError, errorMessage } from '../shared/errors'
 import { DEFAULT_SETTINGS, type Settings } from '../shared/settings'
 import { MemoryLayerCache, type LayerCache } from './engine/inventory'
 import {
+  AutomationLog,
   ImageLayerCache,
   LastUsedStore,
   openDatabase,
@@ -23,6 +24,7 @@ export interface OpenLog {
   settings: SettingsStore
   usage: UsageStore
   lastUsed: LastUsedStore
+  automation: AutomationLog
   /** The open database, for the stores that other modules keep (usage, last use, alerts). */
   db: OpenedDatabase['db']
   /** A corrupt file moved aside at opening: tell the user once. */
@@ -66,6 +68,7 @@ export class LogAccess {
         settings: new SettingsStore(database.db),
         usage: new UsageStore(database.db),
         lastUsed: new LastUsedStore(database.db),
+        automation: new AutomationLog(database.db),
         db: database.db,
         recoveredFrom: database.recoveredFrom,
       }

@@ -23,6 +23,7 @@ import type {
 import type { Plan, Selection } from '../shared/cleanup'
 import type { RunDetail, RunSummary, RunTrigger } from '../shared/history'
 import type { ImageView } from '../shared/images'
+import type { AutomationStatus } from '../shared/automation'
 import type { BuildCacheList, ContainerList, VolumeList } from '../shared/kinds'
 import type { MonitorState } from '../shared/monitor'
 import type { Settings, SettingsPatch } from '../shared/settings'
@@ -35,6 +36,7 @@ import { pullImage } from './engine/image-pull'
 import { exitTimes } from './engine/kinds'
 import { describeBuildCache, describeContainers, describeVolumes } from './kind-views'
 import { EventBus } from './event-bus'
+import { Automation, realClock, type Clock } from './automation'
 import { LastUseTracker } from './last-use-tracker'
 import { LogAccess } from './log-access'
 import { DependencyGraph } from './planner/graph'
@@ -61,6 +63,10 @@ export interface ServiceOptions {
   onLogRecovered?: (movedTo: string, path: string) => void
   /** Injected clock so tests can pin timestamps. */
   now?: () => Date
+  /** Timers for automatic cleanup (a fake clock in tests); default: the real one. */
+  clock?: Clock
+  /** True while on battery power (the app passes Electron's powerMonitor). */
+  onBattery?: () => boolean
 }
 
 export class DrydockService implements DrydockHandlers, EventSource {
@@ -70,6 +76,7 @@ export class DrydockService implements DrydockHandlers, EventSource {
   readonly connections: ConnectionManager
   readonly cleanups: CleanupService
   readonly sampler: Sampler
+  readonly automation: Automation
   private readonly tracker: LastUseTracker
 
   constructor(private readonly options: ServiceOptions) {
@@ -97,11 +104,29 @@ export class DrydockService implements DrydockHandlers, EventSource {
       tracker: this.tracker,
       now: this.now,
       // After every run in the app: the usage history shows the drop, the monitor re-checks.
+      // The next free-space reading must show what the run freed, not a cached probe.
       afterRun: () => {
-        if (this.sampler.active) void this.sampler.sample().catch(() => undefined)
+        const state = this.connections.peek()
+        const settled =
+          state.status === 'connected'
+            ? this.connections.require().then((connection) => connection.disks.forgetProbe())
+            : Promise.resolve()
+        void settled
+          .catch(() => undefined)
+          .then(() => {
+            if (this.sampler.active) void this.sampler.sample().catch(() => undefined)
+          })
       },
     })
     this.sampler = this.createSampler()
+    this.automation = new Automation({
+      log: this.log,
+      connections: this.connections,
+      cleanups: this.cleanups,
+      events: this.events,
+      clock: options.clock ?? { ...realClock, now: this.now },
+      ...(options.onBattery ? { onBattery: options.onBattery } : {}),
+    })
     // Live use events stop with the engine; the sampler's next tick follows again.
     this.connections.onConnected((connection) => {
       if (this.sampler.active) this.tracker.follow(connection)
@@ -118,19 +143,30 @@ export class DrydockService implements DrydockHandlers, EventSource {
     })
   }
 
-  /** A sampler on this service's engine and log; `watch` makes one with its own thresholds. */
-  createSampler(overrides: Pick<SamplerOptions, 'thresholds' | 'scope'> = {}): Sampler {
+  /**
+   * A sampler on this service's engine and log; `watch` makes one with its own thresholds and
+   * interval. A probe of free space is reused for up to one interval (Settings' sampling
+   * interval unless given), so a sample never asks the engine more often than it samples.
+   */
+  createSampler(
+    overrides: Pick<SamplerOptions, 'thresholds' | 'scope'> & { intervalMs?: number } = {},
+  ): Sampler {
+    const { intervalMs, ...rest } = overrides
     return new Sampler({
       connections: this.connections,
       log: this.log,
       events: this.events,
       tracker: this.tracker,
       now: this.now,
-      readUsage: () => this.getDiskUsage(),
+      readUsage: () => this.readDiskUsage(intervalMs ?? this.samplingIntervalMs()),
       reclaimableBytes: () =>
         this.cleanups.reclaimable().then((reclaimable) => reclaimable.defaultPolicyBytes),
-      ...overrides,
+      ...rest,
     })
+  }
+
+  private samplingIntervalMs(): number {
+    return this.log.readSettings().settings.samplingIntervalMinutes * 60_000
   }
 
   subscribe(listener: EventListener): () => void {
@@ -157,14 +193,19 @@ export class DrydockService implements DrydockHandlers, EventSource {
     })
   }
 
-  async getDiskUsage(): Promise<DiskUsage> {
+  getDiskUsage(): Promise<DiskUsage> {
+    return this.readDiskUsage(this.samplingIntervalMs())
+  }
+
+  /** Usage by type and free space; a probe of free space younger than `probeMaxAgeMs` is reused. */
+  private async readDiskUsage(probeMaxAgeMs: number): Promise<DiskUsage> {
     const connection = await this.connections.require()
     const engine = await this.connections.engineFacts(connection)
-    return readDiskUsage(await connection.diskUsage.read(), {
-      local: connection.host.local,
-      dataRoot: engine.dataRoot,
-      now: this.now(),
-    })
+    const [df, disks] = await Promise.all([
+      connection.diskUsage.read(),
+      connection.disks.read(engine, probeMaxAgeMs),
+    ])
+    return readDiskUsage(df, { now: this.now(), disks })
   }
 
   async listImages(): Promise<ImageView[]> {
@@ -286,7 +327,14 @@ export class DrydockService implements DrydockHandlers, EventSource {
     if (next.samplingIntervalMinutes !== before.samplingIntervalMinutes) {
       void this.sampler.reschedule()
     }
+    if (JSON.stringify(next.automation) !== JSON.stringify(before.automation)) {
+      this.automation.rearm()
+    }
     return next
+  }
+
+  getAutomation(): Promise<AutomationStatus> {
+    return this.automation.status()
   }
 
   async getMonitorState(): Promise<MonitorState> {
@@ -297,9 +345,15 @@ export class DrydockService implements DrydockHandlers, EventSource {
     return this.sampler.snooze(request.until === null ? null : new Date(request.until))
   }
 
-  /** Long-lived processes (the app, browser mode): samples on Settings' interval. */
+  /** Long-lived processes (the app, browser mode): samples on Settings' interval, and runs
+   * automatic cleanup when Settings turn it on. */
   startSampling(): () => void {
-    return this.sampler.start()
+    const stopSampling = this.sampler.start()
+    const stopAutomation = this.automation.start()
+    return () => {
+      stopSampling()
+      stopAutomation()
+    }
   }
 
   /** One usage sample now (the CLI's after-run sample). */
@@ -315,6 +369,7 @@ export class DrydockService implements DrydockHandlers, EventSource {
   close(): void {
     this.connections.close()
     this.sampler.stop()
+    this.automation.stop()
     this.log.close()
   }
 }
@@ -339,6 +394,7 @@ const NO_SELECTION: Selection = {
   unusedFor: null,
   keepLast: null,
   acceptUnknownUse: false,
+  targetSize: null,
   protect: [],
   protectLabels: [],
 }

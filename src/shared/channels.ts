@@ -24,6 +24,7 @@ export const METHOD_NAMES = [
   'getSettings',
   'getLogStatus',
   'updateSettings',
+  'getAutomation',
   'getMonitorState',
   'snoozeAlerts',
 ] as const
@@ -38,6 +39,7 @@ export const EVENT_NAMES = [
   'navigate',
   'monitor',
   'sizes',
+  'automation',
 ] as const
 
 export type EventName = (typeof EVENT_NAMES)[number]

@@ -63,6 +63,9 @@ export const SelectionSchema = z
      * cache: not used by a build for this long. */
     unusedFor: Duration.nullable().default(null),
     keepLast: z.number().int().positive().nullable().default(null),
+    /** Least recently used images and build cache nothing holds go, oldest use first, until what
+     * Docker keeps of those two kinds is at or under this many bytes (as docuum does). */
+    targetSize: z.number().int().nonnegative().nullable().default(null),
     /** With `unusedFor`: remove images even when the engine may have lost uses of them (its
      * event buffer overflowed or it restarted since Drydock last read it). */
     acceptUnknownUse: z.boolean().default(false),
@@ -77,6 +80,7 @@ export const SelectionSchema = z
       !selection.unused &&
       selection.images.length === 0 &&
       selection.keepLast === null &&
+      selection.targetSize === null &&
       !selection.stoppedContainers &&
       selection.containers.length === 0 &&
       !selection.unusedVolumes &&
@@ -87,7 +91,7 @@ export const SelectionSchema = z
       context.addIssue({
         code: 'custom',
         message:
-          'choose what to clean: --dangling, --unused, --image REF, --keep-last N, --build-cache, --stopped-containers, --container REF, --unused-volumes, --volume NAME or --system',
+          'choose what to clean: --dangling, --unused, --image REF, --keep-last N, --target-size SIZE, --build-cache, --stopped-containers, --container REF, --unused-volumes, --volume NAME or --system',
       })
     }
     if (selection.force && selection.images.length === 0 && selection.containers.length === 0) {
@@ -224,6 +228,16 @@ export const PlanSchema = z.strictObject({
     'build-cache': z.number().nonnegative(),
   }),
   hints: z.array(PlanHintSchema),
+  /** With `targetSize`: the usage of images and build cache before and after, and why it stops. */
+  target: z
+    .strictObject({
+      bytes: z.number().nonnegative(),
+      before: z.number().nonnegative(),
+      after: z.number().nonnegative(),
+      met: z.boolean(),
+      reason: z.string(),
+    })
+    .nullable(),
 })
 
 export type Blocker = z.infer<typeof BlockerSchema>

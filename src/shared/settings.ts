@@ -41,6 +41,39 @@ export const PolicyKindsSchema = z.strictObject({
   unusedVolumes: z.boolean(),
 })
 
+const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time such as 03:30')
+
+/** When automatic cleanup runs on its own: never, daily at a time, or weekly on a day. */
+export const ScheduleSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('off') }),
+  z.strictObject({ kind: z.literal('daily'), time: ClockTime }),
+  /** `day`: 0 is Sunday, as Date.getDay(). */
+  z.strictObject({
+    kind: z.literal('weekly'),
+    day: z.number().int().min(0).max(6),
+    time: ClockTime,
+  }),
+])
+
+/** What an automatic cleanup runs. Never forced. */
+export const AutomaticPolicySchema = z.discriminatedUnion('kind', [
+  /** "Clean up safely": the default policy and its kinds. */
+  z.strictObject({ kind: z.literal('default') }),
+  /** Least recently used images and build cache until Docker takes at most `bytes`. */
+  z.strictObject({ kind: z.literal('target-size'), bytes: z.number().int().positive() }),
+  /** What `docker system prune` removes. */
+  z.strictObject({ kind: z.literal('system') }),
+])
+
+/** Cleanup that runs itself: off by default; every run previewable and in the log. */
+export const AutomationSchema = z.strictObject({
+  enabled: z.boolean(),
+  schedule: ScheduleSchema,
+  /** Also run when a low-disk alert is raised. */
+  onAlert: z.boolean(),
+  policy: AutomaticPolicySchema,
+})
+
 export const SettingsSchema = z.strictObject({
   /** The engine host; null means DOCKER_HOST, then the docker context, then the default. */
   host: z.string().trim().min(1).nullable(),
@@ -54,6 +87,7 @@ export const SettingsSchema = z.strictObject({
   defaultPolicy: DefaultPolicySchema,
   /** The other kinds the default policy cleans. */
   defaultPolicyKinds: PolicyKindsSchema,
+  automation: AutomationSchema,
   startAtLogin: z.boolean(),
   startHidden: z.boolean(),
   /** Closing the window keeps Drydock in the tray instead of quitting. */
@@ -68,6 +102,9 @@ export const SettingsPatchSchema = SettingsSchema.extend({
 
 export type DefaultPolicy = z.infer<typeof DefaultPolicySchema>
 export type PolicyKinds = z.infer<typeof PolicyKindsSchema>
+export type Schedule = z.infer<typeof ScheduleSchema>
+export type AutomaticPolicy = z.infer<typeof AutomaticPolicySchema>
+export type Automation = z.infer<typeof AutomationSchema>
 export type AlertThresholds = z.infer<typeof AlertThresholdsSchema>
 export type Settings = z.infer<typeof SettingsSchema>
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>
@@ -86,6 +123,12 @@ export const DEFAULT_SETTINGS: Settings = {
   protectedLabels: [],
   defaultPolicy: { kind: 'dangling' },
   defaultPolicyKinds: { stoppedContainers: false, buildCache: false, unusedVolumes: false },
+  automation: {
+    enabled: false,
+    schedule: { kind: 'daily', time: '03:30' },
+    onAlert: false,
+    policy: { kind: 'default' },
+  },
   startAtLogin: false,
   startHidden: false,
   closeToTray: true,
@@ -134,4 +177,32 @@ export function describePolicy(policy: DefaultPolicy): string {
     case 'keep-last':
       return `Keep the ${policy.count} newest tags of each repository`
   }
+}
+
+/** The selection an automatic cleanup plans: never forced, whatever the policy. */
+export function automaticSelection(policy: AutomaticPolicy): SelectionInput {
+  switch (policy.kind) {
+    case 'default':
+      return { policy: 'default' }
+    case 'target-size':
+      return { targetSize: policy.bytes }
+    case 'system':
+      return { system: true }
+  }
+}
+
+/** The next time a schedule is due after `after`, in the local time zone; null when off. */
+export function nextScheduled(schedule: Schedule, after: Date): Date | null {
+  if (schedule.kind === 'off') return null
+  const [hours, minutes] = schedule.time.split(':').map(Number) as [number, number]
+  const at = new Date(after)
+  at.setHours(hours, minutes, 0, 0)
+  if (schedule.kind === 'daily') {
+    if (at <= after) at.setDate(at.getDate() + 1)
+    return at
+  }
+  const days = (schedule.day - at.getDay() + 7) % 7
+  at.setDate(at.getDate() + days)
+  if (at <= after) at.setDate(at.getDate() + 7)
+  return at
 }

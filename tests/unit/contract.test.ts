@@ -20,6 +20,7 @@ const engine = {
   kernelVersion: '6.1',
   storageDriver: 'overlay2',
   imageStore: 'graphdriver' as const,
+  engineKind: 'docker' as const,
   dataRoot: '/var/lib/docker',
   cpus: 2,
   memoryBytes: 1,
@@ -48,6 +49,13 @@ const fakeService: DrydockHandlers = {
   listContainers: async () => ({ items: [], sizesAt: null, refreshing: false }),
   listVolumes: async () => ({ items: [], sizesAt: null, refreshing: false }),
   listBuildCache: async () => ({ items: [], sizesAt: null, refreshing: false }),
+  getAutomation: async () => ({
+    enabled: false,
+    nextAt: null,
+    wouldRemove: null,
+    previewError: null,
+    recent: [],
+  }),
   planCleanup: async () => {
     throw new DrydockError('engine-unreachable', 'no engine in this test')
   },

@@ -242,3 +242,62 @@ describe('--system', () => {
     expect(result.items.filter((i) => i.kind === 'volume')).toEqual([])
   })
 })
+
+describe('--target-size', () => {
+  const lru = withKinds(
+    inventory(
+      {
+        oldest: { tags: ['a:1'], layers: [['a', 10 * MB]], createdDaysAgo: 30 },
+        middle: { tags: ['b:1'], layers: [['b', 10 * MB]], createdDaysAgo: 20 },
+        newest: { tags: ['c:1'], layers: [['c', 10 * MB]], createdDaysAgo: 10 },
+        used: { tags: ['d:1'], layers: [['d', 10 * MB]], createdDaysAgo: 40 },
+      },
+      [{ name: 'svc', image: 'used', state: 'exited' }],
+    ),
+    {
+      buildCache: [
+        { id: 'old-cache', size: 5 * MB, lastUsed: NOW.getTime() - 25 * 86_400_000 },
+        { id: 'busy', size: 50 * MB, inUse: true },
+      ],
+    },
+  )
+  const uses = new Map([
+    [imageId('oldest'), { at: NOW.getTime() - 30 * 86_400_000, source: 'event' as const }],
+    [imageId('middle'), { at: NOW.getTime() - 3 * 86_400_000, source: 'event' as const }],
+    [imageId('newest'), { at: NOW.getTime() - 15 * 86_400_000, source: 'event' as const }],
+  ])
+  const planTo = (bytes: number) =>
+    buildPlan(lru, resolveSelection(selection({ targetSize: bytes }), DEFAULT_SETTINGS), {
+      id: 'p',
+      host: 'h',
+      version: 'v',
+      imageStore: 'graphdriver',
+      now: NOW,
+      lastUses: uses,
+    })
+
+  it('removes the least recently used unheld items, oldest use first, until the target is met', () => {
+    // 40 MB of images + 55 MB of cache = 95 MB; the busy record and the used image stay.
+    const result = planTo(75 * MB)
+    expect(result.items.filter((i) => i.action === 'delete').map((i) => i.name)).toEqual([
+      'a:1',
+      'c:1',
+      'old-cache'.replace('old-cache', 'record old-cache'),
+    ])
+    expect(result.target).toMatchObject({ before: 95 * MB, after: 70 * MB, met: true })
+    expect(result.reclaimBytes).toBe(25 * MB)
+  })
+
+  it('stops when nothing more may go, and says so', () => {
+    const result = planTo(10 * MB)
+    expect(result.target).toMatchObject({ met: false, after: 60 * MB })
+    expect(result.target?.reason).toMatch(/nothing more may go/)
+    expect(result.items.map((i) => i.name)).not.toContain('d:1')
+  })
+
+  it('is already met: nothing goes', () => {
+    const result = planTo(200 * MB)
+    expect(result.items).toEqual([])
+    expect(result.target).toMatchObject({ met: true, before: 95 * MB, after: 95 * MB })
+  })
+})

@@ -53,6 +53,7 @@ function plan(items: PlanItem[]): Plan {
     reclaimBytes: items.reduce((sum, each) => sum + each.reclaimBytes, 0),
     reclaimByKind: { image: 0, container: 0, volume: 0, 'build-cache': 0 },
     hints: [],
+    target: null,
   }
 }
 

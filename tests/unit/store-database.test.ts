@@ -96,6 +96,7 @@ describe('openDatabase', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION)
     expect(tables(db)).toEqual([
       'alerts',
+      'automatic_runs',
       'event_cursors',
       'image_last_used',
       'image_layers',

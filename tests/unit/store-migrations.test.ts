@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { AlertLog } from '../../src/core/store/alert-log'
+import { AutomationLog } from '../../src/core/store/automation-log'
 import { openDatabase, type OpenedDatabase } from '../../src/core/store/database'
 import { StoreError } from '../../src/core/store/errors'
 import { ImageLayerCache } from '../../src/core/store/image-layer-cache'
@@ -197,6 +198,24 @@ const GENERATIONS: Record<
         action: 'die',
         id: 'c1',
       })
+    },
+  },
+  5: {
+    seed(db) {
+      db.prepare(
+        `INSERT INTO automatic_runs VALUES ('auto-1', '2025-04-01T03:30:00.000Z', 'schedule',
+           'skipped', 'the engine could not be reached', NULL, ?)`,
+      ).run(HOST)
+    },
+    check({ db }) {
+      expect(new AutomationLog(db).list()).toEqual([
+        expect.objectContaining({
+          id: 'auto-1',
+          outcome: 'skipped',
+          runId: null,
+          engineHost: HOST,
+        }),
+      ])
     },
   },
 }

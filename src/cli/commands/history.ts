@@ -11,6 +11,7 @@ import { DrydockError } from '../../shared/errors'
 
 export interface HistoryFlags {
   limit: number
+  automatic?: boolean
   run?: string
   format?: 'table' | 'csv'
 }
@@ -25,6 +26,23 @@ export async function historyCommand(
   try {
     // A run a crash interrupted is settled first when its engine answers; offline, as it is.
     await session.service.connections.settleInterrupted()
+    if (flags.automatic) {
+      const entries = session.service.log.open().automation.list(flags.limit)
+      if (options.json) printJson(io, entries)
+      else if (entries.length === 0) io.stdout.write('No automatic cleanup was due yet.\n')
+      else {
+        io.stdout.write(
+          renderTable(entries, [
+            { header: 'AT', value: (entry) => entry.at.replace('T', ' ').slice(0, 19) },
+            { header: 'TRIGGER', value: (entry) => entry.trigger },
+            { header: 'OUTCOME', value: (entry) => entry.outcome },
+            { header: 'RUN', value: (entry) => entry.runId?.slice(0, 8) ?? '' },
+            { header: 'WHY', value: (entry) => entry.reason, max: 90 },
+          ]),
+        )
+      }
+      return EXIT.ok
+    }
     if (flags.run) {
       const run = await session.client.getRun({ id: flags.run })
       if (!run)

@@ -16,7 +16,7 @@ import { runPlanToEnd } from '../../shared/run-plan'
 import { forTerminal } from '../../shared/sanitize'
 import { parseSize } from '../../shared/size'
 import type { Alert } from '../../shared/monitor'
-import type { AlertThresholds, Settings } from '../../shared/settings'
+import { automaticSelection, type AlertThresholds, type Settings } from '../../shared/settings'
 import type { DiskUsage } from '../../shared/usage'
 import { dockerBytesOf, recoveryMessage } from '../../core/monitor'
 import type { Sample, Sampler } from '../../core/sampler'
@@ -68,6 +68,9 @@ export interface WatchFlags {
   interval?: number
   once?: boolean
   autoClean?: boolean
+  /** The policy --auto-clean runs: a size target, or what `docker system prune` removes. */
+  targetSize?: number
+  system?: boolean
   json?: boolean
 }
 
@@ -160,14 +163,19 @@ class WatchOutput {
         at: at.toISOString(),
         freeBytes: usage.freeBytes,
         totalBytes: usage.totalBytes,
+        freeSource: usage.freeSource,
+        ...(usage.hostDisk ? { hostFreeBytes: usage.hostDisk.freeBytes } : {}),
         dockerBytes: docker,
         activeAlerts: active,
       })
     }
     const disk =
-      usage.freeBytes === null || usage.totalBytes === null
-        ? 'free space unknown (remote engine)'
-        : `${formatBytes(usage.freeBytes)} free of ${formatBytes(usage.totalBytes)}`
+      usage.freeBytes === null
+        ? 'free space unknown (could not be measured inside the engine)'
+        : usage.totalBytes === null
+          ? `${formatBytes(usage.freeBytes)} free`
+          : `${formatBytes(usage.freeBytes)} free of ${formatBytes(usage.totalBytes)}` +
+            (usage.hostDisk ? ` (host disk: ${formatBytes(usage.hostDisk.freeBytes)} free)` : '')
     const alerts = active === 0 ? 'no alert' : `${active} alert${active === 1 ? '' : 's'} active`
     this.text(at, 'OK', `${disk}; Docker uses ${formatBytes(docker)}; ${alerts}.`)
   }
@@ -264,6 +272,8 @@ export async function watchCommand(
     // again by turns.
     const sampler = service.createSampler({
       thresholds: () => thresholdsFor(settings, flags),
+      // A probe of free space (VM and remote engines) is reused for up to one check interval.
+      ...(flags.interval !== undefined ? { intervalMs: flags.interval } : {}),
       scope:
         flags.freeBelow || flags.usageAbove
           ? `watch: ${describeThresholds(thresholdsFor(settings, flags))}`
@@ -312,7 +322,16 @@ export async function watchCommand(
 
     const autoClean = async (): Promise<void> => {
       try {
-        const plan = await client.planCleanup({ policy: 'default' })
+        // The same policies as the app's automatic cleanup (shared/settings automaticSelection).
+        const plan = await client.planCleanup(
+          automaticSelection(
+            flags.targetSize !== undefined
+              ? { kind: 'target-size', bytes: flags.targetSize }
+              : flags.system
+                ? { kind: 'system' }
+                : { kind: 'default' },
+          ),
+        )
         if (!plan.items.some((item) => item.requests.length > 0)) {
           out.cleaned(new Date(), null)
           return

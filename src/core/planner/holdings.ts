@@ -93,6 +93,22 @@ export class Holdings {
     return freed
   }
 
+  /** Bytes of the units held now by holders of these kinds (each unit once). */
+  usage(kinds: ItemKind[]): number {
+    let total = 0
+    for (const [unit, holders] of this.holdersOf) {
+      if ((this.counts.get(unit) ?? 0) <= 0) continue
+      if (
+        holders.some(
+          (key) => !this.released.has(key) && kinds.some((kind) => key.startsWith(`${kind}:`)),
+        )
+      ) {
+        total += this.sizes.get(unit) ?? 0
+      }
+    }
+    return total
+  }
+
   /** Whether an image or container not released holds some of this holder's units: a build
    * cache record in that state frees nothing, and the engine calls it shared. */
   heldByOthers(kind: ItemKind, id: string): boolean {

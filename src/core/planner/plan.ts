@@ -17,12 +17,14 @@ import type {
 } from '../../shared/cleanup'
 import type { ContainerRecord, Inventory } from '../engine/inventory'
 import { COMPOSE_PROJECT_LABEL } from '../engine/kinds'
-import { type Conflict, type ImageStoreKind } from './engine-model'
+import type { EngineInfo } from '../../shared/contract'
+import { type Conflict, type EngineRules, type ImageStoreKind } from './engine-model'
 import { DependencyGraph, isRunning } from './graph'
-import { blockerOf, decideImages, modelOf, type ImageTarget } from './image-targets'
+import { blockerOf, decideImages, modelOf, podmanRefusal, type ImageTarget } from './image-targets'
 import { decideBuildCache, decideContainers, decideVolumes, type KindDecision } from './kind-rules'
 import type { LastUse } from './last-used'
 import { Holdings } from './holdings'
+import { walkToTarget } from './target-size'
 
 export { namedImageIds } from './image-targets'
 
@@ -33,6 +35,8 @@ export interface PlanContext {
   engineId?: string
   version: string
   imageStore: ImageStoreKind
+  /** Podman's compatible API deletes by rules of its own (docs/engine-rules.md §9). */
+  engineKind?: EngineInfo['engineKind']
   now: Date
   /** Writable-layer bytes of containers the plan may remove, when the inventory has none. */
   containerSizes?: ReadonlyMap<string, number>
@@ -79,14 +83,34 @@ const projectOf = (labels: Record<string, string>) => labels[COMPOSE_PROJECT_LAB
 
 export function buildPlan(inventory: Inventory, selection: Selection, context: PlanContext): Plan {
   const graph = new DependencyGraph(inventory)
+  const rules: EngineRules = context.engineKind === 'podman' ? 'podman' : context.imageStore
   const kinds = inventory.kinds
-  const imageTargets = decideImages(
-    graph,
-    selection,
-    context.imageStore,
-    context.now,
-    lastUseOf(graph, context),
-  )
+  const lastUse = lastUseOf(graph, context)
+  // --target-size: least recently used first, on a ledger of its own, until the target is met.
+  const walk =
+    selection.targetSize === null
+      ? null
+      : walkToTarget(
+          graph,
+          kinds?.buildCache ?? [],
+          selection,
+          context.now,
+          lastUse,
+          new Holdings(inventory, graph, context.containerSizes),
+        )
+  const imageTargets: Map<string, ImageTarget> = walk
+    ? new Map(
+        [...walk.images].map((id) => [
+          id,
+          {
+            kind: 'change',
+            removeContainers: [],
+            force: false,
+            reason: `least recently used (${new Date(lastUse(id).at).toISOString().slice(0, 10)}): goes to reach --target-size`,
+          },
+        ]),
+      )
+    : decideImages(graph, selection, rules, context.now, lastUse)
 
   // Containers: chosen for themselves, or removed first for an image or volume (--with-containers).
   const containerDecisions = decideContainers(
@@ -136,7 +160,7 @@ export function buildPlan(inventory: Inventory, selection: Selection, context: P
     items.push(fromDecision(item, decision, [{ kind: 'remove-container', id, stop }]))
   }
   // 2. Images, children first, each request checked against the model.
-  items.push(...imageItems(graph, imageTargets, goingContainers, context.imageStore))
+  items.push(...imageItems(graph, imageTargets, goingContainers, rules))
   // 3. Volumes.
   for (const [name, decision] of volumeDecisions) {
     const volume = kinds!.volumes.find((v) => v.name === name)!
@@ -154,11 +178,21 @@ export function buildPlan(inventory: Inventory, selection: Selection, context: P
 
   // 4. Build cache, leaves first. A record whose layer an image or container that stays still
   // holds frees nothing (the engine calls it shared and would refuse it): it is kept, said why.
-  const cacheDecisions = kinds?.buildCache
-    ? decideBuildCache(kinds.buildCache, selection, context.now, (id) =>
-        holdings.heldByOthers('build-cache', id),
+  const cacheDecisions: Map<string, KindDecision> = walk
+    ? new Map(
+        [...walk.records].map((id) => [
+          id,
+          {
+            action: 'delete',
+            reason: 'least recently used build cache: goes to reach --target-size',
+          },
+        ]),
       )
-    : new Map<string, KindDecision>()
+    : kinds?.buildCache
+      ? decideBuildCache(kinds.buildCache, selection, context.now, (id) =>
+          holdings.heldByOthers('build-cache', id),
+        )
+      : new Map<string, KindDecision>()
   const records = new Map((kinds?.buildCache ?? []).map((record) => [record.id, record]))
   const childRecords = new Map<string, string[]>()
   for (const [id, record] of records) {
@@ -216,6 +250,7 @@ export function buildPlan(inventory: Inventory, selection: Selection, context: P
     reclaimBytes: items.reduce((sum, item) => sum + item.reclaimBytes, 0),
     reclaimByKind,
     hints,
+    target: walk?.target ?? null,
   }
 }
 
@@ -224,11 +259,13 @@ function imageItems(
   graph: DependencyGraph,
   targets: Map<string, ImageTarget>,
   goingContainers: ReadonlySet<string>,
-  store: ImageStoreKind,
+  store: EngineRules,
 ): PlanItem[] {
   const model = modelOf(graph, store)
   for (const id of goingContainers) model.removeContainer(id)
   const items: PlanItem[] = []
+  /** Podman: parents its deletes remove with their last child, whatever noprune says. */
+  const walkedAway = new Set<string>()
   for (const imageId of graph.childrenFirst(targets.keys())) {
     const target = targets.get(imageId)!
     const image = graph.images.get(imageId)!
@@ -246,10 +283,28 @@ function imageItems(
       item.blockers = target.blockers
       continue
     }
+    if (walkedAway.has(imageId)) {
+      // Its child's request removes it: still an item of its own (re-checked, journaled, and
+      // deleted by ID should it still be there), its outcome read from the child's answer.
+      item.action = 'delete'
+      item.requests = [{ kind: 'delete-image', name: imageId, force: false }]
+      item.after = graph.children(imageId).filter((child) => targets.has(child))
+      continue
+    }
     const force = target.force
     const requests: EngineRequest[] = []
     const untagged: string[] = []
     let conflict: Conflict | null = null
+    const refused =
+      store === 'podman' && target.kind === 'change'
+        ? podmanRefusal(graph, model, imageId, force, (p) => targets.get(p)?.kind === 'change')
+        : null
+    if (refused) {
+      item.action = 'blocked'
+      item.reason = refused.reason
+      item.blockers = refused.blockers
+      continue
+    }
     const refsToRemove = target.kind === 'untag' ? target.refs : model.refsOf(imageId)
     for (const ref of refsToRemove) {
       if (!model.refsOf(imageId).includes(ref)) continue // already dropped with its repository's tag
@@ -260,6 +315,7 @@ function imageItems(
       }
       requests.push({ kind: 'delete-image', name: ref, force })
       untagged.push(...result.outcome.untagged)
+      for (const id of result.outcome.deleted) if (id !== imageId) walkedAway.add(id)
       if (result.outcome.deleted.includes(imageId)) break
     }
     if (!conflict && target.kind === 'change' && model.has(imageId)) {
@@ -267,6 +323,7 @@ function imageItems(
       if (result.ok) {
         requests.push({ kind: 'delete-image', name: imageId, force })
         untagged.push(...result.outcome.untagged)
+        for (const id of result.outcome.deleted) if (id !== imageId) walkedAway.add(id)
       } else conflict = result.conflict
     }
     if (conflict) {

@@ -1,5 +1,6 @@
 /** The local log: database file, run journal, image layer cache. */
 export { AlertLog } from './alert-log'
+export { AutomationLog } from './automation-log'
 export {
   DEFAULT_BUSY_TIMEOUT_MS,
   defaultDatabasePath,

@@ -188,6 +188,24 @@ export const MIGRATIONS: readonly Migration[] = [
     // is no longer in its buffer at the next catch-up, events in between may have been lost.
     sql: `ALTER TABLE event_cursors ADD COLUMN watermark_json TEXT;`,
   },
+  {
+    version: 5,
+    description: 'automatic cleanups: each time one was due, what happened and why',
+    // A run that started is in runs too (its run_id); one skipped or with nothing to do is only
+    // here, so "why did the nightly cleanup not run" has an answer.
+    sql: `
+      CREATE TABLE automatic_runs (
+        id TEXT NOT NULL PRIMARY KEY,
+        at TEXT NOT NULL,
+        trigger TEXT NOT NULL CHECK (trigger IN ('schedule', 'threshold')),
+        outcome TEXT NOT NULL CHECK (outcome IN ('started', 'skipped', 'nothing-to-do', 'failed')),
+        reason TEXT NOT NULL,
+        run_id TEXT,
+        engine_host TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX automatic_runs_by_at ON automatic_runs (at);
+    `,
+  },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length
