@@ -7,6 +7,7 @@ import { z } from 'zod'
 import type { EventName, MethodName } from './channels'
 import { CleanItemResultSchema, CleanResultSchema, PlanSchema, SelectionSchema } from './cleanup'
 import { ErrorPayloadSchema } from './errors'
+import { AutomaticRunSchema, AutomationStatusSchema } from './automation'
 import { RUN_TRIGGERS, RunDetailSchema, RunSummarySchema } from './history'
 import { ImageViewSchema } from './images'
 import { BuildCacheListSchema, ContainerListSchema, VolumeListSchema } from './kinds'
@@ -51,6 +52,8 @@ export const EngineInfoSchema = z.strictObject({
   kernelVersion: z.string(),
   storageDriver: z.string(),
   imageStore: ImageStoreSchema,
+  /** Which engine serves the Docker API: Podman's compatible API answers and deletes differently. */
+  engineKind: z.enum(['docker', 'podman']),
   dataRoot: z.string(),
   cpus: z.number().int().nonnegative(),
   memoryBytes: z.number().nonnegative(),
@@ -155,6 +158,8 @@ export const methods = {
   getLogStatus: { request: NoArguments, response: LogStatusSchema },
   /** Validates and stores a partial change; resolves with the whole new settings. */
   updateSettings: { request: SettingsPatchSchema, response: SettingsSchema },
+  /** Automatic cleanup: when it runs next, what it would remove now, what it did lately. */
+  getAutomation: { request: NoArguments, response: AutomationStatusSchema },
   /** Active low-disk alerts and the snooze. */
   getMonitorState: { request: NoArguments, response: MonitorStateSchema },
   /** Silences alert notifications until a time (null ends the snooze). */
@@ -198,8 +203,15 @@ export const NavigateEventSchema = z.strictObject({ hash: z.string().regex(/^#\/
 /** Fresh sizes of containers, volumes and build cache are in: lists read now get them. */
 export const SizesEventSchema = z.strictObject({ host: z.string(), at: Timestamp })
 
+/** An automatic cleanup was due: what happened (and, once it ended, the run's result). */
+export const AutomationEventSchema = z.strictObject({
+  entry: AutomaticRunSchema,
+  result: CleanResultSchema.nullable(),
+})
+
 export const events = {
   sizes: SizesEventSchema,
+  automation: AutomationEventSchema,
   connection: ConnectionStateSchema,
   /** The monitor's state changed other than by an alert (a snooze began or ended). */
   monitor: MonitorStateSchema,
