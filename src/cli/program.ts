@@ -76,6 +76,10 @@ function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command {
       .description('execute the plan and record it in the log (asks unless --yes)'),
   )
     .option('-y, --yes', 'do not ask for confirmation')
+    .option(
+      '--accept-new-log',
+      'the log was replaced and its Settings lost: you have seen it, policy cleanups may run',
+    )
     .action(async (flags: Parameters<typeof cleanCommand>[2]) =>
       done(await cleanCommand(io, globals(), flags)),
     )

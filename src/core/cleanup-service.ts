@@ -121,6 +121,7 @@ export class CleanupService {
       engineId: engine.id,
       version: engine.version,
       imageStore: engine.imageStore,
+      engineKind: engine.engineKind,
       now: now(),
       ...(uses ? { lastUses: uses } : {}),
       ...(containerAges ? { exitTimes: containerAges } : {}),
@@ -153,6 +154,13 @@ export class CleanupService {
     this.plans.delete(request.planId)
     // No cleanup without a working journal: open it before touching the engine.
     const { journal } = this.options.log.open()
+    const recovery = this.options.log.pendingRecovery()
+    if (recovery && isPolicy(held.plan.selection)) {
+      throw new DrydockError(
+        'log-unusable',
+        `The log was replaced (the old one was moved to ${recovery}), and with it the Settings that protect images were lost. Review Settings, then acknowledge the notice (the window, or \`drydock clean --accept-new-log\`) before a policy cleanup runs.`,
+      )
+    }
     if (!held.settingsKnown) {
       throw new DrydockError(
         'not-found',
@@ -201,6 +209,7 @@ export class CleanupService {
       journal,
       trigger: request.trigger,
       layerSizes: held.layerSizes,
+      engineKind: engine.engineKind,
       onProgress: (progress) => emit(progress),
     })
     entry.ended = ended
@@ -273,6 +282,7 @@ export class CleanupService {
       host: engine.host,
       version: engine.version,
       imageStore: engine.imageStore,
+      engineKind: engine.engineKind,
       now: now(),
       lastUses: uses,
     }
@@ -331,5 +341,20 @@ function refuseUnknownUse(plan: Plan, missedSince: number): void {
     'invalid-request',
     `Drydock may have missed image uses since ${new Date(missedSince).toISOString()} (the engine keeps only its last ${ENGINE_EVENT_BUFFER} events and forgets them when it restarts). --unused-for would remove ${names.length} image${names.length === 1 ? '' : 's'} whose last use is not known for sure: ${shown}. Pass --accept-unknown-use to remove them anyway, or keep the app or \`drydock watch\` running so uses are followed live.`,
     { unknownUse: names },
+  )
+}
+
+/** A cleanup chosen by a rule rather than by naming each thing: what lost protection endangers. */
+function isPolicy(selection: Selection): boolean {
+  return (
+    selection.policy !== null ||
+    selection.system ||
+    selection.dangling ||
+    selection.unused ||
+    selection.keepLast !== null ||
+    selection.targetSize !== null ||
+    selection.stoppedContainers ||
+    selection.unusedVolumes ||
+    selection.buildCache
   )
 }

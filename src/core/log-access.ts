@@ -72,7 +72,12 @@ export class LogAccess {
         db: database.db,
         recoveredFrom: database.recoveredFrom,
       }
-      if (database.recoveredFrom) this.onRecovered?.(database.recoveredFrom, this.path)
+      if (database.recoveredFrom) {
+        // Every process sharing the new log must know its Settings (protection) were lost with
+        // the old one, not only the one that moved it aside: kept in the log until seen.
+        this.opened.settings.setRecovery({ movedTo: database.recoveredFrom })
+        this.onRecovered?.(database.recoveredFrom, this.path)
+      }
       return this.opened
     } catch (error) {
       const failure = new DrydockError('log-unusable', errorMessage(error))
@@ -92,6 +97,23 @@ export class LogAccess {
     } catch {
       return { settings: DEFAULT_SETTINGS, known: this.path === null }
     }
+  }
+
+  /**
+   * Where a corrupt log was moved, while the user has not yet seen that its Settings (and so its
+   * protection rules) were lost: policy cleanups wait until then. Null otherwise.
+   */
+  pendingRecovery(): string | null {
+    try {
+      return this.open().settings.recovery()?.movedTo ?? null
+    } catch {
+      return null
+    }
+  }
+
+  /** The user has seen the notice (and Settings): policy cleanups may run again. */
+  acknowledgeRecovery(): void {
+    this.open().settings.setRecovery(null)
   }
 
   /** The persistent layer cache when the log opens, else a per-process one. */

@@ -30,7 +30,7 @@ import type { Settings, SettingsPatch } from '../shared/settings'
 import type { DiskUsage, Reclaimable, UsageSeries } from '../shared/usage'
 import { CleanupService, resolveSelection } from './cleanup-service'
 import { ConnectionManager, engineFailure } from './connection-manager'
-import { readDiskUsage } from './engine/disk-usage'
+import { imageUsageFromLayers, readDiskUsage } from './engine/disk-usage'
 import { modemOptionsFor } from './engine/host'
 import { pullImage } from './engine/image-pull'
 import { exitTimes } from './engine/kinds'
@@ -205,7 +205,11 @@ export class DrydockService implements DrydockHandlers, EventSource {
       connection.diskUsage.read(),
       connection.disks.read(engine, probeMaxAgeMs),
     ])
-    return readDiskUsage(df, { now: this.now(), disks })
+    const usage = readDiskUsage(df, { now: this.now(), disks })
+    if (engine.engineKind !== 'podman') return usage
+    // Podman's df says 0 bytes of images (docs/engine-rules.md §9): counted from their layers.
+    const { inventory } = await this.connections.readInventory()
+    return { ...usage, ...imageUsageFromLayers(inventory.images) }
   }
 
   async listImages(): Promise<ImageView[]> {
@@ -299,15 +303,27 @@ export class DrydockService implements DrydockHandlers, EventSource {
   async getLogStatus(): Promise<LogStatus> {
     try {
       const { recoveredFrom } = this.log.open()
-      return { path: this.log.path, status: 'ok', error: null, movedAsideTo: recoveredFrom }
+      return {
+        path: this.log.path,
+        status: 'ok',
+        error: null,
+        movedAsideTo: recoveredFrom,
+        recoveryPending: this.log.pendingRecovery(),
+      }
     } catch (error) {
       return {
         path: this.log.path,
         status: 'unusable',
         error: errorMessage(error),
         movedAsideTo: null,
+        recoveryPending: null,
       }
     }
+  }
+
+  async acknowledgeLogRecovery(): Promise<LogStatus> {
+    this.log.acknowledgeRecovery()
+    return this.getLogStatus()
   }
 
   /** The settings; the defaults when there is no usable log (reading never fails). */

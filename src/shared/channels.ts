@@ -23,6 +23,7 @@ export const METHOD_NAMES = [
   'getReclaimable',
   'getSettings',
   'getLogStatus',
+  'acknowledgeLogRecovery',
   'updateSettings',
   'getAutomation',
   'getMonitorState',

@@ -71,6 +71,9 @@ export const LogStatusSchema = z.strictObject({
   error: z.string().nullable(),
   /** Where a corrupt file was moved at start-up, before a fresh log was created. */
   movedAsideTo: z.string().nullable(),
+  /** A corrupt log was replaced (moved here) and its Settings lost: policy cleanups wait until
+   * the user acknowledges it (acknowledgeLogRecovery). Null when nothing is pending. */
+  recoveryPending: z.string().nullable(),
 })
 
 export const ConnectionStateSchema = z.discriminatedUnion('status', [
@@ -156,6 +159,8 @@ export const methods = {
   getReclaimable: { request: NoArguments, response: ReclaimableSchema },
   getSettings: { request: NoArguments, response: SettingsSchema },
   getLogStatus: { request: NoArguments, response: LogStatusSchema },
+  /** The user has seen that a corrupt log was replaced (and its Settings lost). */
+  acknowledgeLogRecovery: { request: NoArguments, response: LogStatusSchema },
   /** Validates and stores a partial change; resolves with the whole new settings. */
   updateSettings: { request: SettingsPatchSchema, response: SettingsSchema },
   /** Automatic cleanup: when it runs next, what it would remove now, what it did lately. */

@@ -101,3 +101,46 @@ describe.skipIf(engine.skip || !loop.ok)('the log on a full or read-only filesys
     }
   })
 })
+
+describe.skipIf(engine.skip)('a log replaced because it was corrupt', () => {
+  const replacedRun = createTestRun('log-replaced')
+  afterAll(async () => {
+    await cleanupTestObjects(engine.docker, replacedRun)
+  })
+
+  it('blocks policy cleanups until the loss of its Settings was acknowledged', async () => {
+    const [image] = await loadImages(
+      engine.docker,
+      [
+        {
+          tags: [],
+          created: '2021-01-01T00:00:00Z',
+          layers: [busyboxLayer(), { files: { '/r': 'r' } }],
+        },
+      ],
+      replacedRun,
+    )
+    const dir = await import('node:fs/promises').then((fs) => fs.mkdtemp('/tmp/drydock-replaced-'))
+    const db = join(dir, 'log.sqlite')
+    await import('node:fs/promises').then((fs) => fs.writeFile(db, 'not a database at all'))
+    const clean = async (...extra: string[]) => {
+      const io = recordingIo()
+      const code = await runCli(
+        ['--host', engine.host, '--db', db, 'clean', '--dangling', '--yes', ...extra],
+        io,
+      )
+      return { code, err: io.err() }
+    }
+    const blocked = await clean()
+    expect(blocked.code).toBe(4)
+    expect(blocked.err).toMatch(/log was replaced.*Settings that protect images were lost/)
+    expect(await engine.docker.getImage(image!.id).inspect()).toMatchObject({ Id: image!.id })
+    // Another process sharing the new log is blocked too: the mark is in the log.
+    expect((await clean()).code).toBe(4)
+    const accepted = await clean('--accept-new-log')
+    expect(accepted.code).toBe(0)
+    await expect(engine.docker.getImage(image!.id).inspect()).rejects.toMatchObject({
+      statusCode: 404,
+    })
+  })
+})

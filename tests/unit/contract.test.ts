@@ -74,7 +74,20 @@ const fakeService: DrydockHandlers = {
   },
   getSettings: async () => DEFAULT_SETTINGS,
   updateSettings: async () => DEFAULT_SETTINGS,
-  getLogStatus: async () => ({ path: null, status: 'ok', error: null, movedAsideTo: null }),
+  getLogStatus: async () => ({
+    path: null,
+    status: 'ok',
+    error: null,
+    movedAsideTo: null,
+    recoveryPending: null,
+  }),
+  acknowledgeLogRecovery: async () => ({
+    path: null,
+    status: 'ok',
+    error: null,
+    movedAsideTo: null,
+    recoveryPending: null,
+  }),
   getMonitorState: async () => ({ active: [], snoozedUntil: null, lastCheckAt: null }),
   snoozeAlerts: async () => ({ active: [], snoozedUntil: null, lastCheckAt: null }),
 }

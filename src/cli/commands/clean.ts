@@ -18,7 +18,7 @@ import { renderTable } from '../table'
 export async function cleanCommand(
   io: CliIo,
   options: GlobalOptions,
-  flags: Parameters<typeof selectionFrom>[0] & { yes?: boolean },
+  flags: Parameters<typeof selectionFrom>[0] & { yes?: boolean; acceptNewLog?: boolean },
 ): Promise<ExitCode> {
   const parsed = selectionFrom(flags)
   if (!parsed.ok) return reportError(io, new DrydockError('invalid-request', parsed.message))
@@ -33,6 +33,8 @@ export async function cleanCommand(
   }
   const session = openCliSession(options, io)
   try {
+    // The log was replaced and its Settings lost: said at opening; --accept-new-log says "seen".
+    if (flags.acceptNewLog) session.service.log.acknowledgeRecovery()
     const plan = await session.client.planCleanup(parsed.selection)
     const work = plan.items.filter((item) => item.requests.length > 0)
     if (!options.json) printPlan(io, plan)

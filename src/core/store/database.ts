@@ -11,6 +11,7 @@ import {
   openSync,
   readSync,
   renameSync,
+  statfsSync,
   statSync,
 } from 'node:fs'
 import { basename, dirname, resolve } from 'node:path'
@@ -97,6 +98,27 @@ function prepareLocation(file: string): void {
     throw unusable(file, 'the path is a directory, not a file')
   }
   makePrivate(file, created !== undefined)
+  assertRoomToOpen(file)
+}
+
+/**
+ * SQLite in WAL mode maps its shared-memory file; on a filesystem with no free block left,
+ * touching that mapping can kill the process with SIGBUS instead of returning an error. A log
+ * on a disk this full could not record a cleanup anyway: say so, before SQLite opens it.
+ */
+const MIN_FREE_BYTES_TO_OPEN = 256 * 1024
+
+function assertRoomToOpen(file: string): void {
+  let free: number
+  try {
+    const stats = statfsSync(dirname(file))
+    free = stats.bavail * stats.bsize
+  } catch {
+    return // cannot tell: SQLite will say what is wrong
+  }
+  if (free < MIN_FREE_BYTES_TO_OPEN) {
+    throw unusable(file, `the disk is full (${free} bytes free where the log is)`)
+  }
 }
 
 /**

@@ -16,6 +16,8 @@ import {
 import { withStoreErrors } from './errors'
 
 const KEY = 'settings'
+/** Set when a corrupt log was replaced, until the user has seen it (the settings were lost). */
+const RECOVERY_KEY = 'log-recovered'
 
 /** Threshold by threshold, like the settings themselves: one bad value costs only itself. */
 function readAlerts(stored: unknown): Settings['alerts'] {
@@ -84,6 +86,25 @@ export class SettingsStore {
       if (parsed.success) merged[key] = parsed.data
     }
     return merged as Settings
+  }
+
+  /** A log moved aside whose loss the user has not acknowledged yet; null when none. */
+  recovery(): { movedTo: string } | null {
+    const row = withStoreErrors(this.db, () => this.select.get(RECOVERY_KEY))
+    try {
+      const value = row ? (JSON.parse(row.value_json) as { movedTo?: unknown }) : null
+      return typeof value?.movedTo === 'string' ? { movedTo: value.movedTo } : null
+    } catch {
+      return { movedTo: '(unreadable)' } // fail closed: a damaged mark still holds
+    }
+  }
+
+  setRecovery(recovery: { movedTo: string } | null): void {
+    withStoreErrors(this.db, () =>
+      recovery
+        ? this.upsert.run(RECOVERY_KEY, JSON.stringify(recovery))
+        : this.db.prepare('DELETE FROM settings WHERE key = ?').run(RECOVERY_KEY),
+    )
   }
 
   /** Applies an already-validated patch and returns the whole new settings. */
