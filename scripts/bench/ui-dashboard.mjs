@@ -95,6 +95,7 @@ function stubHandlers() {
     kernelVersion: '6.1.0',
     storageDriver: 'overlay2',
     imageStore: 'graphdriver',
+    engineKind: 'docker',
     dataRoot: '/var/lib/docker',
     cpus: 8,
     memoryBytes: 16 * GB,
@@ -138,6 +139,10 @@ function stubHandlers() {
       buildCacheBytes: 2.2 * GB,
       freeBytes: 88 * GB,
       totalBytes: 500 * GB,
+      freeSource: 'host-statfs',
+      engineLocation: 'local',
+      hostDisk: null,
+      vmDisk: null,
     }),
     getReclaimable: () => ({
       at,

@@ -183,6 +183,7 @@ function stubService({ images, DEFAULT_SETTINGS, DrydockError, METHOD_NAMES }) {
     kernelVersion: '6.0',
     storageDriver: 'overlay2',
     imageStore: 'graphdriver',
+    engineKind: 'docker',
     dataRoot: '/var/lib/docker',
     cpus: 8,
     memoryBytes: 16e9,

@@ -101,6 +101,9 @@ export class ConnectionManager {
   /** Marks the engine unreachable after a failed call (and says so to subscribers). */
   lost(error: unknown): void {
     this.connection = null
+    // A run that was going on lost the engine too: what it had in flight is settled at the next
+    // read once the engine is back, not only at the next start.
+    this.reconciledHosts.clear()
     this.setUnreachable(this.state.host, error)
   }
 

@@ -21,22 +21,25 @@ import type {
   ParsedRequest,
 } from '../shared/contract'
 import type { Plan, Selection } from '../shared/cleanup'
+import { DrydockError } from '../shared/errors'
 import type { RunDetail, RunSummary, RunTrigger } from '../shared/history'
 import type { ImageView } from '../shared/images'
 import type { AutomationStatus } from '../shared/automation'
+import type { EngineEntry } from '../shared/engines'
 import type { BuildCacheList, ContainerList, VolumeList } from '../shared/kinds'
 import type { MonitorState } from '../shared/monitor'
 import type { Settings, SettingsPatch } from '../shared/settings'
 import type { DiskUsage, Reclaimable, UsageSeries } from '../shared/usage'
 import { CleanupService, resolveSelection } from './cleanup-service'
 import { ConnectionManager, engineFailure } from './connection-manager'
-import { imageUsageFromLayers, readDiskUsage } from './engine/disk-usage'
+import { readUsage } from './usage-reader'
 import { modemOptionsFor } from './engine/host'
 import { pullImage } from './engine/image-pull'
 import { exitTimes } from './engine/kinds'
 import { describeBuildCache, describeContainers, describeVolumes } from './kind-views'
 import { EventBus } from './event-bus'
 import { Automation, realClock, type Clock } from './automation'
+import { EngineFleet } from './engine-fleet'
 import { LastUseTracker } from './last-use-tracker'
 import { LogAccess } from './log-access'
 import { DependencyGraph } from './planner/graph'
@@ -77,6 +80,7 @@ export class DrydockService implements DrydockHandlers, EventSource {
   readonly cleanups: CleanupService
   readonly sampler: Sampler
   readonly automation: Automation
+  readonly fleet: EngineFleet
   private readonly tracker: LastUseTracker
 
   constructor(private readonly options: ServiceOptions) {
@@ -119,6 +123,13 @@ export class DrydockService implements DrydockHandlers, EventSource {
       },
     })
     this.sampler = this.createSampler()
+    this.fleet = new EngineFleet({
+      log: this.log,
+      events: this.events,
+      now: this.now,
+      env: options.env ?? process.env,
+      platform: options.platform ?? process.platform,
+    })
     this.automation = new Automation({
       log: this.log,
       connections: this.connections,
@@ -185,6 +196,25 @@ export class DrydockService implements DrydockHandlers, EventSource {
     return this.connections.reconnect()
   }
 
+  async listEngines(): Promise<EngineEntry[]> {
+    return this.fleet.list(this.connections.peek().host)
+  }
+
+  /** Shows and plans on another engine (saved as Settings' host); held plans stay bound to the
+   * engine they were made on, so running one now is refused. */
+  async switchEngine(request: { host: string }): Promise<ConnectionState> {
+    if (!this.options.hostFromSettings || this.options.host) {
+      throw new DrydockError(
+        'invalid-request',
+        'This Drydock was started with --host: it stays on that engine.',
+      )
+    }
+    await this.updateSettings({ host: request.host })
+    const state = await this.connections.reconnect()
+    if (this.fleet.active) this.fleet.follow(state.host)
+    return state
+  }
+
   async getEngineInfo(): Promise<EngineInfo> {
     const connection = await this.connections.require()
     return connection.engineInfo().catch((error: unknown) => {
@@ -197,19 +227,8 @@ export class DrydockService implements DrydockHandlers, EventSource {
     return this.readDiskUsage(this.samplingIntervalMs())
   }
 
-  /** Usage by type and free space; a probe of free space younger than `probeMaxAgeMs` is reused. */
-  private async readDiskUsage(probeMaxAgeMs: number): Promise<DiskUsage> {
-    const connection = await this.connections.require()
-    const engine = await this.connections.engineFacts(connection)
-    const [df, disks] = await Promise.all([
-      connection.diskUsage.read(),
-      connection.disks.read(engine, probeMaxAgeMs),
-    ])
-    const usage = readDiskUsage(df, { now: this.now(), disks })
-    if (engine.engineKind !== 'podman') return usage
-    // Podman's df says 0 bytes of images (docs/engine-rules.md §9): counted from their layers.
-    const { inventory } = await this.connections.readInventory()
-    return { ...usage, ...imageUsageFromLayers(inventory.images) }
+  private readDiskUsage(probeMaxAgeMs: number): Promise<DiskUsage> {
+    return readUsage(this.connections, this.now, probeMaxAgeMs)
   }
 
   async listImages(): Promise<ImageView[]> {
@@ -346,6 +365,9 @@ export class DrydockService implements DrydockHandlers, EventSource {
     if (JSON.stringify(next.automation) !== JSON.stringify(before.automation)) {
       this.automation.rearm()
     }
+    if (this.fleet.active && next.followedEngines.join() !== before.followedEngines.join()) {
+      this.fleet.follow(this.connections.peek().host)
+    }
     return next
   }
 
@@ -366,9 +388,11 @@ export class DrydockService implements DrydockHandlers, EventSource {
   startSampling(): () => void {
     const stopSampling = this.sampler.start()
     const stopAutomation = this.automation.start()
+    this.fleet.follow(this.connections.peek().host)
     return () => {
       stopSampling()
       stopAutomation()
+      this.fleet.stop()
     }
   }
 
@@ -386,6 +410,7 @@ export class DrydockService implements DrydockHandlers, EventSource {
     this.connections.close()
     this.sampler.stop()
     this.automation.stop()
+    this.fleet.stop()
     this.log.close()
   }
 }

@@ -7,6 +7,8 @@ export const METHOD_NAMES = [
   'getAppInfo',
   'getConnection',
   'reconnect',
+  'listEngines',
+  'switchEngine',
   'getEngineInfo',
   'getDiskUsage',
   'listImages',

@@ -9,6 +9,7 @@ import { CleanItemResultSchema, CleanResultSchema, PlanSchema, SelectionSchema }
 import { ErrorPayloadSchema } from './errors'
 import { AutomaticRunSchema, AutomationStatusSchema } from './automation'
 import { RUN_TRIGGERS, RunDetailSchema, RunSummarySchema } from './history'
+import { EngineEntrySchema } from './engines'
 import { ImageViewSchema } from './images'
 import { BuildCacheListSchema, ContainerListSchema, VolumeListSchema } from './kinds'
 import { AlertSchema, MonitorStateSchema } from './monitor'
@@ -103,6 +104,12 @@ export const methods = {
   getConnection: { request: NoArguments, response: ConnectionStateSchema },
   /** Drop the current engine connection and connect again; resolves with the new state. */
   reconnect: { request: NoArguments, response: ConnectionStateSchema },
+  /** The engines found on this machine (contexts, desktop engines' and Podman's sockets) and
+   * in Settings; which one is current and which are followed. */
+  listEngines: { request: NoArguments, response: z.array(EngineEntrySchema) },
+  /** Shows and plans on another engine from now on (saved in Settings); plans made on the
+   * previous one can no longer run. Resolves with the new connection state. */
+  switchEngine: { request: z.strictObject({ host: z.string().min(1) }), response: ConnectionStateSchema },
   /** The engine's facts; fails with `engine-unreachable` when there is no engine. */
   getEngineInfo: { request: NoArguments, response: EngineInfoSchema },
   /** Bytes by type (images, containers, volumes, build cache) and free space at the data root. */
@@ -141,6 +148,8 @@ export const methods = {
       /** The previous page's last run id, with its `startedAt`: ties are not skipped. */
       beforeId: z.string().optional(),
       triggers: z.array(RunSummarySchema.shape.trigger).optional(),
+      /** Only the runs on this engine. */
+      engineHost: z.string().optional(),
       statuses: z.array(RunSummarySchema.shape.status).optional(),
       from: Timestamp.optional(),
       to: Timestamp.optional(),

@@ -78,6 +78,8 @@ export const SettingsSchema = z.strictObject({
   /** The engine host; null means DOCKER_HOST, then the docker context, then the default. */
   host: z.string().trim().min(1).nullable(),
   alerts: AlertThresholdsSchema,
+  /** Engines sampled (usage history, alerts) besides the current one: several at once. */
+  followedEngines: z.array(z.string().trim().min(1)).max(16),
   /** How often disk usage is sampled for the history charts and the monitor. */
   samplingIntervalMinutes: z.number().int().min(1).max(1440),
   /** References (globs such as `postgres:*`) and image IDs no cleanup ever touches. */
@@ -118,6 +120,7 @@ export const DEFAULT_SETTINGS: Settings = {
     usageAbovePercent: null,
     usageAboveBytes: null,
   },
+  followedEngines: [],
   samplingIntervalMinutes: 15,
   protectedPatterns: [],
   protectedLabels: [],

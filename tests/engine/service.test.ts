@@ -63,6 +63,7 @@ describe.skipIf(engine.skip)('service against the private engine', () => {
       apiVersion: version.ApiVersion,
       storageDriver: 'overlay2',
       imageStore: 'graphdriver',
+      engineKind: 'docker',
     })
     expect(info.dataRoot).toMatch(/drydock-test-engine|data/)
   })

@@ -45,6 +45,10 @@ const fakeService: DrydockHandlers = {
   getDiskUsage: async () => {
     throw new DrydockError('engine-unreachable', 'no engine in this test')
   },
+  listEngines: async () => [],
+  switchEngine: async () => {
+    throw new DrydockError('invalid-request', 'one engine here')
+  },
   listImages: async () => [],
   listContainers: async () => ({ items: [], sizesAt: null, refreshing: false }),
   listVolumes: async () => ({ items: [], sizesAt: null, refreshing: false }),

@@ -33,6 +33,10 @@ function usage(freeBytes: number): DiskUsage {
     buildCacheBytes: 0,
     freeBytes,
     totalBytes: 100 * GB,
+    freeSource: 'host-statfs',
+    engineLocation: 'local',
+    hostDisk: null,
+    vmDisk: null,
   }
 }
 

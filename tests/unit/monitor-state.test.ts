@@ -51,6 +51,10 @@ function usage(
     buildCacheBytes: 0,
     freeBytes,
     totalBytes,
+    freeSource: freeBytes === null ? null : 'host-statfs',
+    engineLocation: 'local',
+    hostDisk: null,
+    vmDisk: null,
   }
 }
 

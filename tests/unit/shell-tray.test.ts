@@ -40,6 +40,7 @@ const engine: EngineInfo = {
   kernelVersion: '6.1',
   storageDriver: 'overlay2',
   imageStore: 'graphdriver',
+  engineKind: 'docker',
   dataRoot: '/var/lib/docker',
   cpus: 4,
   memoryBytes: 8 * GB,
@@ -67,6 +68,10 @@ const usage: DiskUsage = {
   buildCacheBytes: 0.5 * GB,
   freeBytes: 8 * GB,
   totalBytes: 100 * GB,
+  freeSource: 'host-statfs',
+  engineLocation: 'local',
+  hostDisk: null,
+  vmDisk: null,
 }
 
 const reclaimable: Reclaimable = {

@@ -35,8 +35,23 @@ function engineFacts(state: Extract<ConnectionState, { status: 'connected' }>): 
   ]
 }
 
-function usageFacts(usage: DiskUsage): [string, string][] {
-  return [
+function share(free: number, total: number): string {
+  return total > 0 ? ` (${Math.round((100 * free) / total)}%)` : ''
+}
+
+/** Where the engine runs, as it is: a local socket is not "remote". */
+export function locationFact(usage: DiskUsage, host: string): string {
+  if (usage.engineLocation === 'vm') return `In a VM (${usage.vmDisk?.product ?? 'unknown'})`
+  const scheme = /^([a-z]+):\/\//i.exec(host)?.[1]?.toLowerCase() ?? ''
+  if (usage.engineLocation === 'remote') return `Remote (${scheme === 'ssh' ? 'ssh' : 'tcp'})`
+  return scheme === 'tcp' || scheme === 'http' || scheme === 'https'
+    ? 'Local (tcp to this machine)'
+    : 'Local'
+}
+
+/** The usage lines of `drydock status`, each figure with where it came from. */
+export function usageFacts(usage: DiskUsage, host: string): [string, string][] {
+  const facts: [string, string][] = [
     ['Images', `${formatBytes(usage.imagesBytes)} in ${usage.imageCount} images`],
     ['Containers', `${formatBytes(usage.containersBytes)} in ${usage.containerCount} containers`],
     [
@@ -44,13 +59,43 @@ function usageFacts(usage: DiskUsage): [string, string][] {
       `${formatBytes(usage.volumesBytes)} in ${usage.volumeCount} volumes (${usage.unusedVolumeCount} unused)`,
     ],
     ['Build cache', formatBytes(usage.buildCacheBytes)],
-    [
-      'Free space',
-      usage.freeBytes === null || usage.totalBytes === null
-        ? 'unknown (remote engine)'
-        : `${formatBytes(usage.freeBytes)} free of ${formatBytes(usage.totalBytes)} (${Math.round((100 * usage.freeBytes) / usage.totalBytes)}%) where the data root is`,
-    ],
+    ['Location', locationFact(usage, host)],
   ]
+  const source =
+    usage.freeSource === 'probe'
+      ? 'measured inside the engine (probe container)'
+      : 'statfs of the data root on this machine'
+  if (usage.freeBytes === null) {
+    facts.push(['Free space', 'unknown: it could not be measured inside the engine'])
+  } else if (usage.totalBytes === null) {
+    facts.push([
+      'Free space',
+      `${formatBytes(usage.freeBytes)} free where the engine writes; ${source}`,
+    ])
+  } else {
+    facts.push([
+      'Free space',
+      `${formatBytes(usage.freeBytes)} free of ${formatBytes(usage.totalBytes)}${share(usage.freeBytes, usage.totalBytes)} where the engine writes; ${source}`,
+    ])
+  }
+  if (usage.hostDisk) {
+    const disk = usage.hostDisk
+    facts.push([
+      'Host disk',
+      `${formatBytes(disk.freeBytes)} free of ${formatBytes(disk.totalBytes)}${share(disk.freeBytes, disk.totalBytes)} at ${disk.path}`,
+    ])
+  }
+  if (usage.vmDisk) {
+    const vm = usage.vmDisk
+    facts.push([
+      'VM disk file',
+      vm.path === null
+        ? `not found where ${vm.product} keeps it`
+        : `${vm.path}: ${vm.allocatedBytes === null ? 'size unknown' : `${formatBytes(vm.allocatedBytes)} allocated`}`,
+    ])
+    facts.push(['', vm.explanation])
+  }
+  return facts
 }
 
 export async function statusCommand(io: CliIo, options: GlobalOptions): Promise<ExitCode> {
@@ -81,7 +126,7 @@ export async function statusCommand(io: CliIo, options: GlobalOptions): Promise<
           ...engineFacts(state),
           ...(usage instanceof Error
             ? [['Usage', `unavailable: ${usage.message}`] as [string, string]]
-            : usageFacts(usage)),
+            : usageFacts(usage, state.host)),
           ...alerts.map((alert): [string, string] => ['Alert', alert.message]),
           ...warnings.map((warning): [string, string] => ['Warning', warning]),
         ])

@@ -7,6 +7,7 @@
  */
 import type Docker from 'dockerode'
 import type { CleanItemResult, CleanResult, ItemKind, Plan, PlanItem } from '../../shared/cleanup'
+import type { EngineInfo } from '../../shared/contract'
 import type { RunTrigger } from '../../shared/history'
 import { protectionRules } from '../planner/policy'
 import type { PlannedItem } from '../store/run-records'
@@ -45,6 +46,8 @@ export interface ExecuteOptions {
   trigger: RunTrigger
   /** Bytes of each layer (chain ID). */
   layerSizes: ReadonlyMap<string, number>
+  /** Podman answers deletes differently (docs/engine-rules.md §9). Default: docker. */
+  engineKind?: EngineInfo['engineKind']
   /** Called once the run is journaled, before the first change: its id names it for cancelling. */
   onStarted?: (runId: string) => void
   /** Before each item starts, and with its outcome (`item`) once it is journaled. */
@@ -104,6 +107,9 @@ export async function executePlan(options: ExecuteOptions): Promise<CleanResult>
     ),
     plannedImages: new Set(runnable.filter((i) => i.kind === 'image').map((i) => i.id)),
     plannedContainers: new Set(runnable.filter((i) => i.kind === 'container').map((i) => i.id)),
+    engineKind: options.engineKind ?? 'docker',
+    plannedAt: Date.parse(plan.createdAt),
+    removedByEngine: new Set(),
   }
   const results: { result: CleanItemResult; seq: number }[] = []
   let cancelled = false

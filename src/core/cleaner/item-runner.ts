@@ -6,7 +6,10 @@
  */
 import type Docker from 'dockerode'
 import type { CleanItemResult, EngineRequest, PlanItem } from '../../shared/cleanup'
+import type { EngineInfo } from '../../shared/contract'
 import { shortId } from '../../shared/format'
+import { engineLostDuringRun, isTransportFailure } from '../engine/errors'
+import { fullImageId } from '../engine/inventory'
 import type { ProtectionRules } from '../planner/policy'
 import { isImageIdPrefix } from '../planner/references'
 import type { EngineSnapshot, EngineWatch } from './recheck'
@@ -24,6 +27,13 @@ export interface RunContext {
   plannedImages: ReadonlySet<string>
   /** Containers the plan removes (they may use an image or mount a volume the plan removes). */
   plannedContainers: ReadonlySet<string>
+  /** Podman answers deletes differently (docs/engine-rules.md §9). Default: docker. */
+  engineKind?: EngineInfo['engineKind']
+  /** When the plan was made (ms): on Podman, only a child image built since stops a delete. */
+  plannedAt?: number
+  /** Images the engine's answers in this run reported deleted besides the one asked for: Podman
+   * removes untagged parents with their last child, whatever `noprune` says. */
+  removedByEngine?: Set<string>
 }
 
 interface DeleteResponseLine {
@@ -43,6 +53,9 @@ export function recheckImage(
   goingIds: Set<string>,
   plannedIds: ReadonlySet<string> = new Set(),
   plannedContainers: ReadonlySet<string> = new Set(),
+  /** Podman: when the plan was made (ms). Its delete removes an image whose children stay (their
+   * layers stay, as planned), so only a child the plan did not know of stops it. */
+  podmanPlannedAt?: number,
 ): string | null {
   if (!snapshot.images.has(item.id)) return 'the image is already gone'
   for (const request of item.requests) {
@@ -60,7 +73,15 @@ export function recheckImage(
   )
   if (newcomer) return `container ${newcomer.name} was created from this image after the plan`
   if (item.action === 'delete') {
-    const staying = (snapshot.children.get(item.id) ?? []).find((child) => !goingIds.has(child))
+    const children = (snapshot.children.get(item.id) ?? []).filter((child) => !goingIds.has(child))
+    const staying =
+      podmanPlannedAt === undefined
+        ? children[0]
+        : children.find(
+            (child) =>
+              plannedIds.has(child) ||
+              (snapshot.created?.get(child) ?? Infinity) * 1000 > podmanPlannedAt,
+          )
     if (staying && plannedIds.has(staying)) {
       return `its child image ${shortId(staying)} was not removed, so the engine would refuse`
     }
@@ -136,14 +157,34 @@ export async function runItem(
   beforeFirstRequest: () => void,
 ): Promise<CleanItemResult> {
   const base = { kind: item.kind, id: item.id, name: item.name, tags: item.tags }
+  const podman = ctx.engineKind === 'podman'
   const skip = (reason: string): CleanItemResult => {
+    // Gone because an earlier item's answer said the engine removed it too (Podman's parent
+    // walk): deleted as planned, and what it held came free with it.
+    if (
+      item.kind === 'image' &&
+      item.action === 'delete' &&
+      reason === 'the image is already gone' &&
+      ctx.removedByEngine?.has(item.id)
+    ) {
+      return { ...base, outcome: 'deleted', reclaimedBytes: podman ? ctx.predictedBytes(item) : 0 }
+    }
     if (item.kind === 'image') ctx.goingImages.delete(item.id)
     return { ...base, outcome: 'skipped', error: reason, reclaimedBytes: 0 }
   }
-  const snapshot = await ctx.watch.current()
+  const snapshot = await ctx.watch.current().catch((error: unknown) => {
+    throw isTransportFailure(error) ? engineLost(error, ctx.docker) : error
+  })
   const skipReason =
     item.kind === 'image'
-      ? recheckImage(item, snapshot, ctx.goingImages, ctx.plannedImages, ctx.plannedContainers)
+      ? recheckImage(
+          item,
+          snapshot,
+          ctx.goingImages,
+          ctx.plannedImages,
+          ctx.plannedContainers,
+          podman ? ctx.plannedAt : undefined,
+        )
       : recheckOther(item, snapshot, ctx)
   if (skipReason) return skip(skipReason)
 
@@ -202,8 +243,13 @@ export async function runItem(
             .remove({ force: request.force, noprune: true })) as DeleteResponseLine[]
           for (const line of lines) {
             if (line.Untagged) untagged = true
-            if (line.Deleted === item.id) deleted = true
-            else if (line.Deleted) reclaimed += ctx.layerSizes.get(line.Deleted) ?? 0
+            if (!line.Deleted) continue
+            // Docker: `sha256:<image ID>`, then a chain ID per layer freed. Podman: bare image
+            // IDs (this one and the parents it removed with it), never layers.
+            const size = ctx.layerSizes.get(line.Deleted)
+            if (fullImageId(line.Deleted) === item.id) deleted = true
+            else if (size !== undefined) reclaimed += size
+            else ctx.removedByEngine?.add(fullImageId(line.Deleted))
           }
           break
         }
@@ -211,9 +257,20 @@ export async function runItem(
     } catch (error) {
       if (item.kind === 'image') ctx.goingImages.delete(item.id)
       ctx.watch.invalidate()
+      // No answer at all (the engine died or stopped answering): whether this request happened
+      // is unknown, so no outcome is guessed. The item stays started without one and the run
+      // stops; the next inventory read settles it from what the engine holds (reconcile.ts).
+      if (isTransportFailure(error)) throw engineLost(error, ctx.docker)
       return { ...base, outcome: 'failed', error: messageOf(error), reclaimedBytes: reclaimed }
     }
   }
+  // Podman names an image it removed only when no child image is left (libimage `Removed`):
+  // whether a planned delete happened, the engine itself says.
+  if (item.kind === 'image' && item.action === 'delete' && started && !deleted) {
+    deleted = await isGone(ctx.docker, item.id)
+  }
+  // Podman's answers list no layers: a delete it really did frees what the plan counted.
+  if (item.kind === 'image' && deleted && podman) reclaimed = ctx.predictedBytes(item)
   if (item.kind === 'image' && !deleted) ctx.goingImages.delete(item.id)
   if (item.kind !== 'image') ctx.watch.invalidate()
   return {
@@ -245,6 +302,33 @@ async function pruneRecord(docker: Docker, id: string): Promise<boolean> {
     )
   })
   return (answer.CachesDeleted ?? []).includes(id)
+}
+
+/** True when the engine no longer has the image (404); any other answer says nothing. */
+async function isGone(docker: Docker, imageId: string): Promise<boolean> {
+  try {
+    await docker.getImage(imageId).inspect()
+    return false
+  } catch (error) {
+    return (error as { statusCode?: number }).statusCode === 404
+  }
+}
+
+/** The run's engine, named as the user would write it, for the sentence that stops the run. */
+function engineLost(error: unknown, docker: Docker) {
+  const modem = docker.modem as {
+    socketPath?: unknown
+    protocol?: unknown
+    host?: unknown
+    port?: unknown
+  }
+  const socketPath = typeof modem.socketPath === 'string' ? modem.socketPath : undefined
+  const url = socketPath
+    ? socketPath.startsWith('//./pipe/')
+      ? `npipe://${socketPath}`
+      : `unix://${socketPath}`
+    : `${modem.protocol === 'ssh' ? 'ssh' : 'tcp'}://${String(modem.host)}${modem.port ? `:${String(modem.port)}` : ''}`
+  return engineLostDuringRun(error, socketPath ? { url, socketPath } : { url })
 }
 
 /** Stopping a container that already stopped answers 304; that is fine. */

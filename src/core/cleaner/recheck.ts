@@ -6,6 +6,7 @@
  */
 import type Docker from 'dockerode'
 import type { Readable } from 'node:stream'
+import { fullImageId } from '../engine/inventory'
 
 export interface EngineSnapshot {
   /** Reference → image ID. */
@@ -13,6 +14,8 @@ export interface EngineSnapshot {
   images: Set<string>
   /** Image ID → child image IDs. */
   children: Map<string, string[]>
+  /** Build time of each child image, unix seconds (`Created`). */
+  created?: Map<string, number>
   /** Image ID → containers using it. */
   containers: Map<string, { id: string; name: string }[]>
   /** Every container by ID: its state and the volumes it mounts. */
@@ -24,6 +27,7 @@ interface ImageSummary {
   ParentId?: string
   RepoTags?: string[] | null
   RepoDigests?: string[] | null
+  Created?: number
 }
 
 interface ContainerSummary {
@@ -117,6 +121,7 @@ export async function takeSnapshot(docker: Docker): Promise<EngineSnapshot> {
     refs: new Map(),
     images: new Set(),
     children: new Map(),
+    created: new Map(),
     containers: new Map(),
     containerStates: new Map(),
   }
@@ -125,11 +130,11 @@ export async function takeSnapshot(docker: Docker): Promise<EngineSnapshot> {
     for (const ref of [...(image.RepoTags ?? []), ...(image.RepoDigests ?? [])]) {
       if (!ref.startsWith('<none>')) snapshot.refs.set(ref, image.Id)
     }
-    if (image.ParentId)
-      snapshot.children.set(image.ParentId, [
-        ...(snapshot.children.get(image.ParentId) ?? []),
-        image.Id,
-      ])
+    if (image.ParentId) {
+      const parent = fullImageId(image.ParentId)
+      snapshot.children.set(parent, [...(snapshot.children.get(parent) ?? []), image.Id])
+      snapshot.created?.set(image.Id, image.Created ?? 0)
+    }
   }
   for (const container of containers) {
     const name = (container.Names?.[0] ?? container.Id.slice(0, 12)).replace(/^\//, '')

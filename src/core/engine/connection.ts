@@ -5,6 +5,7 @@
 import Docker from 'dockerode'
 import type { EngineInfo } from '../../shared/contract'
 import { SharedDiskUsage } from './disk-usage'
+import { engineDiskReader, type EngineDiskReader } from './engine-disks'
 import { engineUnreachable } from './errors'
 import { jsonGetter, type JsonGet } from './json-get'
 import type { ResolvedHost } from './host'
@@ -13,6 +14,9 @@ import type { ResolvedHost } from './host'
 const CONNECT_TIMEOUT_MS = 5_000
 
 interface VersionAnswer {
+  Platform?: { Name?: string }
+  /** Docker names its engine component `Engine`; Podman's compatible API `Podman Engine`. */
+  Components?: { Name?: string }[] | null
   Version?: string
   ApiVersion?: string
   Os?: string
@@ -56,12 +60,23 @@ function imageStoreOf(info: InfoAnswer): EngineInfo['imageStore'] {
     : 'graphdriver'
 }
 
+/**
+ * Podman's compatible API answers `/version` with API 1.41 like Docker 20.10, so the version
+ * cannot tell them apart; its components can (docs/engine-rules.md §9).
+ */
+export function engineKindOf(version: VersionAnswer): EngineInfo['engineKind'] {
+  const names = [version.Platform?.Name ?? '', ...(version.Components ?? []).map((c) => c.Name)]
+  return names.some((name) => /\bpodman\b/i.test(name ?? '')) ? 'podman' : 'docker'
+}
+
 export class EngineConnection {
   readonly docker: Docker
   /** The lean path for bulk reads; null where only dockerode connects (ssh). */
   readonly getJson: JsonGet | null
   /** `/system/df` shared by overlapping callers (see SharedDiskUsage). */
   readonly diskUsage: SharedDiskUsage
+  /** Free space where the engine writes (a probe when it is not visible here); see engine-disks. */
+  readonly disks: EngineDiskReader
 
   constructor(readonly host: ResolvedHost) {
     try {
@@ -70,6 +85,7 @@ export class EngineConnection {
       this.docker = new Docker(host.modem)
       this.getJson = jsonGetter(host)
       this.diskUsage = new SharedDiskUsage(this.docker)
+      this.disks = engineDiskReader(host, this.docker)
     } catch (error) {
       // docker-modem reads DOCKER_CERT_PATH files in its constructor and can throw there.
       throw engineUnreachable(error, host)
@@ -110,6 +126,7 @@ export class EngineConnection {
       kernelVersion: version.KernelVersion ?? 'unknown',
       storageDriver: info.Driver ?? 'unknown',
       imageStore: imageStoreOf(info),
+      engineKind: engineKindOf(version),
       dataRoot: info.DockerRootDir ?? '',
       cpus: info.NCPU ?? 0,
       memoryBytes: info.MemTotal ?? 0,

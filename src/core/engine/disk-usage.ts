@@ -1,15 +1,26 @@
 /**
- * Disk usage by type, as `docker system df` counts it, plus the free and total bytes of the
- * filesystem that holds the data root when the engine runs on this machine.
+ * Disk usage by type, as `docker system df` counts it (Drydock's probe left out), plus the free
+ * space where the engine writes (engine-disks.ts says where that figure comes from).
  */
-import { statfs } from 'node:fs/promises'
 import type Docker from 'dockerode'
 import type { DiskUsage } from '../../shared/usage'
+import type { ImageRecord } from './inventory'
+import type { EngineDisks } from './engine-disks'
+import { isProbeLabelled } from './probe-image'
 
 export interface SystemDf {
   LayersSize?: number
-  Images?: { Containers?: number; Size?: number; SharedSize?: number }[] | null
-  Containers?: { Id?: string; SizeRw?: number; State?: string }[] | null
+  Images?:
+    | {
+        Containers?: number
+        Size?: number
+        SharedSize?: number
+        Labels?: Record<string, string> | null
+      }[]
+    | null
+  Containers?:
+    | { Id?: string; SizeRw?: number; State?: string; Labels?: Record<string, string> | null }[]
+    | null
   Volumes?: { Name?: string; UsageData?: { Size?: number; RefCount?: number } | null }[] | null
   BuildCache?: BuildCacheAnswer[] | null
 }
@@ -27,18 +38,6 @@ export interface BuildCacheAnswer {
   CreatedAt?: string
   LastUsedAt?: string | null
   UsageCount?: number
-}
-
-/** Free and total bytes where `path` lives, or null when it cannot be read from here. */
-export async function filesystemSpace(
-  path: string,
-): Promise<{ freeBytes: number; totalBytes: number } | null> {
-  try {
-    const stats = await statfs(path)
-    return { freeBytes: stats.bavail * stats.bsize, totalBytes: stats.blocks * stats.bsize }
-  } catch {
-    return null
-  }
 }
 
 /**
@@ -92,18 +91,21 @@ export class SharedDiskUsage {
   }
 }
 
-export async function readDiskUsage(
-  df: SystemDf,
-  options: { local: boolean; dataRoot: string; now: Date },
-): Promise<DiskUsage> {
+export function readDiskUsage(df: SystemDf, options: { now: Date; disks: EngineDisks }): DiskUsage {
   const volumes = df.Volumes ?? []
-  const space = options.local && options.dataRoot ? await filesystemSpace(options.dataRoot) : null
+  // The probe's image and container exist only while it runs; if a df catches one, it is not
+  // the user's (its image is a single layer of about a kilobyte, shared with nothing).
+  const images = (df.Images ?? []).filter((image) => !isProbeLabelled(image.Labels))
+  const probeLayers = (df.Images ?? [])
+    .filter((image) => isProbeLabelled(image.Labels))
+    .reduce((sum, image) => sum + Math.max(0, image.Size ?? 0), 0)
+  const containers = (df.Containers ?? []).filter((c) => !isProbeLabelled(c.Labels))
   return {
     at: options.now.toISOString(),
-    imagesBytes: df.LayersSize ?? 0,
-    imageCount: (df.Images ?? []).length,
-    containersBytes: (df.Containers ?? []).reduce((sum, c) => sum + Math.max(0, c.SizeRw ?? 0), 0),
-    containerCount: (df.Containers ?? []).length,
+    imagesBytes: Math.max(0, (df.LayersSize ?? 0) - probeLayers),
+    imageCount: images.length,
+    containersBytes: containers.reduce((sum, c) => sum + Math.max(0, c.SizeRw ?? 0), 0),
+    containerCount: containers.length,
     volumesBytes: volumes.reduce((sum, v) => sum + Math.max(0, v.UsageData?.Size ?? 0), 0),
     volumeCount: volumes.length,
     unusedVolumeCount: volumes.filter((v) => (v.UsageData?.RefCount ?? 0) === 0).length,
@@ -111,9 +113,30 @@ export async function readDiskUsage(
       (sum, entry) => sum + Math.max(0, entry.Size ?? 0),
       0,
     ),
-    freeBytes: space?.freeBytes ?? null,
-    totalBytes: space?.totalBytes ?? null,
+    ...options.disks,
   }
+}
+
+/**
+ * Image usage where `/system/df` cannot say it: Podman's answers `LayersSize: 0` and lists an
+ * image once per tag (docs/engine-rules.md §9). From the inventory instead: each layer (chain ID)
+ * once, as `LayersSize` counts it, and the images `docker images` lists (intermediate build
+ * steps, untagged with a child, left out, as the engine's df leaves them out).
+ */
+export function imageUsageFromLayers(images: readonly ImageRecord[]): {
+  imagesBytes: number
+  imageCount: number
+} {
+  const layers = new Map<string, number>()
+  const parents = new Set<string>()
+  for (const image of images) {
+    for (const layer of image.layers) layers.set(layer.chainId, layer.size)
+    if (image.parentId) parents.add(image.parentId)
+  }
+  let imagesBytes = 0
+  for (const size of layers.values()) imagesBytes += Math.max(0, size)
+  const intermediate = (image: ImageRecord) => image.tags.length === 0 && parents.has(image.id)
+  return { imagesBytes, imageCount: images.filter((image) => !intermediate(image)).length }
 }
 
 /** What removing unused things of each kind would free, by the engine's own accounting: stopped
@@ -125,6 +148,7 @@ export function reclaimableByKind(df: SystemDf): {
 } {
   return {
     containersBytes: (df.Containers ?? [])
+      .filter((c) => !isProbeLabelled(c.Labels))
       .filter((c) => c.State !== 'running' && c.State !== 'paused' && c.State !== 'restarting')
       .reduce((sum, c) => sum + Math.max(0, c.SizeRw ?? 0), 0),
     volumesBytes: (df.Volumes ?? [])

@@ -2,21 +2,61 @@
  * Turns a failed engine request into one sentence that names the host and the cause, so the UI
  * and the CLI never show a bare ECONNREFUSED.
  */
-import { statSync, readFileSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
+import { userInfo } from 'node:os'
 import { DrydockError } from '../../shared/errors'
 import type { ResolvedHost } from './host'
 
-/** The group that owns a unix socket, so the message can say which group grants access. */
-function socketGroup(socketPath: string): string | null {
+/** `name:x:id:members` lines of /etc/group or /etc/passwd, or none when unreadable. */
+function databaseLines(file: string): string[][] {
   try {
-    const gid = statSync(socketPath).gid
-    const line = readFileSync('/etc/group', 'utf8')
+    return readFileSync(file, 'utf8')
       .split('\n')
-      .find((entry) => entry.split(':')[2] === String(gid))
-    return line?.split(':')[0] ?? `gid ${gid}`
+      .map((line) => line.split(':'))
+  } catch {
+    return []
+  }
+}
+
+function currentUser(): string | null {
+  try {
+    return userInfo().username
   } catch {
     return null
   }
+}
+
+/**
+ * Why a unix socket refused this process, and how to get in: join the group that may use it
+ * (or log in again, when already added), or, when only its owner may (root:root 0660 where no
+ * docker group exists, or a socket the group cannot write), sudo or another engine. Never advice
+ * to join the root group.
+ */
+function permissionAdvice(socketPath: string | undefined): string {
+  const denied = 'permission denied on the socket'
+  let stats: { uid: number; gid: number; mode: number }
+  try {
+    if (typeof socketPath !== 'string') throw new Error('no socket path')
+    stats = statSync(socketPath)
+  } catch {
+    // A directory on the way is closed to this user, or no socket at all (a tcp host).
+    return `${denied}; run the command with sudo, or point --host or DOCKER_HOST at an engine you may use`
+  }
+  const group = databaseLines('/etc/group').find((entry) => entry[2] === String(stats.gid))
+  const groupName = group?.[0] ?? `gid ${stats.gid}`
+  const groupMayUse = (stats.mode & 0o060) === 0o060
+  if (stats.gid !== 0 && groupMayUse) {
+    const user = currentUser()
+    const members = (group?.[3] ?? '').split(',').filter(Boolean)
+    if (user && members.includes(user) && !process.getgroups?.().includes(stats.gid)) {
+      return `${denied}; you are in the group "${groupName}" that may use it, but this session started before you joined it: log in again (or run newgrp ${groupName})`
+    }
+    return `${denied}; members of the group "${groupName}" may use it (sudo usermod -aG ${groupName} $USER, then log in again), or run the command with sudo`
+  }
+  const owner =
+    databaseLines('/etc/passwd').find((entry) => entry[2] === String(stats.uid))?.[0] ??
+    `uid ${stats.uid}`
+  return `${denied}, which only ${owner} may use; run the command with sudo, or point --host or DOCKER_HOST at an engine you may use (such as a rootless one)`
 }
 
 interface ErrorLike {
@@ -32,11 +72,10 @@ function errorCode(error: ErrorLike): string {
   return typeof error.code === 'string' ? error.code : ''
 }
 
-function causeOf(error: unknown, host: ResolvedHost): string {
+function causeOf(error: unknown, socketPath: unknown): string {
   const e = (typeof error === 'object' && error !== null ? error : {}) as ErrorLike
   const code = errorCode(e)
   const message = typeof e.message === 'string' ? e.message : String(error)
-  const socketPath = host.modem.socketPath
 
   switch (code) {
     case 'ENOENT':
@@ -44,17 +83,15 @@ function causeOf(error: unknown, host: ResolvedHost): string {
     case 'ECONNREFUSED':
       return 'the connection was refused (is the Docker engine running?)'
     case 'EACCES':
-    case 'EPERM': {
-      const group = typeof socketPath === 'string' ? socketGroup(socketPath) : null
-      return group
-        ? `permission denied on the socket; members of the group "${group}" may use it (sudo usermod -aG ${group} $USER, then log in again)`
-        : 'permission denied on the socket'
-    }
+    case 'EPERM':
+      return permissionAdvice(typeof socketPath === 'string' ? socketPath : undefined)
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return 'the host name does not resolve'
-    case 'ETIMEDOUT':
     case 'ECONNRESET':
+    case 'EPIPE':
+      return `the engine closed the connection (${code})`
+    case 'ETIMEDOUT':
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
       return `the host did not answer (${code})`
@@ -90,6 +127,33 @@ export function engineUnreachable(error: unknown, host: ResolvedHost): DrydockEr
   }
   return new DrydockError(
     'engine-unreachable',
-    `Cannot reach the Docker engine at ${host.url}: ${causeOf(error, host)}.`,
+    `Cannot reach the Docker engine at ${host.url}: ${causeOf(error, host.modem.socketPath)}.`,
+  )
+}
+
+/**
+ * A request of a cleanup got no answer (no HTTP status): the engine died, restarted or stopped
+ * answering mid-run, and whether that request happened is unknown.
+ */
+export function isTransportFailure(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null || error instanceof DrydockError) return false
+  const e = error as ErrorLike & { name?: unknown }
+  if (typeof e.statusCode === 'number') return false
+  const code = errorCode(e)
+  return (
+    /^E[A-Z]+$/.test(code) ||
+    e.name === 'AbortError' ||
+    (typeof e.message === 'string' && /socket hang up|timeout|timed out/i.test(e.message))
+  )
+}
+
+/** The run stops: the sentence names the engine, the cause, and what the log will say. */
+export function engineLostDuringRun(
+  error: unknown,
+  engine: { url: string; socketPath?: string },
+): DrydockError {
+  return new DrydockError(
+    'engine-unreachable',
+    `The Docker engine at ${engine.url} stopped answering during the cleanup: ${causeOf(error, engine.socketPath)}; nothing more was started, and what was in flight will be recorded from what the engine holds when it answers again.`,
   )
 }

@@ -9,6 +9,7 @@
 import type Docker from 'dockerode'
 import type { EventWatermark, ImageUse } from '../store/last-used-store'
 import type { Inventory } from './inventory'
+import { isProbeLabelled } from './probe-image'
 
 const USE_FILTERS = JSON.stringify({
   type: ['container', 'image'],
@@ -59,6 +60,14 @@ const USE_ACTIONS = new Set([
   'image:load',
   'image:tag',
 ])
+
+/** Whether an event is a use of an image: Drydock's own probe runs are not (the engine puts a
+ * container's and an image's labels in its events' attributes). */
+export function isUseEvent(event: EngineEvent): boolean {
+  return (
+    USE_ACTIONS.has(`${event.Type}:${event.Action}`) && !isProbeLabelled(event.Actor?.Attributes)
+  )
+}
 
 /** What identifies one event, to find it again in the engine's buffer. */
 export function watermarkOf(event: EngineEvent): EventWatermark {
@@ -119,9 +128,7 @@ export async function readUseEvents(
     )
   }
   const gap = since !== null && (watermark ? !all.some(same) : all.length >= ENGINE_EVENT_BUFFER)
-  const events = all.filter(
-    (event) => eventTime(event) > cursor && USE_ACTIONS.has(`${event.Type}:${event.Action}`),
-  )
+  const events = all.filter((event) => eventTime(event) > cursor && isUseEvent(event))
   const last = all.at(-1) ?? null
   return {
     events,
@@ -223,6 +230,7 @@ export async function followUseEvents(
   stream.on(
     'data',
     eventLines((event) => {
+      if (!isUseEvent(event)) return
       chain = chain.then(async () => {
         const imageId = await resolver.resolve(event)
         if (imageId) {

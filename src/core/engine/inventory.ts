@@ -7,6 +7,7 @@ import type Docker from 'dockerode'
 import type { JsonGet } from './json-get'
 import type { KindsInventory } from './kinds'
 import { layerFacts, type HistoryEntry, type LayerFacts } from './layers'
+import { isProbeLabelled } from './probe-image'
 
 export interface ImageRecord {
   id: string
@@ -104,6 +105,12 @@ interface ContainerSummary {
   Mounts?: { Type?: string; Name?: string; Destination?: string }[] | null
 }
 
+/** An image ID in the API's own form, `sha256:…`: Podman lists parents (`ParentId`) and deleted
+ * images (`Deleted`) by the bare hex. */
+export function fullImageId(id: string): string {
+  return id.includes(':') ? id : `sha256:${id}`
+}
+
 function realReferences(refs: string[] | null | undefined): string[] {
   return (refs ?? []).filter((ref) => ref !== '<none>:<none>' && ref !== '<none>@<none>')
 }
@@ -172,7 +179,12 @@ export async function fetchInventory(
     listing.catch(() => undefined)
     throw error
   }
-  const [summaries, containerSummaries] = await listing
+  // Drydock's free-space probe is never the user's: never listed, planned or counted.
+  const [allSummaries, allContainerSummaries] = await listing
+  const summaries = allSummaries.filter((summary) => !isProbeLabelled(summary.Labels))
+  const containerSummaries = allContainerSummaries.filter(
+    (summary) => !isProbeLabelled(summary.Labels),
+  )
 
   const cached = cache.getMany(summaries.map((summary) => summary.Id))
   const missing = summaries.filter((summary) => !cached.has(summary.Id)).map((s) => s.Id)
@@ -196,7 +208,7 @@ export async function fetchInventory(
     if (!facts) continue
     images.push({
       id: summary.Id,
-      parentId: summary.ParentId ? summary.ParentId : null,
+      parentId: summary.ParentId ? fullImageId(summary.ParentId) : null,
       tags: realReferences(summary.RepoTags),
       digests: realReferences(summary.RepoDigests),
       created: summary.Created ?? 0,

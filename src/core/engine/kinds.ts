@@ -7,6 +7,7 @@
 import type Docker from 'dockerode'
 import type { BuildCacheAnswer, SystemDf } from './disk-usage'
 import { mapConcurrently, type ContainerRecord } from './inventory'
+import { isProbeLabelled } from './probe-image'
 
 export interface VolumeRecord {
   name: string
@@ -113,7 +114,9 @@ export function buildCacheOf(df: SystemDf): BuildCacheRecord[] {
 export function sizesOf(df: SystemDf): Pick<KindsInventory, 'containerSizes' | 'volumeSizes'> {
   return {
     containerSizes: new Map(
-      (df.Containers ?? []).flatMap((c) => (c.Id ? [[c.Id, Math.max(0, c.SizeRw ?? 0)]] : [])),
+      (df.Containers ?? []).flatMap((c) =>
+        c.Id && !isProbeLabelled(c.Labels) ? [[c.Id, Math.max(0, c.SizeRw ?? 0)]] : [],
+      ),
     ),
     volumeSizes: new Map(
       (df.Volumes ?? []).flatMap((v) =>

@@ -146,13 +146,22 @@ export class DiskMonitor {
             valueBytes: outcome.valueBytes,
             thresholdBytes: outcome.thresholdBytes,
             reclaimableBytes,
+            disk: outcome.disk ?? 'engine',
           }),
           raisedAt: at,
           clearedAt: null,
           engineHost: host,
           // Whole bytes, as the log stores them, so the alert returned is the alert reloaded.
-          freeBytes: wholeOrNull(usage.freeBytes),
-          totalBytes: wholeOrNull(usage.totalBytes),
+          // The figures of the disk that crossed (the host's, for a VM's disk file there).
+          ...(outcome.disk === 'host'
+            ? {
+                freeBytes: wholeOrNull(outcome.valueBytes),
+                totalBytes: wholeOrNull(outcome.diskTotalBytes ?? null),
+              }
+            : {
+                freeBytes: wholeOrNull(usage.freeBytes),
+                totalBytes: wholeOrNull(usage.totalBytes),
+              }),
           dockerBytes: Math.round(dockerBytesOf(usage)),
           reclaimableBytes: wholeOrNull(reclaimableBytes),
         }

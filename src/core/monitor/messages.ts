@@ -17,8 +17,18 @@ export function alertMessage(input: {
   valueBytes: number
   thresholdBytes: number
   reclaimableBytes: number | null
+  /** free-space: the engine's disk, or this machine's disk holding a VM's disk file. */
+  disk?: 'engine' | 'host'
 }): string {
   const value = formatBytes(input.valueBytes)
+  if (input.kind === 'free-space' && input.disk === 'host') {
+    const head = `${input.level === 'critical' ? 'Host disk critically low' : 'Host disk almost full'}: ${value} free where the VM's disk file is.`
+    const inside =
+      input.reclaimableBytes !== null && input.reclaimableBytes > 0
+        ? ` Drydock can free ${formatBytes(input.reclaimableBytes)} inside the VM; the file shrinks once that space is trimmed.`
+        : ''
+    return head + inside
+  }
   const head =
     input.kind === 'free-space'
       ? `${input.level === 'critical' ? 'Disk critically low' : 'Disk almost full'}: ${value} free.`

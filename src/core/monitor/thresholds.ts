@@ -48,20 +48,29 @@ export type CheckResult =
       recovered: boolean
       /** Far past the threshold: free space under half of it, or Docker at 1.5 times it. */
       critical: boolean
+      /** free-space only: the disk the figures are of: the engine's, or this machine's disk
+       * holding a VM's disk file (usage.hostDisk). */
+      disk?: 'engine' | 'host'
+      /** free-space only: that disk's size, when known. */
+      diskTotalBytes?: number | null
     }
 
-export function checkFreeSpace(
-  usage: DiskUsage,
+/** One disk against the free-space thresholds. */
+function checkDisk(
+  free: number | null,
+  total: number | null,
   thresholds: AlertThresholds,
   margin: (thresholdBytes: number) => number,
 ): CheckResult {
   const { freeBelowPercent: percent, freeBelowBytes: bytes } = thresholds
-  if (!thresholds.enabled || (percent === null && bytes === null)) return { status: 'off' }
-  const { freeBytes: free, totalBytes: total } = usage
-  // A remote engine's disk is not visible from here: only the docker-usage check applies.
-  if (free === null || total === null) return { status: 'unknown' }
+  if (free === null) return { status: 'unknown' }
+  // A disk of unknown size (a probe that found it full) is checked against the size limit only.
+  if (total === null && bytes === null) return { status: 'unknown' }
   // Either limit trips the alert, so the effective threshold is the larger one.
-  const threshold = Math.max(percent === null ? 0 : (percent / 100) * total, bytes ?? 0)
+  const threshold = Math.max(
+    percent === null || total === null ? 0 : (percent / 100) * total,
+    bytes ?? 0,
+  )
   return {
     status: 'checked',
     thresholdBytes: threshold,
@@ -69,6 +78,48 @@ export function checkFreeSpace(
     crossed: free < threshold,
     recovered: free >= threshold + margin(threshold),
     critical: free < threshold / 2,
+    diskTotalBytes: total,
+  }
+}
+
+/** How deep into its threshold a checked disk is: lower is worse. */
+function headroom(result: Extract<CheckResult, { status: 'checked' }>): number {
+  return result.thresholdBytes === 0 ? Infinity : result.valueBytes / result.thresholdBytes
+}
+
+/**
+ * Free space of the disk the engine writes to and, for an engine in a VM, of this machine's disk
+ * where the VM's disk file grows: either one low raises the alert (with the figures of the worse
+ * one), and it clears only once every disk that can be read has recovered.
+ */
+export function checkFreeSpace(
+  usage: DiskUsage,
+  thresholds: AlertThresholds,
+  margin: (thresholdBytes: number) => number,
+): CheckResult {
+  const { freeBelowPercent: percent, freeBelowBytes: bytes } = thresholds
+  if (!thresholds.enabled || (percent === null && bytes === null)) return { status: 'off' }
+  const disks: { disk: 'engine' | 'host'; result: CheckResult }[] = [
+    { disk: 'engine', result: checkDisk(usage.freeBytes, usage.totalBytes, thresholds, margin) },
+  ]
+  if (usage.hostDisk) {
+    const { freeBytes, totalBytes } = usage.hostDisk
+    disks.push({ disk: 'host', result: checkDisk(freeBytes, totalBytes, thresholds, margin) })
+  }
+  const checked = disks.flatMap(({ disk, result }) =>
+    result.status === 'checked' ? [{ ...result, disk }] : [],
+  )
+  if (checked.length === 0) return { status: 'unknown' }
+  const crossed = checked.filter((result) => result.crossed)
+  const worst = (crossed.length > 0 ? crossed : checked).reduce((a, b) =>
+    headroom(b) < headroom(a) ? b : a,
+  )
+  return {
+    ...worst,
+    crossed: crossed.length > 0,
+    critical: crossed.some((result) => result.critical),
+    // A disk that could not be read this time neither clears nor re-raises anything.
+    recovered: checked.length === disks.length && checked.every((result) => result.recovered),
   }
 }
 

@@ -2,11 +2,21 @@
  * A model of the engine's image store and the rules it applies on `DELETE /images/{name}`, ported
  * from moby's daemon/images/image_delete.go (see docs/engine-rules.md). The planner runs
  * every request it intends to send through this model first, so the plan says what the engine
- * will do; tests compare the model with the real engine.
+ * will do; tests compare the model with the real engine. Podman's compatible API has rules of
+ * its own (containers/common libimage `removeRecursive`, docs/engine-rules.md §9): `store` is
+ * then 'podman'.
  */
-import { isDigestReference, isImageIdPrefix, normalizeReference, repositoryOf } from './references'
+import {
+  isDigestReference,
+  isImageIdPrefix,
+  normalizeReference,
+  podmanCandidates,
+  repositoryOf,
+} from './references'
 
 export type ImageStoreKind = 'graphdriver' | 'containerd'
+/** Whose delete rules the model follows: Docker's with its image store, or Podman's. */
+export type EngineRules = ImageStoreKind | 'podman'
 
 export interface ModelContainer {
   id: string
@@ -37,6 +47,8 @@ export interface DeleteOutcome {
   untagged: string[]
   /** Image IDs deleted, the named one first, then parents removed by the parent walk. */
   deleted: string[]
+  /** Podman only: containers its forced delete stops and removes with the image (podman#25871). */
+  removedContainers?: string[]
 }
 
 export type DeleteResult = { ok: true; outcome: DeleteOutcome } | { ok: false; conflict: Conflict }
@@ -45,7 +57,12 @@ interface ModelImage {
   id: string
   parentId: string | null
   refs: string[]
+  /** Podman's names (its `RepoTags`): its `RepoDigests` are derived from them, not names. */
+  names: string[]
 }
+
+/** The key of a reference: `docker.io/x:1` (as Podman lists it) and `x:1` are one reference. */
+const refKey = (ref: string) => normalizeReference(ref) ?? ref
 
 const short = (id: string) => id.replace(/^sha256:/, '').slice(0, 12)
 
@@ -58,18 +75,19 @@ export class EngineModel {
   /** Containers by image ID: every delete asks which containers use an image. */
   private readonly containersByImage = new Map<string, ModelContainer[]>()
 
-  constructor(readonly store: ImageStoreKind) {}
+  constructor(readonly store: EngineRules) {}
 
   static from(
-    store: ImageStoreKind,
+    store: EngineRules,
     images: { id: string; parentId: string | null; tags: string[]; digests: string[] }[],
     containers: ModelContainer[],
   ): EngineModel {
     const model = new EngineModel(store)
     for (const image of images) {
-      const refs = [...image.tags, ...image.digests]
-      model.images.set(image.id, { id: image.id, parentId: image.parentId, refs })
-      for (const ref of refs) model.imageByRef.set(ref, image.id)
+      const refs = [...new Set([...image.tags, ...image.digests])]
+      const names = [...image.tags]
+      model.images.set(image.id, { id: image.id, parentId: image.parentId, refs, names })
+      for (const ref of refs) model.imageByRef.set(refKey(ref), image.id)
     }
     for (const image of images) {
       if (image.parentId && model.images.has(image.parentId))
@@ -81,7 +99,8 @@ export class EngineModel {
 
   clone(): EngineModel {
     const copy = new EngineModel(this.store)
-    for (const [id, image] of this.images) copy.images.set(id, { ...image, refs: [...image.refs] })
+    for (const [id, image] of this.images)
+      copy.images.set(id, { ...image, refs: [...image.refs], names: [...image.names] })
     for (const [ref, id] of this.imageByRef) copy.imageByRef.set(ref, id)
     for (const [id, children] of this.childrenOf) copy.childrenOf.set(id, new Set(children))
     for (const container of this.containers.values()) copy.addContainer({ ...container })
@@ -123,15 +142,18 @@ export class EngineModel {
     ])
   }
 
-  /** The image a name resolves to, as the engine's GetImage does: reference first, then ID. */
+  /** The image a name resolves to, as the engine's GetImage does: reference first, then ID.
+   * Podman tries a short name under `localhost/` first (its local builds and loads). */
   resolve(name: string): string | null {
     if (/^(sha256:)?[a-f0-9]{64}$/.test(name)) {
       const id = name.startsWith('sha256:') ? name : `sha256:${name}`
       return this.images.has(id) ? id : null
     }
-    const ref = normalizeReference(name)
-    const byRef = ref ? this.imageByRef.get(ref) : undefined
-    if (byRef) return byRef
+    const candidates = this.store === 'podman' ? podmanCandidates(name) : [normalizeReference(name)]
+    for (const ref of candidates) {
+      const byRef = ref ? this.imageByRef.get(ref) : undefined
+      if (byRef) return byRef
+    }
     const matches = [...this.images.keys()].filter((id) =>
       isImageIdPrefix(id, name.replace(/^sha256:/, '')),
     )
@@ -148,11 +170,12 @@ export class EngineModel {
       }
     }
     const image = this.images.get(imageId)!
+    if (this.store === 'podman') return this.deletePodman(name, image, options.force)
     const untagged: string[] = []
     let removedRepositoryRef = false
 
     if (!isImageIdPrefix(imageId, name)) {
-      const ref = normalizeReference(name)!
+      const ref = this.rawRef(image, name)
       const using = this.containersUsing(imageId)[0]
       if (!options.force && this.isSingleReference(image.refs) && using) {
         return {
@@ -199,7 +222,7 @@ export class EngineModel {
       })
       if (conflict) return { ok: false, conflict }
       untagged.push(...image.refs)
-      for (const ref of image.refs) this.imageByRef.delete(ref)
+      for (const ref of image.refs) this.imageByRef.delete(refKey(ref))
       image.refs = []
     }
 
@@ -241,16 +264,122 @@ export class EngineModel {
       }
       return conflict
     }
-    const image = this.images.get(imageId)!
-    untagged.push(...image.refs)
-    for (const ref of image.refs) this.imageByRef.delete(ref)
-    image.refs = []
-    this.images.delete(imageId)
-    if (image.parentId) this.childrenOf.get(image.parentId)?.delete(imageId)
-    this.childrenOf.delete(imageId)
+    untagged.push(...this.images.get(imageId)!.refs)
+    const image = this.drop(imageId)
     deleted.push(imageId)
     if (!prune || !image.parentId || !this.images.has(image.parentId)) return null
     return this.deleteHelper(image.parentId, untagged, deleted, false, true, true)
+  }
+
+  /** Removes an image and its references from the model. */
+  private drop(imageId: string): ModelImage {
+    const image = this.images.get(imageId)!
+    for (const ref of image.refs) this.imageByRef.delete(refKey(ref))
+    image.refs = []
+    image.names = []
+    this.images.delete(imageId)
+    if (image.parentId) this.childrenOf.get(image.parentId)?.delete(imageId)
+    this.childrenOf.delete(imageId)
+    return image
+  }
+
+  /**
+   * Podman (libimage `removeRecursive`, observed on 4.3): by a name while the image has other
+   * names, only that name goes, containers or not; by a digest then, it fails ("tag not known":
+   * its digests are derived, not names). By ID with several names it must be forced. Otherwise
+   * the whole image goes: a container using it is a conflict, and `force` stops and removes those
+   * containers. Child images never block (their layers stay). It then removes each parent left
+   * without names and children, whatever `noprune` says, and fails there on a container (or,
+   * forced, removes it).
+   */
+  private deletePodman(name: string, image: ModelImage, force: boolean): DeleteResult {
+    const id = image.id
+    const hex = id.replace(/^sha256:/, '')
+    const byId = isImageIdPrefix(id, name)
+    if (!byId && image.names.length > 1) {
+      const ref = this.rawRef(image, name)
+      if (!image.names.includes(ref)) {
+        return {
+          ok: false,
+          conflict: { kind: 'not-found', hard: true, message: `${name}: tag not known` },
+        }
+      }
+      this.removeRef(image, ref)
+      const untagged = [ref]
+      if (!image.names.some((n) => repositoryOf(n) === repositoryOf(ref))) {
+        for (const derived of image.refs.filter(
+          (r) => isDigestReference(r) && repositoryOf(r) === repositoryOf(ref),
+        )) {
+          this.removeRef(image, derived)
+          untagged.push(derived)
+        }
+      }
+      return { ok: true, outcome: { untagged, deleted: [] } }
+    }
+    if (byId && image.names.length > 1 && !force) {
+      return {
+        ok: false,
+        conflict: {
+          kind: 'multiple-references',
+          hard: false,
+          message: `unable to delete image "${hex}" by ID with more than one tag ([${image.names.join(' ')}]): please force removal`,
+        },
+      }
+    }
+    // The whole image, then each parent it leaves dangling.
+    const chain = [id, ...this.podmanWalk(id)]
+    const users = chain.flatMap((imageId) => this.containersUsing(imageId))
+    if (users.length > 0 && !force) {
+      const user = users.find((c) => c.imageId === id) ?? users[0]!
+      const kind: ConflictKind =
+        user.imageId !== id || byId
+          ? user.running
+            ? 'running-container'
+            : 'stopped-container'
+          : 'reference-in-use'
+      const what =
+        user.imageId === id ? `image ${name}` : `its untagged parent ${short(user.imageId)}`
+      return {
+        ok: false,
+        conflict: {
+          kind,
+          hard: false,
+          containerId: user.id,
+          message: `${what} is in use: image used by ${user.id}: image is in use by a container`,
+        },
+      }
+    }
+    for (const container of users) this.removeContainer(container.id)
+    const untagged = [...image.refs]
+    for (const imageId of chain) this.drop(imageId)
+    return {
+      ok: true,
+      outcome: { untagged, deleted: chain, removedContainers: users.map((c) => c.id) },
+    }
+  }
+
+  /** Podman: the parents it removes after deleting this image (left without names or children). */
+  podmanWalk(imageId: string): string[] {
+    const walked: string[] = []
+    let child = imageId
+    let parent = this.images.get(imageId)?.parentId ?? null
+    while (parent && this.images.has(parent)) {
+      const p = this.images.get(parent)!
+      const others = [...(this.childrenOf.get(parent) ?? [])].filter((c) => c !== child)
+      if (p.names.length > 0 || p.refs.length > 0 || others.length > 0) break
+      walked.push(parent)
+      child = parent
+      parent = p.parentId
+    }
+    return walked
+  }
+
+  /** The reference as the image holds it (`docker.io/x:1`) for a name given in any form (`x:1`). */
+  private rawRef(image: ModelImage, name: string): string {
+    const key = (
+      this.store === 'podman' ? podmanCandidates(name) : [normalizeReference(name)]
+    ).find((candidate) => candidate !== null && image.refs.some((ref) => refKey(ref) === candidate))
+    return image.refs.find((ref) => refKey(ref) === key) ?? normalizeReference(name) ?? name
   }
 
   private conflictFor(
@@ -314,7 +443,8 @@ export class EngineModel {
 
   private removeRef(image: ModelImage, ref: string): void {
     image.refs = image.refs.filter((existing) => existing !== ref)
-    this.imageByRef.delete(ref)
+    image.names = image.names.filter((existing) => existing !== ref)
+    this.imageByRef.delete(refKey(ref))
   }
 
   private childSet(imageId: string): Set<string> {

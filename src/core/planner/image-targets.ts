@@ -5,7 +5,7 @@
 import type { Blocker, Selection } from '../../shared/cleanup'
 import { DrydockError } from '../../shared/errors'
 import type { ContainerRecord, Inventory } from '../engine/inventory'
-import { EngineModel, type Conflict, type ImageStoreKind } from './engine-model'
+import { EngineModel, type Conflict, type EngineRules } from './engine-model'
 import { DependencyGraph, isRunning } from './graph'
 import type { LastUse } from './last-used'
 import { decideBulk, labelOf, protectionRules, type BulkIntent } from './policy'
@@ -16,7 +16,7 @@ export type ImageTarget =
   | { kind: 'keep'; reason: string; blockers: Blocker[] }
   | { kind: 'untag'; refs: string[]; force: boolean; reason: string }
 
-export function modelOf(graph: DependencyGraph, store: ImageStoreKind): EngineModel {
+export function modelOf(graph: DependencyGraph, store: EngineRules): EngineModel {
   return EngineModel.from(
     store,
     [...graph.images.values()],
@@ -52,13 +52,54 @@ export function blockerOf(conflict: Conflict, graph: DependencyGraph, imageId: s
   }
 }
 
+/**
+ * Podman does more than the request names (docs/engine-rules.md §9): its forced delete stops and
+ * removes the containers using the image (podman#25871), and it removes each parent the image
+ * leaves without names or children even with `noprune`. Drydock removes a container only as an
+ * item of its own (listed, re-checked, journaled: --with-containers), and an image only when the
+ * plan lists it: such a request is refused here, before it is sent. Null when it is fine.
+ */
+export function podmanRefusal(
+  graph: DependencyGraph,
+  model: EngineModel,
+  imageId: string,
+  force: boolean,
+  /** Null when the plan removes that parent too; otherwise why it keeps it. */
+  keptBecause: (parentId: string) => Blocker[] | null,
+): { reason: string; blockers: Blocker[] } | null {
+  const chain = [imageId, ...model.podmanWalk(imageId)]
+  const users = force ? chain.flatMap((id) => model.containersUsing(id)) : []
+  if (users.length > 0) {
+    const names = users.map(
+      (user) =>
+        graph.inventory.containers.find((c) => c.id === user.id)?.name ?? user.id.slice(0, 12),
+    )
+    return {
+      reason: `Podman's forced delete would stop and remove ${names.join(', ')} (podman#25871); Drydock removes a container only when the plan lists it: add --with-containers`,
+      blockers: users.map((user, index) => ({
+        kind: user.running ? 'running-container' : 'stopped-container',
+        ref: names[index]!,
+      })),
+    }
+  }
+  for (const parent of chain.slice(1)) {
+    const kept = keptBecause(parent)
+    if (!kept) continue
+    return {
+      reason: `Podman would also remove its untagged parent ${labelOf(graph, parent)} (it removes parents left without tags or children, whatever noprune says), which this plan keeps`,
+      blockers: kept.length > 0 ? kept : [{ kind: 'child-image', ref: labelOf(graph, imageId) }],
+    }
+  }
+  return null
+}
+
 /** `docker rmi [-f] NAME...` on the model, with Drydock's protection on top. */
 function decideNamed(
   graph: DependencyGraph,
   selection: Selection,
-  store: ImageStoreKind,
+  store: EngineRules,
 ): Map<string, ImageTarget> {
-  const model = modelOf(graph, store)
+  let model = modelOf(graph, store)
   const protection = protectionRules(selection)
   const targets = new Map<string, ImageTarget>()
   for (const name of selection.images) {
@@ -76,7 +117,9 @@ function decideNamed(
     }
     const removeContainers = selection.withContainers ? graph.containers(imageId) : []
     for (const container of removeContainers) model.removeContainer(container.id)
-    const result = model.delete(name, { force: selection.force, prune: true })
+    // Podman may do more than asked: tried on a copy, kept only when it does nothing unlisted.
+    const trial = store === 'podman' ? model.clone() : model
+    const result = trial.delete(name, { force: selection.force, prune: true })
     if (!result.ok) {
       targets.set(imageId, {
         kind: 'blocked',
@@ -85,6 +128,18 @@ function decideNamed(
       })
       continue
     }
+    const refused =
+      store === 'podman' && result.outcome.deleted.includes(imageId)
+        ? podmanRefusal(graph, model, imageId, selection.force, (parent) => {
+            const protectedBy = protection.protects(graph.images.get(parent)!)
+            return protectedBy ? [protectedBy] : null
+          })
+        : null
+    if (refused) {
+      targets.set(imageId, { kind: 'blocked', ...refused })
+      continue
+    }
+    model = trial
     const [named, ...walked] = result.outcome.deleted
     if (named === imageId) {
       targets.set(imageId, {
@@ -142,7 +197,7 @@ function fromBulk(intent: BulkIntent): ImageTarget {
 export function decideImages(
   graph: DependencyGraph,
   selection: Selection,
-  store: ImageStoreKind,
+  store: EngineRules,
   now: Date,
   lastUse: (id: string) => LastUse,
 ): Map<string, ImageTarget> {

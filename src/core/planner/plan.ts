@@ -297,7 +297,10 @@ function imageItems(
     let conflict: Conflict | null = null
     const refused =
       store === 'podman' && target.kind === 'change'
-        ? podmanRefusal(graph, model, imageId, force, (p) => targets.get(p)?.kind === 'change')
+        ? podmanRefusal(graph, model, imageId, force, (parent) => {
+            const kept = targets.get(parent)
+            return kept?.kind === 'change' ? null : kept && 'blockers' in kept ? kept.blockers : []
+          })
         : null
     if (refused) {
       item.action = 'blocked'

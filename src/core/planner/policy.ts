@@ -38,9 +38,13 @@ function protectPattern(glob: string): RegExp {
   }
 }
 
-/** `docker.io/library/x` and `docker.io/x` are what `x` means. */
+/**
+ * `docker.io/library/x` and `docker.io/x` are what `x` means; so is `localhost/x`, the name Podman
+ * gives an image loaded or built as `x` (so `app:*` protects Podman's `localhost/app:1`, and
+ * `localhost/app` protects `app` too: protection errs on the side of keeping).
+ */
 export function shortName(ref: string): string {
-  return ref.replace(/^(?:docker\.io|index\.docker\.io)\/(?:library\/)?/, '')
+  return ref.replace(/^(?:(?:docker\.io|index\.docker\.io)\/(?:library\/)?|localhost\/)/, '')
 }
 
 export function protectionRules(

@@ -64,6 +64,24 @@ export function normalizeReference(ref: string): string | null {
   return parsed ? formatReference(parsed) : null
 }
 
+/** A name without a registry (`app:1`, `team/app`): Podman resolves it against several. */
+export function isShortName(name: string): boolean {
+  const slash = name.indexOf('/')
+  if (slash < 0) return true
+  const first = name.slice(0, slash)
+  return !first.includes('.') && !first.includes(':') && first !== 'localhost'
+}
+
+/**
+ * The references Podman tries for a name, in order (containers/image `ResolveLocally`, then its
+ * compatible API's Docker Hub normalization): a short name under `localhost/` first (where its
+ * loads and builds put images without a registry), then as Docker reads it.
+ */
+export function podmanCandidates(name: string): (string | null)[] {
+  const ref = normalizeReference(name)
+  return isShortName(name) ? [normalizeReference(`localhost/${name}`), ref] : [ref]
+}
+
 export function repositoryOf(ref: string): string {
   return parseReference(ref)?.repository ?? ref
 }

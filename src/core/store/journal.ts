@@ -31,6 +31,8 @@ export interface RunListOptions {
   beforeId?: string
   triggers?: RunSummary['trigger'][]
   statuses?: RunSummary['status'][]
+  /** Only the runs on this engine. */
+  engineHost?: string
   /** ISO 8601, any offset: compared as the UTC times the journal stores. */
   from?: string
   to?: string
@@ -47,6 +49,7 @@ interface RunFilterParams {
   to: string | null
   triggers: string | null
   statuses: string | null
+  engineHost: string | null
 }
 
 /** Started-at times are stored as `toISOString()` (UTC, Z): compare like with like. */
@@ -104,13 +107,13 @@ function prepareStatements(db: BetterSqlite3.Database) {
     uncertainItems: db.prepare<{ engineHost: string }, UncertainItemRow>(
       `SELECT i.run_id, i.seq, i.kind, i.item_id, i.tags_json, i.predicted_bytes
        FROM run_items i JOIN runs r ON r.id = i.run_id
-       WHERE r.status = 'interrupted' AND r.engine_host = @engineHost
+       WHERE r.status IN ('interrupted', 'failed') AND r.engine_host = @engineHost
          AND i.started_at IS NOT NULL AND i.outcome IS NULL`,
     ),
     settleInterruptedRun: db.prepare(
       `UPDATE runs SET reclaimed_bytes = (SELECT coalesce(sum(reclaimed_bytes), 0) FROM run_items
                                            WHERE run_id = @id AND outcome IS NOT NULL)
-       WHERE id = @id AND status = 'interrupted'`,
+       WHERE id = @id AND status IN ('interrupted', 'failed')`,
     ),
     finishRun: db.prepare(
       `UPDATE runs SET status = @status, reclaimed_bytes = @reclaimedBytes, error = @error,
@@ -145,6 +148,7 @@ function prepareStatements(db: BetterSqlite3.Database) {
          AND (@to IS NULL OR started_at <= @to)
          AND (@triggers IS NULL OR trigger IN (SELECT value FROM json_each(@triggers)))
          AND (@statuses IS NULL OR status IN (SELECT value FROM json_each(@statuses)))
+         AND (@engineHost IS NULL OR engine_host = @engineHost)
        ORDER BY started_at DESC, rowid DESC LIMIT @limit`,
     ),
     run: db.prepare<[string], RunRow>(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`),
@@ -232,7 +236,8 @@ export class RunJournal {
     this.guard(() => this.statements.startItem.run({ runId, seq, startedAt: this.now() }))
   }
 
-  /** Items of interrupted runs on this engine that were started but never recorded. */
+  /** Items started but never recorded, in runs on this engine that ended without them: runs
+   * interrupted by a crash, and runs failed because the engine stopped answering mid-request. */
   uncertainItems(engineHost: string): UncertainItem[] {
     return this.guard(() => this.statements.uncertainItems.all({ engineHost })).map((row) => ({
       runId: row.run_id,
@@ -306,6 +311,7 @@ export class RunJournal {
     const filtered =
       options.triggers !== undefined ||
       options.statuses !== undefined ||
+      options.engineHost !== undefined ||
       options.from !== undefined ||
       options.to !== undefined
     const rows = this.guard(() => {
@@ -319,6 +325,7 @@ export class RunJournal {
           to: options.to === undefined ? null : toStoredTime(options.to),
           triggers: options.triggers === undefined ? null : JSON.stringify(options.triggers),
           statuses: options.statuses === undefined ? null : JSON.stringify(options.statuses),
+          engineHost: options.engineHost ?? null,
         })
       }
       return options.beforeStartedAt === undefined
