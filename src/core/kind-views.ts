@@ -35,7 +35,7 @@ export function describeContainers(
     running: isRunning(c),
     created: iso(c.created),
     finishedAt: exits.has(c.id) ? iso(exits.get(c.id)!) : null,
-    sizeRw: kinds?.sizesAt ? (kinds.containerSizes.get(c.id) ?? 0) : null,
+    sizeRw: kinds?.sizesAt ? (kinds.containerSizes.get(c.id) ?? null) : null,
     volumes: c.volumes,
     labels: c.labels,
     composeProject: c.labels[COMPOSE_PROJECT_LABEL] ?? null,

@@ -38,6 +38,7 @@ export interface Sample {
   usage: DiskUsage
   raised: Alert[]
   cleared: Alert[]
+  updated: Alert[]
 }
 
 export class Sampler {
@@ -103,7 +104,7 @@ export class Sampler {
 
   /** One usage sample: recorded in the log (when there is one) and sent as a `usage` event.
    * Null when the engine cannot be reached. */
-  async sample(): Promise<Sample | null> {
+  async sample(options: { afterCleanup?: boolean } = {}): Promise<Sample | null> {
     const state = await this.options.connections.current()
     if (state.status !== 'connected') return null
     const usage = await this.options.readUsage()
@@ -123,7 +124,7 @@ export class Sampler {
       // The history misses a point; the live event still goes out.
     }
     this.options.events.emit({ name: 'usage', payload: { ...point, host } })
-    return { host, usage, ...(await this.observe(host, usage)) }
+    return { host, usage, ...(await this.observe(host, usage, options.afterCleanup === true)) }
   }
 
   monitorState(): MonitorState {
@@ -141,7 +142,8 @@ export class Sampler {
   private async observe(
     host: string,
     usage: DiskUsage,
-  ): Promise<{ raised: Alert[]; cleared: Alert[] }> {
+    afterCleanup: boolean,
+  ): Promise<{ raised: Alert[]; cleared: Alert[]; updated: Alert[] }> {
     const monitor = this.diskMonitor()
     // The message says what one click frees: a plan, worth making only when about to alert.
     const reclaimableBytes = monitor.wouldRaise({ host, usage })
@@ -149,7 +151,7 @@ export class Sampler {
       : null
     let changes
     try {
-      changes = monitor.observe({ host, usage, reclaimableBytes })
+      changes = monitor.observe({ host, usage, reclaimableBytes, afterCleanup })
     } catch {
       // The log cannot be written — most likely the very disk that is full. The alert matters
       // more than its record: decide in memory, so it is still raised once.
@@ -158,9 +160,10 @@ export class Sampler {
         thresholds: this.options.thresholds ?? (() => DEFAULT_SETTINGS.alerts),
         alertLog: new MemoryAlertStore(),
       })
-      changes = this.memoryMonitor.observe({ host, usage, reclaimableBytes })
+      changes = this.memoryMonitor.observe({ host, usage, reclaimableBytes, afterCleanup })
     }
-    for (const alert of [...changes.raised, ...changes.cleared]) {
+    // Updated alerts go out too (same id: no new notification), so banners show today's figures.
+    for (const alert of [...changes.raised, ...changes.cleared, ...changes.updated]) {
       this.options.events.emit({ name: 'alert', payload: alert })
     }
     return changes

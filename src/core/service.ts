@@ -118,7 +118,9 @@ export class DrydockService implements DrydockHandlers, EventSource {
         void settled
           .catch(() => undefined)
           .then(() => {
-            if (this.sampler.active) void this.sampler.sample().catch(() => undefined)
+            if (this.sampler.active) {
+              void this.sampler.sample({ afterCleanup: true }).catch(() => undefined)
+            }
           })
       },
     })

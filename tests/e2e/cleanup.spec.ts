@@ -52,11 +52,14 @@ async function setHash(page: Page, hash: string): Promise<void> {
   }, hash)
 }
 
-/** The plan rows on screen: image ID → action. */
+/** The plan rows on screen: image ID → action (a plan of images only: no other kind). */
 async function planOnScreen(page: Page): Promise<Map<string, string>> {
-  const rows = page.getByRole('table', { name: 'Cleanup plan' }).locator('tbody tr')
+  const rows = page.getByRole('table', { name: 'Cleanup plan' }).locator('tbody tr[data-item-id]')
   const pairs = await rows.evaluateAll((trs) =>
-    trs.map((tr) => [tr.getAttribute('data-image-id')!, tr.getAttribute('data-action')!]),
+    trs.map((tr) => {
+      if (tr.getAttribute('data-kind') !== 'image') throw new Error('not an image row')
+      return [tr.getAttribute('data-item-id')!, tr.getAttribute('data-action')!]
+    }),
   )
   return new Map(pairs as [string, string][])
 }
@@ -196,19 +199,19 @@ test.describe('the Cleanup page', () => {
     )
     await expect(consequences).toContainText(`${containers.stopped.name} (exited) is removed first`)
 
-    // No way to run it without typing the count.
-    const run = page.getByRole('button', { name: 'Force remove 2 images' })
+    // No way to run it without typing the count: the two images and their two containers.
+    const run = page.getByRole('button', { name: 'Force remove 2 images and 2 containers' })
     await expect(run).toBeDisabled()
     await expect(page.getByRole('button', { name: 'Run cleanup' })).toHaveCount(0)
-    const confirm = page.getByRole('textbox', { name: 'Type 2 to confirm the forced cleanup' })
-    await confirm.fill('1')
+    const confirm = page.getByRole('textbox', { name: 'Type 4 to confirm the forced cleanup' })
+    await confirm.fill('2')
     await expect(run).toBeDisabled()
     await page.screenshot({ path: join(screenshots, 'cleanup-forced.png'), fullPage: true })
     await run.click({ force: true }).catch(() => undefined)
     await expect(page.getByTestId('run-result')).toHaveCount(0)
     expect(await imageExists(testEngine.docker, images.running.id)).toBe(true)
 
-    await confirm.fill('2')
+    await confirm.fill('4')
     await expect(run).toBeEnabled()
     // Leave the page in the same task as the click (as a notification or the alert's link would)
     // and come back by another address: the run and its result are kept, against its own plan.

@@ -74,7 +74,7 @@ describe('disk monitor: an engine in a VM', () => {
       "Host disk almost full: 4.00 GB free where the VM's disk file is. Drydock can free 3.00 GB inside the VM; the file shrinks once that space is trimmed.",
     )
     // Still low: nothing new.
-    expect(observe(vmUsage(30 * GB, 4.2 * GB))).toEqual({ raised: [], cleared: [] })
+    expect(observe(vmUsage(30 * GB, 4.2 * GB))).toMatchObject({ raised: [], cleared: [] })
   })
 
   it('the disk inside the VM low: the usual alert, with its figures', () => {
@@ -88,9 +88,9 @@ describe('disk monitor: an engine in a VM', () => {
   it('both low: still one alert; it clears only when both have recovered', () => {
     const observe = monitor()
     expect(observe(vmUsage(4 * GB, 4 * GB)).raised).toHaveLength(1)
-    expect(observe(vmUsage(30 * GB, 4 * GB))).toEqual({ raised: [], cleared: [] })
+    expect(observe(vmUsage(30 * GB, 4 * GB))).toMatchObject({ raised: [], cleared: [] })
     // The disk inside the VM cannot be measured this time: neither cleared nor raised again.
-    expect(observe(vmUsage(null, 80 * GB))).toEqual({ raised: [], cleared: [] })
+    expect(observe(vmUsage(null, 80 * GB))).toMatchObject({ raised: [], cleared: [] })
     const recovered = observe(vmUsage(30 * GB, 80 * GB))
     expect(recovered.raised).toEqual([])
     expect(recovered.cleared).toHaveLength(1)

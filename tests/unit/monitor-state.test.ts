@@ -81,7 +81,7 @@ function monitorWith(thresholds: Partial<AlertThresholds>, clock = fakeClock()) 
 describe('disk monitor: free space', () => {
   it('raises one alert on crossing, with the message, figures and time', () => {
     const { observe, monitor } = monitorWith({ freeBelowBytes: 5 * GB })
-    expect(observe(usage(8 * GB))).toEqual({ raised: [], cleared: [] })
+    expect(observe(usage(8 * GB))).toMatchObject({ raised: [], cleared: [] })
     const { raised, cleared } = observe(usage(4 * GB))
     expect(cleared).toEqual([])
     expect(raised).toEqual([
@@ -99,12 +99,21 @@ describe('disk monitor: free space', () => {
         reclaimableBytes: 4_100_000_000,
       },
     ])
-    // Still past the threshold, lower and lower: no second alert for the same crossing.
+    // Still past the threshold, lower and lower: no second alert for the same crossing, but the
+    // alert tells the figures of the latest reading (same id, same time raised).
     for (const free of [3.5, 3, 2.9, 4.9].map((n) => n * GB)) {
-      expect(observe(usage(free))).toEqual({ raised: [], cleared: [] })
+      const changes = observe(usage(free))
+      expect(changes).toMatchObject({ raised: [], cleared: [] })
+      expect(changes.updated).toEqual([expect.objectContaining({ id: 'alert-1', freeBytes: free })])
     }
     expect(monitor.state()).toEqual({
-      active: raised,
+      active: [
+        {
+          ...raised[0],
+          freeBytes: 4.9 * GB,
+          message: 'Disk almost full: 4.90 GB free. Drydock can free 4.10 GB.',
+        },
+      ],
       snoozedUntil: null,
       lastCheckAt: '2025-03-10T12:06:00.000Z',
     })
@@ -117,14 +126,29 @@ describe('disk monitor: free space', () => {
     const [first] = observe(usage(4 * GB)).raised
     // Hovering just above the threshold, inside the margin: the alert stays, none is added.
     for (const free of [5.1, 4.95, 5.4, 5.0, 5.49].map((n) => n * GB)) {
-      expect(observe(usage(free))).toEqual({ raised: [], cleared: [] })
+      expect(observe(usage(free))).toMatchObject({ raised: [], cleared: [] })
     }
     const { cleared } = observe(usage(5.5 * GB))
-    expect(cleared).toEqual([{ ...first, clearedAt: '2025-03-10T12:07:00.000Z' }])
+    expect(cleared).toEqual([
+      expect.objectContaining({ id: first!.id, clearedAt: '2025-03-10T12:07:00.000Z' }),
+    ])
     expect(monitor.state().active).toEqual([])
     const { raised } = observe(usage(4.9 * GB))
     expect(raised).toHaveLength(1)
     expect(raised[0]!.id).not.toBe(first!.id)
+  })
+
+  it('right after a cleanup, a reading back past the threshold clears at once (no margin)', () => {
+    const { observe, monitor } = monitorWith({ freeBelowBytes: 5 * GB })
+    observe(usage(4 * GB))
+    const within = monitor.observe({
+      host: HOST,
+      usage: usage(5.1 * GB),
+      reclaimableBytes: null,
+      afterCleanup: true,
+    })
+    expect(within.cleared).toHaveLength(1)
+    expect(monitor.state().active).toEqual([])
   })
 
   it('caps the margin at 1 GB on a big threshold, and scales it down on a small one', () => {
@@ -215,8 +239,8 @@ describe('disk monitor: Docker usage', () => {
     expect(observe(usage(50 * GB, 100 * GB, 6 * GB)).raised).toHaveLength(1)
     // The same engine briefly without disk figures: unknown, so the alert neither clears nor
     // comes back when the figures do.
-    expect(observe(usage(null, null, 6 * GB))).toEqual({ raised: [], cleared: [] })
-    expect(observe(usage(50 * GB, 100 * GB, 6 * GB))).toEqual({ raised: [], cleared: [] })
+    expect(observe(usage(null, null, 6 * GB))).toMatchObject({ raised: [], cleared: [] })
+    expect(observe(usage(50 * GB, 100 * GB, 6 * GB))).toMatchObject({ raised: [], cleared: [] })
     expect(monitor.state().active).toHaveLength(1)
   })
 })
@@ -253,9 +277,9 @@ describe('disk monitor: a flapping engine', () => {
 describe('disk monitor: thresholds off', () => {
   it('raises nothing when alerts are disabled or no threshold is set', () => {
     const none = monitorWith({})
-    expect(none.observe(usage(1))).toEqual({ raised: [], cleared: [] })
+    expect(none.observe(usage(1))).toMatchObject({ raised: [], cleared: [] })
     const disabled = monitorWith({ enabled: false, freeBelowBytes: 5 * GB, usageAboveBytes: 1 })
-    expect(disabled.observe(usage(1))).toEqual({ raised: [], cleared: [] })
+    expect(disabled.observe(usage(1))).toMatchObject({ raised: [], cleared: [] })
   })
 
   it('clears an active alert when its threshold is switched off, and only that one', () => {

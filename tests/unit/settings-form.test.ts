@@ -118,6 +118,28 @@ describe('changedSettings', () => {
     })
   })
 
+  it('sends only the default policy kinds that changed', () => {
+    const result = formToPatch({ ...settingsToForm(saved), policyBuildCache: true })
+    expect(result.ok && result.patch.defaultPolicyKinds).toEqual({
+      stoppedContainers: false,
+      buildCache: true,
+      unusedVolumes: false,
+    })
+    expect(result.ok && changedSettings(saved, result.patch)).toEqual({
+      defaultPolicyKinds: { buildCache: true },
+    })
+  })
+
+  it('reads the default policy kinds into the form', () => {
+    const form = settingsToForm({
+      ...saved,
+      defaultPolicyKinds: { stoppedContainers: true, buildCache: false, unusedVolumes: true },
+    })
+    expect([form.policyStoppedContainers, form.policyBuildCache, form.policyUnusedVolumes]).toEqual(
+      [true, false, true],
+    )
+  })
+
   it('leaves a list changed elsewhere alone when the form did not touch it', () => {
     // The form opened before Images → Protect added a pattern; saving must not take it away.
     const result = formToPatch({ ...settingsToForm(saved), startHidden: !saved.startHidden })

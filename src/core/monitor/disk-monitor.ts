@@ -18,7 +18,7 @@ import { check, defaultRearmMargin, dockerBytesOf } from './thresholds'
 /** What the monitor keeps: the log's AlertLog, or memory when there is no usable log. */
 export type AlertStore = Pick<
   AlertLog,
-  'record' | 'clear' | 'active' | 'snoozedUntil' | 'setSnoozedUntil' | 'exclusively'
+  'record' | 'update' | 'clear' | 'active' | 'snoozedUntil' | 'setSnoozedUntil' | 'exclusively'
 >
 
 export interface DiskMonitorOptions {
@@ -38,13 +38,21 @@ export interface Observation {
   usage: DiskUsage
   /** What the default safe policy would free now, for the message; null when unknown. */
   reclaimableBytes: number | null
+  /** Right after a cleanup: a reading back past the threshold clears at once (no re-arm margin:
+   * the user acted, it is not a reading wavering at the threshold). */
+  afterCleanup?: boolean
 }
 
-/** What one sample changed: alerts raised now, alerts cleared now (`clearedAt` set). */
+/** What one sample changed: alerts raised now, alerts cleared now (`clearedAt` set), and active
+ * alerts whose figures moved (same id, new figures and words). */
 export interface ObserveResult {
   raised: Alert[]
   cleared: Alert[]
+  updated: Alert[]
 }
+
+/** An active alert is re-worded when its figure moved by this share (or more) since. */
+const UPDATE_SHARE = 0.01
 
 function wholeOrNull(bytes: number | null): number | null {
   return bytes === null ? null : Math.round(bytes)
@@ -57,6 +65,10 @@ export class MemoryAlertStore implements AlertStore {
 
   record(alert: Alert): void {
     this.alerts.set(alert.id, alert)
+  }
+
+  update(alert: Alert): void {
+    if (this.alerts.get(alert.id)?.clearedAt === null) this.alerts.set(alert.id, alert)
   }
 
   clear(id: string, clearedAt: string): boolean {
@@ -113,10 +125,11 @@ export class DiskMonitor {
     // Read, decide and write in one transaction: the active alerts come from the log each time,
     // so another process sharing it (the app and `drydock watch`) never raises the same crossing.
     return this.store.exclusively(() => {
-      const result: ObserveResult = { raised: [], cleared: [] }
+      const result: ObserveResult = { raised: [], cleared: [], updated: [] }
       const active = this.store.active(host)
+      const margin = observation.afterCleanup ? () => 0 : this.margin
       for (const kind of ALERT_KINDS) {
-        const outcome = check(kind, usage, thresholds, this.margin)
+        const outcome = check(kind, usage, thresholds, margin)
         const current = active.filter((alert) => alert.kind === kind)
         if (current.length > 0) {
           const clear =
@@ -128,7 +141,19 @@ export class DiskMonitor {
             outcome.crossed &&
             outcome.critical &&
             current.every((alert) => alert.level === 'warning')
-          if (!clear && !escalate) continue
+          if (!clear && !escalate) {
+            // Still short: the alert tells today's figures, not those it was raised with.
+            if (outcome.status === 'checked') {
+              for (const alert of current) {
+                const updated = this.refreshed(alert, outcome, usage, reclaimableBytes)
+                if (updated) {
+                  this.store.update(updated)
+                  result.updated.push(updated)
+                }
+              }
+            }
+            continue
+          }
           for (const alert of current) {
             if (this.store.clear(alert.id, at)) result.cleared.push({ ...alert, clearedAt: at })
           }
@@ -170,6 +195,37 @@ export class DiskMonitor {
       }
       return result
     })
+  }
+
+  /** The alert with the sample's figures, or null when they moved by less than UPDATE_SHARE. */
+  private refreshed(
+    alert: Alert,
+    outcome: Extract<ReturnType<typeof check>, { status: 'checked' }>,
+    usage: DiskUsage,
+    reclaimableBytes: number | null,
+  ): Alert | null {
+    const onHost = outcome.disk === 'host'
+    const freeBytes = wholeOrNull(onHost ? outcome.valueBytes : usage.freeBytes)
+    const dockerBytes = Math.round(dockerBytesOf(usage))
+    const before = alert.kind === 'free-space' ? alert.freeBytes : alert.dockerBytes
+    const now = alert.kind === 'free-space' ? freeBytes : dockerBytes
+    if (before === null || now === null) return null
+    if (Math.abs(now - before) < UPDATE_SHARE * Math.max(before, 1)) return null
+    return {
+      ...alert,
+      message: alertMessage({
+        kind: alert.kind,
+        level: alert.level,
+        valueBytes: outcome.valueBytes,
+        thresholdBytes: outcome.thresholdBytes,
+        reclaimableBytes: reclaimableBytes ?? alert.reclaimableBytes,
+        disk: outcome.disk ?? 'engine',
+      }),
+      freeBytes,
+      totalBytes: wholeOrNull(onHost ? (outcome.diskTotalBytes ?? null) : usage.totalBytes),
+      dockerBytes,
+      reclaimableBytes: wholeOrNull(reclaimableBytes ?? alert.reclaimableBytes),
+    }
   }
 
   /**

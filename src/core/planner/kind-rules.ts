@@ -210,6 +210,11 @@ export function decideBuildCache(
 ): Map<string, KindDecision> {
   const decisions = new Map<string, KindDecision>()
   const byId = new Set(selection.cacheRecords)
+  for (const id of byId) {
+    if (!records.some((record) => record.id === id)) {
+      throw new DrydockError('invalid-request', `No such build cache record: ${id}`)
+    }
+  }
   const cutoff = cutoffOf(selection.olderThan ?? selection.unusedFor, now)
   const lastUse = (record: BuildCacheRecord) => record.lastUsed ?? record.created
   // --keep-storage: the newest by last use stay, up to the size.

@@ -105,6 +105,25 @@ export class AlertLog {
     )
   }
 
+  /** An active alert's figures and words as the disk changes; its id and time stay. */
+  update(alert: Alert): void {
+    withStoreErrors(this.db, () =>
+      this.db
+        .prepare(
+          `UPDATE alerts SET message = ?, free_bytes = ?, total_bytes = ?, docker_bytes = ?,
+             reclaimable_bytes = ? WHERE id = ? AND cleared_at IS NULL`,
+        )
+        .run(
+          alert.message,
+          whole(alert.freeBytes),
+          whole(alert.totalBytes),
+          whole(alert.dockerBytes),
+          whole(alert.reclaimableBytes),
+          alert.id,
+        ),
+    )
+  }
+
   /** Marks an active alert cleared; false when it was not active (another process got there). */
   clear(id: string, clearedAt: string): boolean {
     return withStoreErrors(this.db, () => this.clearOne.run(clearedAt, id).changes > 0)

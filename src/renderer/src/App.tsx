@@ -11,12 +11,15 @@ import { Sidebar } from './components/Sidebar'
 import { useAsync } from './hooks/useAsync'
 import { ConnectionContext, useConnection } from './hooks/useConnection'
 import { useHashRoute } from './hooks/useHashRoute'
+import { BuildCachePage } from './pages/BuildCachePage'
 import { CleanupPage } from './pages/CleanupPage'
+import { ContainersPage } from './pages/ContainersPage'
 import { DashboardPage } from './pages/DashboardPage'
 import { HistoryPage } from './pages/HistoryPage'
 import { ImagesPage } from './pages/ImagesPage'
 import { NotFoundPage } from './pages/NotFoundPage'
 import { SettingsPage } from './pages/SettingsPage'
+import { VolumesPage } from './pages/VolumesPage'
 import { ROUTES } from './routes'
 
 export function App({ client }: { client: DrydockClient }): ReactNode {
@@ -65,6 +68,15 @@ export function App({ client }: { client: DrydockClient }): ReactNode {
       break
     case 'images':
       page = <ImagesPage />
+      break
+    case 'containers':
+      page = <ContainersPage />
+      break
+    case 'volumes':
+      page = <VolumesPage />
+      break
+    case 'build-cache':
+      page = <BuildCachePage />
       break
     case 'history':
       page = <HistoryPage />

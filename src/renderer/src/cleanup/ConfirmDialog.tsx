@@ -11,6 +11,10 @@ export function ConfirmDialog({
   confirmLabel,
   onConfirm,
   onCancel,
+  confirmDisabled = false,
+  tone = 'primary',
+  wide = false,
+  testId,
 }: {
   open: boolean
   title: string
@@ -18,9 +22,16 @@ export function ConfirmDialog({
   confirmLabel: string
   onConfirm: () => void
   onCancel: () => void
+  /** Until the body's deliberate act (typing a count) is done. */
+  confirmDisabled?: boolean
+  /** `danger` for what cannot be undone (named volumes). */
+  tone?: 'primary' | 'danger'
+  wide?: boolean
+  testId?: string
 }): ReactNode {
   const ref = useRef<HTMLDialogElement>(null)
   const opener = useRef<Element | null>(null)
+  const cancel = useRef<HTMLButtonElement>(null)
   const titleId = useId()
   const bodyId = useId()
 
@@ -30,6 +41,8 @@ export function ConfirmDialog({
     if (open && !dialog.open) {
       opener.current = document.activeElement
       dialog.showModal()
+      // showModal() focuses the first control, which may be the body's input: start on Cancel.
+      cancel.current?.focus()
     } else if (!open && dialog.open) {
       dialog.close()
     }
@@ -63,7 +76,8 @@ export function ConfirmDialog({
   return (
     <dialog
       ref={ref}
-      className="confirm-dialog"
+      className={`confirm-dialog${wide ? ' confirm-dialog--wide' : ''}`}
+      data-testid={testId}
       aria-labelledby={titleId}
       aria-describedby={bodyId}
       onKeyDown={keepFocusInside}
@@ -80,10 +94,17 @@ export function ConfirmDialog({
       </div>
       <div className="confirm-dialog__actions">
         {/* The harmless choice has focus first. */}
-        <button type="button" className="button" autoFocus onClick={onCancel}>
+        <button type="button" className="button" ref={cancel} autoFocus onClick={onCancel}>
           Cancel
         </button>
-        <button type="button" className="button button--primary" onClick={onConfirm}>
+        <button
+          type="button"
+          className={`button button--${tone}`}
+          disabled={confirmDisabled}
+          onClick={() => {
+            if (!confirmDisabled) onConfirm()
+          }}
+        >
           {confirmLabel}
         </button>
       </div>

@@ -3,14 +3,16 @@
  * forced plan, what it does beyond a safe cleanup, in plain words.
  */
 import type { ReactNode } from 'react'
-import type { Plan } from '../../../shared/cleanup'
+import { ITEM_KINDS, type Plan } from '../../../shared/cleanup'
 import { formatBytes } from '../../../shared/format'
 import { AlertIcon } from '../components/Icons'
 import { plural } from '../describe'
+import { KIND_TITLES } from '../kinds/words'
 import { consequencesOf, effectSentence, isForcedPlan } from './describe'
 
 export function PlanSummary({ plan }: { plan: Plan }): ReactNode {
   const forced = isForcedPlan(plan)
+  const kinds = ITEM_KINDS.filter((kind) => plan.items.some((item) => item.kind === kind))
   const count = (action: string) => plan.items.filter((item) => item.action === action).length
   const figures: [string, string, string][] = [
     ['Frees', formatBytes(plan.reclaimBytes), 'plan-frees'],
@@ -35,7 +37,7 @@ export function PlanSummary({ plan }: { plan: Plan }): ReactNode {
           <p className="plan-summary__lead">
             {forced
               ? 'This plan overrides the engine’s safety checks. Read what it does to your containers before you confirm.'
-              : 'Removes only what nothing uses: no container is stopped or changed, and anything the engine would refuse is left alone.'}
+              : 'Removes only what nothing uses: no running container is stopped or changed, and anything the engine would refuse is left alone.'}
           </p>
         </div>
       </div>
@@ -47,15 +49,47 @@ export function PlanSummary({ plan }: { plan: Plan }): ReactNode {
           </div>
         ))}
       </dl>
+      {kinds.length > 1 ? (
+        <dl className="plan-summary__kinds" aria-label="Frees by kind" data-testid="plan-by-kind">
+          {kinds.map((kind) => (
+            <div key={kind} className="plan-summary__kind">
+              <dt>{KIND_TITLES[kind]}</dt>
+              <dd
+                className="num"
+                data-testid={`plan-frees-${kind}`}
+                title={`${plan.reclaimByKind[kind].toLocaleString()} bytes`}
+              >
+                {formatBytes(plan.reclaimByKind[kind])}
+              </dd>
+            </div>
+          ))}
+        </dl>
+      ) : null}
       {forced ? <Consequences plan={plan} /> : null}
     </section>
   )
 }
 
 function Consequences({ plan }: { plan: Plan }): ReactNode {
-  const { removedContainers, orphanedContainers, untaggedUnder, forcedDeletes } =
+  const { removedContainers, orphanedContainers, untaggedUnder, stoppedContainers, forcedDeletes } =
     consequencesOf(plan)
   const lines: ReactNode[] = []
+  if (stoppedContainers.length > 0) {
+    lines.push(
+      <li key="stopped">
+        <strong>
+          {plural(stoppedContainers.length, 'running container')}{' '}
+          {stoppedContainers.length === 1 ? 'is' : 'are'} stopped
+        </strong>{' '}
+        and removed, with {stoppedContainers.length === 1 ? 'its' : 'their'} writable files:
+        <ul>
+          {stoppedContainers.map((item) => (
+            <li key={item.id}>{item.name}</li>
+          ))}
+        </ul>
+      </li>,
+    )
+  }
   if (removedContainers.length > 0) {
     lines.push(
       <li key="removed">
@@ -118,10 +152,12 @@ function Consequences({ plan }: { plan: Plan }): ReactNode {
     <div className="plan-summary__consequences" data-testid="forced-consequences">
       <h3>What this forced cleanup does</h3>
       <ul>{lines}</ul>
-      <p className="muted">
-        Bytes a removed image shares with a container that stays are not freed until that container
-        is removed.
-      </p>
+      {plan.items.some((item) => item.kind === 'image') ? (
+        <p className="muted">
+          Bytes a removed image shares with a container that stays are not freed until that
+          container is removed.
+        </p>
+      ) : null}
     </div>
   )
 }

@@ -4,8 +4,8 @@ import type { CleanResult, Plan } from '../../../shared/cleanup'
 import { formatBytes } from '../../../shared/format'
 import { Spinner } from '../components/Spinner'
 import { errorMessage } from '../errors'
-import { plural } from '../describe'
-import { runnableItems } from './describe'
+import { nounFor } from '../kinds/words'
+import { itemKey, runnableItems } from './describe'
 import { PlanTable, type ItemOutcome } from './PlanTable'
 import type { RunState } from './useCleanupRun'
 
@@ -20,11 +20,13 @@ export function RunningView({
   run: Running
   onCancel: () => void
 }): ReactNode {
-  const total = run.progress?.total ?? runnableItems(plan).length
+  const runnable = runnableItems(plan)
+  const total = run.progress?.total ?? runnable.length
+  const noun = nounFor(runnable, total)
   const done = Math.max(run.progress?.done ?? 0, run.outcomes.size)
   const outcomes = new Map<string, ItemOutcome>(
-    [...run.outcomes].map(([id, item]) => [
-      id,
+    [...run.outcomes].map(([key, item]) => [
+      key,
       { outcome: item.outcome, reclaimedBytes: item.reclaimedBytes, error: item.error ?? null },
     ]),
   )
@@ -51,14 +53,14 @@ export function RunningView({
           max={Math.max(total, 1)}
           value={done}
           aria-label="Cleanup progress"
-          aria-valuetext={`${done} of ${total} images`}
+          aria-valuetext={`${done} of ${total} ${noun}`}
         />
         <p className="run-progress__status" role="status" aria-live="polite">
-          {done} of {plural(total, 'image')} done
+          {done} of {total.toLocaleString()} {noun} done
           {run.progress?.message ? <span className="muted"> · {run.progress.message}</span> : null}
         </p>
         {run.cancelling ? (
-          <p className="muted">Stopping after the images already being removed.</p>
+          <p className="muted">Stopping after the {nounFor(runnable, 2)} already being removed.</p>
         ) : null}
         {run.cancelError ? (
           <p className="field-error" role="alert">
@@ -92,7 +94,7 @@ export function ResultView({
   useEffect(() => heading.current?.focus(), [])
   const outcomes = new Map<string, ItemOutcome>(
     result.items.map((item) => [
-      item.id,
+      itemKey(item),
       { outcome: item.outcome, reclaimedBytes: item.reclaimedBytes, error: item.error ?? null },
     ]),
   )

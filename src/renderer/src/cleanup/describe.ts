@@ -1,4 +1,4 @@
-/** Plain words for a plan: what happens to each image and to each container it touches. */
+/** Plain words for a plan: what happens to each item and to each container it touches. */
 import { shortId } from '../../../shared/format'
 import type { AffectedContainer, CleanItemResult, Plan, PlanItem } from '../../../shared/cleanup'
 import { isRunningState } from '../images/model'
@@ -51,12 +51,22 @@ export function effectSentence(container: AffectedContainer): string {
   }
 }
 
-/** Requests the engine would refuse without force, or that remove containers. */
+/**
+ * Requests the engine would refuse without force: `docker rmi -f`, stopping a running container,
+ * or removing containers so that an image or a volume can go (--with-containers). A stopped
+ * container removed for itself is a plain `docker rm`.
+ */
 export function isForcedItem(item: PlanItem): boolean {
   return item.requests.some(
     (request) =>
-      request.kind === 'remove-container' || (request.kind === 'delete-image' && request.force),
+      (request.kind === 'remove-container' && (request.stop || item.kind !== 'container')) ||
+      (request.kind === 'delete-image' && request.force),
   )
+}
+
+/** One key per plan item and outcome: IDs are unique within a kind only. */
+export function itemKey(item: { kind: PlanItem['kind']; id: string }): string {
+  return `${item.kind}:${item.id}`
 }
 
 export function isForcedPlan(plan: Plan): boolean {
@@ -72,6 +82,8 @@ export interface Consequences {
   removedContainers: AffectedContainer[]
   orphanedContainers: AffectedContainer[]
   untaggedUnder: AffectedContainer[]
+  /** Running containers chosen by name, stopped and then removed (--force). */
+  stoppedContainers: PlanItem[]
   forcedDeletes: number
 }
 
@@ -88,6 +100,12 @@ export function consequencesOf(plan: Plan): Consequences {
     removedContainers: unique('removed'),
     orphanedContainers: unique('orphaned'),
     untaggedUnder: unique('untagged-under'),
+    stoppedContainers: runnable.filter(
+      (item) =>
+        item.kind === 'container' &&
+        !all.some((container) => container.id === item.id && container.effect === 'removed') &&
+        item.requests.some((request) => request.kind === 'remove-container' && request.stop),
+    ),
     forcedDeletes: runnable.filter((item) =>
       item.requests.some((request) => request.kind === 'delete-image' && request.force),
     ).length,

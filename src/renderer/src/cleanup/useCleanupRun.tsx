@@ -8,6 +8,7 @@ import { createContext, use, useCallback, useEffect, useRef, useState, type Reac
 import type { CleanItemResult, CleanResult, Plan } from '../../../shared/cleanup'
 import type { DrydockClient } from '../../../shared/contract'
 import { runPlanToEnd } from '../../../shared/run-plan'
+import { itemKey } from './describe'
 
 export interface RunProgress {
   done: number
@@ -29,7 +30,7 @@ export type RunState =
       /** Known as soon as runCleanup answers (the log names it before the first change). */
       runId: string | null
       progress: RunProgress | null
-      /** Items finished so far, by ID, as the progress events reported them. */
+      /** Items finished so far, by item key (kind and ID), as the progress events reported them. */
       outcomes: ReadonlyMap<string, CleanItemResult>
       cancelling: boolean
       cancelError: unknown
@@ -90,7 +91,9 @@ export function useCleanupRun(client: DrydockClient): CleanupRun {
               ...running,
               runId,
               progress: { done, total, message },
-              outcomes: item ? new Map(running.outcomes).set(item.id, item) : running.outcomes,
+              outcomes: item
+                ? new Map(running.outcomes).set(itemKey(item), item)
+                : running.outcomes,
             })),
         },
       ).then(

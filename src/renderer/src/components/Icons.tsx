@@ -112,3 +112,34 @@ export function LinkOffIcon(props: IconProps): ReactNode {
     </Icon>
   )
 }
+
+export function ContainersIcon(props: IconProps): ReactNode {
+  return (
+    <Icon {...props}>
+      <rect x="3.5" y="6.5" width="17" height="12" rx="1.5" />
+      <path d="M7.5 9.5v6M12 9.5v6M16.5 9.5v6" />
+    </Icon>
+  )
+}
+
+export function VolumesIcon(props: IconProps): ReactNode {
+  return (
+    <Icon {...props}>
+      <ellipse cx="12" cy="6" rx="7.5" ry="2.5" />
+      <path d="M4.5 6v12c0 1.4 3.4 2.5 7.5 2.5s7.5-1.1 7.5-2.5V6" />
+      <path d="M4.5 12c0 1.4 3.4 2.5 7.5 2.5s7.5-1.1 7.5-2.5" />
+    </Icon>
+  )
+}
+
+export function BuildCacheIcon(props: IconProps): ReactNode {
+  return (
+    <Icon {...props}>
+      <path d="M4 20.5h16" />
+      <rect x="5.5" y="14" width="5.5" height="6.5" rx="1" />
+      <rect x="13" y="14" width="5.5" height="6.5" rx="1" />
+      <rect x="9.25" y="7" width="5.5" height="7" rx="1" />
+      <path d="M12 3.5v3.5" />
+    </Icon>
+  )
+}

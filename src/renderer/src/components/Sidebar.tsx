@@ -1,12 +1,23 @@
 /** The left navigation: the mark, one real link per page, and the app version. */
 import type { ReactNode } from 'react'
 import { hrefFor, ROUTES, type RouteId } from '../routes'
-import { DashboardIcon, HistoryIcon, ImagesIcon, SettingsIcon } from './Icons'
+import {
+  BuildCacheIcon,
+  ContainersIcon,
+  DashboardIcon,
+  HistoryIcon,
+  ImagesIcon,
+  SettingsIcon,
+  VolumesIcon,
+} from './Icons'
 import { LogoMark } from './LogoMark'
 
 const ICONS: Partial<Record<RouteId, (props: { size?: number }) => ReactNode>> = {
   dashboard: DashboardIcon,
   images: ImagesIcon,
+  containers: ContainersIcon,
+  volumes: VolumesIcon,
+  'build-cache': BuildCacheIcon,
   history: HistoryIcon,
   settings: SettingsIcon,
 }
@@ -19,7 +30,7 @@ export function Sidebar({
   version: string | null
 }): ReactNode {
   return (
-    <div className="sidebar">
+    <aside className="sidebar" aria-label="Drydock">
       <a className="brand" href={hrefFor('dashboard')} aria-label="Drydock, go to the dashboard">
         <LogoMark />
         <span className="brand__name">Drydock</span>
@@ -47,6 +58,6 @@ export function Sidebar({
         </ul>
       </nav>
       <p className="sidebar__footer">{version ? `Drydock ${version}` : '\u00a0'}</p>
-    </div>
+    </aside>
   )
 }

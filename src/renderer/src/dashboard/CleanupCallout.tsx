@@ -6,6 +6,7 @@ import type { Reclaimable } from '../../../shared/usage'
 import { SkeletonLine } from '../components/Skeleton'
 import { errorMessage } from '../errors'
 import type { LiveState } from '../hooks/useLive'
+import { describePolicyKinds } from '../kinds/words'
 import { hrefFor } from '../routes'
 
 export const SAFE_CLEANUP_HREF = '#/cleanup?policy=default'
@@ -41,8 +42,11 @@ export function CleanupCallout({
         <p className="callout__policy" data-testid="default-policy">
           {settings.status === 'ready' ? (
             <>
-              {describePolicy(settings.value.defaultPolicy)}, never anything in use or protected ·{' '}
-              <a href={hrefFor('settings')}>Change</a>
+              {describePolicy(settings.value.defaultPolicy)}
+              {describePolicyKinds(settings.value.defaultPolicyKinds)
+                ? `, plus ${describePolicyKinds(settings.value.defaultPolicyKinds)}`
+                : ''}
+              , never anything in use, named or protected · <a href={hrefFor('settings')}>Change</a>
             </>
           ) : settings.status === 'loading' ? (
             <SkeletonLine width="20em" />

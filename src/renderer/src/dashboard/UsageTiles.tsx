@@ -42,6 +42,16 @@ export function UsageTiles({
           <dd className="stat__note usage-tile__reclaim">
             <ReclaimLine type={type} reclaimable={reclaimable} />
           </dd>
+          <dd className="usage-tile__action">
+            <a
+              className="usage-tile__cleanup"
+              href={type.cleanup}
+              title={type.cleanupTitle}
+              data-testid={`cleanup-${type.id}`}
+            >
+              Clean up…<span className="visually-hidden"> {type.label.toLowerCase()}</span>
+            </a>
+          </dd>
         </div>
       ))}
       <div className="stat usage-tile usage-tile--total" data-testid="usage-total">

@@ -1,5 +1,6 @@
 /** The four kinds of disk usage, in the order every tile, chart and tooltip lists them. */
 import type { DiskUsage, Reclaimable } from '../../../shared/usage'
+import { cleanupHash } from '../cleanup/request'
 
 export const USAGE_TYPES = [
   {
@@ -8,6 +9,8 @@ export const USAGE_TYPES = [
     bytes: 'imagesBytes',
     color: 'var(--chart-images)',
     reclaimNote: 'in images no container uses',
+    cleanup: cleanupHash({ kind: 'policy', policy: { kind: 'unused' } }),
+    cleanupTitle: 'Preview removing every image no container uses',
   },
   {
     id: 'containers',
@@ -15,6 +18,8 @@ export const USAGE_TYPES = [
     bytes: 'containersBytes',
     color: 'var(--chart-containers)',
     reclaimNote: 'in stopped containers',
+    cleanup: cleanupHash({ kind: 'selection', targets: { stoppedContainers: true } }),
+    cleanupTitle: 'Preview removing every container that is not running',
   },
   {
     id: 'volumes',
@@ -22,6 +27,8 @@ export const USAGE_TYPES = [
     bytes: 'volumesBytes',
     color: 'var(--chart-volumes)',
     reclaimNote: 'in volumes no container mounts',
+    cleanup: cleanupHash({ kind: 'selection', targets: { unusedVolumes: true } }),
+    cleanupTitle: 'Preview removing the anonymous volumes no container mounts (never named ones)',
   },
   {
     id: 'build-cache',
@@ -29,6 +36,8 @@ export const USAGE_TYPES = [
     bytes: 'buildCacheBytes',
     color: 'var(--chart-build-cache)',
     reclaimNote: 'of build cache not in use',
+    cleanup: cleanupHash({ kind: 'selection', targets: { buildCache: true } }),
+    cleanupTitle: 'Preview removing the build cache no build is using',
   },
 ] as const satisfies readonly {
   id: string
@@ -36,6 +45,9 @@ export const USAGE_TYPES = [
   bytes: keyof DiskUsage & keyof Reclaimable
   color: string
   reclaimNote: string
+  /** The preview of this kind's own cleanup ("Clean up…"). */
+  cleanup: string
+  cleanupTitle: string
 }[]
 
 export type UsageType = (typeof USAGE_TYPES)[number]

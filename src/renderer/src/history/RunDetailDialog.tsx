@@ -19,6 +19,8 @@ import {
   shortId,
   TRIGGER_LABELS,
 } from './describe-run'
+import { KindIcon } from '../kinds/KindIcon'
+import { KIND_NOUNS } from '../kinds/words'
 import { RestoreButton } from './RestoreButton'
 import { RunStatusChip } from './RunStatusChip'
 
@@ -82,6 +84,7 @@ export function RunDetailDialog({
 
 function RunBody({ run, engineReady }: { run: RunDetail; engineReady: boolean }): ReactNode {
   const restorable = run.items.some((item) => restoreCommand(item) !== null)
+  const images = run.items.some((item) => item.kind === 'image')
   return (
     <>
       {run.error ? (
@@ -114,10 +117,11 @@ function RunBody({ run, engineReady }: { run: RunDetail; engineReady: boolean })
 
       <div className="table-wrap">
         <table className="table items-table" data-testid="run-items">
-          <caption className="visually-hidden">What happened to each image</caption>
+          <caption className="visually-hidden">What happened to each item</caption>
           <thead>
             <tr>
-              <th scope="col">Image</th>
+              <th scope="col">Kind</th>
+              <th scope="col">Item</th>
               <th scope="col">Planned</th>
               <th scope="col" className="num">
                 Predicted
@@ -138,6 +142,12 @@ function RunBody({ run, engineReady }: { run: RunDetail; engineReady: boolean })
                   data-image-id={item.id}
                   data-kind={item.kind}
                 >
+                  <td className="items-table__kind">
+                    <span className="items-table__kind-label">
+                      <KindIcon kind={item.kind} size={14} />
+                      {KIND_NOUNS[item.kind][0]}
+                    </span>
+                  </td>
                   <td className="items-table__image">
                     <span className="mono" title={item.id}>
                       {itemName(item)}
@@ -145,7 +155,7 @@ function RunBody({ run, engineReady }: { run: RunDetail; engineReady: boolean })
                     {item.tags.length > 1 ? (
                       <span className="muted"> +{item.tags.length - 1} more</span>
                     ) : null}
-                    {item.tags.length > 0 ? (
+                    {item.tags.length > 0 || item.kind === 'container' ? (
                       <span className="muted mono items-table__id">{shortId(item.id)}</span>
                     ) : null}
                     {item.error ? (
@@ -182,11 +192,13 @@ function RunBody({ run, engineReady }: { run: RunDetail; engineReady: boolean })
           </tbody>
         </table>
       </div>
-      <p className="muted">
-        {restorable
-          ? 'Images that came from a registry can be pulled again by their digest.'
-          : 'None of these images came from a registry with a known digest, so none can be pulled again; rebuild or reload them instead.'}
-      </p>
+      {images ? (
+        <p className="muted">
+          {restorable
+            ? 'Images that came from a registry can be pulled again by their digest.'
+            : 'None of these images came from a registry with a known digest, so none can be pulled again; rebuild or reload them instead.'}
+        </p>
+      ) : null}
     </>
   )
 }

@@ -17,7 +17,7 @@ export function RunTable({
     <div className="table-wrap">
       <table className="table runs-table" data-testid="runs-table">
         <caption className="visually-hidden">
-          Cleanup runs, newest first. Open a run to see each image’s outcome.
+          Cleanup runs, newest first. Open a run to see each item’s outcome.
         </caption>
         <thead>
           <tr>
@@ -26,7 +26,7 @@ export function RunTable({
             <th scope="col">Mode</th>
             <th scope="col">Status</th>
             <th scope="col" className="num">
-              Images
+              Items
             </th>
             <th scope="col" className="num">
               Predicted

@@ -1,5 +1,5 @@
 /** Words for a run's machine values (status, trigger, outcome), shared by History and Dashboard. */
-import { shortId } from '../../../shared/format'
+import { formatBytes, shortId } from '../../../shared/format'
 import type { RunDetail, RunSummary } from '../../../shared/history'
 
 export type RunStatus = RunSummary['status']
@@ -61,6 +61,7 @@ export function describeSelection(selection: unknown): string {
   const parts: string[] = []
   const list = (value: unknown): string[] =>
     Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []
+  if (s.policy === 'default') parts.push('the default policy')
   if (s.dangling === true) parts.push('dangling images')
   if (s.unused === true) parts.push('images no container uses')
   const images = list(s.images)
@@ -71,6 +72,32 @@ export function describeSelection(selection: unknown): string {
         : `${images.length} named images`,
     )
   }
+  if (s.system === true) parts.push('as docker system prune')
+  const containers = list(s.containers)
+  if (containers.length > 0) {
+    parts.push(
+      containers.length <= 3
+        ? `named containers ${containers.map((ref) => (/^[0-9a-f]{64}$/.test(ref) ? shortId(ref) : ref)).join(', ')}`
+        : `${containers.length} named containers`,
+    )
+  }
+  if (s.stoppedContainers === true) parts.push('stopped containers')
+  const volumes = list(s.volumes)
+  if (volumes.length > 0) {
+    parts.push(
+      volumes.length <= 3
+        ? `named volumes ${volumes.map((name) => (/^[0-9a-f]{64}$/.test(name) ? shortId(name) : name)).join(', ')}`
+        : `${volumes.length} named volumes`,
+    )
+  }
+  if (s.unusedVolumes === true) parts.push('unused anonymous volumes')
+  const records = list(s.cacheRecords)
+  if (records.length > 0) {
+    parts.push(`${records.length} build cache record${records.length === 1 ? '' : 's'}`)
+  }
+  if (s.buildCache === true) parts.push('unused build cache')
+  if (typeof s.keepStorage === 'number')
+    parts.push(`keeping ${formatBytes(s.keepStorage)} of cache`)
   if (s.force === true) parts.push('forced')
   if (s.withContainers === true) parts.push('with their containers')
   if (typeof s.olderThan === 'string') parts.push(`built more than ${s.olderThan} ago`)

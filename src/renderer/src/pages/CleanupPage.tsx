@@ -3,22 +3,23 @@
  * its risk, progress with Cancel while it runs, and what it really freed afterwards. What to plan
  * comes from the address (see cleanup/request.ts), so every entry point shares this page.
  */
-import { useCallback, useEffect, useMemo, type ReactNode } from 'react'
-import type { Plan, SelectionInput } from '../../../shared/cleanup'
+import { useCallback, useEffect, useMemo, useRef, type ReactNode } from 'react'
+import type { Plan } from '../../../shared/cleanup'
 import type { ConnectionState } from '../../../shared/contract'
-import { describePolicy, type Settings } from '../../../shared/settings'
+import type { VolumeView } from '../../../shared/kinds'
+import type { PolicyKinds } from '../../../shared/settings'
+import { PlanHints } from '../cleanup/PlanHints'
 import { PlanSummary } from '../cleanup/PlanSummary'
 import { PlanTable } from '../cleanup/PlanTable'
-import { PolicyPicker } from '../cleanup/PolicyPicker'
+import { RequestIntro } from '../cleanup/RequestIntro'
 import { RunControls } from '../cleanup/RunControls'
 import { ResultView, RunningView } from '../cleanup/RunViews'
 import {
   cleanupHash,
-  describePagePolicy,
   parseCleanupRequest,
-  policySelection,
-  type CleanupRequest,
+  selectionFor,
   type PagePolicy,
+  type ValidRequest,
 } from '../cleanup/request'
 import { useCleanupRunContext } from '../cleanup/useCleanupRun'
 import { useLocationHash } from '../cleanup/useLocationHash'
@@ -28,9 +29,8 @@ import { EmptyState } from '../components/EmptyState'
 import { EngineUnreachable } from '../components/EngineUnreachable'
 import { ErrorBanner } from '../components/ErrorBanner'
 import { AlertIcon } from '../components/Icons'
-import { PageHeader } from '../components/PageHeader'
+import { PAGE_TITLE_ID, PageHeader } from '../components/PageHeader'
 import { SkeletonCard } from '../components/Skeleton'
-import { plural } from '../describe'
 import { errorCode } from '../errors'
 import { useAsync } from '../hooks/useAsync'
 import { useConnectionView } from '../hooks/useConnection'
@@ -43,6 +43,16 @@ export function CleanupPage(): ReactNode {
   const hash = useLocationHash()
   const request = useMemo(() => parseCleanupRequest(hash), [hash])
   const run = useCleanupRunContext()
+
+  // A new address on this page (a hint's "Add…", the policy picker) replaces the preview and the
+  // control that asked for it: keyboard users start again from the heading, not the document.
+  const firstHash = useRef(hash)
+  useEffect(() => {
+    if (hash === firstHash.current) return
+    firstHash.current = ''
+    const active = document.activeElement
+    if (!active || active === document.body) document.getElementById(PAGE_TITLE_ID)?.focus()
+  }, [hash])
 
   // A run that is going, or whose result has not been shown yet, comes first, whatever the
   // address (the alert's "Review cleanup", a notification) and whatever the connection does: its
@@ -143,29 +153,17 @@ function RunSession({ hash }: { hash: string }): ReactNode {
   }
 }
 
-type ValidRequest = Exclude<CleanupRequest, { kind: 'invalid' }>
 type Connected = Extract<ConnectionState, { status: 'connected' }>
 
 interface Planned {
   plan: Plan
-  /** The policy shown in the picker (null for an Images selection). */
+  /** The policy shown in the picker (null for a selection made on the pages). */
   policy: PagePolicy | null
-}
-
-function selectionFor(request: ValidRequest, settings: Settings): SelectionInput {
-  switch (request.kind) {
-    case 'default-policy':
-      // Resolved by the service, with Settings' protection: the preview is what one click does.
-      return { policy: 'default' }
-    case 'policy':
-      return policySelection(request.policy, settings)
-    case 'images':
-      return {
-        images: request.images,
-        force: request.force,
-        withContainers: request.withContainers,
-      }
-  }
+  /** What "Clean up safely" also removes, from Settings. */
+  kinds: PolicyKinds
+  /** The engine's volumes by name when the plan deletes any (named ones need a deliberate
+   * confirmation); null when they could not be read (then each counts as named). */
+  volumes: ReadonlyMap<string, VolumeView> | null
 }
 
 function CleanupSession({ request, hash }: { request: ValidRequest; hash: string }): ReactNode {
@@ -187,15 +185,29 @@ function CleanupSession({ request, hash }: { request: ValidRequest; hash: string
         : request.kind === 'policy'
           ? request.policy
           : null
-    return { plan, policy }
+    const deletesVolumes = plan.items.some(
+      (item) => item.kind === 'volume' && item.requests.length > 0,
+    )
+    const volumes = deletesVolumes
+      ? await client.listVolumes().then(
+          (list) => new Map(list.items.map((volume) => [volume.name, volume])),
+          () => null,
+        )
+      : null
+    return { plan, policy, kinds: settings.defaultPolicyKinds, volumes }
   }, [client, request, since])
   const planned = useAsync(load)
 
   const header = <PageHeader title={TITLE} subtitle={SUBTITLE} />
-  const plan = planned.status === 'ready' ? planned.value?.plan : undefined
+  const ready = planned.status === 'ready' ? planned.value : null
+  const plan = ready?.plan
 
   const intro = (
-    <RequestIntro request={request} planned={planned.status === 'ready' ? planned.value : null} />
+    <RequestIntro
+      request={request}
+      policy={ready?.policy ?? (request.kind === 'policy' ? request.policy : null)}
+      kinds={ready?.kinds ?? null}
+    />
   )
 
   if (!connection || connection.status === 'connecting') {
@@ -231,63 +243,20 @@ function CleanupSession({ request, hash }: { request: ValidRequest; hash: string
           onRetry={planned.reload}
           retryLabel="Make the plan again"
         />
-      ) : plan ? (
+      ) : plan && ready ? (
         <>
           <PlanSummary plan={plan} />
-          <RunControls plan={plan} onRun={() => run.start(plan, hash)} />
+          <PlanHints plan={plan} request={request} />
+          <RunControls plan={plan} volumes={ready.volumes} onRun={() => run.start(plan, hash)} />
           {plan.items.length === 0 ? (
             <p className="muted" role="status">
-              No image matches this selection.
+              Nothing matches this selection.
             </p>
           ) : (
             <PlanTable plan={plan} />
           )}
         </>
       ) : null}
-    </>
-  )
-}
-
-/** What is being planned: the policy picker, or the images chosen on the Images page. */
-function RequestIntro({
-  request,
-  planned,
-}: {
-  request: ValidRequest
-  planned: Planned | null
-}): ReactNode {
-  if (request.kind === 'images') {
-    const mode = request.withContainers
-      ? request.force
-        ? 'force-removed, with their containers'
-        : 'removed with their containers'
-      : request.force
-        ? 'force-removed (docker rmi -f)'
-        : 'removed as docker rmi would'
-    return (
-      <section className="request-intro card" aria-label="Selection">
-        <p>
-          <strong>{plural(request.images.length, 'image')}</strong> chosen on the Images page, to be{' '}
-          {mode}.
-        </p>
-        <p className="request-intro__links">
-          <a href="#/images">Back to Images</a>
-          <a href={cleanupHash({ kind: 'default-policy' })}>Use a cleanup policy instead</a>
-        </p>
-      </section>
-    )
-  }
-  const policy: PagePolicy | null =
-    request.kind === 'policy' ? request.policy : (planned?.policy ?? null)
-  if (!policy) return <SkeletonCard lines={2} />
-  return (
-    <>
-      <p className="request-intro__policy" data-testid="policy-description">
-        {request.kind === 'default-policy' && policy.kind !== 'unused'
-          ? `Default policy: ${describePolicy(policy)}.`
-          : `${describePagePolicy(policy)}.`}
-      </p>
-      <PolicyPicker current={policy} isDefault={request.kind === 'default-policy'} />
     </>
   )
 }

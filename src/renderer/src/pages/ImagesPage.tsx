@@ -69,17 +69,26 @@ function ImagesInventory({ connection }: { connection: Connected }): ReactNode {
       title={TITLE}
       subtitle={`Images stored by the engine at ${describeHost(connection.host)}.`}
       actions={
-        <button
-          type="button"
-          className="button button--small"
-          aria-disabled={refreshing || undefined}
-          onClick={() => {
-            if (!refreshing) reload()
-          }}
-        >
-          {refreshing ? <Spinner size={13} /> : <RetryIcon size={14} />}
-          {refreshing ? 'Refreshing…' : 'Refresh'}
-        </button>
+        <>
+          <a
+            className="button button--small"
+            href={cleanupHash({ kind: 'policy', policy: { kind: 'unused' } })}
+            title="Preview removing every image no container uses"
+          >
+            Clean up…
+          </a>
+          <button
+            type="button"
+            className="button button--small"
+            aria-disabled={refreshing || undefined}
+            onClick={() => {
+              if (!refreshing) reload()
+            }}
+          >
+            {refreshing ? <Spinner size={13} /> : <RetryIcon size={14} />}
+            {refreshing ? 'Refreshing…' : 'Refresh'}
+          </button>
+        </>
       }
     />
   )
@@ -198,10 +207,8 @@ function ImagesBrowser({
 
   function openCleanup(force: boolean, withContainers: boolean): void {
     window.location.hash = cleanupHash({
-      kind: 'images',
-      images: selectedIds,
-      force,
-      withContainers,
+      kind: 'selection',
+      targets: { images: selectedIds, force, withContainers },
     })
   }
 

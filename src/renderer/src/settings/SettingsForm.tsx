@@ -6,6 +6,7 @@
 import { useState, type ReactNode } from 'react'
 import { describePolicy, type Settings } from '../../../shared/settings'
 import { useClient } from '../client-context'
+import { describePolicyKinds } from '../kinds/words'
 import { ErrorBanner } from '../components/ErrorBanner'
 import { Spinner } from '../components/Spinner'
 import { errorCode, errorMessage } from '../errors'
@@ -134,6 +135,26 @@ export function SettingsForm({ initial }: { initial: Settings }): ReactNode {
       </div>
       {fieldError(box.name)}
     </div>
+  )
+
+  /** One of the other kinds the default policy removes. */
+  const kindBox = (box: {
+    name: 'policyStoppedContainers' | 'policyBuildCache' | 'policyUnusedVolumes'
+    label: string
+    note: string
+  }): ReactNode => (
+    <label className="check">
+      <input
+        type="checkbox"
+        checked={form[box.name]}
+        onChange={(event) => set(box.name, event.target.checked)}
+        {...described(box.name)}
+      />
+      <span className="check__text">
+        <strong>{box.label}</strong>
+        <span className="muted">{box.note}</span>
+      </span>
+    </label>
   )
 
   /** A limit as a percentage or a size: two boxes, either may stay empty. */
@@ -308,7 +329,7 @@ export function SettingsForm({ initial }: { initial: Settings }): ReactNode {
           Clean up safely
         </h2>
         <fieldset className="radios" id={idOf('policyKind')} tabIndex={-1}>
-          <legend className="field__label">What the one-click cleanup removes</legend>
+          <legend className="field__label">Which images the one-click cleanup removes</legend>
           <p className="field__hint">
             Never forced: images a container uses, or that are protected, always stay.
           </p>
@@ -353,8 +374,34 @@ export function SettingsForm({ initial }: { initial: Settings }): ReactNode {
             ? policyNumber({ name: 'policyCount', label: 'Tags to keep', unit: 'newest tags' })
             : null}
         </fieldset>
+        <fieldset className="radios" data-testid="settings-policy-kinds">
+          <legend className="field__label">It also removes</legend>
+          <p className="field__hint">
+            Only what nothing uses. Named volumes are never removed by a policy: choose them on the
+            Volumes page.
+          </p>
+          {kindBox({
+            name: 'policyStoppedContainers',
+            label: 'Stopped containers',
+            note: 'Containers that are not running, with their writable files and logs.',
+          })}
+          {kindBox({
+            name: 'policyBuildCache',
+            label: 'Build cache no build is using',
+            note: 'Builds that need it again run slower once.',
+          })}
+          {kindBox({
+            name: 'policyUnusedVolumes',
+            label: 'Anonymous volumes no container mounts',
+            note: 'Volumes made for containers without a name; no one chose to keep them.',
+          })}
+        </fieldset>
         <p className="muted" data-testid="settings-policy-summary">
-          Saved policy: {describePolicy(saved.defaultPolicy)}.
+          Saved policy: {describePolicy(saved.defaultPolicy)}
+          {describePolicyKinds(saved.defaultPolicyKinds)
+            ? `, plus ${describePolicyKinds(saved.defaultPolicyKinds)}`
+            : ''}
+          .
         </p>
       </section>
 

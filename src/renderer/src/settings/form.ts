@@ -26,6 +26,10 @@ export interface FormValues {
   policyKind: DefaultPolicy['kind']
   policyDays: string
   policyCount: string
+  /** The other kinds "Clean up safely" removes (Settings' defaultPolicyKinds). */
+  policyStoppedContainers: boolean
+  policyBuildCache: boolean
+  policyUnusedVolumes: boolean
   startAtLogin: boolean
   startHidden: boolean
   closeToTray: boolean
@@ -49,6 +53,9 @@ export const FIELD_ORDER: FieldName[] = [
   'policyKind',
   'policyDays',
   'policyCount',
+  'policyStoppedContainers',
+  'policyBuildCache',
+  'policyUnusedVolumes',
   'startAtLogin',
   'startHidden',
   'closeToTray',
@@ -71,6 +78,9 @@ export function settingsToForm(settings: Settings): FormValues {
     policyKind: policy.kind,
     policyDays: policy.kind === 'unused-older-than' ? String(policy.days) : '30',
     policyCount: policy.kind === 'keep-last' ? String(policy.count) : '3',
+    policyStoppedContainers: settings.defaultPolicyKinds.stoppedContainers,
+    policyBuildCache: settings.defaultPolicyKinds.buildCache,
+    policyUnusedVolumes: settings.defaultPolicyKinds.unusedVolumes,
     startAtLogin: settings.startAtLogin,
     startHidden: settings.startHidden,
     closeToTray: settings.closeToTray,
@@ -117,6 +127,14 @@ function fieldOf(path: readonly PropertyKey[]): FieldName | null {
       return null
     case 'defaultPolicy':
       return second === 'days' ? 'policyDays' : second === 'count' ? 'policyCount' : 'policyKind'
+    case 'defaultPolicyKinds':
+      return second === 'stoppedContainers'
+        ? 'policyStoppedContainers'
+        : second === 'buildCache'
+          ? 'policyBuildCache'
+          : second === 'unusedVolumes'
+            ? 'policyUnusedVolumes'
+            : null
   }
   return null
 }
@@ -172,6 +190,11 @@ export function formToPatch(form: FormValues): FormResult {
     protectedPatterns: form.protectedPatterns,
     protectedLabels: form.protectedLabels,
     defaultPolicy: policy,
+    defaultPolicyKinds: {
+      stoppedContainers: form.policyStoppedContainers,
+      buildCache: form.policyBuildCache,
+      unusedVolumes: form.policyUnusedVolumes,
+    },
     startAtLogin: form.startAtLogin,
     startHidden: form.startHidden,
     closeToTray: form.closeToTray,
@@ -190,23 +213,27 @@ export function formToPatch(form: FormValues): FormResult {
 }
 
 /**
- * Only what the form changed from the settings it started from (nested alerts: only the changed
- * thresholds), so saving does not overwrite what was changed elsewhere meanwhile (Images ->
- * Protect in another window, the tray).
+ * Only what the form changed from the settings it started from (nested alerts and policy kinds:
+ * only the changed entries), so saving does not overwrite what was changed elsewhere meanwhile
+ * (Images -> Protect in another window, the tray).
  */
 export function changedSettings(saved: Settings, patch: SettingsPatch): SettingsPatch {
   const changed: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(patch)) {
-    if (key === 'alerts' || value === undefined) continue
+    if (key === 'alerts' || key === 'defaultPolicyKinds' || value === undefined) continue
     if (!sameValue(value, saved[key as keyof Settings])) changed[key] = value
   }
-  const alerts = Object.fromEntries(
-    Object.entries(patch.alerts ?? {}).filter(
-      ([key, value]) =>
-        value !== undefined && !sameValue(value, saved.alerts[key as keyof Settings['alerts']]),
-    ),
-  )
-  if (Object.keys(alerts).length > 0) changed.alerts = alerts
+  const nested = <K extends 'alerts' | 'defaultPolicyKinds'>(key: K) =>
+    Object.fromEntries(
+      Object.entries(patch[key] ?? {}).filter(
+        ([name, value]) =>
+          value !== undefined && !sameValue(value, (saved[key] as Record<string, unknown>)[name]),
+      ),
+    )
+  for (const key of ['alerts', 'defaultPolicyKinds'] as const) {
+    const entries = nested(key)
+    if (Object.keys(entries).length > 0) changed[key] = entries
+  }
   return changed as SettingsPatch
 }
 
