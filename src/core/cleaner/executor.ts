@@ -63,6 +63,9 @@ export interface ExecuteOptions {
 
 /** Requests in flight at once: measured faster than one by one, gentle on a busy engine. */
 const CONCURRENCY = 4
+/** Podman: its storage serializes deletes under one lock anyway, and listing images while one
+ * is being deleted fails (500 "retrieving label for image …"): one item at a time. */
+const PODMAN_CONCURRENCY = 1
 
 /** Holders before what they hold: a container before its image and volumes, images before the
  * build cache records that also hold their layers. */
@@ -139,6 +142,7 @@ export async function executePlan(options: ExecuteOptions): Promise<CleanResult>
         })
       },
       options.signal,
+      options.engineKind === 'podman' ? PODMAN_CONCURRENCY : CONCURRENCY,
     )
   } catch (error) {
     try {
@@ -179,6 +183,7 @@ async function runScheduled(
   items: PlanItem[],
   run: (item: PlanItem, seq: number) => Promise<void>,
   signal: AbortSignal | undefined,
+  concurrency: number,
 ): Promise<boolean> {
   const planned = new Set(items.map((item) => item.id))
   const finished = new Set<string>()
@@ -204,7 +209,7 @@ async function runScheduled(
       if (failure.failed) throw failure.error
       return waiting.length > 0
     }
-    const phase = inFlight.size < CONCURRENCY ? currentPhase() : -1
+    const phase = inFlight.size < concurrency ? currentPhase() : -1
     const next = phase >= 0 ? waiting.findIndex(({ item }) => ready(item, phase)) : -1
     if (next >= 0) {
       const { item, seq } = waiting.splice(next, 1)[0]!

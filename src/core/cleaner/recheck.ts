@@ -112,10 +112,23 @@ export class EngineWatch {
   }
 }
 
+/** Podman answers a list with 500 while another client deletes one of the images (it reads an
+ * image whose data is going): a read, so asked again a few times before it counts as failed. */
+async function listing<T>(read: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await read()
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode !== 500 || attempt >= 3) throw error
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt))
+    }
+  }
+}
+
 export async function takeSnapshot(docker: Docker): Promise<EngineSnapshot> {
   const [images, containers] = await Promise.all([
-    docker.listImages({ all: true }) as Promise<ImageSummary[]>,
-    docker.listContainers({ all: true }) as Promise<ContainerSummary[]>,
+    listing(() => docker.listImages({ all: true }) as Promise<ImageSummary[]>),
+    listing(() => docker.listContainers({ all: true }) as Promise<ContainerSummary[]>),
   ])
   const snapshot: EngineSnapshot = {
     refs: new Map(),
