@@ -128,23 +128,24 @@ describe.skipIf(!probe.ok)('the world moves between the preview and the run', ()
       const code = await runCli(['--host', engine.host, '--db', db, ...args], io)
       return { code, out: io.out(), err: io.err() }
     }
-    // Loading counts as a use: idle:1 is unused for 2 s once the churn below has taken longer.
-    expect((await cli('plan', '--unused-for', '2s', '--json')).code).toBe(0) // the cursor is set
+    // Loading counts as a use: idle:1 is unused for 1 s after this pause; churn:1 stays in use.
+    await new Promise((resolve) => setTimeout(resolve, 1_500))
+    expect((await cli('plan', '--unused-for', '1s', '--json')).code).toBe(0) // the cursor is set
     // More events than the engine keeps: 140 containers made and removed (280 events), none of
     // them of idle:1 — but Drydock cannot know what the lost ones were.
     for (let i = 0; i < 140; i++) {
       const c = await engine.docker.createContainer({ Image: 'churn:1', Cmd: ['true'] })
       await c.remove()
     }
-    const refused = await cli('plan', '--unused-for', '2s', '--json')
+    const refused = await cli('plan', '--unused-for', '1s', '--json')
     expect(refused.code).toBe(2)
     expect(refused.err).toMatch(/may have missed image uses .* idle:1/)
-    const accepted = await cli('plan', '--unused-for', '2s', '--accept-unknown-use', '--json')
+    const accepted = await cli('plan', '--unused-for', '1s', '--accept-unknown-use', '--json')
     expect(accepted.code).toBe(0)
     // A restart empties the buffer: the last event seen is gone, so again uses may be lost.
-    expect((await cli('plan', '--unused-for', '2s', '--json')).code).toBe(0)
+    expect((await cli('plan', '--unused-for', '1s', '--json')).code).toBe(0)
     await engine.restart()
-    const afterRestart = await cli('plan', '--unused-for', '2s', '--json')
+    const afterRestart = await cli('plan', '--unused-for', '1s', '--json')
     expect(afterRestart.code).toBe(2)
     expect(afterRestart.err).toMatch(/may have missed image uses/)
   })

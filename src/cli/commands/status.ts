@@ -25,7 +25,12 @@ function engineFacts(state: Extract<ConnectionState, { status: 'connected' }>): 
     ['Engine', `reachable at ${engine.host} (${engine.hostSource})`],
     ['Version', `${engine.version} (API ${engine.apiVersion})`],
     ['OS', `${engine.os} (${engine.osType}/${engine.arch}, kernel ${engine.kernelVersion})`],
-    ['Storage', `${engine.storageDriver} (${engine.imageStore} image store)`],
+    [
+      'Storage',
+      engine.engineKind === 'podman'
+        ? `${engine.storageDriver} (Podman's containers/storage)`
+        : `${engine.storageDriver} (${engine.imageStore} image store)`,
+    ],
     ['Data root', engine.dataRoot],
     ['Resources', `${engine.cpus} CPUs, ${formatBytes(engine.memoryBytes)} memory`],
     [
