@@ -61,10 +61,19 @@ export function comparable(state: EngineState): {
 
 /**
  * Bytes of regular files in the engine's layer storage (`overlay2/` and `image/` under the data
- * root): what deleting layers gives back. Directory entries are left out; a layer's size as the
- * engine reports it counts file contents only.
+ * root): what deleting layers gives back. Each inode once (layers hard-link files); directory
+ * entries are left out, as a layer's size as the engine reports it counts file contents only.
  */
 export async function layerStorageBytes(dataRoot: string): Promise<number> {
+  return regularFileBytes(['overlay2', 'image'].map((part) => join(dataRoot, part)))
+}
+
+/**
+ * Bytes of every regular file under `roots`, each inode once. `merged` directories are running
+ * containers' overlay mounts, views of other layers, and are left out.
+ */
+export async function regularFileBytes(roots: string[]): Promise<number> {
+  const seen = new Set<string>()
   let total = 0
   async function walk(dir: string): Promise<void> {
     let entries
@@ -75,11 +84,18 @@ export async function layerStorageBytes(dataRoot: string): Promise<number> {
     }
     for (const entry of entries) {
       const path = join(dir, entry.name)
-      // `merged` is a running container's overlay mount: a view of other layers, not storage.
-      if (entry.isDirectory() && entry.name !== 'merged') await walk(path)
-      else if (entry.isFile()) total += (await lstat(path).catch(() => ({ size: 0 }))).size
+      if (entry.isDirectory()) {
+        if (entry.name !== 'merged') await walk(path)
+      } else if (entry.isFile()) {
+        const stats = await lstat(path).catch(() => null)
+        if (!stats) continue
+        const key = `${stats.dev}:${stats.ino}`
+        if (seen.has(key)) continue
+        seen.add(key)
+        total += stats.size
+      }
     }
   }
-  for (const part of ['overlay2', 'image']) await walk(join(dataRoot, part))
+  for (const root of roots) await walk(root)
   return total
 }

@@ -4,10 +4,10 @@
  * other suites keep on the shared test engine. Also how the data root's real shrink is measured.
  */
 import { execFile } from 'node:child_process'
-import { lstat, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import type Dockerode from 'dockerode'
+import { regularFileBytes } from './engine-state'
 import { dockerFor } from './test-engine'
 
 const run = promisify(execFile)
@@ -47,33 +47,8 @@ export async function startPrivateEngine(name: string): Promise<PrivateEngine> {
 
 /**
  * Bytes of every regular file under the data root, each inode once (BuildKit's layers hard-link
- * files): what the engine's own sizes count. `merged` directories are running containers' overlay
- * mounts, views of other layers, and are left out.
+ * files): what the engine's own sizes count.
  */
-export async function dataRootBytes(dataRoot: string): Promise<number> {
-  const seen = new Set<string>()
-  let total = 0
-  async function walk(dir: string): Promise<void> {
-    let entries
-    try {
-      entries = await readdir(dir, { withFileTypes: true })
-    } catch {
-      return // removed while walking
-    }
-    for (const entry of entries) {
-      const path = join(dir, entry.name)
-      if (entry.isDirectory()) {
-        if (entry.name !== 'merged') await walk(path)
-      } else if (entry.isFile()) {
-        const stats = await lstat(path).catch(() => null)
-        if (!stats) continue
-        const key = `${stats.dev}:${stats.ino}`
-        if (seen.has(key)) continue
-        seen.add(key)
-        total += stats.size
-      }
-    }
-  }
-  await walk(dataRoot)
-  return total
+export function dataRootBytes(dataRoot: string): Promise<number> {
+  return regularFileBytes([dataRoot])
 }
