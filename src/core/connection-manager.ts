@@ -143,7 +143,8 @@ export class ConnectionManager {
       return { connection, inventory, engine }
     } catch (error) {
       const failure = engineFailure(error, connection)
-      if (failure.code === 'engine-unreachable') this.lost(error)
+      // The state's reason is the sentence (host and cause), not the request's raw error.
+      if (failure.code === 'engine-unreachable') this.lost(failure)
       throw failure
     }
   }

@@ -69,7 +69,10 @@ export const SelectionSchema = z
     /** With `unusedFor`: remove images even when the engine may have lost uses of them (its
      * event buffer overflowed or it restarted since Drydock last read it). */
     acceptUnknownUse: z.boolean().default(false),
-    protect: z.array(z.string().min(1)).default([]),
+    /** At most 1,024 characters each, as Settings' protectedPatterns. */
+    protect: z
+      .array(z.string().min(1).max(1024, 'a protected pattern is at most 1,024 characters'))
+      .default([]),
     protectLabels: z.array(LabelSelector).default([]),
   })
   .superRefine((selection, context) => {

@@ -82,8 +82,12 @@ export const SettingsSchema = z.strictObject({
   followedEngines: z.array(z.string().trim().min(1)).max(16),
   /** How often disk usage is sampled for the history charts and the monitor. */
   samplingIntervalMinutes: z.number().int().min(1).max(1440),
-  /** References (globs such as `postgres:*`) and image IDs no cleanup ever touches. */
-  protectedPatterns: z.array(z.string().trim().min(1)),
+  /** References (globs such as `postgres:*`) and image IDs no cleanup ever touches. At most
+   * 1,024 characters each (a reference is at most 255 plus tag or digest): a longer glob cannot
+   * be matched (the RegExp is too large to run) and would break every plan. */
+  protectedPatterns: z.array(
+    z.string().trim().min(1).max(1024, 'a protected pattern is at most 1,024 characters'),
+  ),
   /** Labels (`KEY` or `KEY=VALUE`) that protect an image. */
   protectedLabels: z.array(LabelSelector),
   defaultPolicy: DefaultPolicySchema,

@@ -81,12 +81,15 @@ function sameSecret(given: string | null | undefined, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b)
 }
 
+/** A body over MAX_BODY_BYTES: said as such, not as a JSON error. */
+class BodyTooLarge extends Error {}
+
 async function readBody(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length
-    if (size > MAX_BODY_BYTES) throw new Error('The request body is larger than 1 MB.')
+    if (size > MAX_BODY_BYTES) throw new BodyTooLarge('The request body is larger than 1 MB.')
     chunks.push(chunk)
   }
   const text = Buffer.concat(chunks).toString('utf8')
@@ -187,6 +190,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       payload = await readBody(req)
     } catch (error) {
       const message = errorMessage(error)
+      if (error instanceof BodyTooLarge) return refuse(res, 400, 'invalid-request', message)
       return refuse(res, 400, 'invalid-request', `The request body is not valid JSON: ${message}`)
     }
     const envelope = await dispatch(method, payload)

@@ -261,6 +261,15 @@ export async function runItem(
       // is unknown, so no outcome is guessed. The item stays started without one and the run
       // stops; the next inventory read settles it from what the engine holds (reconcile.ts).
       if (isTransportFailure(error)) throw engineLost(error, ctx.docker)
+      const raced = await lostRace(request, item, error, ctx.docker)
+      if (raced) {
+        return {
+          ...base,
+          outcome: untagged ? 'untagged' : 'skipped',
+          error: raced,
+          reclaimedBytes: reclaimed,
+        }
+      }
       return { ...base, outcome: 'failed', error: messageOf(error), reclaimedBytes: reclaimed }
     }
   }
@@ -311,6 +320,34 @@ async function isGone(docker: Docker, imageId: string): Promise<boolean> {
     return false
   } catch (error) {
     return (error as { statusCode?: number }).statusCode === 404
+  }
+}
+
+const RACE_NOTE = 'something else removed it during this run'
+
+/**
+ * A 404 or 409 because something else (another Drydock, a `docker rmi`) removed the object
+ * between the re-check and the request: the reason to skip it, or null when the engine refused
+ * for a reason of its own (then the item failed). Never 'deleted': this run did not delete it.
+ */
+async function lostRace(
+  request: EngineRequest,
+  item: PlanItem,
+  error: unknown,
+  docker: Docker,
+): Promise<string | null> {
+  const status = (error as { statusCode?: unknown }).statusCode
+  if (status !== 404 && status !== 409) return null
+  switch (request.kind) {
+    case 'delete-image':
+      if (await isGone(docker, item.id)) return `the image is already gone: ${RACE_NOTE}`
+      return status === 404 ? `${request.name} is already gone: ${RACE_NOTE}` : null
+    case 'remove-container':
+      return status === 404 ? `the container is already gone: ${RACE_NOTE}` : null
+    case 'remove-volume':
+      return status === 404 ? `the volume is already gone: ${RACE_NOTE}` : null
+    default:
+      return null
   }
 }
 

@@ -8,6 +8,7 @@ import { SharedDiskUsage } from './disk-usage'
 import { engineDiskReader, type EngineDiskReader } from './engine-disks'
 import { engineUnreachable } from './errors'
 import { jsonGetter, type JsonGet } from './json-get'
+import { boundReads } from './read-timeouts'
 import type { ResolvedHost } from './host'
 
 /** A ping that hangs (a tcp host dropping packets) must not freeze the UI. */
@@ -83,6 +84,8 @@ export class EngineConnection {
       // No modem timeouts: docker-modem's connectionTimeout runs until the response headers, so
       // it would cut off a slow image delete or container stop. Quick calls race a timer instead.
       this.docker = new Docker(host.modem)
+      // Reads are bounded all the same: a wedged engine answers the check and then nothing.
+      boundReads(this.docker.modem as unknown as Parameters<typeof boundReads>[0])
       this.getJson = jsonGetter(host)
       this.diskUsage = new SharedDiskUsage(this.docker)
       this.disks = engineDiskReader(host, this.docker)

@@ -99,6 +99,8 @@ function causeOf(error: unknown, socketPath: unknown): string {
   if (/certificate|TLS|SSL|EPROTO|self.signed|handshake/i.test(`${code} ${message}`)) {
     return `the TLS handshake failed (${message})`
   }
+  // A bounded read (read-timeouts.ts) says which request got no answer.
+  if (/^timeout: /.test(message)) return message.slice('timeout: '.length)
   if (/timeout/i.test(message)) return 'the engine did not answer in time'
   if (typeof e.statusCode === 'number') {
     return `the engine answered HTTP ${e.statusCode} (${message.replace(/^\(HTTP code \d+\)\s*/, '')})`

@@ -7,6 +7,7 @@
 import { request as httpRequest } from 'node:http'
 import { request as httpsRequest, type RequestOptions as HttpsRequestOptions } from 'node:https'
 import type { ResolvedHost } from './host'
+import { READ_TIMEOUT_MS, readTimeoutError } from './read-timeouts'
 
 export type JsonGet = (path: string) => Promise<unknown>
 
@@ -68,6 +69,8 @@ export function jsonGetter(host: ResolvedHost): JsonGet | null {
         })
       })
       req.on('error', reject)
+      // No byte for this long: a wedged engine (read-timeouts.ts).
+      req.setTimeout(READ_TIMEOUT_MS, () => req.destroy(readTimeoutError(path, READ_TIMEOUT_MS)))
       req.end()
     })
 }
