@@ -109,7 +109,10 @@ export const methods = {
   listEngines: { request: NoArguments, response: z.array(EngineEntrySchema) },
   /** Shows and plans on another engine from now on (saved in Settings); plans made on the
    * previous one can no longer run. Resolves with the new connection state. */
-  switchEngine: { request: z.strictObject({ host: z.string().min(1) }), response: ConnectionStateSchema },
+  switchEngine: {
+    request: z.strictObject({ host: z.string().min(1) }),
+    response: ConnectionStateSchema,
+  },
   /** The engine's facts; fails with `engine-unreachable` when there is no engine. */
   getEngineInfo: { request: NoArguments, response: EngineInfoSchema },
   /** Bytes by type (images, containers, volumes, build cache) and free space at the data root. */
