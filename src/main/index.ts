@@ -3,7 +3,7 @@
  * notifications, IPC, login item) to the Electron-free service. The decisions are made in
  * src/main/shell's plain modules (unit-tested); this file only connects them to Electron.
  */
-import { app, BrowserWindow, ipcMain, screen, session } from 'electron'
+import { app, BrowserWindow, ipcMain, powerMonitor, screen, session } from 'electron'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { EVENT_CHANNEL } from '../shared/channels'
@@ -12,6 +12,7 @@ import { DEFAULT_SETTINGS, type Settings } from '../shared/settings'
 import { createInProcessClient } from '../core/in-process-client'
 import { DrydockService } from '../core/service'
 import { APP_ID } from './shell/app-id'
+import { createAutomationNotifier } from './shell/automation-notifications'
 import { electronNotificationFactory } from './shell/electron-notification'
 import { launchOverrides } from './shell/dev-overrides'
 import { hardenSession, hardenWebContents } from './shell/hardening'
@@ -134,6 +135,8 @@ async function start(): Promise<void> {
     databasePath: process.env.DRYDOCK_DB || join(app.getPath('userData'), 'drydock.sqlite'),
     // npm start builds better-sqlite3 for Electron's ABI beside node_modules' Node build.
     ...(overrides.sqliteBinding ? { sqliteBinding: overrides.sqliteBinding } : {}),
+    // Automatic cleanup waits for mains power.
+    onBattery: () => powerMonitor.isOnBatteryPower(),
   })
   // Settings changed from the window (through IPC) are applied here too.
   const service = observeSettings(core, (next) => {
@@ -164,6 +167,18 @@ async function start(): Promise<void> {
     openCleanupPreview: () => windows.show(CLEANUP_PREVIEW_HASH),
   })
   client.subscribe((event) => void alerts.handle(event).catch(() => undefined))
+  // After each automatic cleanup: what it freed; a click opens the run in History.
+  const automatic = createAutomationNotifier({
+    createNotification: notification,
+    openWindow: (hash) => windows.show(hash),
+  })
+  client.subscribe((event) => {
+    try {
+      automatic.handle(event)
+    } catch {
+      // A notification that cannot be shown must not stop the other listeners.
+    }
+  })
 
   const snooze = (until: Date | null) =>
     void client
@@ -214,6 +229,7 @@ async function start(): Promise<void> {
   app.on('before-quit', () => {
     quitting = true
     store.stop()
+    alerts.stop()
     tray?.destroy()
     tray = null
     core.close()

@@ -1,8 +1,9 @@
 /** The Cleanup page's address: every entry point's request read back, and the selection it plans. */
 import { describe, expect, it } from 'vitest'
 import { SelectionSchema } from '../../src/shared/cleanup'
-import { DEFAULT_SETTINGS } from '../../src/shared/settings'
+import { automaticSelection, DEFAULT_SETTINGS } from '../../src/shared/settings'
 import {
+  automaticPreviewHash,
   cleanupHash,
   NO_TARGETS,
   parseCleanupRequest,
@@ -180,5 +181,54 @@ describe('describeTargets', () => {
       '1 build cache record chosen by ID.',
     ])
     expect(kinds).toEqual(['container', 'build-cache'])
+  })
+})
+
+describe('a size target in the address (automatic cleanup’s preview)', () => {
+  it('reads and writes targetSize, and plans it as the selection’s targetSize', () => {
+    const request = valid('#/cleanup?targetSize=20000000000')
+    expect(request).toEqual({
+      kind: 'selection',
+      targets: { ...NO_TARGETS, targetSize: 20_000_000_000 },
+    })
+    expect(cleanupHash({ kind: 'selection', targets: { targetSize: 20_000_000_000 } })).toBe(
+      '#/cleanup?targetSize=20000000000',
+    )
+    const selection = selectionFor(request, DEFAULT_SETTINGS)
+    expect(selection).toEqual({ targetSize: 20_000_000_000 })
+    expect(SelectionSchema.parse(selection).targetSize).toBe(20_000_000_000)
+    expect(describeTargets(request.targets)).toEqual({
+      lines: [
+        'Least recently used images and build cache nothing holds, oldest use first, until images and build cache take at most 20.0 GB.',
+      ],
+      kinds: ['image', 'build-cache'],
+    })
+  })
+
+  it('refuses a target that is not a number of bytes', () => {
+    expect(parseCleanupRequest('#/cleanup?targetSize=20GB')).toEqual({
+      kind: 'invalid',
+      reason: '“targetSize” must be a number of bytes.',
+    })
+    expect(parseCleanupRequest('#/cleanup?targetSize=-1')).toMatchObject({ kind: 'invalid' })
+  })
+
+  it('previews each automatic policy at its own address', () => {
+    expect(automaticPreviewHash({ kind: 'default' })).toBe('#/cleanup?policy=default')
+    expect(automaticPreviewHash({ kind: 'system' })).toBe('#/cleanup?system=1')
+    expect(automaticPreviewHash({ kind: 'target-size', bytes: 5_000_000_000 })).toBe(
+      '#/cleanup?targetSize=5000000000',
+    )
+    for (const policy of [
+      { kind: 'default' },
+      { kind: 'system' },
+      { kind: 'target-size', bytes: 5_000_000_000 },
+    ] as const) {
+      // What the preview plans is what the automatic run plans.
+      const planned = selectionFor(valid(automaticPreviewHash(policy)), DEFAULT_SETTINGS)
+      expect(SelectionSchema.parse(planned)).toEqual(
+        SelectionSchema.parse(automaticSelection(policy)),
+      )
+    }
   })
 })

@@ -33,13 +33,28 @@ describe('history filters', () => {
     expect(filtersFromQuery(query)).toEqual({
       trigger: 'cli',
       status: null,
+      engine: null,
       from: '2025-01-02',
       to: null,
     })
   })
 
+  it('filters by engine: the host in the hash, engineHost for listRuns', () => {
+    const host = 'unix:///tmp/b/docker.sock'
+    const filters = filtersFromQuery(new URLSearchParams({ engine: host }))
+    expect(filters.engine).toBe(host)
+    expect(runQuery(filters)).toEqual({ engineHost: host })
+    expect(filtersFromQuery(new URLSearchParams('engine=')).engine).toBeNull()
+  })
+
   it('asks listRuns for whole local days, the "to" day included', () => {
-    const query = runQuery({ trigger: null, status: 'done', from: '2025-01-02', to: '2025-01-02' })
+    const query = runQuery({
+      trigger: null,
+      status: 'done',
+      engine: null,
+      from: '2025-01-02',
+      to: '2025-01-02',
+    })
     expect(query.statuses).toEqual(['done'])
     expect(new Date(query.from!).getTime()).toBe(new Date(2025, 0, 2).getTime())
     expect(new Date(query.to!).getTime()).toBe(new Date(2025, 0, 3).getTime())
@@ -47,7 +62,13 @@ describe('history filters', () => {
 
   it('says when the range is backwards', () => {
     expect(
-      rangeError({ trigger: null, status: null, from: '2025-02-01', to: '2025-01-01' }),
+      rangeError({
+        trigger: null,
+        status: null,
+        engine: null,
+        from: '2025-02-01',
+        to: '2025-01-01',
+      }),
     ).toMatch(/after/)
   })
 })
@@ -59,6 +80,12 @@ describe('describeSelection', () => {
     ).toBe('Dangling images; protecting postgres:*')
     expect(describeSelection({ images: [`sha256:${'a'.repeat(64)}`], force: true })).toBe(
       'Named images aaaaaaaaaaaa; forced',
+    )
+  })
+
+  it('says what a size target kept', () => {
+    expect(describeSelection({ targetSize: 20_000_000_000 })).toBe(
+      'Least recently used images and build cache until they take 20.0 GB',
     )
   })
 

@@ -1,7 +1,8 @@
 /**
  * What the tray shows, as plain data: the menu, the icon variant and the tooltip are pure
- * functions of the state, so every case (engine down, an alert, a cleanup running, alerts paused)
- * is unit-tested without Electron. tray.ts only turns this description into Electron's Menu.
+ * functions of the state, so every case (engine down, an alert, a cleanup running, alerts paused,
+ * several engines followed: the tightest disk first) is unit-tested without Electron. tray.ts
+ * only turns this description into Electron's Menu.
  */
 import type { ConnectionState } from '../../shared/contract'
 import { formatBytes } from '../../shared/format'
@@ -19,6 +20,15 @@ export interface TrayState {
   cleanupRunning: boolean
   /** Decides whether a snooze is still in force. */
   now: Date
+  /** The followed engines' latest free space (their samples), besides the shown engine's. */
+  otherDisks?: EngineDisk[]
+}
+
+/** One engine's disk as its latest sample measured it. */
+export interface EngineDisk {
+  host: string
+  freeBytes: number | null
+  totalBytes: number | null
 }
 
 export const TRAY_ACTIONS = [
@@ -68,19 +78,72 @@ function engineLine(connection: ConnectionState): string | null {
   }
 }
 
-/** "Docker 12.3 GB — 4.1 GB reclaimable" and "Disk free 8.0 GB", as far as they are known. */
+/**
+ * The tightest disk first: least free space first, unknown last, ties in their order. For the
+ * disk lines and the alerts, when several engines are followed.
+ */
+export function tightestFirst<T extends { freeBytes: number | null }>(items: readonly T[]): T[] {
+  return items
+    .map((item, index) => ({ item, index }))
+    .sort((a, b) => {
+      const x = a.item.freeBytes ?? Number.POSITIVE_INFINITY
+      const y = b.item.freeBytes ?? Number.POSITIVE_INFINITY
+      return x === y ? a.index - b.index : x - y
+    })
+    .map(({ item }) => item)
+}
+
+/** A short name for an engine in a menu line: a socket's directory, a remote host's name. */
+export function engineLabel(host: string): string {
+  const match = /^([a-z]+):\/\/(.*)$/i.exec(host)
+  if (!match) return host
+  const [, scheme, rest] = match as unknown as [string, string, string]
+  if (scheme === 'unix' || scheme === 'npipe') {
+    if (/^\/(var\/)?run\/docker\.sock$/.test(rest) || /docker_engine$/i.test(rest)) return 'local'
+    const parts = rest.split(/[/\\]/).filter(Boolean)
+    return (parts.length >= 2 ? parts[parts.length - 2]! : (parts[0] ?? host)).replace(/^\./, '')
+  }
+  return rest.replace(/^[^@]*@/, '').replace(/[/].*$/, '') || host
+}
+
+/** "Disk free 8.0 GB"; with followed engines, one line per engine, the tightest first. */
+function diskLines(state: TrayState): string[] {
+  const shown = state.connection.host
+  const others = (state.otherDisks ?? []).filter((disk) => disk.host !== shown)
+  const mine =
+    state.connection.status === 'connected' && state.usage
+      ? [{ host: shown, freeBytes: state.usage.freeBytes, totalBytes: state.usage.totalBytes }]
+      : []
+  const disks = [...mine, ...others].filter((disk) => disk.freeBytes !== null)
+  if (others.length === 0) return disks.map((disk) => `Disk free ${formatBytes(disk.freeBytes!)}`)
+  return tightestFirst(disks).map(
+    (disk) =>
+      `Disk free ${formatBytes(disk.freeBytes!)} — ${engineLabel(disk.host)}${disk.host === shown ? ' (shown)' : ''}`,
+  )
+}
+
+/** "Docker 12.3 GB — 4.1 GB reclaimable" and the disks' free space, as far as they are known. */
 function usageLines(state: TrayState): string[] {
   const down = engineLine(state.connection)
-  if (down) return [down]
-  if (!state.usage) return ['Docker: reading usage…']
+  // The followed engines' disks still matter while the shown one is down.
+  if (down) return [down, ...diskLines(state)]
+  if (!state.usage) return ['Docker: reading usage…', ...diskLines(state)]
   const docker = `Docker ${formatBytes(dockerBytes(state.usage))}`
-  const lines = [
+  return [
     state.reclaimable
       ? `${docker} — ${formatBytes(state.reclaimable.defaultPolicyBytes)} reclaimable`
       : docker,
+    ...diskLines(state),
   ]
-  if (state.usage.freeBytes !== null) lines.push(`Disk free ${formatBytes(state.usage.freeBytes)}`)
-  return lines
+}
+
+/** The active alerts, the tightest disk first; another engine's alert names its engine. */
+function alertLines(state: TrayState): string[] {
+  return tightestFirst(state.monitor.active).map((alert) =>
+    alert.engineHost !== state.connection.host
+      ? `${engineLabel(alert.engineHost)}: ${alert.message}`
+      : alert.message,
+  )
 }
 
 function cleanupItem(state: TrayState): TrayMenuItem {
@@ -117,9 +180,9 @@ function alertsItem(state: TrayState): TrayMenuItem {
 }
 
 export function trayMenuModel(state: TrayState): TrayMenuItem[] {
-  const alerts: TrayMenuItem[] = state.monitor.active.map((alert) => ({
+  const alerts: TrayMenuItem[] = alertLines(state).map((line) => ({
     kind: 'status',
-    label: `⚠ ${alert.message}`,
+    label: `⚠ ${line}`,
   }))
   return [
     { kind: 'action', id: 'open', label: 'Open Drydock', enabled: true },
@@ -138,7 +201,7 @@ export function trayMenuModel(state: TrayState): TrayMenuItem[] {
 export function trayTooltip(state: TrayState): string {
   const lines = ['Drydock', ...usageLines(state)]
   if (state.cleanupRunning) lines.push('Cleaning up…')
-  else if (state.monitor.active.length > 0) lines.push(state.monitor.active[0]!.message)
+  else if (state.monitor.active.length > 0) lines.push(alertLines(state)[0]!)
   const text = lines.join('\n')
   return text.length > 127 ? `${text.slice(0, 126)}…` : text
 }

@@ -4,12 +4,13 @@
  * fresh TrayState each time, and the tray rebuilds its menu from it.
  */
 import type { DrydockClient, DrydockEvent } from '../../shared/contract'
-import type { TrayState } from './tray-model'
+import type { EngineDisk, TrayState } from './tray-model'
 
 export type TrayStateApi = Pick<
   DrydockClient,
   'getConnection' | 'getDiskUsage' | 'getReclaimable' | 'getMonitorState' | 'subscribe'
->
+> &
+  Partial<Pick<DrydockClient, 'listEngines'>>
 
 type Snapshot = Omit<TrayState, 'now'>
 
@@ -20,6 +21,8 @@ export class TrayStateStore {
   private refreshing: Promise<void> | null = null
   private refreshAgain = false
   private snoozeTimer: ReturnType<typeof setTimeout> | null = null
+  /** Followed engines' latest samples, by host (the shown engine's usage is read, not kept). */
+  private readonly disks = new Map<string, EngineDisk>()
 
   constructor(
     private readonly api: TrayStateApi,
@@ -87,6 +90,15 @@ export class TrayStateStore {
         void this.refresh()
         return
       case 'usage':
+        // A followed engine's sample: its disk line, no need to read the shown engine again.
+        if (event.payload.host !== this.snapshot.connection.host) {
+          const { host, freeBytes, totalBytes } = event.payload
+          this.disks.set(host, { host, freeBytes, totalBytes })
+          this.update({ otherDisks: [...this.disks.values()] })
+          return
+        }
+        void this.refresh()
+        return
       case 'alert':
         void this.refresh()
         return
@@ -113,7 +125,13 @@ export class TrayStateStore {
           this.api.getReclaimable().catch(() => null),
         ])
       : [null, null]
-    this.update({ connection, monitor, usage, reclaimable })
+    // Engines no longer followed drop out of the disk lines.
+    const engines = await this.api.listEngines?.().catch(() => null)
+    if (engines) {
+      const followed = new Set(engines.filter((e) => e.followed).map((e) => e.host))
+      for (const host of this.disks.keys()) if (!followed.has(host)) this.disks.delete(host)
+    }
+    this.update({ connection, monitor, usage, reclaimable, otherDisks: [...this.disks.values()] })
   }
 
   private update(patch: Partial<Snapshot>): void {

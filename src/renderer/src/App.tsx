@@ -1,5 +1,6 @@
-/** The frame: sidebar, connection bar, low-disk alerts, and the page the hash names. */
-import { useCallback, useEffect, useRef, type ReactNode } from 'react'
+/** The frame: sidebar, engine switcher and connection bar, low-disk alerts, and the page the
+ * hash names. */
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react'
 import type { DrydockClient } from '../../shared/contract'
 import { CleanupRunProvider } from './cleanup/useCleanupRun'
 import { ClientProvider } from './client-context'
@@ -8,6 +9,7 @@ import { LogNotice } from './components/LogNotice'
 import { ConnectionStatus } from './components/ConnectionStatus'
 import { PAGE_TITLE_ID } from './components/PageHeader'
 import { Sidebar } from './components/Sidebar'
+import { EngineSwitcher } from './engines/EngineSwitcher'
 import { useAsync } from './hooks/useAsync'
 import { ConnectionContext, useConnection } from './hooks/useConnection'
 import { useHashRoute } from './hooks/useHashRoute'
@@ -28,6 +30,7 @@ export function App({ client }: { client: DrydockClient }): ReactNode {
   const { route, path } = useHashRoute()
   const mainRef = useRef<HTMLElement>(null)
   const firstRender = useRef(true)
+  const engineEpoch = useEngineEpoch(connection.state?.host ?? null)
 
   // The shell (a notification click, the tray) asks for a page: the hash is the router.
   useEffect(
@@ -110,6 +113,7 @@ export function App({ client }: { client: DrydockClient }): ReactNode {
             />
             <div className="frame">
               <header className="frame__top">
+                <EngineSwitcher />
                 <ConnectionStatus view={connection} />
               </header>
               <div className="frame__alerts">
@@ -117,7 +121,16 @@ export function App({ client }: { client: DrydockClient }): ReactNode {
                 <LogNotice />
               </div>
               <main className="frame__main" ref={mainRef}>
-                <div className="page">{page}</div>
+                {/* Another engine: every page reads afresh. Settings keeps its unsaved edits (it
+                    follows the host itself); Cleanup keeps a plan on screen, bound to the engine
+                    it was made on, so running it after a switch is refused, not silently
+                    replaced by a plan of the new engine. */}
+                <div
+                  className="page"
+                  key={route === 'cleanup' || route === 'settings' ? route : engineEpoch}
+                >
+                  {page}
+                </div>
               </main>
             </div>
           </div>
@@ -125,4 +138,17 @@ export function App({ client }: { client: DrydockClient }): ReactNode {
       </ConnectionContext>
     </ClientProvider>
   )
+}
+
+/** Counts the engines shown so far: a new one (a switch, another host saved) is a new epoch. */
+function useEngineEpoch(host: string | null): number {
+  const [engine, setEngine] = useState<{ host: string | null; epoch: number }>({
+    host,
+    epoch: 0,
+  })
+  // Derived during render (React's "adjusting state when a prop changes"): no extra paint.
+  if (host && host !== engine.host) {
+    setEngine({ host, epoch: engine.host === null ? engine.epoch : engine.epoch + 1 })
+  }
+  return engine.epoch
 }

@@ -65,8 +65,21 @@ export function PlanSummary({ plan }: { plan: Plan }): ReactNode {
           ))}
         </dl>
       ) : null}
+      {plan.target ? <TargetLine target={plan.target} /> : null}
       {forced ? <Consequences plan={plan} /> : null}
     </section>
+  )
+}
+
+/** A size target's plan: images and build cache before and after, and why it stops there. */
+function TargetLine({ target }: { target: NonNullable<Plan['target']> }): ReactNode {
+  const reason = target.reason.charAt(0).toUpperCase() + target.reason.slice(1)
+  return (
+    <p className="plan-summary__target" data-testid="plan-target" data-met={target.met}>
+      Images and build cache take <span className="num">{formatBytes(target.before)}</span> now and{' '}
+      <span className="num">{formatBytes(target.after)}</span> after this plan, for a target of{' '}
+      <span className="num">{formatBytes(target.bytes)}</span>. {reason}.
+    </p>
   )
 }
 

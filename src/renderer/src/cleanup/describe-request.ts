@@ -12,6 +12,13 @@ export function describeTargets(targets: Targets): { lines: string[]; kinds: Ite
       'What docker system prune removes: dangling images, stopped containers and build cache no build is using.',
     )
   }
+  if (targets.targetSize !== null) {
+    kinds.add('image')
+    kinds.add('build-cache')
+    lines.push(
+      `Least recently used images and build cache nothing holds, oldest use first, until images and build cache take at most ${formatBytes(targets.targetSize)}.`,
+    )
+  }
   if (targets.images.length > 0) {
     kinds.add('image')
     const mode = targets.withContainers

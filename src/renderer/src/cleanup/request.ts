@@ -12,6 +12,8 @@
  *   #/cleanup?stoppedContainers=1 | unusedVolumes=1 | buildCache=1  a kind's own policy
  *   #/cleanup?buildCache=1&keepStorage=5000000000                   keep the newest 5 GB
  *   #/cleanup?system=1                                              as docker system prune
+ *   #/cleanup?targetSize=20000000000      least recently used images and build cache go until
+ *                                         both take at most 20 GB (automatic cleanup's target)
  *
  * Targets combine, with each other and with a policy: a plan's hint adds its build cache records
  * to whatever the address asked for (`…&cacheRecords=…`). The hash is the page's state, so a
@@ -19,7 +21,12 @@
  * returns to the previous preview.
  */
 import type { PlanHint, SelectionInput } from '../../../shared/cleanup'
-import { defaultPolicySelection, type DefaultPolicy, type Settings } from '../../../shared/settings'
+import {
+  defaultPolicySelection,
+  type AutomaticPolicy,
+  type DefaultPolicy,
+  type Settings,
+} from '../../../shared/settings'
 
 /** The policies the page offers: the Settings ones plus "every unused image". */
 export type PagePolicy = DefaultPolicy | { kind: 'unused' }
@@ -36,6 +43,9 @@ export interface Targets {
   /** With buildCache (or system): keep the most recently used records up to this many bytes. */
   keepStorage: number | null
   system: boolean
+  /** Least recently used images and build cache nothing holds go until the two take at most
+   * this many bytes. */
+  targetSize: number | null
   /** With images (docker rmi -f) or containers (stop a running one first). */
   force: boolean
   /** With images or volumes: remove the containers that use them first. */
@@ -60,6 +70,7 @@ export const NO_TARGETS: Targets = {
   buildCache: false,
   keepStorage: null,
   system: false,
+  targetSize: null,
   force: false,
   withContainers: false,
 }
@@ -117,6 +128,13 @@ function readTargets(params: URLSearchParams): Targets | { reason: string } {
     }
     targets.keepStorage = Number(keep)
   }
+  const target = params.get('targetSize')
+  if (target !== null) {
+    if (!/^\d+$/.test(target) || !Number.isSafeInteger(Number(target))) {
+      return { reason: '“targetSize” must be a number of bytes.' }
+    }
+    targets.targetSize = Number(target)
+  }
   if (targets.force && targets.images.length === 0 && targets.containers.length === 0) {
     return { reason: '“force” applies to images or containers chosen by name.' }
   }
@@ -131,7 +149,9 @@ function readTargets(params: URLSearchParams): Targets | { reason: string } {
 
 export function hasTargets(targets: Targets): boolean {
   return (
-    LISTS.some((name) => targets[name].length > 0) || FLAGS.some((name) => targets[name] === true)
+    LISTS.some((name) => targets[name].length > 0) ||
+    FLAGS.some((name) => targets[name] === true) ||
+    targets.targetSize !== null
   )
 }
 
@@ -201,6 +221,7 @@ export function cleanupHash(request: HashRequest): string {
   for (const name of LISTS) if (targets[name].length > 0) params.set(name, targets[name].join(','))
   for (const name of FLAGS) if (targets[name]) params.set(name, '1')
   if (targets.keepStorage !== null) params.set('keepStorage', String(targets.keepStorage))
+  if (targets.targetSize !== null) params.set('targetSize', String(targets.targetSize))
   for (const name of MODIFIERS) if (targets[name]) params.set(name, '1')
   // Image IDs are `sha256:<hex>`: keep the colons and commas readable in the address.
   return `#/cleanup?${params.toString().replace(/%3A/g, ':').replace(/%2C/g, ',')}`
@@ -221,7 +242,20 @@ export function targetSelection(targets: Targets): SelectionInput {
   for (const name of LISTS) if (targets[name].length > 0) selection[name] = targets[name]
   for (const name of [...FLAGS, ...MODIFIERS]) if (targets[name]) selection[name] = true
   if (targets.keepStorage !== null) selection.keepStorage = targets.keepStorage
+  if (targets.targetSize !== null) selection.targetSize = targets.targetSize
   return selection
+}
+
+/** The preview of what an automatic cleanup with this policy would remove now. */
+export function automaticPreviewHash(policy: AutomaticPolicy): string {
+  switch (policy.kind) {
+    case 'default':
+      return cleanupHash({ kind: 'default-policy' })
+    case 'target-size':
+      return cleanupHash({ kind: 'selection', targets: { targetSize: policy.bytes } })
+    case 'system':
+      return cleanupHash({ kind: 'selection', targets: { system: true } })
+  }
 }
 
 /**

@@ -8,6 +8,8 @@ import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react'
 import type { Alert, MonitorState } from '../../../shared/monitor'
 import { useCleanupRunContext } from '../cleanup/useCleanupRun'
 import { useClient } from '../client-context'
+import { engineName } from '../engines/engine-words'
+import { useConnectionView } from '../hooks/useConnection'
 import { errorMessage } from '../errors'
 import { useClientEvent } from '../hooks/useClientEvent'
 import { useNow } from '../hooks/useNow'
@@ -15,15 +17,19 @@ import { snoozeOneHour, snoozeUntilTomorrow } from '../snooze'
 import { AlertIcon } from './Icons'
 import { Spinner } from './Spinner'
 
-/** Alerts by id: a raised alert is added, a cleared one (clearedAt set) removed. */
+/** Alerts by id: a raised alert is added, a cleared one (clearedAt set) removed. Each engine
+ * followed has its own alerts (at most one per kind each). */
 function withAlert(alerts: Alert[], alert: Alert): Alert[] {
-  const others = alerts.filter((a) => a.id !== alert.id && a.kind !== alert.kind)
+  const others = alerts.filter(
+    (a) => a.id !== alert.id && !(a.kind === alert.kind && a.engineHost === alert.engineHost),
+  )
   return alert.clearedAt === null ? [...others, alert] : others
 }
 
 export function AlertBanner(): ReactNode {
   const client = useClient()
   const running = useCleanupRunContext().state.kind === 'running'
+  const shownHost = useConnectionView().state?.host ?? null
   const now = useNow(15_000)
   const [alerts, setAlerts] = useState<Alert[]>([])
   const [snoozedUntil, setSnoozedUntil] = useState<string | null>(null)
@@ -105,7 +111,11 @@ export function AlertBanner(): ReactNode {
       <AlertIcon className="banner__icon" size={20} />
       <div className="banner__body">
         {alerts.map((alert) => (
-          <p className="banner__title" key={alert.id}>
+          <p className="banner__title" key={alert.id} data-host={alert.engineHost}>
+            {/* A followed engine's alert names its engine: the pages show another one. */}
+            {shownHost !== null && alert.engineHost !== shownHost
+              ? `${engineName({ host: alert.engineHost, name: '' })}: `
+              : null}
             {alert.message}
           </p>
         ))}

@@ -143,3 +143,21 @@ export function BuildCacheIcon(props: IconProps): ReactNode {
     </Icon>
   )
 }
+
+export function EngineIcon(props: IconProps): ReactNode {
+  return (
+    <Icon {...props}>
+      <rect x="3.5" y="4" width="17" height="6.5" rx="1.5" />
+      <rect x="3.5" y="13.5" width="17" height="6.5" rx="1.5" />
+      <path d="M7 7.25h.01M7 16.75h.01" />
+    </Icon>
+  )
+}
+
+export function ChevronDownIcon(props: IconProps): ReactNode {
+  return (
+    <Icon {...props}>
+      <path d="m6.5 9.5 5.5 5.5 5.5-5.5" />
+    </Icon>
+  )
+}

@@ -1,6 +1,8 @@
 /**
  * Free space on the filesystem holding the engine's data root, as a bar: Docker's share, other
- * files, free space, and the line below which the low-disk alert fires.
+ * files, free space, and the line below which the low-disk alert fires. Says where the engine
+ * runs and where the figure came from; for an engine in a VM, this machine's disk and the VM's
+ * disk file too (which does not shrink as soon as a prune frees space inside it).
  */
 import type { ReactNode } from 'react'
 import { formatBytes } from '../../../shared/format'
@@ -10,6 +12,14 @@ import { Card } from '../components/Card'
 import { SkeletonLine } from '../components/Skeleton'
 import { hrefFor } from '../routes'
 import type { LiveState } from '../hooks/useLive'
+import { RichText } from '../components/RichText'
+import {
+  freeSourceText,
+  hostDiskLine,
+  locationBadge,
+  unknownFreeText,
+  vmDiskLine,
+} from './disk-truth'
 import { freeThresholdBytes } from './free-space'
 import { dockerTotal } from './usage-types'
 
@@ -22,12 +32,25 @@ export function FreeSpaceCard({
   settings: LiveState<Settings>
   host: string
 }): ReactNode {
+  const value = usage.status === 'ready' ? usage.value : null
   return (
     <Card
       title="Free space"
       labelledBy="free-space-title"
       className="free-card"
       testId="free-space"
+      actions={
+        value ? (
+          <span
+            className="chip free-card__location"
+            data-testid="engine-location"
+            data-location={value.engineLocation}
+          >
+            <span className="visually-hidden">Where the engine runs: </span>
+            {locationBadge(value, host)}
+          </span>
+        ) : null
+      }
     >
       {usage.status === 'loading' ? (
         <div className="free-card__body" aria-hidden="true">
@@ -38,10 +61,7 @@ export function FreeSpaceCard({
       ) : usage.status === 'error' ? (
         <p className="free-card__body muted">Free space is not known: disk usage did not load.</p>
       ) : usage.value.freeBytes === null || usage.value.totalBytes === null ? (
-        <p className="free-card__body muted" data-testid="free-space-unknown">
-          Free space is unknown: the engine at <code>{host}</code> is remote, and Drydock can
-          measure only the disks of this machine. Alerts on Docker’s own usage still work.
-        </p>
+        <UnknownFree usage={usage.value} host={host} />
       ) : (
         <FreeMeter
           usage={usage.value}
@@ -50,7 +70,55 @@ export function FreeSpaceCard({
           settings={settings.status === 'ready' ? settings.value : null}
         />
       )}
+      {value?.hostDisk || value?.vmDisk ? <VmFacts usage={value} /> : null}
     </Card>
+  )
+}
+
+function UnknownFree({ usage, host }: { usage: DiskUsage; host: string }): ReactNode {
+  const { title, detail } = unknownFreeText(usage, host)
+  return (
+    <div className="free-card__body" data-testid="free-space-unknown">
+      <p>
+        <strong>{title}</strong> <span className="muted">{detail}</span>
+      </p>
+    </div>
+  )
+}
+
+/** An engine in a VM: this machine's disk, where the VM's disk file is, and that file. */
+function VmFacts({ usage }: { usage: DiskUsage }): ReactNode {
+  const { hostDisk, vmDisk } = usage
+  return (
+    <div className="free-card__vm" data-testid="vm-disk">
+      <dl className="facts">
+        {hostDisk ? (
+          <div className="facts__row">
+            <dt>This machine’s disk</dt>
+            <dd>
+              <span className="num" data-testid="host-disk" data-bytes={hostDisk.freeBytes}>
+                {hostDiskLine(hostDisk)}
+              </span>
+              <span className="free-card__path mono">{hostDisk.path}</span>
+            </dd>
+          </div>
+        ) : null}
+        {vmDisk ? (
+          <div className="facts__row">
+            <dt>VM disk file</dt>
+            <dd>
+              <span data-testid="vm-disk-file">{vmDiskLine(vmDisk)}</span>
+              {vmDisk.path ? <span className="free-card__path mono">{vmDisk.path}</span> : null}
+            </dd>
+          </div>
+        ) : null}
+      </dl>
+      {vmDisk ? (
+        <p className="free-card__explanation muted" data-testid="vm-disk-explanation">
+          <RichText text={vmDisk.explanation} />
+        </p>
+      ) : null}
+    </div>
   )
 }
 
@@ -72,6 +140,7 @@ function FreeMeter({
   const below = threshold !== null && freeBytes < threshold
   const pct = (bytes: number): string => `${((100 * bytes) / total).toFixed(2)}%`
   const freePercent = Math.round((100 * freeBytes) / total)
+  const source = freeSourceText(usage.freeSource)
 
   return (
     <div className="free-card__body">
@@ -80,6 +149,11 @@ function FreeMeter({
           {formatBytes(freeBytes)}
         </strong>{' '}
         free of <span className="num">{formatBytes(totalBytes)}</span> ({freePercent}%)
+        {source ? (
+          <span className="free-card__source" data-testid="free-source">
+            · {source}
+          </span>
+        ) : null}
         {below ? <span className="chip chip--danger">Below the alert line</span> : null}
       </p>
       <div

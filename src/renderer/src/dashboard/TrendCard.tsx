@@ -42,9 +42,12 @@ interface Loaded {
 
 export function TrendCard({
   tick,
+  host,
   samplingMinutes,
 }: {
   tick: number
+  /** The engine whose samples to draw; null: the one Drydock last connected to. */
+  host: string | null
   /** From the settings, for the empty state; null while unknown. */
   samplingMinutes: number | null
 }): ReactNode {
@@ -59,9 +62,10 @@ export function TrendCard({
       from: new Date(from).toISOString(),
       to: new Date(to).toISOString(),
       maxPoints: 500,
+      ...(host === null ? {} : { host }),
     })
     return { series, range, from, to }
-  }, [client, range])
+  }, [client, range, host])
   const trend = useLive(load, tick)
 
   return (
@@ -94,6 +98,7 @@ export function TrendCard({
         aria-labelledby={tabId('usage-range', range.id)}
         className="trend-card__panel"
         aria-busy={trend.status === 'loading' || trend.refreshing}
+        data-host={trend.status === 'ready' ? (trend.value.series.host ?? '') : undefined}
       >
         {trend.status === 'loading' ? (
           <div className="chart-skeleton skeleton" style={{ height: CHART_HEIGHT }} />

@@ -1,13 +1,21 @@
-/** Trigger, status and date filters for History; every change lands in the hash. */
+/** Trigger, status, engine and date filters for History; every change lands in the hash. */
 import { useId, type ReactNode } from 'react'
 import { STATUS_LABELS, TRIGGER_LABELS, type RunStatus, type RunTrigger } from './describe-run'
 import { hasFilters, NO_FILTERS, rangeError, type RunFilters } from './filters'
 
+export interface EngineOption {
+  host: string
+  label: string
+}
+
 export function RunFiltersBar({
   filters,
+  engines,
   onChange,
 }: {
   filters: RunFilters
+  /** The engines to offer (those Drydock knows and those the runs name). */
+  engines: EngineOption[]
   onChange: (filters: RunFilters) => void
 }): ReactNode {
   const id = useId()
@@ -48,6 +56,22 @@ export function RunFiltersBar({
           {Object.entries(STATUS_LABELS).map(([value, label]) => (
             <option key={value} value={value}>
               {label}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field field--inline">
+        <label htmlFor={`${id}-engine`}>Engine</label>
+        <select
+          id={`${id}-engine`}
+          className="filters__engine"
+          value={filters.engine ?? ''}
+          onChange={(event) => set('engine', event.target.value || null)}
+        >
+          <option value="">Every engine</option>
+          {engines.map((engine) => (
+            <option key={engine.host} value={engine.host}>
+              {engine.label}
             </option>
           ))}
         </select>

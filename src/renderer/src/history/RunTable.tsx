@@ -9,9 +9,12 @@ import { RunStatusChip } from './RunStatusChip'
 export function RunTable({
   runs,
   hrefFor,
+  engineLabel,
 }: {
   runs: RunSummary[]
   hrefFor: (runId: string) => string
+  /** The engine column's words for a host; no column when null (runs on one engine only). */
+  engineLabel: ((host: string) => string) | null
 }): ReactNode {
   return (
     <div className="table-wrap">
@@ -23,6 +26,7 @@ export function RunTable({
           <tr>
             <th scope="col">Started</th>
             <th scope="col">Trigger</th>
+            {engineLabel ? <th scope="col">Engine</th> : null}
             <th scope="col">Mode</th>
             <th scope="col">Status</th>
             <th scope="col" className="num">
@@ -55,6 +59,11 @@ export function RunTable({
                 </a>
               </td>
               <td>{TRIGGER_LABELS[run.trigger]}</td>
+              {engineLabel ? (
+                <td className="runs-table__engine" title={run.engineHost} data-testid="run-engine">
+                  {engineLabel(run.engineHost)}
+                </td>
+              ) : null}
               <td>
                 {run.mode === 'forced' ? (
                   <span className="chip chip--danger">Forced</span>

@@ -18,8 +18,8 @@ export const STATUS_LABELS: Record<RunStatus, string> = {
 export const TRIGGER_LABELS: Record<RunTrigger, string> = {
   manual: 'From the window',
   tray: 'From the tray',
-  schedule: 'On schedule',
-  threshold: 'Low disk space',
+  schedule: 'Automatic (schedule)',
+  threshold: 'Automatic (low disk)',
   cli: 'Command line',
 }
 
@@ -103,6 +103,11 @@ export function describeSelection(selection: unknown): string {
   if (typeof s.olderThan === 'string') parts.push(`built more than ${s.olderThan} ago`)
   if (typeof s.unusedFor === 'string') parts.push(`not used for ${s.unusedFor}`)
   if (typeof s.keepLast === 'number') parts.push(`keeping the ${s.keepLast} newest tags`)
+  if (typeof s.targetSize === 'number') {
+    parts.push(
+      `least recently used images and build cache until they take ${formatBytes(s.targetSize)}`,
+    )
+  }
   const protect = [...list(s.protect), ...list(s.protectLabels)]
   if (protect.length > 0) parts.push(`protecting ${protect.join(', ')}`)
   if (parts.length === 0) return 'Nothing selected'

@@ -1,5 +1,6 @@
 /**
- * History's filters as they live in the hash (`#/history?trigger=cli&status=done&from=2025-01-01`)
+ * History's filters as they live in the hash
+ * (`#/history?trigger=cli&status=done&engine=unix:///var/run/docker.sock&from=2025-01-01`)
  * and as listRuns takes them. Dates are whole local days: `to` includes the day it names.
  */
 import type { MethodRequest } from '../../../shared/contract'
@@ -8,12 +9,20 @@ import { STATUS_LABELS, TRIGGER_LABELS, type RunStatus, type RunTrigger } from '
 export interface RunFilters {
   trigger: RunTrigger | null
   status: RunStatus | null
+  /** Only the runs on this engine (its host). */
+  engine: string | null
   /** `YYYY-MM-DD`, local. */
   from: string | null
   to: string | null
 }
 
-export const NO_FILTERS: RunFilters = { trigger: null, status: null, from: null, to: null }
+export const NO_FILTERS: RunFilters = {
+  trigger: null,
+  status: null,
+  engine: null,
+  from: null,
+  to: null,
+}
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/
 
@@ -29,6 +38,7 @@ export function filtersFromQuery(query: URLSearchParams): RunFilters {
   return {
     trigger: oneOf(query.get('trigger'), TRIGGER_LABELS),
     status: oneOf(query.get('status'), STATUS_LABELS),
+    engine: query.get('engine') || null,
     from: date('from'),
     to: date('to'),
   }
@@ -46,6 +56,7 @@ export function runQuery(filters: RunFilters): RunQuery {
   const query: RunQuery = {}
   if (filters.trigger) query.triggers = [filters.trigger]
   if (filters.status) query.statuses = [filters.status]
+  if (filters.engine) query.engineHost = filters.engine
   if (filters.from) query.from = localDay(filters.from).toISOString()
   if (filters.to) query.to = localDay(filters.to, 1).toISOString()
   return query

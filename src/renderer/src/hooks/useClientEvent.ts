@@ -26,3 +26,13 @@ export function useEventCount(name: EventName): number {
   useClientEvent(name, () => setCount((n) => n + 1))
   return count
 }
+
+/** How many usage samples of this engine arrived since mount (followed engines send theirs
+ * too); every sample counts when `host` is null. */
+export function useUsageCount(host: string | null): number {
+  const [count, setCount] = useState(0)
+  useClientEvent('usage', (sample) => {
+    if (host === null || sample.host === host) setCount((n) => n + 1)
+  })
+  return count
+}

@@ -21,6 +21,8 @@ export interface ConnectionView {
   retrying: boolean
   retry: () => void
   dismissError: () => void
+  /** Shows another engine from now on (switchEngine); resolves with its connection state. */
+  switchEngine: (host: string) => Promise<ConnectionState>
 }
 
 function isNewer(next: ConnectionState, current: ConnectionState | null): boolean {
@@ -75,9 +77,19 @@ export function useConnection(client: DrydockClient): ConnectionView {
     )
   }, [client, apply])
 
+  const switchEngine = useCallback(
+    async (host: string) => {
+      setError(null)
+      const next = await client.switchEngine({ host })
+      apply(next)
+      return next
+    },
+    [client, apply],
+  )
+
   const display = retrying && state?.status === 'connecting' && settled ? settled : state
   const dismissError = useCallback(() => setError(null), [])
-  return { state, display, error, retrying, retry, dismissError }
+  return { state, display, error, retrying, retry, dismissError, switchEngine }
 }
 
 export const ConnectionContext = createContext<ConnectionView | null>(null)

@@ -3,7 +3,7 @@
  * its risk, progress with Cancel while it runs, and what it really freed afterwards. What to plan
  * comes from the address (see cleanup/request.ts), so every entry point shares this page.
  */
-import { useCallback, useEffect, useMemo, useRef, type ReactNode } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import type { Plan } from '../../../shared/cleanup'
 import type { ConnectionState } from '../../../shared/contract'
 import type { VolumeView } from '../../../shared/kinds'
@@ -12,6 +12,7 @@ import { PlanHints } from '../cleanup/PlanHints'
 import { PlanSummary } from '../cleanup/PlanSummary'
 import { PlanTable } from '../cleanup/PlanTable'
 import { RequestIntro } from '../cleanup/RequestIntro'
+import { EngineMoved } from '../cleanup/EngineMoved'
 import { RunControls } from '../cleanup/RunControls'
 import { ResultView, RunningView } from '../cleanup/RunViews'
 import {
@@ -92,6 +93,7 @@ export function CleanupPage(): ReactNode {
 /** The run in progress, then its result (or why it failed), against the plan it ran. */
 function RunSession({ hash }: { hash: string }): ReactNode {
   const run = useCleanupRunContext()
+  const connection = useConnectionView().state
   const { state, markShown } = run
   const ended = state.kind === 'finished' || state.kind === 'failed'
   useEffect(() => {
@@ -126,15 +128,18 @@ function RunSession({ hash }: { hash: string }): ReactNode {
       )
     case 'failed': {
       const expired = errorCode(state.error) === 'not-found'
+      const elsewhere = connection !== null && connection.host !== state.plan.engine.host
       return (
         <>
           {header}
           <ConnectionErrorBanner />
           <ErrorBanner
             title={
-              expired
-                ? 'This plan has expired; make the plan again to see what would be removed now'
-                : 'The cleanup could not run'
+              elsewhere
+                ? 'This plan was made on another engine: nothing was removed'
+                : expired
+                  ? 'This plan has expired; make the plan again to see what would be removed now'
+                  : 'The cleanup could not run'
             }
             error={state.error}
             onRetry={planAgain}
@@ -172,8 +177,11 @@ function CleanupSession({ request, hash }: { request: ValidRequest; hash: string
   const connected: Connected | null = connection?.status === 'connected' ? connection : null
   const run = useCleanupRunContext()
 
-  // Planning waits for the engine; a new connection (a reconnect) plans again.
-  const since = connected?.since ?? null
+  // Planning waits for the engine; a reconnect to the same engine plans again. After a switch to
+  // another engine a plan on screen stays, bound to its engine (see EngineMoved), until the user
+  // asks for a new one: what they reviewed is never replaced under the Run button.
+  const [basis, setBasis] = useState<{ host: string; since: string } | null>(null)
+  const since = basis?.since ?? null
   const load = useCallback(async (): Promise<Planned | null> => {
     if (since === null) return null
     // Settings are read each time: their protection applies to every cleanup.
@@ -197,6 +205,14 @@ function CleanupSession({ request, hash }: { request: ValidRequest; hash: string
     return { plan, policy, kinds: settings.defaultPolicyKinds, volumes }
   }, [client, request, since])
   const planned = useAsync(load)
+  const shown = planned.status === 'ready' && planned.value !== null
+  if (
+    connected &&
+    (basis === null || (connected.host === basis.host ? connected.since !== basis.since : !shown))
+  ) {
+    setBasis({ host: connected.host, since: connected.since })
+  }
+  const moved = connected !== null && basis !== null && shown && connected.host !== basis.host
 
   const header = <PageHeader title={TITLE} subtitle={SUBTITLE} />
   const ready = planned.status === 'ready' ? planned.value : null
@@ -245,6 +261,13 @@ function CleanupSession({ request, hash }: { request: ValidRequest; hash: string
         />
       ) : plan && ready ? (
         <>
+          {moved ? (
+            <EngineMoved
+              plan={plan}
+              shown={connected.host}
+              onPlanAgain={() => setBasis({ host: connected.host, since: connected.since })}
+            />
+          ) : null}
           <PlanSummary plan={plan} />
           <PlanHints plan={plan} request={request} />
           <RunControls plan={plan} volumes={ready.volumes} onRun={() => run.start(plan, hash)} />

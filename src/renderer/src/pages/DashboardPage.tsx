@@ -17,7 +17,7 @@ import { TopImagesCard } from '../dashboard/TopImagesCard'
 import { TrendCard } from '../dashboard/TrendCard'
 import { UsageTiles } from '../dashboard/UsageTiles'
 import { describeHost } from '../describe'
-import { useEventCount } from '../hooks/useClientEvent'
+import { useUsageCount } from '../hooks/useClientEvent'
 import { useConnectionView } from '../hooks/useConnection'
 import { useLive } from '../hooks/useLive'
 
@@ -25,7 +25,8 @@ const LOADING = { status: 'loading' } as const
 
 export function DashboardPage(): ReactNode {
   const { display: state, error, retrying, retry } = useConnectionView()
-  const tick = useEventCount('usage')
+  // Samples of this engine only: followed engines are sampled too, each for its own dashboard.
+  const tick = useUsageCount(state?.host ?? null)
 
   let body: ReactNode
   if (!state || state.status === 'connecting') {
@@ -102,6 +103,7 @@ function Overview({ connection, tick }: { connection: Connected; tick: number })
       <FreeSpaceCard usage={usage} settings={settings} host={connection.host} />
       <TrendCard
         tick={tick}
+        host={connection.host}
         samplingMinutes={
           settings.status === 'ready' ? settings.value.samplingIntervalMinutes : null
         }
@@ -128,6 +130,7 @@ function OfflineOverview({ tick }: { tick: number }): ReactNode {
     <div className="stack">
       <TrendCard
         tick={tick}
+        host={null}
         samplingMinutes={
           settings.status === 'ready' ? settings.value.samplingIntervalMinutes : null
         }

@@ -3,7 +3,7 @@
  * detail (`#/history?run=<id>`), a chart of what came back, and exports. It needs no engine, so it
  * never waits for one.
  */
-import { useState, type ReactNode } from 'react'
+import { useCallback, useMemo, useState, type ReactNode } from 'react'
 import { useClient } from '../client-context'
 import { ConnectionErrorBanner } from '../components/ConnectionErrorBanner'
 import { EmptyState } from '../components/EmptyState'
@@ -22,12 +22,16 @@ import {
 } from '../history/filters'
 import { ReclaimedChart } from '../history/ReclaimedChart'
 import { RunDetailDialog } from '../history/RunDetailDialog'
-import { RunFiltersBar } from '../history/RunFiltersBar'
+import { RunFiltersBar, type EngineOption } from '../history/RunFiltersBar'
 import { RunTable } from '../history/RunTable'
 import { useRunPages } from '../history/useRunPages'
 import { useEventCount } from '../hooks/useClientEvent'
 import { useConnectionView } from '../hooks/useConnection'
 import { useHashQuery } from '../hooks/useHashQuery'
+import { useLive } from '../hooks/useLive'
+import { engineName, hostAddress } from '../engines/engine-words'
+import type { EngineEntry } from '../../../shared/engines'
+import type { RunSummary } from '../../../shared/history'
 import { errorMessage } from '../../../shared/errors'
 
 export function HistoryPage(): ReactNode {
@@ -44,8 +48,26 @@ export function HistoryPage(): ReactNode {
   const openRun = query.get('run')
   const engineReady = state?.status === 'connected'
 
+  const engines = useLive(useCallback(() => client.listEngines(), [client]))
+  const known = engines.status === 'ready' ? engines.value : null
+  const shown = pages.status === 'ready' ? pages.runs : null
+  const engineOptions = useMemo(
+    () => engineOptionsOf(known, shown, filters.engine),
+    [known, shown, filters.engine],
+  )
+  // An engine column once runs of more than one engine are listed.
+  const severalEngines = new Set(shown?.map((run) => run.engineHost)).size > 1
+  const engineLabel = (host: string): string =>
+    engineName(known?.find((entry) => entry.host === host) ?? { host, name: '' })
+
   function setFilters(next: RunFilters): void {
-    setQuery({ trigger: next.trigger, status: next.status, from: next.from, to: next.to })
+    setQuery({
+      trigger: next.trigger,
+      status: next.status,
+      engine: next.engine,
+      from: next.from,
+      to: next.to,
+    })
   }
 
   function runHref(id: string): string {
@@ -75,7 +97,7 @@ export function HistoryPage(): ReactNode {
         </div>
       ) : null}
 
-      <RunFiltersBar filters={filters} onChange={setFilters} />
+      <RunFiltersBar filters={filters} engines={engineOptions} onChange={setFilters} />
       <ReclaimedChart query={listQuery} tick={tick} />
 
       {pages.status === 'loading' ? (
@@ -109,7 +131,11 @@ export function HistoryPage(): ReactNode {
         )
       ) : (
         <>
-          <RunTable runs={pages.runs} hrefFor={runHref} />
+          <RunTable
+            runs={pages.runs}
+            hrefFor={runHref}
+            engineLabel={severalEngines ? engineLabel : null}
+          />
           {pages.moreError ? (
             <ErrorBanner
               title="Could not load more runs"
@@ -189,4 +215,27 @@ function ExportButtons({ query }: { query: ReturnType<typeof runQuery> }): React
       ) : null}
     </div>
   )
+}
+
+/** The engines History can filter on: those Drydock knows, those the runs name, and the one the
+ * address asks for, by name ("(shown now)" marks the engine the window shows); two engines of
+ * the same name are told apart by their address. */
+function engineOptionsOf(
+  known: EngineEntry[] | null,
+  runs: RunSummary[] | null,
+  chosen: string | null,
+): EngineOption[] {
+  const hosts = new Map<string, { name: string; current: boolean }>()
+  const add = (host: string, name: string, current: boolean) => {
+    if (!hosts.has(host)) hosts.set(host, { name: engineName({ host, name }), current })
+  }
+  for (const entry of known ?? []) add(entry.host, entry.name, entry.current)
+  for (const run of runs ?? []) add(run.engineHost, '', false)
+  if (chosen) add(chosen, '', false)
+  const names = [...hosts.values()].map((each) => each.name)
+  return [...hosts].map(([host, { name, current }]) => {
+    const unique = names.filter((each) => each === name).length === 1
+    const label = unique ? name : `${name} · ${hostAddress(host)}`
+    return { host, label: current ? `${label} (shown now)` : label }
+  })
 }

@@ -9,6 +9,7 @@ import { PageHeader } from '../components/PageHeader'
 import { SkeletonCard, SkeletonLine } from '../components/Skeleton'
 import { describeHost, describeHostSource, describeTransport } from '../describe'
 import { useAsync, type AsyncResult } from '../hooks/useAsync'
+import { useLive } from '../hooks/useLive'
 import { SettingsForm } from '../settings/SettingsForm'
 import { useConnectionView } from '../hooks/useConnection'
 
@@ -21,7 +22,13 @@ const STATUS_WORDS = {
 export function SettingsPage({ appInfo }: { appInfo: AsyncResult<AppInfo> }): ReactNode {
   const { state } = useConnectionView()
   const client = useClient()
-  const settings = useAsync(useCallback(() => client.getSettings(), [client]))
+  // Another engine shown (the switcher saves it as the host): read the settings again, keeping
+  // the form on screen meanwhile.
+  const host = state?.host ?? null
+  const settings = useLive(
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- a new host is new settings.
+    useCallback(() => client.getSettings(), [client, host]),
+  )
   const log = useAsync(useCallback(() => client.getLogStatus(), [client]))
 
   return (

@@ -1,12 +1,12 @@
 /**
  * The settings Drydock keeps in its log: engine host, alerts, sampling, protection, the policy
- * behind "Clean up safely", and start-up. Checked on Save with the contract's own schema; each
- * message sits next to its field, and focus goes to the first field to fix.
+ * behind "Clean up safely" (PolicySection), automatic cleanup (AutomationSection), and start-up.
+ * Checked on Save with the contract's own schema; each message sits next to its field, and focus
+ * goes to the first field to fix.
  */
 import { useState, type ReactNode } from 'react'
-import { describePolicy, type Settings } from '../../../shared/settings'
+import type { Settings } from '../../../shared/settings'
 import { useClient } from '../client-context'
-import { describePolicyKinds } from '../kinds/words'
 import { ErrorBanner } from '../components/ErrorBanner'
 import { Spinner } from '../components/Spinner'
 import { errorCode, errorMessage } from '../errors'
@@ -20,9 +20,10 @@ import {
   type FieldName,
   type FormValues,
 } from './form'
+import { AutomationSection } from './AutomationSection'
+import { described, FieldError, idOf, type FormApi } from './fields'
 import { ListEditor } from './ListEditor'
-
-const idOf = (name: FieldName): string => `settings-${name}`
+import { PolicySection } from './PolicySection'
 
 type SaveState =
   | { status: 'idle' }
@@ -38,6 +39,17 @@ export function SettingsForm({ initial }: { initial: Settings }): ReactNode {
   const [errors, setErrors] = useState<FieldErrors>({})
   const [save, setSave] = useState<SaveState>({ status: 'idle' })
   const dirty = !sameForm(form, settingsToForm(saved))
+
+  // Read again after another engine was chosen (the switcher saves it as the host): the host
+  // follows, and anything else typed but not saved stays.
+  const [seen, setSeen] = useState(initial)
+  if (initial !== seen) {
+    setSeen(initial)
+    if (initial.host !== saved.host) {
+      setSaved(initial)
+      setForm(dirty ? { ...form, host: initial.host ?? '' } : settingsToForm(initial))
+    }
+  }
 
   function set<K extends FieldName>(name: K, value: FormValues[K]): void {
     setForm((current) => ({ ...current, [name]: value }))
@@ -96,66 +108,8 @@ export function SettingsForm({ initial }: { initial: Settings }): ReactNode {
     setSave({ status: 'idle' })
   }
 
-  const described = (
-    name: FieldName,
-    hint = false,
-  ): { id: string; 'aria-invalid'?: true; 'aria-describedby'?: string } => ({
-    id: idOf(name),
-    'aria-invalid': errors[name] ? true : undefined,
-    'aria-describedby':
-      [hint ? `${idOf(name)}-hint` : null, errors[name] ? `${idOf(name)}-error` : null]
-        .filter(Boolean)
-        .join(' ') || undefined,
-  })
-  const fieldError = (name: FieldName): ReactNode =>
-    errors[name] ? (
-      <p className="field__error" id={`${idOf(name)}-error`} data-testid={`${idOf(name)}-error`}>
-        {errors[name]}
-      </p>
-    ) : null
-
-  /** The number a chosen default policy needs (days, tags), shown under its radio. */
-  const policyNumber = (box: {
-    name: 'policyDays' | 'policyCount'
-    label: string
-    unit: string
-  }): ReactNode => (
-    <div className="field radios__detail">
-      <div className="field__row">
-        <input
-          type="text"
-          inputMode="numeric"
-          className="input--size"
-          aria-label={box.label}
-          value={form[box.name]}
-          onChange={(event) => set(box.name, event.target.value)}
-          {...described(box.name)}
-        />
-        <span aria-hidden="true">{box.unit}</span>
-      </div>
-      {fieldError(box.name)}
-    </div>
-  )
-
-  /** One of the other kinds the default policy removes. */
-  const kindBox = (box: {
-    name: 'policyStoppedContainers' | 'policyBuildCache' | 'policyUnusedVolumes'
-    label: string
-    note: string
-  }): ReactNode => (
-    <label className="check">
-      <input
-        type="checkbox"
-        checked={form[box.name]}
-        onChange={(event) => set(box.name, event.target.checked)}
-        {...described(box.name)}
-      />
-      <span className="check__text">
-        <strong>{box.label}</strong>
-        <span className="muted">{box.note}</span>
-      </span>
-    </label>
-  )
+  const api: FormApi = { form, errors, set }
+  const fieldError = (name: FieldName): ReactNode => <FieldError api={api} name={name} />
 
   /** A limit as a percentage or a size: two boxes, either may stay empty. */
   const thresholdPair = (pair: {
@@ -179,7 +133,7 @@ export function SettingsForm({ initial }: { initial: Settings }): ReactNode {
           disabled={!form.alertsEnabled}
           value={form[pair.percent]}
           onChange={(event) => set(pair.percent, event.target.value)}
-          {...described(pair.percent)}
+          {...described(api, pair.percent)}
         />
         <span aria-hidden="true">{pair.between}</span>
         <input
@@ -190,7 +144,7 @@ export function SettingsForm({ initial }: { initial: Settings }): ReactNode {
           disabled={!form.alertsEnabled}
           value={form[pair.size]}
           onChange={(event) => set(pair.size, event.target.value)}
-          {...described(pair.size)}
+          {...described(api, pair.size)}
         />
       </div>
       {fieldError(pair.percent)}
@@ -222,7 +176,7 @@ export function SettingsForm({ initial }: { initial: Settings }): ReactNode {
             spellCheck={false}
             value={form.host}
             onChange={(event) => set('host', event.target.value)}
-            {...described('host', true)}
+            {...described(api, 'host', true)}
           />
           <p className="field__hint" id={`${idOf('host')}-hint`}>
             Such as <code>unix:///var/run/docker.sock</code>, <code>tcp://host:2376</code> or{' '}
@@ -243,7 +197,7 @@ export function SettingsForm({ initial }: { initial: Settings }): ReactNode {
             type="checkbox"
             checked={form.alertsEnabled}
             onChange={(event) => set('alertsEnabled', event.target.checked)}
-            {...described('alertsEnabled')}
+            {...described(api, 'alertsEnabled')}
           />
           <span className="check__text">
             <strong>Alert me when the disk runs low</strong>
@@ -280,7 +234,7 @@ export function SettingsForm({ initial }: { initial: Settings }): ReactNode {
             className="input--size"
             value={form.samplingIntervalMinutes}
             onChange={(event) => set('samplingIntervalMinutes', event.target.value)}
-            {...described('samplingIntervalMinutes', true)}
+            {...described(api, 'samplingIntervalMinutes', true)}
           />
           <p className="field__hint" id={`${idOf('samplingIntervalMinutes')}-hint`}>
             How often Drydock measures disk usage, for the alerts and the charts (1 to 1,440).
@@ -324,86 +278,8 @@ export function SettingsForm({ initial }: { initial: Settings }): ReactNode {
         />
       </section>
 
-      <section className="card settings-section" aria-labelledby="settings-policy-title">
-        <h2 className="card__title" id="settings-policy-title">
-          Clean up safely
-        </h2>
-        <fieldset className="radios" id={idOf('policyKind')} tabIndex={-1}>
-          <legend className="field__label">Which images the one-click cleanup removes</legend>
-          <p className="field__hint">
-            Never forced: images a container uses, or that are protected, always stay.
-          </p>
-          <label className="check">
-            <input
-              type="radio"
-              name="policy"
-              checked={form.policyKind === 'dangling'}
-              onChange={() => set('policyKind', 'dangling')}
-            />
-            <span className="check__text">
-              <strong>Dangling images only</strong>
-              <span className="muted">Untagged leftovers of builds and pulls.</span>
-            </span>
-          </label>
-          <label className="check">
-            <input
-              type="radio"
-              name="policy"
-              checked={form.policyKind === 'unused-older-than'}
-              onChange={() => set('policyKind', 'unused-older-than')}
-            />
-            <span className="check__text">
-              <strong>Unused images not used for a number of days</strong>
-            </span>
-          </label>
-          {form.policyKind === 'unused-older-than'
-            ? policyNumber({ name: 'policyDays', label: 'Days unused', unit: 'days' })
-            : null}
-          <label className="check">
-            <input
-              type="radio"
-              name="policy"
-              checked={form.policyKind === 'keep-last'}
-              onChange={() => set('policyKind', 'keep-last')}
-            />
-            <span className="check__text">
-              <strong>Keep the newest tags of each repository</strong>
-            </span>
-          </label>
-          {form.policyKind === 'keep-last'
-            ? policyNumber({ name: 'policyCount', label: 'Tags to keep', unit: 'newest tags' })
-            : null}
-        </fieldset>
-        <fieldset className="radios" data-testid="settings-policy-kinds">
-          <legend className="field__label">It also removes</legend>
-          <p className="field__hint">
-            Only what nothing uses. Named volumes are never removed by a policy: choose them on the
-            Volumes page.
-          </p>
-          {kindBox({
-            name: 'policyStoppedContainers',
-            label: 'Stopped containers',
-            note: 'Containers that are not running, with their writable files and logs.',
-          })}
-          {kindBox({
-            name: 'policyBuildCache',
-            label: 'Build cache no build is using',
-            note: 'Builds that need it again run slower once.',
-          })}
-          {kindBox({
-            name: 'policyUnusedVolumes',
-            label: 'Anonymous volumes no container mounts',
-            note: 'Volumes made for containers without a name; no one chose to keep them.',
-          })}
-        </fieldset>
-        <p className="muted" data-testid="settings-policy-summary">
-          Saved policy: {describePolicy(saved.defaultPolicy)}
-          {describePolicyKinds(saved.defaultPolicyKinds)
-            ? `, plus ${describePolicyKinds(saved.defaultPolicyKinds)}`
-            : ''}
-          .
-        </p>
-      </section>
+      <PolicySection api={api} saved={saved} />
+      <AutomationSection api={api} saved={saved} />
 
       <section className="card settings-section" aria-labelledby="settings-startup-title">
         <h2 className="card__title" id="settings-startup-title">
@@ -415,7 +291,7 @@ export function SettingsForm({ initial }: { initial: Settings }): ReactNode {
             type="checkbox"
             checked={form.startAtLogin}
             onChange={(event) => set('startAtLogin', event.target.checked)}
-            {...described('startAtLogin')}
+            {...described(api, 'startAtLogin')}
           />
           <span className="check__text">
             <strong>Start Drydock when I log in</strong>
@@ -426,7 +302,7 @@ export function SettingsForm({ initial }: { initial: Settings }): ReactNode {
             type="checkbox"
             checked={form.startHidden}
             onChange={(event) => set('startHidden', event.target.checked)}
-            {...described('startHidden')}
+            {...described(api, 'startHidden')}
           />
           <span className="check__text">
             <strong>Start hidden in the tray</strong>
@@ -438,7 +314,7 @@ export function SettingsForm({ initial }: { initial: Settings }): ReactNode {
             type="checkbox"
             checked={form.closeToTray}
             onChange={(event) => set('closeToTray', event.target.checked)}
-            {...described('closeToTray')}
+            {...described(api, 'closeToTray')}
           />
           <span className="check__text">
             <strong>Keep running in the tray when the window is closed</strong>

@@ -5,8 +5,11 @@
  */
 import type { z } from 'zod'
 import {
+  DEFAULT_SETTINGS,
   SettingsPatchSchema,
+  type AutomaticPolicy,
   type DefaultPolicy,
+  type Schedule,
   type Settings,
   type SettingsPatch,
 } from '../../../shared/settings'
@@ -30,6 +33,20 @@ export interface FormValues {
   policyStoppedContainers: boolean
   policyBuildCache: boolean
   policyUnusedVolumes: boolean
+  /** Automatic cleanup (Settings' automation). */
+  automationEnabled: boolean
+  automationSchedule: Schedule['kind']
+  /** `HH:MM`, local. */
+  automationTime: string
+  /** 0 (Sunday) to 6, as text for the select. */
+  automationDay: string
+  automationOnAlert: boolean
+  automationPolicy: AutomaticPolicy['kind']
+  /** The target size as typed ("20 GB"). */
+  automationTargetSize: string
+  /** Not edited here (the engine switcher's "Follow in background"): carried so the form turns
+   * back into whole settings. */
+  followedEngines: string[]
   startAtLogin: boolean
   startHidden: boolean
   closeToTray: boolean
@@ -56,6 +73,13 @@ export const FIELD_ORDER: FieldName[] = [
   'policyStoppedContainers',
   'policyBuildCache',
   'policyUnusedVolumes',
+  'automationEnabled',
+  'automationSchedule',
+  'automationDay',
+  'automationTime',
+  'automationOnAlert',
+  'automationPolicy',
+  'automationTargetSize',
   'startAtLogin',
   'startHidden',
   'closeToTray',
@@ -81,9 +105,26 @@ export function settingsToForm(settings: Settings): FormValues {
     policyStoppedContainers: settings.defaultPolicyKinds.stoppedContainers,
     policyBuildCache: settings.defaultPolicyKinds.buildCache,
     policyUnusedVolumes: settings.defaultPolicyKinds.unusedVolumes,
+    ...automationToForm(settings.automation),
+    followedEngines: [...settings.followedEngines],
     startAtLogin: settings.startAtLogin,
     startHidden: settings.startHidden,
     closeToTray: settings.closeToTray,
+  }
+}
+
+function automationToForm(automation: Settings['automation']) {
+  const { schedule, policy } = automation
+  // A schedule turned off keeps the time and day it would use when turned on again.
+  const fallback = DEFAULT_SETTINGS.automation.schedule as { time: string }
+  return {
+    automationEnabled: automation.enabled,
+    automationSchedule: schedule.kind,
+    automationTime: schedule.kind === 'off' ? fallback.time : schedule.time,
+    automationDay: schedule.kind === 'weekly' ? String(schedule.day) : '0',
+    automationOnAlert: automation.onAlert,
+    automationPolicy: policy.kind,
+    automationTargetSize: policy.kind === 'target-size' ? formatSizeInput(policy.bytes) : '',
   }
 }
 
@@ -135,8 +176,28 @@ function fieldOf(path: readonly PropertyKey[]): FieldName | null {
           : second === 'unusedVolumes'
             ? 'policyUnusedVolumes'
             : null
+    case 'automation':
+      return automationField(path.slice(1))
   }
   return null
+}
+
+function automationField([first, second]: readonly PropertyKey[]): FieldName {
+  switch (first) {
+    case 'enabled':
+      return 'automationEnabled'
+    case 'onAlert':
+      return 'automationOnAlert'
+    case 'schedule':
+      return second === 'time'
+        ? 'automationTime'
+        : second === 'day'
+          ? 'automationDay'
+          : 'automationSchedule'
+    case 'policy':
+      return second === 'bytes' ? 'automationTargetSize' : 'automationPolicy'
+  }
+  return 'automationEnabled'
 }
 
 /** The schema's message, naming the list entry it is about. */
@@ -177,6 +238,21 @@ export function formToPatch(form: FormValues): FormResult {
         ? { kind: form.policyKind, days: number('policyDays', form.policyDays, true) }
         : { kind: form.policyKind, count: number('policyCount', form.policyCount, true) }
 
+  const time = form.automationTime.trim()
+  const schedule =
+    form.automationSchedule === 'off'
+      ? { kind: 'off' as const }
+      : form.automationSchedule === 'daily'
+        ? { kind: 'daily' as const, time }
+        : { kind: 'weekly' as const, day: Number(form.automationDay), time }
+  let automaticPolicy: unknown = { kind: form.automationPolicy }
+  if (form.automationPolicy === 'target-size') {
+    const bytes = size('automationTargetSize', form.automationTargetSize)
+    if (bytes === null) errors.automationTargetSize ??= 'Required: a size such as 20 GB.'
+    else if (bytes === 0) errors.automationTargetSize = 'Enter a size above 0 B.'
+    automaticPolicy = { kind: 'target-size', bytes }
+  }
+
   const candidate = {
     host: form.host.trim() === '' ? null : form.host.trim(),
     alerts: {
@@ -195,6 +271,13 @@ export function formToPatch(form: FormValues): FormResult {
       buildCache: form.policyBuildCache,
       unusedVolumes: form.policyUnusedVolumes,
     },
+    automation: {
+      enabled: form.automationEnabled,
+      schedule,
+      onAlert: form.automationOnAlert,
+      policy: automaticPolicy,
+    },
+    followedEngines: form.followedEngines,
     startAtLogin: form.startAtLogin,
     startHidden: form.startHidden,
     closeToTray: form.closeToTray,
