@@ -10,6 +10,7 @@ export function exitCodeFor(error: unknown): ExitCode {
     case 'invalid-host':
     case 'invalid-request':
     case 'unknown-method':
+    case 'engine-changed':
       return EXIT.usage
     case 'engine-unreachable':
       return EXIT.engineUnreachable

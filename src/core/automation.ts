@@ -8,6 +8,7 @@
 import type { AutomaticRun, AutomationStatus } from '../shared/automation'
 import { SelectionSchema } from '../shared/cleanup'
 import { errorMessage } from '../shared/errors'
+import { formatBytes } from '../shared/format'
 import { automaticSelection, nextScheduled } from '../shared/settings'
 import type { CleanupService } from './cleanup-service'
 import type { ConnectionManager } from './connection-manager'
@@ -144,7 +145,7 @@ export class Automation {
       const { runId } = await cleanups.run({ planId: plan.id, trigger })
       const entry = record({
         outcome: 'started',
-        reason: `${work.length} item${work.length === 1 ? '' : 's'}, ${plan.reclaimBytes} bytes predicted`,
+        reason: `${work.length} item${work.length === 1 ? '' : 's'}, ${formatBytes(plan.reclaimBytes)} predicted`,
         runId,
       })
       const result = await cleanups.whenEnded(runId)?.catch(() => null)

@@ -174,7 +174,7 @@ export class CleanupService {
     const planned = held.plan.engine
     if (engine.host !== planned.host || (planned.id && engine.id !== planned.id)) {
       throw new DrydockError(
-        'not-found',
+        'engine-changed',
         `This plan was made on the engine at ${planned.host}${planned.id ? ` (${planned.id})` : ''}; Drydock is now connected to ${engine.host}${engine.id ? ` (${engine.id})` : ''}. Nothing was removed: make the plan again.`,
       )
     }

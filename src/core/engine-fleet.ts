@@ -33,7 +33,7 @@ export class EngineFleet {
   constructor(private readonly options: FleetOptions) {}
 
   /** Every engine known: found on this machine, saved in Settings, followed, and the current. */
-  list(current: string): EngineEntry[] {
+  list(current: string, seen: string[] = []): EngineEntry[] {
     const { settings } = this.options.log.readSettings()
     const found = discoverEngines({ env: this.options.env, platform: this.options.platform })
     const entries: EngineEntry[] = found.map((engine) => ({
@@ -55,6 +55,7 @@ export class EngineFleet {
     add(current, 'current', 'connection')
     if (settings.host) add(settings.host, 'Settings', 'settings')
     for (const host of settings.followedEngines) add(host, host, 'settings')
+    for (const host of seen) add(host, host, 'history')
     return entries
   }
 

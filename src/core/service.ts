@@ -199,7 +199,14 @@ export class DrydockService implements DrydockHandlers, EventSource {
   }
 
   async listEngines(): Promise<EngineEntry[]> {
-    return this.fleet.list(this.connections.peek().host)
+    // Engines Drydock sampled or cleaned before stay in the list after a switch.
+    let seen: string[] = []
+    try {
+      seen = this.log.open().usage.hosts()
+    } catch {
+      // No log: what is found and configured only.
+    }
+    return this.fleet.list(this.connections.peek().host, seen)
   }
 
   /** Shows and plans on another engine (saved as Settings' host); held plans stay bound to the
@@ -214,6 +221,8 @@ export class DrydockService implements DrydockHandlers, EventSource {
     await this.updateSettings({ host: request.host })
     const state = await this.connections.reconnect()
     if (this.fleet.active) this.fleet.follow(state.host)
+    // Its dashboard starts with today's figures, not empty until the next sampling interval.
+    if (this.sampler.active) void this.sampler.sample().catch(() => undefined)
     return state
   }
 

@@ -25,6 +25,8 @@ export const ERROR_CODES = [
   'log-unusable',
   /** A plan id that this service does not hold (expired, or from another process). */
   'not-found',
+  /** A plan made on another engine than the one connected now: it may not run here. */
+  'engine-changed',
   /** A bug or an unexpected failure; the message says what happened. */
   'internal',
 ] as const

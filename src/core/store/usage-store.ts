@@ -106,6 +106,10 @@ export class UsageStore {
       latestHost: db.prepare<[], { host: string }>(
         'SELECT host FROM usage_samples ORDER BY at DESC LIMIT 1',
       ),
+      hosts: db.prepare<[], { host: string }>(
+        `SELECT host FROM usage_rollups WHERE resolution = 'day'
+         GROUP BY host ORDER BY max(bucket_start) DESC LIMIT 32`,
+      ),
     }
   }
 
@@ -144,6 +148,11 @@ export class UsageStore {
   }
 
   /** The engine sampled most recently: the default series when Drydock has no engine now. */
+  /** The engines sampled, most recently sampled first (from the daily roll-ups: small). */
+  hosts(): string[] {
+    return withStoreErrors(this.db, () => this.statements.hosts.all().map((row) => row.host))
+  }
+
   latestHost(): string | null {
     return withStoreErrors(this.db, () => this.statements.latestHost.get()?.host ?? null)
   }

@@ -128,7 +128,9 @@ function RunSession({ hash }: { hash: string }): ReactNode {
       )
     case 'failed': {
       const expired = errorCode(state.error) === 'not-found'
-      const elsewhere = connection !== null && connection.host !== state.plan.engine.host
+      const elsewhere =
+        errorCode(state.error) === 'engine-changed' ||
+        (connection !== null && connection.host !== state.plan.engine.host)
       return (
         <>
           {header}
