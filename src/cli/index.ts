@@ -1,45 +1,13 @@
-/** Entry of the built CLI (out/main/cli.js), loaded by bin/drydock.js. */
-import { createInterface } from 'node:readline/promises'
-import type { CliIo } from './io'
-import { runCli } from './program'
-import { errorMessage } from '../shared/errors'
-
-function processIo(): CliIo {
-  return {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    env: process.env,
-    interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
-    confirm: async (question) => {
-      const prompt = createInterface({ input: process.stdin, output: process.stdout })
-      try {
-        return /^y(es)?$/i.test((await prompt.question(`${question} [y/N] `)).trim())
-      } finally {
-        prompt.close()
-      }
-    },
-    untilInterrupted: () =>
-      new Promise((resolve) => {
-        process.once('SIGINT', () => resolve())
-        process.once('SIGTERM', () => resolve())
-      }),
-  }
-}
+/**
+ * Entry of the built CLI (out/main/cli.js), loaded by bin/drydock.js. Kept small on purpose: a
+ * command that reads the engine sends its first requests from here (early.ts), and only then is
+ * the rest of the CLI loaded (run.ts: commander, the core, zod, dockerode, SQLite), while the
+ * engine works on its answers.
+ */
+import { startCliEarlyReads } from './early'
 
 export async function main(argv: string[]): Promise<number> {
-  // `drydock images | head`: a closed pipe ends the output, not the process with a stack trace.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(0)
-    throw error
-  })
-  try {
-    return await runCli(argv, processIo())
-  } catch (error) {
-    // A bug, not a user error: say so in one line; the stack only on request.
-    const message = errorMessage(error)
-    process.stderr.write(`drydock: unexpected error: ${message}\n`)
-    if (process.env.DRYDOCK_DEBUG && error instanceof Error)
-      process.stderr.write(`${error.stack}\n`)
-    return 1
-  }
+  const early = await startCliEarlyReads(argv, process.env)
+  const { run } = await import('./run')
+  return run(argv, early)
 }

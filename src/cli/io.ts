@@ -1,9 +1,13 @@
+import type { EarlyReads } from '../core/engine/early-reads'
 import { forTerminal } from '../shared/sanitize'
 
 /** What a CLI command may touch of the outside world; tests pass their own. */
 export interface CliIo {
   stdout: { write(text: string): unknown; isTTY?: boolean }
-  stderr: { write(text: string): unknown }
+  stderr: { write(text: string): unknown; isTTY?: boolean }
+  /** Engine requests the entry sent before the CLI loaded (early.ts); the first session adopts
+   * them. */
+  early?: EarlyReads | null
   env: Record<string, string | undefined>
   /** Resolves when the user asks to stop a long-running command (Ctrl-C, SIGTERM). */
   untilInterrupted(): Promise<void>

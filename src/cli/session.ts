@@ -53,7 +53,11 @@ export function openCliSession(
 ): CliSession {
   const hostWarnings = warnings === 'none' ? [] : hostWarningsFor(options, io, transport)
   if (warnings === 'stderr') printHostWarnings(io, hostWarnings)
+  // The entry's early requests belong to the first session (a command opens one).
+  const early = io.early ?? null
+  io.early = null
   const service = new DrydockService({
+    early,
     host: options.host,
     env: io.env,
     databasePath: options.db ?? defaultDatabasePath(io.env, process.platform, homedir()),

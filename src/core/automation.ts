@@ -53,6 +53,10 @@ export class Automation {
   private timer: unknown = null
   private stopAlerts: (() => void) | null = null
   private working = false
+  /** Bumped by every stop or re-arm: a run waiting (for mains power) from before gives up. */
+  private generation = 0
+  /** Alerts already acted on: an alert's figures are updated as the disk moves (same id). */
+  private readonly handledAlerts = new Set<string>()
 
   constructor(private readonly options: AutomationOptions) {}
 
@@ -60,13 +64,22 @@ export class Automation {
     this.rearm()
     this.stopAlerts = this.options.events.subscribe((event) => {
       if (event.name !== 'alert' || event.payload.clearedAt !== null) return
+      // Once per alert, and only for the engine this runs on: an alert of an engine followed in
+      // the background must not clean the one shown.
+      const alert = event.payload
+      if (this.handledAlerts.has(alert.id)) return
+      if (alert.engineHost !== this.options.connections.peek().host) return
       const { automation } = this.options.log.readSettings().settings
-      if (automation.enabled && automation.onAlert) void this.runNow('threshold')
+      if (!automation.enabled || !automation.onAlert) return
+      this.handledAlerts.add(alert.id)
+      const generation = this.generation
+      void this.whenOnMains(generation).then((go) => (go ? this.runNow('threshold') : undefined))
     })
     return () => this.stop()
   }
 
   stop(): void {
+    this.generation += 1
     if (this.timer !== null) this.options.clock.clearTimeout(this.timer)
     this.timer = null
     this.stopAlerts?.()
@@ -75,18 +88,25 @@ export class Automation {
 
   /** Arms the timer for the next scheduled time (again after a Settings change). */
   rearm(): void {
+    this.generation += 1
     if (this.timer !== null) this.options.clock.clearTimeout(this.timer)
     this.timer = null
     const next = this.nextAt()
     if (!next) return
     const { clock } = this.options
+    const generation = this.generation
     const delay = Math.max(0, next.getTime() - clock.now().getTime())
     this.timer = clock.setTimeout(
       () => {
         this.timer = null
         // A long delay is armed in steps: only run once the time has really come.
         if (clock.now() < next) return this.rearm()
-        void this.whenOnMains().then(() => this.runNow('schedule').finally(() => this.rearm()))
+        void this.whenOnMains(generation).then(async (go) => {
+          // Turned off, re-scheduled or stopped while waiting: this run is no longer wanted.
+          if (!go || !this.nextAt()) return
+          await this.runNow('schedule')
+          if (generation === this.generation) this.rearm()
+        })
       },
       Math.min(delay, MAX_DELAY_MS),
     )
@@ -133,8 +153,22 @@ export class Automation {
         })
       }
       const { automation } = log.readSettings().settings
+      if (!automation.enabled) {
+        return record({
+          outcome: 'skipped',
+          reason: 'automatic cleanup was turned off',
+          runId: null,
+        })
+      }
       const plan = await cleanups.plan(SelectionSchema.parse(automaticSelection(automation.policy)))
       const work = plan.items.filter((item) => item.requests.length > 0)
+      if (cleanups.busy) {
+        return record({
+          outcome: 'skipped',
+          reason: 'another cleanup started meanwhile; automatic cleanups never overlap one',
+          runId: null,
+        })
+      }
       if (work.length === 0) {
         return record({
           outcome: 'nothing-to-do',
@@ -192,13 +226,18 @@ export class Automation {
     }
   }
 
-  /** Resolves once the machine is on mains power (at once where the platform cannot tell). */
-  private async whenOnMains(): Promise<void> {
+  /**
+   * Resolves true once the machine is on mains power (at once where the platform cannot tell),
+   * false when automation was stopped or re-armed meanwhile.
+   */
+  private async whenOnMains(generation: number): Promise<boolean> {
     const onBattery = this.options.onBattery
     while (onBattery?.()) {
       await new Promise<void>((resolve) =>
         this.options.clock.setTimeout(resolve, BATTERY_RECHECK_MS),
       )
+      if (generation !== this.generation) return false
     }
+    return generation === this.generation
   }
 }

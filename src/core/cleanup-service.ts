@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import {
+  parseDuration,
   SelectionSchema,
   type CleanResult,
   type Plan,
@@ -16,7 +17,7 @@ import type { RunTrigger } from '../shared/history'
 import { defaultPolicySelection, type Settings } from '../shared/settings'
 import type { Reclaimable } from '../shared/usage'
 import { executePlan } from './cleaner/executor'
-import type { ConnectionManager } from './connection-manager'
+import { hasBuildKitImages, type ConnectionManager, type KindsRead } from './connection-manager'
 import { ENGINE_EVENT_BUFFER } from './engine/image-use-events'
 import { exitTimes } from './engine/kinds'
 import type { EventBus } from './event-bus'
@@ -93,16 +94,14 @@ export class CleanupService {
     // read now (locked) leaves those rules unknown: the plan shows, but may not run.
     const { settings, known: settingsKnown } = log.readSettings()
     const selection = resolveSelection(requested, settings)
+    const kinds = kindsFor(selection)
     const { connection, inventory, engine } = await connections.readInventory(
-      needsKinds(selection) ? { kinds: 'fresh' } : {},
+      kinds ? { kinds } : {},
     )
     // BuildKit's cache may hold the layers of images it built: without its records the bytes
     // an image frees cannot be told, so read them whenever such an image is there.
-    if (
-      !inventory.kinds &&
-      inventory.images.some((image) => image.layers.some((l) => l.buildkit))
-    ) {
-      await connections.addKinds(connection, inventory, 'fresh')
+    if (!inventory.kinds && hasBuildKitImages(inventory)) {
+      await connections.addKinds(connection, inventory, 'lean')
     }
     const graph = new DependencyGraph(inventory)
     // Least recently used needs the facts: --unused-for and --target-size refuse to guess.
@@ -126,12 +125,18 @@ export class CleanupService {
       ...(uses ? { lastUses: uses } : {}),
       ...(containerAges ? { exitTimes: containerAges } : {}),
     })
+    // Uses lost in a window that ended before --unused-for's cutoff would not change a thing;
+    // for --target-size (an order by last use) any lost use might.
+    const missed = facts?.missed ?? null
+    const cutoff = selection.unusedFor
+      ? now().getTime() - (parseDuration(selection.unusedFor) ?? 0) * 1000
+      : -Infinity
     if (
-      facts?.missedSince !== undefined &&
-      facts.missedSince !== null &&
-      !selection.acceptUnknownUse
+      missed &&
+      !selection.acceptUnknownUse &&
+      (selection.targetSize !== null || missed.until > cutoff)
     ) {
-      refuseUnknownUse(plan, facts.missedSince)
+      refuseUnknownUse(plan, missed.since)
     }
     this.plans.set(plan.id, { plan, layerSizes: graph.sizes(), settingsKnown })
     for (const id of this.plans.keys()) {
@@ -312,7 +317,17 @@ function progressEvent(payload: {
   return { name: 'progress' as const, payload }
 }
 
-/** Whether a plan needs volumes, build cache or container sizes (one `/system/df`). */
+/**
+ * What a plan needs beyond images and containers: nothing; `lean` (volumes, build cache records
+ * and containers' sizes, without `/system/df`); or `fresh` (also the volumes' sizes, which only
+ * `/system/df` has) when it may remove a volume.
+ */
+function kindsFor(selection: Selection): KindsRead | null {
+  if (selection.unusedVolumes || selection.volumes.length > 0) return 'fresh'
+  return needsKinds(selection) ? 'lean' : null
+}
+
+/** Whether a plan needs volumes, build cache or container sizes. */
 function needsKinds(selection: Selection): boolean {
   return (
     selection.system ||

@@ -8,11 +8,20 @@
 import type { ConnectionState, EngineInfo } from '../shared/contract'
 import { DrydockError, errorMessage } from '../shared/errors'
 import { reconcileInterruptedRuns } from './cleaner/reconcile'
+import { canReadBuildCacheOverGrpc, readBuildCacheOverGrpc } from './engine/build-cache-grpc'
 import { EngineConnection } from './engine/connection'
+import type { SystemDf } from './engine/disk-usage'
+import type { EarlyReads } from './engine/early-reads'
 import { engineUnreachable } from './engine/errors'
 import { resolveHost, type ResolvedHost } from './engine/host'
-import { fetchInventory, type Inventory } from './engine/inventory'
-import { buildCacheOf, listVolumes, sizesOf, type KindsInventory } from './engine/kinds'
+import { fetchInventory, type Inventory, type InventoryOptions } from './engine/inventory'
+import {
+  buildCacheOf,
+  listVolumes,
+  sizesOf,
+  type BuildCacheRecord,
+  type KindsInventory,
+} from './engine/kinds'
 import type { EventBus } from './event-bus'
 import type { LogAccess } from './log-access'
 
@@ -26,7 +35,18 @@ export interface ConnectionOptions {
   log: LogAccess
   events: EventBus
   now: () => Date
+  /** Requests the CLI sent before it had loaded (early-reads.ts): adopted by the first
+   * connection check and inventory read on the same host. */
+  early?: EarlyReads | null
 }
+
+/**
+ * How a read includes volumes, build cache and sizes: `fresh` waits for a new `/system/df` (every
+ * size, volumes' included); `cached` takes the last one (and refreshes it behind); `lean` reads
+ * only what a plan that removes no volume needs, without `/system/df`: the volumes, BuildKit's
+ * records (build-cache-grpc.ts) and the containers' writable-layer sizes (listed with them).
+ */
+export type KindsRead = 'fresh' | 'cached' | 'lean'
 
 export interface InventoryRead {
   connection: EngineConnection
@@ -54,9 +74,21 @@ export class ConnectionManager {
   private watchTimer: NodeJS.Timeout | null = null
   private readonly reconciledHosts = new Set<string>()
   private readonly connectedListeners = new Set<(connection: EngineConnection) => void>()
+  private readonly progressListeners = new Set<(done: number, total: number) => void>()
+  /** What the CLI sent early and was not adopted yet (see ConnectionOptions.early). */
+  private earlyCheck: EarlyReads | null
+  private earlyLists: EarlyReads | null
+  private earlyGetter: EarlyReads | null
 
   constructor(private readonly options: ConnectionOptions) {
+    this.earlyCheck = this.earlyLists = this.earlyGetter = options.early ?? null
     this.state = { status: 'connecting', host: this.describeHost(), since: this.timestamp() }
+  }
+
+  /** Told as the layer facts of images unknown to the cache arrive (a cold read): done of total. */
+  onInventoryProgress(listener: (done: number, total: number) => void): () => void {
+    this.progressListeners.add(listener)
+    return () => this.progressListeners.delete(listener)
   }
 
   /** Waits for a first (or in-flight) connection attempt, so callers never see a stale state. */
@@ -109,10 +141,9 @@ export class ConnectionManager {
 
   /**
    * Images and containers with their layer facts (from the log's cache when known); with
-   * `kinds`, also volumes, build cache and sizes: `fresh` waits for a new `/system/df`,
-   * `cached` takes the last one (and refreshes it behind).
+   * `kinds`, also volumes, build cache and sizes (see KindsRead).
    */
-  async readInventory(options: { kinds?: 'fresh' | 'cached' } = {}): Promise<InventoryRead> {
+  async readInventory(options: { kinds?: KindsRead } = {}): Promise<InventoryRead> {
     const { log } = this.options
     // A first call (the CLI's only one) sends the lists together with the connection check
     // instead of after it; the lists are used only if that check succeeds on the same connection.
@@ -122,23 +153,55 @@ export class ConnectionManager {
         : null
     // The check goes out first; opening the log (inside fetchInventory) then overlaps with both.
     const connecting = this.require()
+    const lean = options.kinds === 'lean'
+    // BuildKit's records, asked for as soon as it is likely they are needed: for a lean read,
+    // or when the log has seen BuildKit build images before (see addKinds).
+    const ahead: { records: Promise<RecordsRead> | null } = { records: null }
+    const recordsFrom = (connection: EngineConnection) => {
+      ahead.records ??= readRecords(connection)
+      ahead.records.catch(() => undefined)
+    }
+    const inventoryOptions = (connection: EngineConnection): InventoryOptions => ({
+      get: connection.getJson,
+      pipelined: connection.pipelined,
+      containerSizes: lean,
+      ...(this.progressListeners.size > 0
+        ? {
+            onProgress: (done: number, total: number) => {
+              for (const listener of this.progressListeners) listener(done, total)
+            },
+          }
+        : {}),
+      onCacheOpen: (cache) => {
+        if (lean || (!options.kinds && cache.knowsBuildKit?.())) recordsFrom(connection)
+      },
+    })
     const earlyInventory = early
-      ? fetchInventory(early.docker, () => log.layerCache(), early.getJson).then(
+      ? fetchInventory(early.docker, () => log.layerCache(), {
+          ...inventoryOptions(early),
+          ...this.takeEarlyLists(early.host.url),
+        }).then(
           (inventory) => ({ ok: true as const, inventory }),
           (error: unknown) => ({ ok: false as const, error }),
         )
       : null
     const connection = await connecting
     const engine = await this.engineFacts(connection)
-    const kinds = options.kinds ? readKinds(connection, options.kinds) : null
+    const kinds = options.kinds && !lean ? readKinds(connection, options.kinds) : null
     kinds?.catch(() => undefined)
     try {
       const listed = connection === early && earlyInventory ? await earlyInventory : null
       if (listed && !listed.ok) throw listed.error
       const inventory =
         listed?.inventory ??
-        (await fetchInventory(connection.docker, () => log.layerCache(), connection.getJson))
+        (await fetchInventory(connection.docker, () => log.layerCache(), {
+          ...inventoryOptions(connection),
+        }))
       if (kinds) inventory.kinds = await kinds
+      else if (lean) inventory.kinds = await leanKinds(connection, inventory, ahead.records)
+      else if (ahead.records && hasBuildKitImages(inventory)) {
+        inventory.kinds = await leanKinds(connection, inventory, ahead.records)
+      }
       this.reconcileOnce(connection.host.url, inventory)
       return { connection, inventory, engine }
     } catch (error) {
@@ -159,6 +222,8 @@ export class ConnectionManager {
 
   close(): void {
     this.stopWatching()
+    this.connection?.close()
+    this.earlyConnection?.close()
   }
 
   private stopWatching(): void {
@@ -205,9 +270,12 @@ export class ConnectionManager {
   }
 
   /** Adds volumes, build cache and sizes to an inventory read without them. */
-  async addKinds(connection: EngineConnection, inventory: Inventory, sizes: 'fresh' | 'cached') {
+  async addKinds(connection: EngineConnection, inventory: Inventory, sizes: KindsRead) {
     try {
-      inventory.kinds = await readKinds(connection, sizes)
+      inventory.kinds =
+        sizes === 'lean'
+          ? await leanKinds(connection, inventory, null)
+          : await readKinds(connection, sizes)
     } catch (error) {
       throw engineFailure(error, connection)
     }
@@ -238,11 +306,32 @@ export class ConnectionManager {
   /** A connection made ahead of the connection check, or null when the host is unusable. */
   private makeEarlyConnection(): EngineConnection | null {
     try {
-      this.earlyConnection = new EngineConnection(this.resolve())
+      this.earlyConnection = this.newConnection(this.resolve())
       return this.earlyConnection
     } catch {
       return null
     }
+  }
+
+  /** A connection to `host`, on the connections the CLI's early reads opened to it (once). */
+  private newConnection(host: ResolvedHost): EngineConnection {
+    const early = this.earlyGetter
+    this.earlyGetter = null
+    return new EngineConnection(host, early?.url === host.url ? early.pipelined : null)
+  }
+
+  /** The lists the CLI sent early to this host, once. */
+  private takeEarlyLists(url: string): Pick<InventoryOptions, 'lists'> {
+    const early = this.earlyLists
+    this.earlyLists = null
+    return early?.url === url && early.lists ? { lists: early.lists } : {}
+  }
+
+  /** The connection check the CLI sent early to this host, once. */
+  private takeEarlyCheck(url: string): EarlyReads | undefined {
+    const early = this.earlyCheck
+    this.earlyCheck = null
+    return early?.url === url ? early : undefined
   }
 
   private takeEarlyConnection(host: ResolvedHost): EngineConnection | null {
@@ -271,8 +360,8 @@ export class ConnectionManager {
     }
     try {
       const connection =
-        this.connection ?? this.takeEarlyConnection(host) ?? new EngineConnection(host)
-      const engine = await connection.engineInfo()
+        this.connection ?? this.takeEarlyConnection(host) ?? this.newConnection(host)
+      const engine = await connection.engineInfo(this.takeEarlyCheck(host.url))
       this.connection = connection
       const state = this.setState({
         status: 'connected',
@@ -358,4 +447,70 @@ async function readKinds(
     ...(df ? sizesOf(df.df) : { containerSizes: new Map(), volumeSizes: new Map() }),
     sizesAt: df?.at ?? null,
   }
+}
+
+/** BuildKit's records, and the `/system/df` they came from when `/grpc` could not answer. */
+interface RecordsRead {
+  records: BuildCacheRecord[]
+  df: SystemDf | null
+}
+
+/** BuildKit's records: over its own API where the engine has one, else from `/system/df`. */
+async function readRecords(connection: EngineConnection): Promise<RecordsRead> {
+  if (connection.buildKitApi !== false && canReadBuildCacheOverGrpc(connection.host)) {
+    try {
+      const answer = await readBuildCacheOverGrpc(connection.host)
+      connection.buildKitApi = true
+      return { records: buildCacheOf({ BuildCache: answer }), df: null }
+    } catch (error) {
+      // Told apart: an engine that answered "no such API" (Podman, BuildKit off) from one that
+      // stopped answering, which /system/df would not fix.
+      if (connection.buildKitApi === true) throw error
+      connection.buildKitApi = false
+    }
+  }
+  const df = await connection.diskUsage.read()
+  return { records: buildCacheOf(df), df }
+}
+
+/** Some image was built by BuildKit: its cache may hold that image's layers. */
+export function hasBuildKitImages(inventory: Inventory): boolean {
+  return inventory.images.some((image) => image.layers.some((layer) => layer.buildkit))
+}
+
+/** The kinds a plan that removes no volume needs (KindsRead 'lean'). */
+async function leanKinds(
+  connection: EngineConnection,
+  inventory: Inventory,
+  started: Promise<RecordsRead> | null,
+): Promise<KindsInventory> {
+  const [volumes, read] = await Promise.all([
+    listVolumes(connection.docker),
+    started ?? readRecords(connection),
+  ])
+  // Containers listed without their sizes (a read that needed none at first): /system/df has
+  // them when it was read anyway; else one more list, with sizes.
+  const containerSizes =
+    inventory.containerSizes ??
+    (read.df
+      ? sizesOf(read.df).containerSizes
+      : await listContainerSizes(connection))
+  return {
+    volumes,
+    buildCache: read.records,
+    containerSizes,
+    volumeSizes: read.df ? sizesOf(read.df).volumeSizes : new Map(),
+    sizesAt: read.df ? new Date() : null,
+  }
+}
+
+async function listContainerSizes(connection: EngineConnection): Promise<Map<string, number>> {
+  const path = '/containers/json?all=1&size=1'
+  const answer = (await (connection.getJson
+    ? connection.getJson(path)
+    : connection.docker.listContainers({ all: true, size: true }))) as {
+    Id: string
+    SizeRw?: number
+  }[]
+  return new Map(answer.map((c) => [c.Id, Math.max(0, c.SizeRw ?? 0)]))
 }

@@ -10,6 +10,7 @@ import {
   EventImageResolver,
   followUseEvents,
   imageUsesOf,
+  eventTime,
   readUseEvents,
   watermarkOf,
 } from './engine/image-use-events'
@@ -18,8 +19,16 @@ import type { LogAccess, OpenLog } from './log-access'
 import type { DependencyGraph } from './planner/graph'
 import { lastUses, type LastUse } from './planner/last-used'
 
+/** When uses of an engine may have been lost: between these times (unix ms). */
+export interface MissedWindow {
+  since: number
+  until: number
+}
+
 export class LastUseTracker {
   private follower: { host: string; stop: () => void } | null = null
+  /** Gaps found when a live follower started, per engine (for as long as this process runs). */
+  private readonly missed = new Map<string, MissedWindow>()
 
   constructor(
     private readonly log: LogAccess,
@@ -48,11 +57,13 @@ export class LastUseTracker {
     inventory: Inventory,
     graph: DependencyGraph,
     options: { strict: boolean } = { strict: false },
-  ): Promise<{ uses: Map<string, LastUse>; missedSince: number | null }> {
+  ): Promise<{ uses: Map<string, LastUse>; missed: MissedWindow | null }> {
     const host = connection.host.url
     let recorded = new Map<string, number>()
     let failure: unknown = null
-    let missedSince: number | null = null
+    // Following live, the gap (if any) was found when the follower started.
+    let missed: MissedWindow | null =
+      this.follower?.host === host ? (this.missed.get(host) ?? null) : null
     try {
       const { lastUsed } = this.log.open()
       if (this.follower?.host !== host) {
@@ -64,7 +75,7 @@ export class LastUseTracker {
             this.now().getTime(),
             lastUsed.watermark(host),
           )
-          if (gap) missedSince = cursor
+          if (gap) missed = { since: cursor ?? 0, until: readUntil }
           const resolver = new EventImageResolver(connection.docker, inventory)
           const uses = await imageUsesOf(events, resolver)
           lastUsed.record(host, uses, readUntil, last ? watermarkOf(last) : undefined)
@@ -84,7 +95,7 @@ export class LastUseTracker {
         `Drydock cannot tell when images were last used (${why}); --unused-for needs that, so nothing was planned.`,
       )
     }
-    return { uses: lastUses(graph, recorded, this.now()), missedSince }
+    return { uses: lastUses(graph, recorded, this.now()), missed }
   }
 
   /** Follows this engine's use events from the log's cursor, unless already doing so. */
@@ -100,29 +111,42 @@ export class LastUseTracker {
     }
     const follower: { host: string; stop: () => void } = { host, stop: () => undefined }
     this.follower = follower
-    const since = lastUsed.cursor(host) ?? this.now().getTime()
-    followUseEvents(
-      connection.docker,
-      since,
-      (use) => {
-        try {
-          lastUsed.record(host, [use], use.at)
-        } catch {
-          // One use not recorded; the next one still is.
-        }
-      },
-      () => {
-        // The engine went away (or restarted): the next tick or reconnection follows again.
-        if (this.follower === follower) this.follower = null
-      },
-    ).then(
-      (stop) => {
-        if (this.follower === follower) follower.stop = stop
-        else stop()
-      },
-      () => {
-        if (this.follower === follower) this.follower = null
-      },
+    const until = this.now().getTime()
+    const cursor = lastUsed.cursor(host)
+    // First what happened while nobody followed, checked against the last event seen: the
+    // engine's buffer may have overflowed, or it restarted (then uses in between are unknown).
+    const caughtUp = readUseEvents(connection.docker, cursor, until, lastUsed.watermark(host))
+      .then(async ({ events, readUntil, last, gap }) => {
+        if (gap) this.missed.set(host, { since: cursor ?? until, until: readUntil })
+        const uses = await imageUsesOf(events, new EventImageResolver(connection.docker, null))
+        lastUsed.record(host, uses, readUntil, last ? watermarkOf(last) : undefined)
+        return readUntil
+      })
+      .catch(() => cursor ?? until)
+    void caughtUp.then((since) =>
+      followUseEvents(
+        connection.docker,
+        since,
+        (use, event) => {
+          try {
+            lastUsed.record(host, use ? [use] : [], eventTime(event), watermarkOf(event))
+          } catch {
+            // One use not recorded; the next one still is.
+          }
+        },
+        () => {
+          // The engine went away (or restarted): the next tick or reconnection follows again.
+          if (this.follower === follower) this.follower = null
+        },
+      ).then(
+        (stop) => {
+          if (this.follower === follower) follower.stop = stop
+          else stop()
+        },
+        () => {
+          if (this.follower === follower) this.follower = null
+        },
+      ),
     )
   }
 

@@ -34,6 +34,7 @@ import { CleanupService, resolveSelection } from './cleanup-service'
 import { ConnectionManager, engineFailure } from './connection-manager'
 import { readUsage } from './usage-reader'
 import { modemOptionsFor } from './engine/host'
+import type { EarlyReads } from './engine/early-reads'
 import { pullImage } from './engine/image-pull'
 import { exitTimes } from './engine/kinds'
 import { describeBuildCache, describeContainers, describeVolumes } from './kind-views'
@@ -64,6 +65,8 @@ export interface ServiceOptions {
   hostFromSettings?: boolean
   /** Called once if the log file was corrupt and moved aside (the CLI prints it). */
   onLogRecovered?: (movedTo: string, path: string) => void
+  /** Engine requests the CLI sent before it loaded (engine/early-reads.ts). */
+  early?: EarlyReads | null
   /** Injected clock so tests can pin timestamps. */
   now?: () => Date
   /** Timers for automatic cleanup (a fake clock in tests); default: the real one. */
@@ -100,6 +103,7 @@ export class DrydockService implements DrydockHandlers, EventSource {
       log: this.log,
       events: this.events,
       now: this.now,
+      early: options.early ?? null,
     })
     this.cleanups = new CleanupService({
       connections: this.connections,

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../src/cli/program'
 import { createInProcessClient } from '../../src/core/in-process-client'
 import { DrydockService } from '../../src/core/service'
+import { SelectionSchema } from '../../src/shared/cleanup'
 import type { DrydockClient } from '../../src/shared/contract'
 import { runPlanToEnd } from '../../src/shared/run-plan'
 import { recordingIo } from '../support/cli-io'
@@ -148,5 +149,36 @@ describe.skipIf(!probe.ok)('the world moves between the preview and the run', ()
     const afterRestart = await cli('plan', '--unused-for', '1s', '--json')
     expect(afterRestart.code).toBe(2)
     expect(afterRestart.err).toMatch(/may have missed image uses/)
+  })
+
+  it('following live (the app), a restart of the engine is a gap too', async () => {
+    const live = new DrydockService({
+      host: engine.host,
+      transport: 'http',
+      version: 'test',
+      env: {},
+      databasePath: join(mkdtempSync(join(tmpdir(), 'drydock-races-live-')), 'log.sqlite'),
+    })
+    // Loaded, then more events than the engine keeps: the load is out of its buffer, so this
+    // image counts from its build time (2024) when the app starts following.
+    await loadImages(engine.docker, [image(['idle-live:1'], 'idle-live')])
+    for (let i = 0; i < 140; i++) {
+      const c = await engine.docker.createContainer({ Image: 'churn:1', Cmd: ['true'] })
+      await c.remove()
+    }
+    const stop = live.startSampling()
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 2_000)) // followed, watermark kept
+      await engine.restart()
+      await live.reconnect()
+      // The follower starts again from its cursor and finds its last event gone.
+      await new Promise((resolve) => setTimeout(resolve, 2_000))
+      await expect(
+        live.planCleanup(SelectionSchema.parse({ unused: true, unusedFor: '1m' })),
+      ).rejects.toMatchObject({ message: expect.stringMatching(/may have missed image uses/) })
+    } finally {
+      stop()
+      live.close()
+    }
   })
 })

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import { resolveSelection } from '../../src/core/cleanup-service'
 import { buildPlan } from '../../src/core/planner/plan'
+import { protectionRules } from '../../src/core/planner/policy'
 import type { Inventory } from '../../src/core/engine/inventory'
 import type { ItemKind, SelectionInput } from '../../src/shared/cleanup'
 import { DEFAULT_SETTINGS } from '../../src/shared/settings'
@@ -299,5 +300,143 @@ describe('--target-size', () => {
     const result = planTo(200 * MB)
     expect(result.items).toEqual([])
     expect(result.target).toMatchObject({ met: true, before: 95 * MB, after: 95 * MB })
+  })
+})
+
+describe('protection patterns', () => {
+  const image = (tags: string[]) => ({ id: imageId(tags[0] ?? 'x'), tags, digests: [], labels: {} })
+  const protects = (pattern: string, tags: string[]) =>
+    protectionRules({ protect: [pattern], protectLabels: [] }).protects(image(tags)) !== null
+
+  it('a repository without a tag is every tag of it, a registry port is not a tag', () => {
+    expect(protects('postgres', ['postgres:15'])).toBe(true)
+    expect(protects('docker.io/library/postgres', ['postgres:15'])).toBe(true)
+    expect(protects('postgres', ['docker.io/library/postgres:15'])).toBe(true)
+    expect(protects('registry.local:5000/app', ['registry.local:5000/app:1.0'])).toBe(true)
+    expect(protects('localhost:5000/db', ['localhost:5000/db:2'])).toBe(true)
+    expect(protects('registry.local:5000/app:1.0', ['registry.local:5000/app:2.0'])).toBe(false)
+    expect(protects('app:*', ['localhost/app:1'])).toBe(true)
+    expect(protects('postgres', ['postgresql:15'])).toBe(false)
+  })
+})
+
+describe('--with-containers and protection', () => {
+  const guarded = withKinds(
+    inventory({ app: { tags: ['app:1'], layers: [['app', MB]] } }, [
+      {
+        name: 'prod-db',
+        image: 'app',
+        state: 'running',
+        volumes: ['pgdata'],
+        labels: { keep: 'yes' },
+      },
+    ]),
+    { volumes: [{ name: 'pgdata', bytes: MB }] },
+  )
+
+  it('never removes a protected container to free an image or a volume', () => {
+    for (const input of [
+      { images: ['app:1'], withContainers: true, protect: ['prod-*'] },
+      { images: ['app:1'], withContainers: true, protectLabels: ['keep=yes'] },
+      { volumes: ['pgdata'], withContainers: true, protect: ['prod-*'] },
+    ]) {
+      const result = plan(guarded, input)
+      expect(
+        result.items.filter((i) => i.requests.length > 0),
+        JSON.stringify(input),
+      ).toEqual([])
+      expect(result.items.find((i) => i.kind !== 'container')?.action).toBe('blocked')
+    }
+  })
+})
+
+describe('build cache holding layers that a staying image shares', () => {
+  // A (L1+a2+a3) goes, B (L1+b2) stays with a container; BuildKit's records hold each layer.
+  const base = inventory(
+    {
+      a: {
+        tags: ['a:1'],
+        layers: [
+          ['L1', 50 * MB],
+          ['a2', 10 * MB],
+          ['a3', 20 * MB],
+        ],
+      },
+      b: {
+        tags: ['b:1'],
+        layers: [
+          ['L1', 50 * MB],
+          ['b2', 5 * MB],
+        ],
+      },
+    },
+    [{ name: 'c', image: 'b', state: 'running' }],
+  )
+  const aT = '2026-05-20T10:00:00.123456789Z'
+  const bT = '2026-05-21T10:00:00.987654321Z'
+  for (const image of base.images) {
+    image.createdAt = image.tags[0] === 'a:1' ? aT : bT
+    for (const layer of image.layers) layer.buildkit = true
+  }
+  const world = withKinds(base, {
+    buildCache: [
+      {
+        id: 'r1',
+        size: 0,
+        description: 'pulled from docker.io/library/debian',
+        shared: true,
+        createdAt: '2026-05-19T00:00:00Z',
+      },
+      {
+        id: 'ra2',
+        size: 10 * MB,
+        parents: ['r1'],
+        description: 'mount / from exec x',
+        shared: true,
+        createdAt: '2026-05-20T09:59:00Z',
+      },
+      {
+        id: 'ra3',
+        size: 20 * MB,
+        parents: ['ra2'],
+        description: 'mount / from exec y',
+        shared: true,
+        createdAt: aT,
+      },
+      {
+        id: 'rb2',
+        size: 5 * MB,
+        parents: ['r1'],
+        description: 'mount / from exec z',
+        shared: true,
+        createdAt: bT,
+      },
+    ],
+  })
+
+  it('offers only the records whose own layers nothing else holds, and they free them', () => {
+    const images = plan(world, { unused: true })
+    expect(images.items.find((i) => i.name === 'a:1')).toMatchObject({
+      action: 'delete',
+      reclaimBytes: 0,
+    })
+    expect(images.hints).toEqual([
+      expect.objectContaining({ add: { cacheRecords: ['ra2', 'ra3'] }, reclaimBytes: 30 * MB }),
+    ])
+    const both = plan(world, { unused: true, cacheRecords: ['ra2', 'ra3'] })
+    expect(both.reclaimBytes).toBe(30 * MB)
+    expect(both.hints).toEqual([])
+  })
+
+  it('--build-cache removes the records of the image that goes, keeps those a staying image holds', () => {
+    const result = plan(world, { unused: true, buildCache: true })
+    const action = (id: string) => result.items.find((i) => i.id === id)?.action
+    expect([action('ra3'), action('ra2'), action('rb2'), action('r1')]).toEqual([
+      'delete',
+      'delete',
+      'keep',
+      'keep',
+    ])
+    expect(result.reclaimBytes).toBe(30 * MB)
   })
 })

@@ -11,6 +11,7 @@ import { reportError } from '../errors'
 import { EXIT, type ExitCode } from '../exit-codes'
 import { printJson, type CliIo, type GlobalOptions } from '../io'
 import { describeItem, planSummary, printPlan } from '../plan-output'
+import { followPlan } from '../plan-progress'
 import { selectionFrom } from '../selection-options'
 import { openCliSession } from '../session'
 import { renderTable } from '../table'
@@ -32,10 +33,12 @@ export async function cleanCommand(
     )
   }
   const session = openCliSession(options, io)
+  const stopFollowing = followPlan(io, session, { header: !options.json })
   try {
     // The log was replaced and its Settings lost: said at opening; --accept-new-log says "seen".
     if (flags.acceptNewLog) session.service.log.acknowledgeRecovery()
     const plan = await session.client.planCleanup(parsed.selection)
+    stopFollowing()
     const work = plan.items.filter((item) => item.requests.length > 0)
     if (!options.json) printPlan(io, plan)
     if (!flags.yes && work.length > 0) {
@@ -78,6 +81,7 @@ export async function cleanCommand(
   } catch (error) {
     return reportError(io, error)
   } finally {
+    stopFollowing()
     session.close()
   }
 }

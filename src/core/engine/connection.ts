@@ -8,6 +8,7 @@ import { SharedDiskUsage } from './disk-usage'
 import { engineDiskReader, type EngineDiskReader } from './engine-disks'
 import { engineUnreachable } from './errors'
 import { jsonGetter, type JsonGet } from './json-get'
+import { pipelinedGetter, type PipelinedGetter } from './pipelined-get'
 import { boundReads } from './read-timeouts'
 import type { ResolvedHost } from './host'
 
@@ -74,19 +75,30 @@ export class EngineConnection {
   readonly docker: Docker
   /** The lean path for bulk reads; null where only dockerode connects (ssh). */
   readonly getJson: JsonGet | null
+  /** `getJson` pipelines (pipelined-get.ts): many reads in flight are cheap. */
+  readonly pipelined: boolean
+  /** Whether BuildKit's own API answered here (build-cache-grpc.ts); null until asked. */
+  buildKitApi: boolean | null = null
+  private readonly pipelinedGetter: PipelinedGetter | null
   /** `/system/df` shared by overlapping callers (see SharedDiskUsage). */
   readonly diskUsage: SharedDiskUsage
   /** Free space where the engine writes (a probe when it is not visible here); see engine-disks. */
   readonly disks: EngineDiskReader
 
-  constructor(readonly host: ResolvedHost) {
+  /** `pipelined`: the getter early reads went out with (its connections are reused). */
+  constructor(
+    readonly host: ResolvedHost,
+    pipelined?: PipelinedGetter | null,
+  ) {
     try {
       // No modem timeouts: docker-modem's connectionTimeout runs until the response headers, so
       // it would cut off a slow image delete or container stop. Quick calls race a timer instead.
       this.docker = new Docker(host.modem)
       // Reads are bounded all the same: a wedged engine answers the check and then nothing.
       boundReads(this.docker.modem as unknown as Parameters<typeof boundReads>[0])
-      this.getJson = jsonGetter(host)
+      this.pipelinedGetter = pipelined ?? pipelinedGetter(host)
+      this.pipelined = this.pipelinedGetter !== null
+      this.getJson = this.pipelinedGetter?.get ?? jsonGetter(host)
       this.diskUsage = new SharedDiskUsage(this.docker)
       this.disks = engineDiskReader(host, this.docker)
     } catch (error) {
@@ -103,14 +115,15 @@ export class EngineConnection {
     }
   }
 
-  async engineInfo(): Promise<EngineInfo> {
+  /** `sent`: the two answers, already asked for (early-reads.ts). */
+  async engineInfo(sent?: { version: Promise<unknown>; info: Promise<unknown> }): Promise<EngineInfo> {
     let version: VersionAnswer
     let info: InfoAnswer
     try {
       ;[version, info] = await withTimeout(
         Promise.all([
-          this.docker.version() as Promise<VersionAnswer>,
-          this.docker.info() as Promise<InfoAnswer>,
+          (sent?.version ?? this.docker.version()) as Promise<VersionAnswer>,
+          (sent?.info ?? this.docker.info()) as Promise<InfoAnswer>,
         ]),
       )
     } catch (error) {
@@ -137,5 +150,10 @@ export class EngineConnection {
       containers: info.Containers ?? 0,
       containersRunning: info.ContainersRunning ?? 0,
     }
+  }
+
+  /** Closes the pipelined getter's idle connections (they never hold the process anyway). */
+  close(): void {
+    this.pipelinedGetter?.close()
   }
 }

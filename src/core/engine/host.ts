@@ -9,7 +9,7 @@ import { isIP } from 'node:net'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import type { DockerOptions } from 'dockerode'
-import { DrydockError } from '../../shared/errors'
+import { DrydockError } from '../../shared/drydock-error'
 import { defaultKnownHostsFiles, HostKeyCheck } from './known-hosts'
 
 export type HostSource = 'option' | 'DOCKER_HOST' | `context:${string}` | 'default'

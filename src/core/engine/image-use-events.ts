@@ -11,11 +11,6 @@ import type { EventWatermark, ImageUse } from '../store/last-used-store'
 import type { Inventory } from './inventory'
 import { isProbeLabelled } from './probe-image'
 
-const USE_FILTERS = JSON.stringify({
-  type: ['container', 'image'],
-  event: ['create', 'start', 'pull', 'load', 'tag'],
-})
-
 /** A catch-up that has not finished by then is cut short (a remote engine whose clock runs
  * behind ours would otherwise hold the stream open until our "now" on its clock). */
 const CATCH_UP_TIMEOUT_MS = 5_000
@@ -214,15 +209,18 @@ export async function imageUsesOf(
  * Follows use events live from `since` until stopped or the stream ends (the engine went away:
  * `onEnd` is told, and the owner starts a new follower once the engine is back).
  */
+/**
+ * Follows the engine's events live from `since`: every event (so the last one seen can be kept
+ * as the watermark), each use resolved to its image, in order.
+ */
 export async function followUseEvents(
   docker: Docker,
   since: number,
-  onUse: (use: ImageUse) => void,
+  onEvent: (use: ImageUse | null, event: EngineEvent) => void,
   onEnd: (error: unknown) => void,
 ): Promise<() => void> {
   const stream = (await docker.getEvents({
     since: (since / 1000).toFixed(3),
-    filters: USE_FILTERS,
   } as unknown as Docker.GetEventsOptions)) as NodeJS.ReadableStream & { destroy(): void }
   const resolver = new EventImageResolver(docker, null)
   // One at a time, in order: a use recorded out of order could move the cursor past another.
@@ -230,12 +228,15 @@ export async function followUseEvents(
   stream.on(
     'data',
     eventLines((event) => {
-      if (!isUseEvent(event)) return
       chain = chain.then(async () => {
+        if (!isUseEvent(event)) return onEvent(null, event)
         const imageId = await resolver.resolve(event)
-        if (imageId) {
-          onUse({ imageId, at: eventTime(event), event: `${event.Type} ${event.Action}` })
-        }
+        onEvent(
+          imageId
+            ? { imageId, at: eventTime(event), event: `${event.Type} ${event.Action}` }
+            : null,
+          event,
+        )
       })
     }),
   )
@@ -247,6 +248,8 @@ export async function followUseEvents(
   }
   stream.on('end', () => end(null))
   stream.on('error', (error) => end(error))
+  // An engine that dies (or restarts) closes the socket without ending the response.
+  stream.on('close', () => end(null))
   return () => {
     ended = true
     stream.destroy()

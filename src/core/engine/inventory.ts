@@ -48,6 +48,8 @@ export interface ContainerRecord {
 export interface Inventory {
   images: ImageRecord[]
   containers: ContainerRecord[]
+  /** Writable-layer bytes by container ID, when the containers were listed with their sizes. */
+  containerSizes?: Map<string, number>
   /** Volumes, build cache and their sizes; absent when the plan needs none of them. */
   kinds?: KindsInventory
 }
@@ -62,6 +64,8 @@ export interface ImageFacts {
 export interface LayerCache {
   getMany(imageIds: string[]): Map<string, ImageFacts>
   putMany(entries: ({ imageId: string } & ImageFacts)[]): void
+  /** Whether any image this cache knows was built by BuildKit (a hint, not a fact). */
+  knowsBuildKit?(): boolean
 }
 
 /** A cache that lives as long as the process, for callers without a database. */
@@ -75,6 +79,11 @@ export class MemoryLayerCache implements LayerCache {
     }
     return found
   }
+  knowsBuildKit(): boolean {
+    for (const entry of this.entries.values())
+      if (entry.layers.some((layer) => layer.buildkit)) return true
+    return false
+  }
   putMany(entries: ({ imageId: string } & ImageFacts)[]): void {
     for (const entry of entries)
       this.entries.set(entry.imageId, { createdAt: entry.createdAt, layers: entry.layers })
@@ -83,6 +92,12 @@ export class MemoryLayerCache implements LayerCache {
 
 /** The engine answers many small requests faster in parallel, but not without bound. */
 const FETCH_CONCURRENCY = 16
+/** Images read at once through the pipelined getter: two requests each, filling its four
+ * connections' pipelines (pipelined-get.ts). */
+const PIPELINED_FETCH_CONCURRENCY = 32
+/** Layer facts read from the engine are written to the cache in batches of this many, while
+ * the rest are still being read. */
+const CACHE_BATCH = 250
 
 interface ImageSummary {
   Id: string
@@ -96,6 +111,7 @@ interface ImageSummary {
 
 interface ContainerSummary {
   Id: string
+  SizeRw?: number
   Names?: string[]
   State?: string
   ImageID?: string
@@ -159,6 +175,50 @@ export async function fetchImageFacts(
   }
 }
 
+export interface InventoryOptions {
+  /** The lean getter (json-get.ts, pipelined-get.ts); null: dockerode only (ssh). */
+  get?: JsonGet | null
+  /** True when `get` pipelines: more images are read at once. */
+  pipelined?: boolean
+  /** The two lists, already on their way (the CLI sends them before it has loaded). */
+  lists?: { images: Promise<unknown>; containers: Promise<unknown>; containerSizes: boolean }
+  /** List containers with their writable-layer sizes (`size=1`: what `/system/df` reports). */
+  containerSizes?: boolean
+  /** Called as each image's facts arrive from the engine (a cold read): done of total. */
+  onProgress?: (done: number, total: number) => void
+  /** Called once the cache is open and the lists are on their way. */
+  onCacheOpen?: (cache: LayerCache) => void
+}
+
+/** The two lists, through the lean getter when there is one. */
+function listBoth(
+  docker: Docker,
+  options: InventoryOptions,
+): Promise<[ImageSummary[], ContainerSummary[], boolean]> {
+  const sized = options.containerSizes ?? false
+  const given = options.lists
+  if (given && (given.containerSizes || !sized)) {
+    return Promise.all([given.images, given.containers]).then(
+      ([images, containers]) =>
+        [images as ImageSummary[], containers as ContainerSummary[], given.containerSizes] as [
+          ImageSummary[],
+          ContainerSummary[],
+          boolean,
+        ],
+    )
+  }
+  const get = options.get
+  const images = given
+    ? (given.images as Promise<ImageSummary[]>)
+    : get
+      ? (get('/images/json?all=1') as Promise<ImageSummary[]>)
+      : (docker.listImages({ all: true }) as Promise<ImageSummary[]>)
+  const containers = get
+    ? (get(`/containers/json?all=1${sized ? '&size=1' : ''}`) as Promise<ContainerSummary[]>)
+    : (docker.listContainers({ all: true, size: sized }) as Promise<ContainerSummary[]>)
+  return Promise.all([images, containers]).then(([i, c]) => [i, c, sized])
+}
+
 /**
  * `openCache` is called once the list requests are on their way: opening the log (a synchronous
  * SQLite open) then overlaps with the engine's work instead of delaying it.
@@ -166,12 +226,10 @@ export async function fetchImageFacts(
 export async function fetchInventory(
   docker: Docker,
   openCache: () => LayerCache,
-  get?: JsonGet | null,
+  options: InventoryOptions = {},
 ): Promise<Inventory> {
-  const listing = Promise.all([
-    docker.listImages({ all: true }) as Promise<ImageSummary[]>,
-    docker.listContainers({ all: true }) as Promise<ContainerSummary[]>,
-  ])
+  const { get } = options
+  const listing = listBoth(docker, options)
   let cache: LayerCache
   try {
     cache = openCache()
@@ -179,8 +237,9 @@ export async function fetchInventory(
     listing.catch(() => undefined)
     throw error
   }
+  options.onCacheOpen?.(cache)
   // Drydock's free-space probe is never the user's: never listed, planned or counted.
-  const [allSummaries, allContainerSummaries] = await listing
+  const [allSummaries, allContainerSummaries, sized] = await listing
   const summaries = allSummaries.filter((summary) => !isProbeLabelled(summary.Labels))
   const containerSummaries = allContainerSummaries.filter(
     (summary) => !isProbeLabelled(summary.Labels),
@@ -188,17 +247,29 @@ export async function fetchInventory(
 
   const cached = cache.getMany(summaries.map((summary) => summary.Id))
   const missing = summaries.filter((summary) => !cached.has(summary.Id)).map((s) => s.Id)
-  const fetched = await mapConcurrently(missing, FETCH_CONCURRENCY, async (imageId) => {
+  let done = 0
+  let batch: ({ imageId: string } & ImageFacts)[] = []
+  const concurrency = options.pipelined ? PIPELINED_FETCH_CONCURRENCY : FETCH_CONCURRENCY
+  if (missing.length > 0) options.onProgress?.(0, missing.length)
+  const fetched = await mapConcurrently(missing, concurrency, async (imageId) => {
+    let entry: ({ imageId: string } & ImageFacts) | null
     try {
-      return { imageId, ...(await fetchImageFacts(docker, imageId, get)) }
+      entry = { imageId, ...(await fetchImageFacts(docker, imageId, get)) }
     } catch (error) {
       // Removed between the list and the inspect: it is simply gone.
-      if ((error as { statusCode?: number }).statusCode === 404) return null
-      throw error
+      if ((error as { statusCode?: number }).statusCode !== 404) throw error
+      entry = null
     }
+    options.onProgress?.(++done, missing.length)
+    if (entry) batch.push(entry)
+    if (batch.length >= CACHE_BATCH) {
+      cache.putMany(batch)
+      batch = []
+    }
+    return entry
   })
+  if (batch.length > 0) cache.putMany(batch)
   const fresh = fetched.filter((entry): entry is { imageId: string } & ImageFacts => entry !== null)
-  if (fresh.length > 0) cache.putMany(fresh)
   const factsById = new Map<string, ImageFacts>(fresh.map((entry) => [entry.imageId, entry]))
   for (const [id, entry] of cached) factsById.set(id, entry)
 
@@ -231,5 +302,9 @@ export async function fetchInventory(
       .map((mount) => ({ name: mount.Name!, destination: mount.Destination ?? '' })),
     labels: summary.Labels ?? {},
   }))
-  return { images, containers }
+  if (!sized) return { images, containers }
+  const containerSizes = new Map(
+    containerSummaries.map((summary) => [summary.Id, Math.max(0, summary.SizeRw ?? 0)]),
+  )
+  return { images, containers, containerSizes }
 }

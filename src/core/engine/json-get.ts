@@ -12,7 +12,7 @@ import { READ_TIMEOUT_MS, readTimeoutError } from './read-timeouts'
 export type JsonGet = (path: string) => Promise<unknown>
 
 /** An error shaped like docker-modem's, so callers can read `statusCode` either way. */
-class EngineHttpError extends Error {
+export class EngineHttpError extends Error {
   constructor(
     readonly statusCode: number,
     message: string,

@@ -28,6 +28,8 @@ export class Holdings {
   private readonly released = new Set<Key>()
   /** Unit → its holders, for asking who else holds a record's layers. */
   private readonly holdersOf = new Map<string, Key[]>()
+  /** A build cache record's own layer(s): the top of its chain (candidates' tops when unsure). */
+  private readonly tops = new Map<Key, string[]>()
 
   constructor(
     inventory: Inventory,
@@ -68,6 +70,10 @@ export class Holdings {
         const chain = [...new Set(chainIds.flatMap((id) => chains.get(id) ?? []))]
         if (chain.length > 0) {
           this.hold(key, chain)
+          this.tops.set(
+            key,
+            chainIds.filter((id) => chains.has(id)),
+          )
         } else {
           const unit = `cache:${record.id}`
           this.sizes.set(unit, record.size)
@@ -109,13 +115,20 @@ export class Holdings {
     return total
   }
 
-  /** Whether an image or container not released holds some of this holder's units: a build
-   * cache record in that state frees nothing, and the engine calls it shared. */
+  /**
+   * Whether an image or container not released holds this build cache record's own layer (the
+   * top of its chain: moby's ref checker calls a record shared when its whole chain is an image's
+   * prefix). Such a record frees nothing, and the engine refuses to prune it without `all`.
+   * Layers under it that staying images share do not make it shared: it still frees its own.
+   */
   heldByOthers(kind: ItemKind, id: string): boolean {
-    return (this.units.get(`${kind}:${id}`) ?? []).some((unit) =>
-      (this.holdersOf.get(unit) ?? []).some(
-        (key) => !key.startsWith('build-cache:') && !this.released.has(key),
-      ),
+    const key: Key = `${kind}:${id}`
+    return (this.tops.get(key) ?? []).some((unit) => this.heldOutsideCache(unit))
+  }
+
+  private heldOutsideCache(unit: string): boolean {
+    return (this.holdersOf.get(unit) ?? []).some(
+      (key) => !key.startsWith('build-cache:') && !this.released.has(key),
     )
   }
 
@@ -123,6 +136,8 @@ export class Holdings {
   stillHolding(kind: ItemKind, id: string): Holder[] {
     const keys = new Set<Key>()
     for (const unit of this.units.get(`${kind}:${id}`) ?? []) {
+      // A layer a staying image or container shares is theirs too: no record is why it stays.
+      if (this.heldOutsideCache(unit)) continue
       for (const key of this.holdersOf.get(unit) ?? []) {
         if (key.startsWith('build-cache:') && !this.released.has(key)) keys.add(key)
       }
@@ -141,6 +156,7 @@ export class Holdings {
       units: this.units,
       names: this.names,
       holdersOf: this.holdersOf,
+      tops: this.tops,
       counts: new Map(this.counts),
       released: new Set(this.released),
     })

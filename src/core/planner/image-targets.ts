@@ -8,6 +8,7 @@ import type { ContainerRecord, Inventory } from '../engine/inventory'
 import { EngineModel, type Conflict, type EngineRules } from './engine-model'
 import { DependencyGraph, isRunning } from './graph'
 import type { LastUse } from './last-used'
+import { nameProtection } from './kind-rules'
 import { decideBulk, labelOf, protectionRules, type BulkIntent } from './policy'
 
 export type ImageTarget =
@@ -101,6 +102,7 @@ function decideNamed(
 ): Map<string, ImageTarget> {
   let model = modelOf(graph, store)
   const protection = protectionRules(selection)
+  const protectContainer = nameProtection(selection)
   const targets = new Map<string, ImageTarget>()
   for (const name of selection.images) {
     const imageId = model.resolve(name)
@@ -116,6 +118,18 @@ function decideNamed(
       continue
     }
     const removeContainers = selection.withContainers ? graph.containers(imageId) : []
+    // What Settings protects, no cleanup touches: a protected container keeps its image.
+    const keptUser = removeContainers
+      .map((container) => protectContainer(container))
+      .find((blocker) => blocker !== null)
+    if (keptUser) {
+      targets.set(imageId, {
+        kind: 'blocked',
+        reason: `a container using it is protected: ${keptUser.ref}`,
+        blockers: [keptUser],
+      })
+      continue
+    }
     for (const container of removeContainers) model.removeContainer(container.id)
     // Podman may do more than asked: tried on a copy, kept only when it does nothing unlisted.
     const trial = store === 'podman' ? model.clone() : model

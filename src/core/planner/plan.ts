@@ -21,7 +21,13 @@ import type { EngineInfo } from '../../shared/contract'
 import { type Conflict, type EngineRules, type ImageStoreKind } from './engine-model'
 import { DependencyGraph, isRunning } from './graph'
 import { blockerOf, decideImages, modelOf, podmanRefusal, type ImageTarget } from './image-targets'
-import { decideBuildCache, decideContainers, decideVolumes, type KindDecision } from './kind-rules'
+import {
+  decideBuildCache,
+  decideContainers,
+  decideVolumes,
+  nameProtection,
+  type KindDecision,
+} from './kind-rules'
 import type { LastUse } from './last-used'
 import { Holdings } from './holdings'
 import { walkToTarget } from './target-size'
@@ -130,10 +136,21 @@ export function buildPlan(inventory: Inventory, selection: Selection, context: P
     }
   }
   if (selection.withContainers && kinds) {
+    const protect = nameProtection(selection)
     for (const name of selection.volumes) {
       for (const container of inventory.containers.filter((c) =>
         c.volumes.some((mount) => mount.name === name),
       )) {
+        // A protected container stays, and so its volume stays too (decideVolumes says why).
+        const protectedBy = protect(container)
+        if (protectedBy) {
+          containerDecisions.set(container.id, {
+            action: 'keep',
+            reason: `protected: ${protectedBy.ref}`,
+            blockers: [protectedBy],
+          })
+          continue
+        }
         containerDecisions.set(container.id, {
           action: 'delete',
           stop: isRunning(container),

@@ -30,7 +30,9 @@ export interface ProtectionRules {
  */
 function protectPattern(glob: string): RegExp {
   const short = shortName(glob)
-  const wholeRepository = !/[:@*?]/.test(short)
+  // A tag is a `:` after the last `/` (a registry's port comes before it), or a digest.
+  const name = short.slice(short.lastIndexOf('/') + 1)
+  const wholeRepository = !short.includes('@') && !/[:*?]/.test(name)
   try {
     return globToRegExp(short, wholeRepository)
   } catch {

@@ -62,6 +62,7 @@ export class ImageLayerCache {
     [string],
     { image_id: string; layers_json: string }
   >
+  private readonly anyBuildKit: BetterSqlite3.Statement<[], { found: number }>
   private readonly upsert: BetterSqlite3.Statement<{
     imageId: string
     layersJson: string
@@ -74,6 +75,9 @@ export class ImageLayerCache {
     this.select = db.prepare(
       `SELECT image_id, layers_json FROM image_layers
        WHERE image_id IN (SELECT value FROM json_each(?))`,
+    )
+    this.anyBuildKit = db.prepare(
+      `SELECT 1 AS found FROM image_layers WHERE instr(layers_json, '"buildkit":true') > 0 LIMIT 1`,
     )
     this.upsert = db.prepare(
       `INSERT OR REPLACE INTO image_layers (image_id, layers_json, fetched_at)
@@ -95,6 +99,12 @@ export class ImageLayerCache {
       if (facts) found.set(row.image_id, { imageId: row.image_id, ...facts })
     }
     return found
+  }
+
+  /** Whether any image this log knows was built by BuildKit: a plan then asks for the build
+   * cache alongside the lists, rather than after them. */
+  knowsBuildKit(): boolean {
+    return this.guard(() => this.anyBuildKit.get() !== undefined)
   }
 
   putMany(entries: readonly CachedImageLayers[]): void {
