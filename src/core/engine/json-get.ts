@@ -7,19 +7,11 @@
 import { request as httpRequest } from 'node:http'
 import { request as httpsRequest, type RequestOptions as HttpsRequestOptions } from 'node:https'
 import type { ResolvedHost } from './host'
+import { EngineHttpError } from './http-error'
 import { READ_TIMEOUT_MS, readTimeoutError } from './read-timeouts'
 
 export type JsonGet = (path: string) => Promise<unknown>
-
-/** An error shaped like docker-modem's, so callers can read `statusCode` either way. */
-export class EngineHttpError extends Error {
-  constructor(
-    readonly statusCode: number,
-    message: string,
-  ) {
-    super(`(HTTP code ${statusCode}) ${message}`)
-  }
-}
+export { EngineHttpError }
 
 /** A getter for this host, or null where only dockerode can connect (ssh). */
 export function jsonGetter(host: ResolvedHost): JsonGet | null {
@@ -44,7 +36,8 @@ export function jsonGetter(host: ResolvedHost): JsonGet | null {
   const send = tls ? httpsRequest : httpRequest
   return (path) =>
     new Promise((resolve, reject) => {
-      const req = send({ ...base, path, method: 'GET' }, (res) => {
+      // `timeout`: no byte for this long means a wedged engine (read-timeouts.ts).
+      const req = send({ ...base, path, method: 'GET', timeout: READ_TIMEOUT_MS }, (res) => {
         const chunks: Buffer[] = []
         res.on('data', (chunk: Buffer) => chunks.push(chunk))
         res.on('error', reject)
@@ -69,8 +62,7 @@ export function jsonGetter(host: ResolvedHost): JsonGet | null {
         })
       })
       req.on('error', reject)
-      // No byte for this long: a wedged engine (read-timeouts.ts).
-      req.setTimeout(READ_TIMEOUT_MS, () => req.destroy(readTimeoutError(path, READ_TIMEOUT_MS)))
+      req.on('timeout', () => req.destroy(readTimeoutError(path, READ_TIMEOUT_MS)))
       req.end()
     })
 }
