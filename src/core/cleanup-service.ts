@@ -168,10 +168,19 @@ export class CleanupService {
     }
     if (!held.settingsKnown) {
       throw new DrydockError(
-        'not-found',
+        'log-unusable',
         'This plan was made while the log (and the protection rules in Settings) could not be read; make the plan again.',
       )
     }
+    // Protection as Settings say now: a pattern added between the preview and the run counts.
+    const current = this.options.log.readSettings()
+    if (!current.known) {
+      throw new DrydockError(
+        'log-unusable',
+        'The log (and the protection rules in Settings) cannot be read now; nothing was removed.',
+      )
+    }
+    const protection = resolveSelection(held.plan.selection, current.settings)
     const connection = await this.options.connections.require()
     // A plan is bound to its engine: after a Settings change, a new context or a reconnect to
     // another engine, its items mean nothing there. Refused before anything is journaled.
@@ -214,6 +223,7 @@ export class CleanupService {
       journal,
       trigger: request.trigger,
       layerSizes: held.layerSizes,
+      protection,
       engineKind: engine.engineKind,
       onProgress: (progress) => emit(progress),
     })

@@ -97,6 +97,20 @@ export const SelectionSchema = z
           'choose what to clean: --dangling, --unused, --image REF, --keep-last N, --target-size SIZE, --build-cache, --stopped-containers, --container REF, --unused-volumes, --volume NAME or --system',
       })
     }
+    if (
+      selection.images.length > 0 &&
+      (selection.dangling ||
+        selection.unused ||
+        selection.keepLast !== null ||
+        selection.targetSize !== null ||
+        selection.policy !== null)
+    ) {
+      context.addIssue({
+        code: 'custom',
+        message:
+          '--image names images one by one: it does not combine with --dangling, --unused, --keep-last, --target-size or a policy (make two plans)',
+      })
+    }
     if (selection.force && selection.images.length === 0 && selection.containers.length === 0) {
       context.addIssue({
         code: 'custom',

@@ -74,6 +74,23 @@ describe.skipIf(!probe.ok)('the world moves between the preview and the run', ()
     expect(kept.Id).toBe(dangling!.id)
   })
 
+  it('a protection added in Settings between the preview and the run holds', async () => {
+    const [dangling] = await loadImages(engine.docker, [image([], 'protect-later')])
+    const plan = await client.planCleanup({ dangling: true })
+    expect(plan.items.find((item) => item.id === dangling!.id)?.action).toBe('delete')
+    await client.updateSettings({ protectedPatterns: [dangling!.id.slice(7, 19)] })
+    try {
+      const result = await runPlanToEnd(client, { planId: plan.id, trigger: 'manual' })
+      expect(result.items.find((item) => item.id === dangling!.id)).toMatchObject({
+        outcome: 'skipped',
+        error: expect.stringMatching(/protected now/),
+      })
+      expect((await engine.docker.getImage(dangling!.id).inspect()).Id).toBe(dangling!.id)
+    } finally {
+      await client.updateSettings({ protectedPatterns: [] })
+    }
+  })
+
   it('a tag moved to a new build while a container stops is not deleted', async () => {
     const [old, next] = await loadImages(engine.docker, [
       image(['race-app:1'], 'old'),

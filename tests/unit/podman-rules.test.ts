@@ -363,6 +363,7 @@ describe("reading Podman's delete answers", () => {
       layerSizes: new Map([['sha256:layer', 5 * MB_]]),
       predictedBytes: (planned) => planned.reclaimBytes,
       protection: protectionRules({ protect: [], protectLabels: [] }),
+      protectsName: () => null,
       goingImages: new Set(present.map(imageId)),
       plannedImages: new Set(present.map(imageId)),
       plannedContainers: new Set(),

@@ -9,6 +9,7 @@ import type Docker from 'dockerode'
 import type { CleanItemResult, CleanResult, ItemKind, Plan, PlanItem } from '../../shared/cleanup'
 import type { EngineInfo } from '../../shared/contract'
 import type { RunTrigger } from '../../shared/history'
+import { nameProtection } from '../planner/kind-rules'
 import { protectionRules } from '../planner/policy'
 import type { PlannedItem } from '../store/run-records'
 import { messageOf, runItem, type RunContext } from './item-runner'
@@ -59,6 +60,8 @@ export interface ExecuteOptions {
     item?: CleanItemResult & { seq: number }
   }) => void
   signal?: AbortSignal
+  /** Protection to re-check against, when newer than the plan's (Settings read at run start). */
+  protection?: Pick<Plan['selection'], 'protect' | 'protectLabels'>
 }
 
 /** Requests in flight at once: measured faster than one by one, gentle on a busy engine. */
@@ -104,7 +107,9 @@ export async function executePlan(options: ExecuteOptions): Promise<CleanResult>
     watch,
     layerSizes: options.layerSizes,
     predictedBytes: (item) => item.reclaimBytes,
-    protection: protectionRules(plan.selection),
+    // The protection in force when the run starts (Settings may have changed since the plan).
+    protection: protectionRules(options.protection ?? plan.selection),
+    protectsName: nameProtection(options.protection ?? plan.selection),
     goingImages: new Set(
       runnable.filter((i) => i.kind === 'image' && i.action === 'delete').map((i) => i.id),
     ),

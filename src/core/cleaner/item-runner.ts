@@ -22,6 +22,8 @@ export interface RunContext {
   /** What the plan predicted for containers and volumes: the engine does not say what it frees. */
   predictedBytes: (item: PlanItem) => number
   protection: ProtectionRules
+  /** The same protection for containers and volumes, by name (and labels where known). */
+  protectsName: (thing: { name: string }) => { ref: string } | null
   /** Images still expected to go; an item that fails or is skipped leaves, so its parents skip. */
   goingImages: Set<string>
   plannedImages: ReadonlySet<string>
@@ -97,8 +99,12 @@ function recheckOther(item: PlanItem, snapshot: EngineSnapshot, ctx: RunContext)
     if (!now) return 'the container is already gone'
     const stop = item.requests.some((r) => r.kind === 'remove-container' && r.stop)
     if (now.running && !stop) return `${now.name} was started after the plan`
+    const protectedBy = ctx.protectsName({ name: now.name })
+    if (protectedBy) return `protected now: ${protectedBy.ref}`
   }
   if (item.kind === 'volume') {
+    const protectedBy = ctx.protectsName({ name: item.id })
+    if (protectedBy) return `protected now: ${protectedBy.ref}`
     for (const [id, container] of snapshot.containerStates) {
       if (container.volumes.includes(item.id) && !ctx.plannedContainers.has(id)) {
         return `container ${container.name} mounts it now`

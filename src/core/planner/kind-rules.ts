@@ -236,6 +236,15 @@ export function decideBuildCache(
         reason: 'in use by a build now',
         blockers: [{ kind: 'in-use', ref: record.id }],
       })
+    } else if (record.type === 'frontend' || record.type === 'internal') {
+      // BuildKit prunes its own records only with `all`, which Drydock never sends (it would
+      // also take records an image holds): they stay, and the plan says so.
+      const ref = `BuildKit's own ${record.type} record: only docker builder prune -a removes it`
+      decisions.set(record.id, {
+        action: 'keep',
+        reason: ref,
+        blockers: [{ kind: 'filtered', ref }],
+      })
     } else if (heldByOthers(record.id)) {
       const ref = 'an image that stays holds its layer'
       decisions.set(record.id, {

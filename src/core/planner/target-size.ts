@@ -41,7 +41,7 @@ export function walkToTarget(
       .filter(([, intent]) => intent.kind === 'delete')
       .map(([id]) => ({ kind: 'image' as const, id, at: lastUse(id).at })),
     ...records
-      .filter((record) => !record.inUse)
+      .filter((record) => !record.inUse && record.type !== 'frontend' && record.type !== 'internal')
       .map((record) => ({
         kind: 'build-cache' as const,
         id: record.id,
