@@ -2,18 +2,44 @@
 // V8's code cache for the built CLI: Node 20 has no module.enableCompileCache, so the bundle is
 // compiled through vm.Script with the cached data of the previous run. Compiling the ~650 kB
 // bundle is the largest part of a short command's start-up (about 35 ms of ~190); with the cache
-// it is a few. Keyed by Node's version and each file's size and time, kept in the temp
-// directory, and written after the command ran (so lazily compiled functions are in it too).
-// Anything unexpected falls back to Node's own loading.
-const { mkdirSync, readFileSync, statSync, writeFileSync, renameSync } = require('node:fs')
+// it is a few. Keyed by Node's version and each file's size and time, kept in the user's own
+// cache directory (V8 trusts cached code: never a shared or foreign one), and written after the
+// command ran (so lazily compiled functions are in it too). Anything unexpected falls back to
+// Node's own loading.
+const {
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+  renameSync,
+} = require('node:fs')
 const NodeModule = require('node:module')
 const { dirname, join } = require('node:path')
-const { tmpdir } = require('node:os')
+const { homedir } = require('node:os')
 const vm = require('node:vm')
 
+/** The directory and files must be this user's alone: owned by them, no one else may write. */
+function ours(path, kind) {
+  try {
+    const stats = lstatSync(path)
+    const uid = typeof process.getuid === 'function' ? process.getuid() : stats.uid
+    const right = kind === 'dir' ? stats.isDirectory() : stats.isFile()
+    return right && stats.uid === uid && (stats.mode & 0o022) === 0
+  } catch {
+    return false
+  }
+}
+
 function install(root) {
-  const uid = typeof process.getuid === 'function' ? process.getuid() : 'user'
-  const dir = join(tmpdir(), `drydock-v8-cache-${uid}`, process.version)
+  const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache')
+  const dir = join(base, 'drydock', 'v8', process.version)
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 })
+  } catch {
+    return
+  }
+  if (!ours(dir, 'dir')) return
   const pending = []
   const original = NodeModule.prototype._compile
   NodeModule.prototype._compile = function compile(content, filename) {
@@ -30,7 +56,7 @@ function install(root) {
     }
     let cachedData
     try {
-      cachedData = readFileSync(key)
+      cachedData = ours(key, 'file') ? readFileSync(key) : undefined
     } catch {
       cachedData = undefined
     }
@@ -43,9 +69,9 @@ function install(root) {
   process.once('exit', () => {
     for (const { key, script } of pending) {
       try {
-        mkdirSync(dirname(key), { recursive: true, mode: 0o700 })
         const temp = `${key}.${process.pid}`
-        writeFileSync(temp, script.createCachedData(), { mode: 0o600 })
+        // `wx`: never through a file (or a link) someone else put there.
+        writeFileSync(temp, script.createCachedData(), { mode: 0o600, flag: 'wx' })
         renameSync(temp, key)
       } catch {
         // No cache this time: the next run compiles as usual.

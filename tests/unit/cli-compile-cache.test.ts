@@ -3,7 +3,7 @@
  * data of the previous run, and behaves exactly as Node's own loading would.
  */
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../support/temp-dir'
@@ -22,12 +22,30 @@ describe('the CLI code cache', () => {
     )
     const script = `require(${JSON.stringify(installer)}).install(${JSON.stringify(root)}); console.log(require(${JSON.stringify(join(root, 'main.js'))}).answer)`
     const run = () =>
-      execFileSync(process.execPath, ['-e', script], { env: { ...process.env, TMPDIR: tmp } })
+      execFileSync(process.execPath, ['-e', script], {
+        env: { ...process.env, XDG_CACHE_HOME: tmp },
+      })
         .toString()
         .trim()
     expect(run()).toBe('42:true:true')
-    const cacheDir = join(tmp, `drydock-v8-cache-${process.getuid?.() ?? 'user'}`, process.version)
+    const cacheDir = join(tmp, 'drydock', 'v8', process.version)
     expect(readdirSync(cacheDir)).toHaveLength(2)
     expect(run()).toBe('42:true:true')
+  })
+
+  it('uses no directory another user could write to', () => {
+    const root = join(tempDir(), 'out')
+    const tmp = tempDir()
+    mkdirSync(root, { recursive: true })
+    writeFileSync(join(root, 'main.js'), 'exports.answer = 7\n')
+    const shared = join(tmp, 'drydock', 'v8', process.version)
+    mkdirSync(shared, { recursive: true })
+    chmodSync(shared, 0o777)
+    const script = `require(${JSON.stringify(installer)}).install(${JSON.stringify(root)}); console.log(require(${JSON.stringify(join(root, 'main.js'))}).answer)`
+    const out = execFileSync(process.execPath, ['-e', script], {
+      env: { ...process.env, XDG_CACHE_HOME: tmp },
+    })
+    expect(out.toString().trim()).toBe('7')
+    expect(readdirSync(shared)).toEqual([])
   })
 })
