@@ -59,7 +59,7 @@ export class SharedDiskUsage {
   read(): Promise<SystemDf> {
     if (!this.inFlight) {
       const at = this.now()
-      this.inFlight = (this.docker.df() as Promise<SystemDf>)
+      this.inFlight = dfWhenFree(this.docker)
         .then((df) => {
           this.last = { df, at }
           for (const listener of this.listeners) listener(at)
@@ -157,5 +157,27 @@ export function reclaimableByKind(df: SystemDf): {
     buildCacheBytes: (df.BuildCache ?? [])
       .filter((entry) => !entry.InUse && !entry.Shared)
       .reduce((sum, entry) => sum + Math.max(0, entry.Size ?? 0), 0),
+  }
+}
+
+/** How long a df waits for another process's df to finish (the engine refuses a second). */
+const BUSY_WAIT_MS = 120_000
+
+/**
+ * `/system/df`, waiting while another process's runs: API 1.41 answers a second one with a 500
+ * ("a disk usage operation is already running"), and the app, `watch` and a CLI plan may overlap.
+ */
+async function dfWhenFree(docker: Docker): Promise<SystemDf> {
+  const deadline = Date.now() + BUSY_WAIT_MS
+  for (let pause = 250; ; pause = Math.min(pause * 2, 4_000)) {
+    try {
+      return (await docker.df()) as SystemDf
+    } catch (error) {
+      const busy =
+        (error as { statusCode?: number }).statusCode === 500 &&
+        /already running/i.test(error instanceof Error ? error.message : String(error))
+      if (!busy || Date.now() + pause > deadline) throw error
+      await new Promise((resolve) => setTimeout(resolve, pause))
+    }
   }
 }

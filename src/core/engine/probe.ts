@@ -148,6 +148,28 @@ async function removeQuietly(remove: () => Promise<unknown>): Promise<void> {
 }
 
 /** One probe: create, attach, start, read, and leave nothing behind. */
+/** A probe container older than this was left by a process that died mid-probe. */
+const STALE_PROBE_S = 120
+
+/**
+ * Removes probe containers a process left behind (killed between create and start, so AutoRemove
+ * never applied). Their image goes with the next probe's clean-up. Never fails the probe.
+ */
+async function sweepStaleProbes(docker: Docker): Promise<void> {
+  try {
+    const stale = (await docker.listContainers({
+      all: true,
+      filters: { label: [PROBE_LABEL] },
+    })) as { Id: string; Created?: number }[]
+    const before = Date.now() / 1000 - STALE_PROBE_S
+    for (const container of stale.filter((c) => (c.Created ?? 0) < before)) {
+      await removeQuietly(() => docker.getContainer(container.Id).remove({ force: true }))
+    }
+  } catch {
+    // Cannot list: the probe itself will say what is wrong.
+  }
+}
+
 export async function runProbe(
   docker: Docker,
   arch: ProbeArchitecture,
@@ -158,6 +180,7 @@ export async function runProbe(
   let containerId: string | null = null
   let removed = false
   const work = async (): Promise<StatfsReading> => {
+    await sweepStaleProbes(docker)
     imageId = await ensureProbeImage(docker, arch)
     const create = () =>
       docker.createContainer({
