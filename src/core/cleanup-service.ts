@@ -184,7 +184,8 @@ export class CleanupService {
     const connection = await this.options.connections.require()
     // A plan is bound to its engine: after a Settings change, a new context or a reconnect to
     // another engine, its items mean nothing there. Refused before anything is journaled.
-    const engine = await this.options.connections.engineFacts(connection)
+    // Asked now, not remembered from the connection: another engine may answer at this address.
+    const engine = await connection.engineInfo()
     const planned = held.plan.engine
     if (engine.host !== planned.host || (planned.id && engine.id !== planned.id)) {
       throw new DrydockError(

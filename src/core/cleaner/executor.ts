@@ -88,6 +88,7 @@ export async function executePlan(options: ExecuteOptions): Promise<CleanResult>
     mode: runnable.some(isForced) ? 'forced' : 'safe',
     selection: plan.selection,
     engineHost: plan.engine.host,
+    engineId: plan.engine.id || null,
     predictedBytes: plan.reclaimBytes,
     items: runnable.map((item) => ({
       kind: item.kind,

@@ -11,6 +11,8 @@ const NOTE = 'recorded after an interruption, from what the engine holds'
 /** What the engine holds now, by kind; a kind it was not asked about is left unsettled. */
 export interface Present {
   inventory: Inventory
+  /** The engine's ID: runs of another engine at the same address are not settled from it. */
+  engineId?: string
   volumes?: ReadonlySet<string>
   buildCache?: ReadonlySet<string>
 }
@@ -25,7 +27,7 @@ export function reconcileInterruptedRuns(
   const containers = new Set(present.inventory.containers.map((c) => c.id))
   let settled = 0
   let waiting = 0
-  for (const item of journal.uncertainItems(engineHost)) {
+  for (const item of journal.uncertainItems(engineHost, present.engineId ?? null)) {
     const known =
       item.kind === 'image'
         ? true

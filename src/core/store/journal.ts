@@ -104,10 +104,13 @@ function prepareStatements(db: BetterSqlite3.Database) {
       `UPDATE run_items SET started_at = @startedAt
        WHERE run_id = @runId AND seq = @seq AND outcome IS NULL`,
     ),
-    uncertainItems: db.prepare<{ engineHost: string }, UncertainItemRow>(
+    // The run's own engine: its address, and its ID when both are known (another engine can
+    // answer at the same address later: Docker Desktop, Colima and OrbStack share a socket path).
+    uncertainItems: db.prepare<{ engineHost: string; engineId: string | null }, UncertainItemRow>(
       `SELECT i.run_id, i.seq, i.kind, i.item_id, i.tags_json, i.predicted_bytes
        FROM run_items i JOIN runs r ON r.id = i.run_id
        WHERE r.status IN ('interrupted', 'failed') AND r.engine_host = @engineHost
+         AND (@engineId IS NULL OR r.engine_id IS NULL OR r.engine_id = @engineId)
          AND i.started_at IS NOT NULL AND i.outcome IS NULL`,
     ),
     settleInterruptedRun: db.prepare(
@@ -238,8 +241,10 @@ export class RunJournal {
 
   /** Items started but never recorded, in runs on this engine that ended without them: runs
    * interrupted by a crash, and runs failed because the engine stopped answering mid-request. */
-  uncertainItems(engineHost: string): UncertainItem[] {
-    return this.guard(() => this.statements.uncertainItems.all({ engineHost })).map((row) => ({
+  uncertainItems(engineHost: string, engineId: string | null = null): UncertainItem[] {
+    return this.guard(() =>
+      this.statements.uncertainItems.all({ engineHost, engineId: engineId || null }),
+    ).map((row) => ({
       runId: row.run_id,
       seq: row.seq,
       kind: row.kind,
