@@ -75,7 +75,7 @@ export function addSelectionOptions(command: Command): Command {
     )
     .option(
       '--accept-unknown-use',
-      'with --unused-for: remove images even when the engine may have lost uses of them',
+      'with --unused-for or --target-size: go ahead although the engine may have lost uses',
     )
     .option(
       '--target-size <size>',

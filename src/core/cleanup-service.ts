@@ -136,8 +136,10 @@ export class CleanupService {
       !selection.acceptUnknownUse &&
       (selection.targetSize !== null || missed.until > cutoff)
     ) {
-      refuseUnknownUse(plan, missed.since)
+      refuseUnknownUse(plan, missed.since, selection.targetSize !== null)
     }
+    // The user said the lost uses do not matter: this engine's gap is settled for this process.
+    if (missed && selection.acceptUnknownUse) tracker.acceptMissed(connection.host.url)
     this.plans.set(plan.id, { plan, layerSizes: graph.sizes(), settingsKnown })
     for (const id of this.plans.keys()) {
       if (this.plans.size <= MAX_HELD_PLANS) break
@@ -357,7 +359,7 @@ function needsKinds(selection: Selection): boolean {
  * Least-recently-used needs the facts: when uses may have been lost, the images this plan would
  * remove as unused are named, and nothing is planned until the caller accepts that.
  */
-function refuseUnknownUse(plan: Plan, missedSince: number): void {
+function refuseUnknownUse(plan: Plan, missedSince: number, bySize: boolean): void {
   const doubtful = plan.items.filter((item) => item.kind === 'image' && item.action === 'delete')
   if (doubtful.length === 0) return
   const names = doubtful.map((item) => item.name)
@@ -365,7 +367,7 @@ function refuseUnknownUse(plan: Plan, missedSince: number): void {
     names.slice(0, 20).join(', ') + (names.length > 20 ? `, and ${names.length - 20} more` : '')
   throw new DrydockError(
     'invalid-request',
-    `Drydock may have missed image uses since ${new Date(missedSince).toISOString()} (the engine keeps only its last ${ENGINE_EVENT_BUFFER} events and forgets them when it restarts). --unused-for would remove ${names.length} image${names.length === 1 ? '' : 's'} whose last use is not known for sure: ${shown}. Pass --accept-unknown-use to remove them anyway, or keep the app or \`drydock watch\` running so uses are followed live.`,
+    `Drydock may have missed image uses since ${new Date(missedSince).toISOString()} (the engine keeps only its last ${ENGINE_EVENT_BUFFER} events and forgets them when it restarts). ${bySize ? '--target-size' : '--unused-for'} would remove ${names.length} image${names.length === 1 ? '' : 's'} whose last use is not known for sure: ${shown}. Pass --accept-unknown-use to remove them anyway, or keep the app or \`drydock watch\` running so uses are followed live.`,
     { unknownUse: names },
   )
 }

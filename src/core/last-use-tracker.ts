@@ -98,6 +98,11 @@ export class LastUseTracker {
     return { uses: lastUses(graph, recorded, this.now()), missed }
   }
 
+  /** Uses lost in this engine's gap were accepted as unknown (--accept-unknown-use). */
+  acceptMissed(host: string): void {
+    this.missed.delete(host)
+  }
+
   /** Follows this engine's use events from the log's cursor, unless already doing so. */
   follow(connection: EngineConnection): void {
     const host = connection.host.url

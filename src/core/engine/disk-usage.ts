@@ -139,27 +139,6 @@ export function imageUsageFromLayers(images: readonly ImageRecord[]): {
   return { imagesBytes, imageCount: images.filter((image) => !intermediate(image)).length }
 }
 
-/** What removing unused things of each kind would free, by the engine's own accounting: stopped
- * containers' writable layers, volumes no container mounts, build cache not in use or shared. */
-export function reclaimableByKind(df: SystemDf): {
-  containersBytes: number
-  volumesBytes: number
-  buildCacheBytes: number
-} {
-  return {
-    containersBytes: (df.Containers ?? [])
-      .filter((c) => !isProbeLabelled(c.Labels))
-      .filter((c) => c.State !== 'running' && c.State !== 'paused' && c.State !== 'restarting')
-      .reduce((sum, c) => sum + Math.max(0, c.SizeRw ?? 0), 0),
-    volumesBytes: (df.Volumes ?? [])
-      .filter((v) => (v.UsageData?.RefCount ?? 0) === 0)
-      .reduce((sum, v) => sum + Math.max(0, v.UsageData?.Size ?? 0), 0),
-    buildCacheBytes: (df.BuildCache ?? [])
-      .filter((entry) => !entry.InUse && !entry.Shared)
-      .reduce((sum, entry) => sum + Math.max(0, entry.Size ?? 0), 0),
-  }
-}
-
 /** How long a df waits for another process's df to finish (the engine refuses a second). */
 const BUSY_WAIT_MS = 120_000
 

@@ -3,7 +3,7 @@
  * (image-targets.ts, kind-rules.ts), turns it into the exact engine requests in a safe order
  * (containers, then images and volumes, then build cache), runs image requests through the
  * engine model to predict each outcome, and counts the bytes each step really frees with one
- * ledger of who holds what (reclaim.ts).
+ * ledger of who holds what (holdings.ts).
  */
 import type {
   AffectedContainer,
