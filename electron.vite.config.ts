@@ -8,16 +8,21 @@ import type { Plugin } from 'vite'
  * Drydock needs them only for image builds (never) and ssh:// hosts (rarely). Both libraries are
  * bundled, and those two internal modules are swapped for stand-ins that load them on first use.
  * With zod bundled too (its hundred files cost ~45 ms to load), the CLI starts in ~55 ms, not 245.
+ * The same for what only a build context (tar-fs, dockerignore, zlib), a hijacked stream
+ * (HttpDuplex, readable-stream) or DEBUG=modem (debug) needs: ~18 ms more of every start.
  */
+const util = /dockerode[\\/]lib[\\/]util\.js$/
+const modem = /docker-modem[\\/]lib[\\/]modem\.js$/
+const swaps: [RegExp, string, string][] = [
+  [/dockerode[\\/]lib[\\/]docker\.js$/, './session', 'src/core/engine/lazy/dockerode-session.cjs'],
+  [modem, './ssh', 'src/core/engine/lazy/docker-modem-ssh.cjs'],
+  [modem, './http_duplex', 'src/core/engine/lazy/docker-modem-http-duplex.cjs'],
+  [modem, 'debug', 'src/core/engine/lazy/debug.cjs'],
+  [util, 'tar-fs', 'src/core/engine/lazy/tar-fs.cjs'],
+  [util, '@balena/dockerignore', 'src/core/engine/lazy/dockerignore.cjs'],
+]
+
 function lazyDockerInternals(): Plugin {
-  const swaps: [RegExp, string, string][] = [
-    [
-      /dockerode[\\/]lib[\\/]docker\.js$/,
-      './session',
-      'src/core/engine/lazy/dockerode-session.cjs',
-    ],
-    [/docker-modem[\\/]lib[\\/]modem\.js$/, './ssh', 'src/core/engine/lazy/docker-modem-ssh.cjs'],
-  ]
   return {
     name: 'drydock-lazy-docker-internals',
     enforce: 'pre',
@@ -40,7 +45,11 @@ export default defineConfig({
       externalizeDeps: { exclude: ['dockerode', 'docker-modem', 'zod'] },
       rollupOptions: {
         // Every other package stays in node_modules, including what those two load lazily.
-        external: [/^(?!(dockerode|docker-modem|zod)(\/|$))[@a-z]/],
+        // The packages swapped for stand-ins are required only where they are swapped, so they
+        // are not external: the stand-ins take their place (lazyDockerInternals).
+        external: [
+          /^(?!(dockerode|docker-modem|zod|debug|tar-fs|@balena\/dockerignore)(\/|$))[@a-z]/,
+        ],
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           cli: resolve(__dirname, 'src/cli/index.ts'),

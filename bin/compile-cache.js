@@ -31,7 +31,9 @@ function ours(path, kind) {
   }
 }
 
-function install(root) {
+/** `flags`: the V8 flags the launcher set (cached code is only accepted under the same flags). */
+function install(root, flags = '') {
+  const tag = flags.replace(/[^A-Za-z0-9=]+/g, '')
   const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache')
   const dir = join(base, 'drydock', 'v8', process.version)
   try {
@@ -49,7 +51,7 @@ function install(root) {
       const stats = statSync(filename)
       key = join(
         dir,
-        `${stats.size}-${Math.floor(stats.mtimeMs)}-${filename.replace(/[^A-Za-z0-9.]+/g, '_')}.bin`,
+        `${stats.size}-${Math.floor(stats.mtimeMs)}-${tag}${filename.replace(/[^A-Za-z0-9.]+/g, '_')}.bin`,
       )
     } catch {
       return original.call(this, content, filename)

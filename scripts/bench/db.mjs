@@ -96,9 +96,12 @@ function buildLog(store, path, { days, runs, items, now }) {
       const runItems = Array.from({ length: items }, (_, i) => {
         const n = r * items + i
         const repo = `registry.example.com/team-${n % 37}/service-${n % 211}`
+        const tags = i % 10 === 3 ? [] : [`${repo}:build-${n}`]
         return {
-          imageId: `sha256:${hex(n, 1)}`,
-          tags: i % 10 === 3 ? [] : [`${repo}:build-${n}`],
+          kind: 'image',
+          id: `sha256:${hex(n, 1)}`,
+          name: tags[0] ?? `<none> ${hex(n, 1).slice(0, 12)}`,
+          tags,
           digests: i % 10 === 3 ? [] : [`${repo}@sha256:${hex(n, 2)}`],
           predictedAction: i % 17 === 0 ? 'untag' : 'delete',
           predictedBytes: 1_000_000 + ((n * 7919) % 500_000_000),

@@ -1,15 +1,21 @@
 #!/usr/bin/env node
 // `npm run bench`: the performance benchmark of issue 3 (targets and figures: docs/performance.md).
 //
-// Builds one world of images and containers on two private engines (A for drydock, B for
-// docker's own prune — a prune is destructive, so each contender needs its own identical world),
-// then measures on A the floor (the raw requests a plan needs), drydock plan cold and warm,
-// docker system df -v, and finally drydock clean on A against docker image prune -a on B.
+// Builds one world of images, containers (some stopped with data in their writable layer) and
+// BuildKit build cache on two private engines (A for drydock, B for docker's own prunes — a
+// prune is destructive, so each contender needs its own identical world), then measures on A the
+// floor (the raw requests a plan needs), drydock plan cold and warm (--unused and --system),
+// docker system df -v, how soon a plan on a terminal prints, and finally drydock clean on A
+// against docker on B: `clean --unused` vs `image prune -a`, then, on what both left,
+// `clean --system --unused` vs `system prune -a`.
 //
 //   node scripts/bench/run.mjs [--images 2000] [--containers 300] [--started 5] [--reps 5]
+//                              [--exited 20] [--builds 10]
 //                              [--quick] [--build] [--no-profile] [--keep-engines]
 //                              [--clean-floor] [--clean-floor-concurrency 4]
 //
+// --exited N     containers that ran once and wrote 256 kB into their writable layer
+// --builds N     BuildKit builds (/usr/bin/docker, DOCKER_BUILDKIT=1) on world images
 // --quick        a 200-image, 30-container world and 3 repetitions, to try changes fast
 // --build        run `npx electron-vite build` first (otherwise out/main as it is; a warning
 //                says when it is older than src/)
@@ -22,7 +28,7 @@
 // Prints the tables to stdout (progress to stderr) and writes artifacts/bench/latest.json,
 // artifacts/bench/<images>-images.json and the printed tables as <images>-images.txt. Exits 0
 // whatever the verdicts; 1 only when the benchmark itself broke.
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
@@ -36,6 +42,7 @@ import { checkExit, median, repeat, summary, timed } from './measure.mjs'
 import { phasesOf, readProfile, summarizeProfile, topBuckets } from './profile.mjs'
 import * as report from './report.mjs'
 import { worldSpec } from './world.mjs'
+import { addBuildKitBuilds, addExitedContainers } from './world-extras.mjs'
 
 const FLOOR_SCRIPT = join(REPO, 'scripts/bench/floor.mjs')
 const CLEAN_FLOOR_SCRIPT = join(REPO, 'scripts/bench/clean-floor.mjs')
@@ -49,6 +56,8 @@ function options() {
       containers: { type: 'string' },
       started: { type: 'string' },
       reps: { type: 'string' },
+      exited: { type: 'string' },
+      builds: { type: 'string' },
       quick: { type: 'boolean', default: false },
       build: { type: 'boolean', default: false },
       'no-profile': { type: 'boolean', default: false },
@@ -62,8 +71,9 @@ function options() {
   })
   // The issue's world by default.
   const defaults = values.quick
-    ? { images: 200, containers: 30, started: 3, reps: 3, 'clean-floor-concurrency': 4 }
-    : { images: 2000, containers: 300, started: 5, reps: 5, 'clean-floor-concurrency': 4 }
+    ? { images: 200, containers: 30, started: 3, exited: 5, builds: 3, reps: 3 }
+    : { images: 2000, containers: 300, started: 5, exited: 20, builds: 10, reps: 5 }
+  defaults['clean-floor-concurrency'] = 4
   const number = (name) => {
     const value = values[name] === undefined ? defaults[name] : Number(values[name])
     if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} must be a whole number`)
@@ -73,6 +83,8 @@ function options() {
     images: number('images'),
     containers: number('containers'),
     started: number('started'),
+    exited: number('exited'),
+    builds: number('builds'),
     reps: Math.max(1, number('reps')),
     build: values.build,
     profile: !values['no-profile'],
@@ -118,6 +130,7 @@ async function main() {
     const loadBefore = loadavg()
     const startup = await measureStartup(bench)
     const planning = await measurePlanning(bench)
+    const firstOutput = await measureFirstOutput(bench)
     const longLived = await measureServe(bench)
     if (longLived) longLived.floorWarm = await longLivedFloor(bench)
     const explain = opts.profile ? await explainPlan(bench) : null
@@ -141,6 +154,7 @@ async function main() {
       plan: planning.plan,
       longLived,
       systemDf: planning.systemDf,
+      firstOutput,
       cpu: { ...planning.cpu, ...cleaning.cpu },
       clean: cleaning.clean,
       rss: { ...planning.rss, clean: cleaning.rssMb },
@@ -186,9 +200,22 @@ async function buildWorlds({ opts, engines }) {
   // All worlds at once: loading is mostly dockerd re-exec'ing itself once per layer, which
   // leaves the other engines room; measuring starts only once every engine is idle again.
   const worlds = await Promise.all(
-    engines.map((engine, index) =>
-      buildWorld(engine, built, containers, (message) => log(`${'ABC'[index]}: ${message}`)),
-    ),
+    engines.map(async (engine, index) => {
+      const say = (message) => log(`${'ABC'[index]}: ${message}`)
+      const world = await buildWorld(engine, built, containers, say)
+      // The rest of the whole disk: stopped containers with data, BuildKit's cache.
+      const extrasStarted = performance.now()
+      world.exited = busybox
+        ? (await addExitedContainers(engine, built.images, { count: opts.exited, kb: 256 })).count
+        : 0
+      world.builds = await addBuildKitBuilds(engine, built.images, { count: opts.builds, kb: 64 })
+      say(
+        `${world.exited} containers ran and exited with data, ${world.builds.builds} BuildKit builds ` +
+          `(${world.builds.records ?? 0} cache records${world.builds.skipped ? `; ${world.builds.skipped}` : ''})`,
+      )
+      world.totalMs += performance.now() - extrasStarted
+      return world
+    }),
   )
   return {
     images: built.images.length,
@@ -199,8 +226,12 @@ async function buildWorlds({ opts, engines }) {
     layers: built.layers.size,
     baseLayers: spec.baseCount,
     midLayers: spec.midCount,
-    containers: containers.length,
+    containers: containers.length + worlds[0].exited,
     running: worlds[0].running,
+    exited: worlds[0].exited,
+    builds: worlds[0].builds.builds,
+    buildCacheRecords: worlds[0].builds.records ?? 0,
+    buildsSkipped: worlds[0].builds.skipped ?? null,
     imagesUsedByContainers: new Set(containers.map((c) => c.image.index)).size,
     generateMs,
     buildMs: worlds.map((w) => w.totalMs),
@@ -242,8 +273,8 @@ async function measurePlanning(bench) {
       latencies: answer.latencies,
     }
   }
-  const planRun = async (db) => {
-    const args = drydockArgs(bench, ['--db', db, 'plan', '--unused', '--json'])
+  const planRun = async (db, selection = ['--unused']) => {
+    const args = drydockArgs(bench, ['--db', db, 'plan', ...selection, '--json'])
     const result = checkExit(await timed('node', args), 'drydock plan')
     return {
       ms: result.ms,
@@ -263,7 +294,7 @@ async function measurePlanning(bench) {
   await planRun(join(bench.dbDir, 'warmup.sqlite'))
 
   // Interleaved, so drift in the machine's load hits every contender alike.
-  const s = { floorCold: [], floorWarm: [], planCold: [], planWarm: [], df: [] }
+  const s = { floorCold: [], floorWarm: [], planCold: [], planWarm: [], planSystem: [], df: [] }
   for (let rep = 0; rep < bench.opts.reps; rep++) {
     log(`repetition ${rep + 1}/${bench.opts.reps}`)
     bench.lastDb = join(bench.dbDir, `plan-${rep}.sqlite`)
@@ -271,13 +302,19 @@ async function measurePlanning(bench) {
     s.planCold.push(await planRun(bench.lastDb)) // fresh file: cold
     s.floorWarm.push(await floorRun('warm'))
     s.planWarm.push(await planRun(bench.lastDb)) // same file again: warm
+    s.planSystem.push(await planRun(bench.lastDb, ['--system'])) // warm, every kind
     s.df.push(await dfRun())
   }
 
   const plan = s.planCold.at(-1).plan
   const same = (run) =>
     run.plan.reclaimBytes === plan.reclaimBytes && run.plan.items.length === plan.items.length
-  const samePlan = s.planCold.every(same) && s.planWarm.every(same)
+  const systemPlan = s.planSystem.at(-1).plan
+  const sameSystem = (run) =>
+    run.plan.reclaimBytes === systemPlan.reclaimBytes &&
+    run.plan.items.length === systemPlan.items.length
+  const samePlan =
+    s.planCold.every(same) && s.planWarm.every(same) && s.planSystem.every(sameSystem)
   if (!samePlan) log('warning: the plans of the repetitions differ')
   const stat = (list, key) => summary(list.map((run) => run[key]))
   return {
@@ -306,9 +343,12 @@ async function measurePlanning(bench) {
     plan: {
       cold: stat(s.planCold, 'ms'),
       warm: stat(s.planWarm, 'ms'),
+      system: stat(s.planSystem, 'ms'),
       items: plan.items.length,
       actions: countBy(plan.items, (item) => item.action),
       reclaimBytes: plan.reclaimBytes,
+      systemItems: countBy(systemPlan.items, (item) => `${item.kind} ${item.action}`),
+      systemReclaimBytes: systemPlan.reclaimBytes,
       samePlanEveryRun: samePlan,
     },
     systemDf: stat(s.df, 'ms'),
@@ -318,11 +358,13 @@ async function measurePlanning(bench) {
       floorWarm: median(s.floorWarm.map((run) => run.cpuMs)),
       planCold: median(s.planCold.map((run) => run.cpuMs)),
       planWarm: median(s.planWarm.map((run) => run.cpuMs)),
+      planSystem: median(s.planSystem.map((run) => run.cpuMs)),
       systemDf: median(s.df.map((run) => run.cpuMs)),
     },
     rss: {
       planCold: Math.max(...s.planCold.map((run) => run.rssMb)),
       planWarm: Math.max(...s.planWarm.map((run) => run.rssMb)),
+      planSystem: Math.max(...s.planSystem.map((run) => run.rssMb)),
     },
   }
 }
@@ -345,6 +387,109 @@ async function measureServe(bench) {
     // serve needs the built renderer (out/renderer); the rest of the benchmark does not.
     log(`warning: skipped the long-lived measurement: ${error.message}`)
     return null
+  }
+}
+
+// --- first useful output ----------------------------------------------------------------------
+
+/** The progress line a plan prints while it reads layer facts cold (src/cli/plan-progress.ts). */
+const PROGRESS_LINE = /(\d[\d,]*) of (\d[\d,]*) images/g
+
+/**
+ * `drydock plan --unused` as a person types it: in a pseudo-terminal (util-linux `script`), so it
+ * prints its table, not JSON. Traced (trace-preload.cjs) for the moment of the engine's first
+ * answer and of the first byte on stdout, both on the command's own clock; and timed from the
+ * spawn to the first byte the terminal shows. Warm (the --db the plans filled) and cold (a fresh
+ * --db, where a progress line must show while layer facts are read).
+ */
+async function measureFirstOutput(bench) {
+  if (!(await commandExists('script'))) {
+    log('warning: no `script` (util-linux): first output not measured')
+    return null
+  }
+  log('measuring the first output of a plan in a terminal')
+  const one = async (db) => {
+    const file = join(bench.work, 'trace-tty.json')
+    await rm(file, { force: true })
+    const result = await inTerminal(
+      ['node', '-r', TRACE_PRELOAD, ...drydockArgs(bench, ['--db', db, 'plan', '--unused'])],
+      { ...process.env, DRYDOCK_BENCH_TRACE: file },
+    )
+    if (result.code !== 0)
+      throw new Error(`plan in a terminal exited ${result.code}: ${result.output.slice(-500)}`)
+    const trace = JSON.parse(await readFile(file, 'utf8'))
+    const progress = [...result.output.matchAll(PROGRESS_LINE)]
+    return {
+      afterFirstAnswer: trace.firstStdout - trace.firstResponse,
+      firstAnswer: trace.firstResponse,
+      firstStdout: trace.firstStdout,
+      spawnToFirstByte: result.firstByteMs,
+      wallMs: result.ms,
+      progressUpdates: progress.length,
+      progressTotal: progress.length > 0 ? progress.at(-1)[2] : null,
+    }
+  }
+  const warm = []
+  const cold = []
+  for (let rep = 0; rep < bench.opts.reps; rep++) {
+    warm.push(await one(bench.lastDb))
+    cold.push(await one(join(bench.dbDir, `tty-cold-${rep}.sqlite`)))
+  }
+  const stat = (runs, key) => summary(runs.map((run) => run[key]))
+  return {
+    warm: {
+      afterFirstAnswer: stat(warm, 'afterFirstAnswer'),
+      firstAnswer: stat(warm, 'firstAnswer'),
+      spawnToFirstByte: stat(warm, 'spawnToFirstByte'),
+      wall: stat(warm, 'wallMs'),
+    },
+    cold: {
+      afterFirstAnswer: stat(cold, 'afterFirstAnswer'),
+      spawnToFirstByte: stat(cold, 'spawnToFirstByte'),
+      wall: stat(cold, 'wallMs'),
+      // Every cold run must show it; the fewest updates any run showed.
+      progressShown: cold.every((run) => run.progressUpdates > 0),
+      progressUpdates: Math.min(...cold.map((run) => run.progressUpdates)),
+      progressTotal: cold[0].progressTotal,
+    },
+  }
+}
+
+/** Runs `argv` in a pseudo-terminal; resolves with its output, exit code, wall time and the time
+ * from the spawn to the first byte the terminal showed. */
+function inTerminal(argv, env) {
+  const quote = (word) => `'${String(word).replaceAll("'", "'\\''")}'`
+  const started = performance.now()
+  const child = spawn('script', ['-q', '-f', '-e', '-c', argv.map(quote).join(' '), '/dev/null'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let firstByteMs = null
+  const chunks = []
+  child.stdout.on('data', (chunk) => {
+    firstByteMs ??= performance.now() - started
+    chunks.push(chunk)
+  })
+  child.stderr.resume()
+  return new Promise((resolve, reject) => {
+    child.on('error', reject)
+    child.on('close', (code) =>
+      resolve({
+        code,
+        ms: performance.now() - started,
+        firstByteMs,
+        output: Buffer.concat(chunks).toString('utf8'),
+      }),
+    )
+  })
+}
+
+async function commandExists(name) {
+  try {
+    await promisify(execFile)('sh', ['-c', `command -v ${name}`])
+    return true
+  } catch {
+    return false
   }
 }
 
@@ -435,9 +580,16 @@ async function measureClean(bench, planning) {
   const leftA = new Set(imagesAfterA.map((image) => image.Id))
   const leftB = new Set(imagesAfterB.map((image) => image.Id))
   const reported = /Total reclaimed space:\s*(.+)/.exec(pruneResult.stdout)
+  const system = await measureSystemClean(bench)
   return {
-    rssMb: traced.result.rssMb,
-    cpu: { clean: traced.result.cpuMs, prune: pruneResult.cpuMs, cleanFloor: floor?.cpuMs ?? null },
+    rssMb: Math.max(traced.result.rssMb, system.rssMb),
+    cpu: {
+      clean: traced.result.cpuMs,
+      prune: pruneResult.cpuMs,
+      cleanSystem: system.cpu.clean,
+      systemPrune: system.cpu.prune,
+      cleanFloor: floor?.cpuMs ?? null,
+    },
     clean: {
       cache: 'warm',
       drydock: summary([traced.wallMs]),
@@ -445,6 +597,7 @@ async function measureClean(bench, planning) {
       phases: traced.phases,
       requests: traced.requests,
       floor,
+      system,
     },
     sanity: {
       imagesBeforeA: imagesBeforeA.length,
@@ -471,6 +624,63 @@ async function measureClean(bench, planning) {
       fileShrinkB: duBeforeB.layerFiles - duAfterB.layerFiles,
       pruneReported: reported ? report.parseHumanSize(reported[1]) : null,
     },
+  }
+}
+
+/**
+ * Every kind, on what the first pair left (the same on A and B: the sanity table says so):
+ * `drydock clean --system --unused` (stopped containers, unused images, build cache not in use)
+ * on A against `docker system prune -a -f` on B. The two do not delete the same images: prune
+ * removes the stopped containers first and then the images only they used; drydock never plans
+ * away an image a container uses, even one it removes in the same run. What each removed is
+ * counted beside the times.
+ */
+async function measureSystemClean(bench) {
+  const [a, b] = bench.engines
+  log('measuring drydock clean --system --unused on A and docker system prune -a on B')
+  const [beforeA, beforeB] = await Promise.all([worldCounts(a), worldCounts(b)])
+  const args = ['--db', bench.lastDb, 'clean', '--system', '--unused', '--yes', '--json']
+  const traced = await tracedRun(bench, args, 'clean')
+  const clean = JSON.parse(traced.result.stdout)
+  const prune = checkExit(
+    await timed('docker', ['-H', b.host, 'system', 'prune', '-a', '-f']),
+    'docker system prune -a',
+  )
+  const [afterA, afterB] = await Promise.all([worldCounts(a), worldCounts(b)])
+  const removed = (before, after) =>
+    Object.fromEntries(Object.keys(before).map((key) => [key, before[key] - after[key]]))
+  return {
+    drydock: summary([traced.wallMs]),
+    prune: summary([prune.ms]),
+    rssMb: traced.result.rssMb,
+    cpu: { clean: traced.result.cpuMs, prune: prune.cpuMs },
+    phases: traced.phases,
+    requests: traced.requests,
+    exitCode: traced.result.code,
+    outcomes: countBy(clean.items, (item) => `${item.kind} ${item.outcome}`),
+    before: { a: beforeA, b: beforeB },
+    removedA: removed(beforeA, afterA),
+    removedB: removed(beforeB, afterB),
+    predicted: clean.predictedBytes,
+    reclaimed: clean.reclaimedBytes,
+    pruneReported: (() => {
+      const match = /Total reclaimed space:\s*(.+)/.exec(prune.stdout)
+      return match ? report.parseHumanSize(match[1]) : null
+    })(),
+  }
+}
+
+/** Images, containers and build cache records an engine holds. */
+async function worldCounts(engine) {
+  const [images, containers, df] = await Promise.all([
+    engine.json('GET', '/images/json?all=1'),
+    engine.json('GET', '/containers/json?all=1'),
+    engine.json('GET', '/system/df'),
+  ])
+  return {
+    images: images.length,
+    containers: containers.length,
+    buildCache: (df.BuildCache ?? []).length,
   }
 }
 
@@ -535,14 +745,36 @@ function countBy(items, key) {
 
 function verdicts(r) {
   const t = report.TARGETS
-  return [
-    ['plan cold', r.plan.cold.median / r.floor.cold.requests.median, t.planCold],
-    ['plan warm', r.plan.warm.median / r.floor.warm.requests.median, t.planWarm],
-    ['clean', r.clean.drydock.median / r.clean.prune.median, t.clean],
-    ['peak RSS', Math.max(r.rss.planCold, r.rss.planWarm, r.rss.clean), t.rssMb],
-  ].map(([name, value, target]) => ({
+  const df = r.systemDf.median
+  const rows = [
+    ['plan warm --unused', r.plan.warm.median / df, t.planWarm],
+    ['plan warm --system', r.plan.system.median / df, t.planSystem],
+    ['plan cold --unused', r.plan.cold.median / df, t.planCold],
+    ['clean --unused', r.clean.drydock.median / r.clean.prune.median, t.clean],
+  ]
+  if (r.clean.system) {
+    rows.push([
+      'clean --system',
+      r.clean.system.drydock.median / r.clean.system.prune.median,
+      t.cleanSystem,
+    ])
+  }
+  if (r.firstOutput) {
+    const f = r.firstOutput
+    const worst = Math.max(f.warm.afterFirstAnswer.median, f.cold.afterFirstAnswer.median)
+    rows.push(['first output', worst, t.firstOutputMs, 'ms'])
+    rows.push(['progress line (cold)', f.cold.progressShown, t.progress])
+  }
+  rows.push([
+    'peak RSS',
+    Math.max(r.rss.planCold, r.rss.planWarm, r.rss.planSystem, r.rss.clean),
+    t.rssMb,
+    'MB',
+  ])
+  return rows.map(([name, value, target, unit]) => ({
     name,
     value,
+    unit: unit ?? 'ratio',
     target: target.text,
     verdict: report.verdict(value, target),
   }))

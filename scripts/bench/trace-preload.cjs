@@ -3,7 +3,9 @@
 //   preload       Node has booted and runs its first user code
 //   bundleStart/End   require() of out/main/cli.js (the whole bundle and its dependencies)
 //   firstRequest  the first engine request leaves (commander, SQLite open, host resolution done)
+//   firstResponse the first engine response has been read to its end (the engine's first answer)
 //   lastResponse  the last engine response has been read to its end
+//   firstStdout   the first byte the command wrote to stdout (its first useful output)
 //   exit          the process is about to exit (plan built, JSON printed, database closed)
 // and how many requests went to each endpoint (IDs folded), so duplicates show.
 // Written as JSON to the file named by DRYDOCK_BENCH_TRACE. CommonJS because -r needs it.
@@ -19,7 +21,9 @@ const trace = {
   bundleStart: null,
   bundleEnd: null,
   firstRequest: null,
+  firstResponse: null,
   lastResponse: null,
+  firstStdout: null,
   exit: null,
   requests: {},
 }
@@ -36,9 +40,9 @@ Module._load = function tracedLoad(request, ...rest) {
   }
 }
 
-diagnostics.subscribe('http.client.request.start', ({ request }) => {
+function countRequest(method, rawPath) {
   trace.firstRequest ??= performance.now()
-  const path = request.path
+  const path = rawPath
     .replace(/\?.*$/, '')
     .replace(/sha256(?::|%3A)[0-9a-f]{64}|[0-9a-f]{64}/gi, '{id}')
     .replace(/\/v1\.\d+\//, '/')
@@ -46,14 +50,31 @@ diagnostics.subscribe('http.client.request.start', ({ request }) => {
       /^\/images\/(?!json$|prune$|load$)(.+?)(\/json|\/history)?$/,
       (_, ref, tail = '') => `/images/${ref === '{id}' ? '{id}' : '{ref}'}${tail}`,
     )
-  const key = `${request.method} ${path}`
+  const key = `${method} ${path}`
   trace.requests[key] = (trace.requests[key] ?? 0) + 1
+}
+
+function answered() {
+  trace.firstResponse ??= performance.now()
+  trace.lastResponse = performance.now()
+}
+
+diagnostics.subscribe('http.client.request.start', ({ request }) => {
+  countRequest(request.method, request.path)
   request.once('response', (response) => {
-    response.once('end', () => {
-      trace.lastResponse = performance.now()
-    })
+    response.once('end', answered)
   })
 })
+// Drydock's own engine clients that bypass node:http (src/core/engine/engine-channel.ts).
+diagnostics.subscribe('drydock:engine-request', ({ method, path }) => countRequest(method, path))
+diagnostics.subscribe('drydock:engine-response', answered)
+
+// The first write to stdout, whatever writes it (the table, a header, a JSON document).
+const write = process.stdout.write
+process.stdout.write = function tracedWrite(chunk, ...rest) {
+  if (trace.firstStdout === null && chunk && chunk.length > 0) trace.firstStdout = performance.now()
+  return write.call(this, chunk, ...rest)
+}
 
 process.once('exit', () => {
   trace.exit = performance.now()

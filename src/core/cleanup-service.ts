@@ -17,7 +17,8 @@ import type { RunTrigger } from '../shared/history'
 import { defaultPolicySelection, type Settings } from '../shared/settings'
 import type { Reclaimable } from '../shared/usage'
 import { executePlan } from './cleaner/executor'
-import { hasBuildKitImages, type ConnectionManager, type KindsRead } from './connection-manager'
+import type { ConnectionManager, KindsRead } from './connection-manager'
+import { hasBuildKitImages } from './kinds-reader'
 import { ENGINE_EVENT_BUFFER } from './engine/image-use-events'
 import { exitTimes } from './engine/kinds'
 import type { EventBus } from './event-bus'
@@ -222,6 +223,8 @@ export class CleanupService {
         started(id)
       },
       docker: connection.docker,
+      get: connection.getJson,
+      send: connection.request,
       plan: held.plan,
       journal,
       trigger: request.trigger,

@@ -8,20 +8,18 @@
 import type { ConnectionState, EngineInfo } from '../shared/contract'
 import { DrydockError, errorMessage } from '../shared/errors'
 import { reconcileInterruptedRuns } from './cleaner/reconcile'
-import { canReadBuildCacheOverGrpc, readBuildCacheOverGrpc } from './engine/build-cache-grpc'
 import { EngineConnection } from './engine/connection'
-import type { SystemDf } from './engine/disk-usage'
 import type { EarlyReads } from './engine/early-reads'
 import { engineUnreachable } from './engine/errors'
 import { resolveHost, type ResolvedHost } from './engine/host'
 import { fetchInventory, type Inventory, type InventoryOptions } from './engine/inventory'
 import {
-  buildCacheOf,
-  listVolumes,
-  sizesOf,
-  type BuildCacheRecord,
-  type KindsInventory,
-} from './engine/kinds'
+  hasBuildKitImages,
+  leanKinds,
+  readKinds,
+  readRecords,
+  type RecordsRead,
+} from './kinds-reader'
 import type { EventBus } from './event-bus'
 import type { LogAccess } from './log-access'
 
@@ -79,9 +77,10 @@ export class ConnectionManager {
   private earlyCheck: EarlyReads | null
   private earlyLists: EarlyReads | null
   private earlyGetter: EarlyReads | null
+  private earlyRecords: EarlyReads | null
 
   constructor(private readonly options: ConnectionOptions) {
-    this.earlyCheck = this.earlyLists = this.earlyGetter = options.early ?? null
+    this.earlyCheck = this.earlyLists = this.earlyGetter = this.earlyRecords = options.early ?? null
     this.state = { status: 'connecting', host: this.describeHost(), since: this.timestamp() }
   }
 
@@ -158,7 +157,7 @@ export class ConnectionManager {
     // or when the log has seen BuildKit build images before (see addKinds).
     const ahead: { records: Promise<RecordsRead> | null } = { records: null }
     const recordsFrom = (connection: EngineConnection) => {
-      ahead.records ??= readRecords(connection)
+      ahead.records ??= readRecords(connection, this.takeEarlyRecords(connection.host.url))
       ahead.records.catch(() => undefined)
     }
     const inventoryOptions = (connection: EngineConnection): InventoryOptions => ({
@@ -175,6 +174,8 @@ export class ConnectionManager {
       onCacheOpen: (cache) => {
         if (lean || (!options.kinds && cache.knowsBuildKit?.())) recordsFrom(connection)
       },
+      // An image BuildKit built: its records are needed (see CleanupService.plan).
+      ...(options.kinds ? {} : { onBuildKit: () => recordsFrom(connection) }),
     })
     const earlyInventory = early
       ? fetchInventory(early.docker, () => log.layerCache(), {
@@ -187,7 +188,10 @@ export class ConnectionManager {
       : null
     const connection = await connecting
     const engine = await this.engineFacts(connection)
-    const kinds = options.kinds && !lean ? readKinds(connection, options.kinds) : null
+    const kinds =
+      options.kinds === 'fresh' || options.kinds === 'cached'
+        ? readKinds(connection, options.kinds)
+        : null
     kinds?.catch(() => undefined)
     try {
       const listed = connection === early && earlyInventory ? await earlyInventory : null
@@ -198,9 +202,14 @@ export class ConnectionManager {
           ...inventoryOptions(connection),
         }))
       if (kinds) inventory.kinds = await kinds
-      else if (lean) inventory.kinds = await leanKinds(connection, inventory, ahead.records)
-      else if (ahead.records && hasBuildKitImages(inventory)) {
-        inventory.kinds = await leanKinds(connection, inventory, ahead.records)
+      else if (lean) inventory.kinds = await leanKinds(connection, inventory, ahead.records, true)
+      else if (hasBuildKitImages(inventory)) {
+        // Asked for ahead (the log had seen such images, or the CLI sent it early): use it now.
+        const early = this.takeEarlyRecords(connection.host.url)
+        if (early) ahead.records ??= readRecords(connection, early)
+        if (ahead.records) {
+          inventory.kinds = await leanKinds(connection, inventory, ahead.records, false)
+        }
       }
       this.reconcileOnce(connection.host.url, inventory)
       return { connection, inventory, engine }
@@ -274,7 +283,7 @@ export class ConnectionManager {
     try {
       inventory.kinds =
         sizes === 'lean'
-          ? await leanKinds(connection, inventory, null)
+          ? await leanKinds(connection, inventory, null, false)
           : await readKinds(connection, sizes)
     } catch (error) {
       throw engineFailure(error, connection)
@@ -286,8 +295,10 @@ export class ConnectionManager {
   private reconcileOnce(host: string, inventory: Inventory): void {
     if (this.reconciledHosts.has(host)) return
     try {
+      const engineId = this.state.status === 'connected' ? this.state.engine.id : undefined
       const { waiting } = reconcileInterruptedRuns(this.options.log.open().journal, host, {
         inventory,
+        ...(engineId ? { engineId } : {}),
         ...(inventory.kinds
           ? { volumes: new Set(inventory.kinds.volumes.map((volume) => volume.name)) }
           : {}),
@@ -325,6 +336,13 @@ export class ConnectionManager {
     const early = this.earlyLists
     this.earlyLists = null
     return early?.url === url && early.lists ? { lists: early.lists } : {}
+  }
+
+  /** BuildKit's records (and the volumes) the CLI asked this host for early, once. */
+  private takeEarlyRecords(url: string): EarlyReads | null {
+    const early = this.earlyRecords
+    this.earlyRecords = null
+    return early?.url === url && early.buildCache ? early : null
   }
 
   /** The connection check the CLI sent early to this host, once. */
@@ -426,91 +444,4 @@ export class ConnectionManager {
   private timestamp(): string {
     return this.options.now().toISOString()
   }
-}
-
-/** How old cached sizes may be before a list refreshes them behind its answer. */
-const SIZES_MAX_AGE_MS = 60_000
-
-async function readKinds(
-  connection: EngineConnection,
-  sizes: 'fresh' | 'cached',
-): Promise<KindsInventory> {
-  const [volumes, df] = await Promise.all([
-    listVolumes(connection.docker),
-    sizes === 'fresh'
-      ? connection.diskUsage.read().then((answer) => ({ df: answer, at: new Date() }))
-      : Promise.resolve(connection.diskUsage.latest(SIZES_MAX_AGE_MS)),
-  ])
-  return {
-    volumes,
-    buildCache: df ? buildCacheOf(df.df) : null,
-    ...(df ? sizesOf(df.df) : { containerSizes: new Map(), volumeSizes: new Map() }),
-    sizesAt: df?.at ?? null,
-  }
-}
-
-/** BuildKit's records, and the `/system/df` they came from when `/grpc` could not answer. */
-interface RecordsRead {
-  records: BuildCacheRecord[]
-  df: SystemDf | null
-}
-
-/** BuildKit's records: over its own API where the engine has one, else from `/system/df`. */
-async function readRecords(connection: EngineConnection): Promise<RecordsRead> {
-  if (connection.buildKitApi !== false && canReadBuildCacheOverGrpc(connection.host)) {
-    try {
-      const answer = await readBuildCacheOverGrpc(connection.host)
-      connection.buildKitApi = true
-      return { records: buildCacheOf({ BuildCache: answer }), df: null }
-    } catch (error) {
-      // Told apart: an engine that answered "no such API" (Podman, BuildKit off) from one that
-      // stopped answering, which /system/df would not fix.
-      if (connection.buildKitApi === true) throw error
-      connection.buildKitApi = false
-    }
-  }
-  const df = await connection.diskUsage.read()
-  return { records: buildCacheOf(df), df }
-}
-
-/** Some image was built by BuildKit: its cache may hold that image's layers. */
-export function hasBuildKitImages(inventory: Inventory): boolean {
-  return inventory.images.some((image) => image.layers.some((layer) => layer.buildkit))
-}
-
-/** The kinds a plan that removes no volume needs (KindsRead 'lean'). */
-async function leanKinds(
-  connection: EngineConnection,
-  inventory: Inventory,
-  started: Promise<RecordsRead> | null,
-): Promise<KindsInventory> {
-  const [volumes, read] = await Promise.all([
-    listVolumes(connection.docker),
-    started ?? readRecords(connection),
-  ])
-  // Containers listed without their sizes (a read that needed none at first): /system/df has
-  // them when it was read anyway; else one more list, with sizes.
-  const containerSizes =
-    inventory.containerSizes ??
-    (read.df
-      ? sizesOf(read.df).containerSizes
-      : await listContainerSizes(connection))
-  return {
-    volumes,
-    buildCache: read.records,
-    containerSizes,
-    volumeSizes: read.df ? sizesOf(read.df).volumeSizes : new Map(),
-    sizesAt: read.df ? new Date() : null,
-  }
-}
-
-async function listContainerSizes(connection: EngineConnection): Promise<Map<string, number>> {
-  const path = '/containers/json?all=1&size=1'
-  const answer = (await (connection.getJson
-    ? connection.getJson(path)
-    : connection.docker.listContainers({ all: true, size: true }))) as {
-    Id: string
-    SizeRw?: number
-  }[]
-  return new Map(answer.map((c) => [c.Id, Math.max(0, c.SizeRw ?? 0)]))
 }

@@ -34,6 +34,7 @@ import { CleanupService, resolveSelection } from './cleanup-service'
 import { ConnectionManager, engineFailure } from './connection-manager'
 import { readUsage } from './usage-reader'
 import { modemOptionsFor } from './engine/host'
+import type { EngineConnection } from './engine/connection'
 import type { EarlyReads } from './engine/early-reads'
 import { pullImage } from './engine/image-pull'
 import { exitTimes } from './engine/kinds'
@@ -408,6 +409,28 @@ export class DrydockService implements DrydockHandlers, EventSource {
       stopSampling()
       stopAutomation()
       this.fleet.stop()
+    }
+  }
+
+  /**
+   * Ahead of an after-run sample (the CLI's `clean`, while it plans): whether free space can be
+   * read here with statfs is settled now, so the sample after the run needs no probe. Never throws.
+   */
+  async prepareUsageSample(): Promise<void> {
+    try {
+      // On the connection the plan makes (asking for one here would race its first read).
+      const connection =
+        this.connections.peek().status === 'connected'
+          ? await this.connections.require()
+          : await new Promise<EngineConnection>((resolve) => {
+              const stop = this.connections.onConnected((connected) => {
+                stop()
+                resolve(connected)
+              })
+            })
+      await connection.disks.settleVerdict(await this.connections.engineFacts(connection))
+    } catch {
+      // The sample probes then, as it always did.
     }
   }
 

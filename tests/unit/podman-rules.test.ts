@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest'
 import { runItem, type RunContext } from '../../src/core/cleaner/item-runner'
 import type { EngineWatch } from '../../src/core/cleaner/recheck'
-import { engineKindOf } from '../../src/core/engine/connection'
+import { engineIdOf, engineKindOf } from '../../src/core/engine/connection'
 import { imageUsageFromLayers } from '../../src/core/engine/disk-usage'
 import { EngineModel } from '../../src/core/planner/engine-model'
 import { buildPlan } from '../../src/core/planner/plan'
@@ -424,5 +424,16 @@ describe("reading Podman's delete answers", () => {
       outcome: 'deleted',
       reclaimedBytes: 5 * MB_,
     })
+  })
+})
+
+describe('engine identity', () => {
+  it("Docker's ID is its own; Podman's (a new UUID on every /info) is named by host and storage", () => {
+    expect(engineIdOf({ ID: 'ABCD:EFGH', Name: 'box' }, 'docker')).toBe('ABCD:EFGH')
+    const first = engineIdOf({ ID: 'b9eb6543', Name: 'vm', DockerRootDir: '/srv/a' }, 'podman')
+    const again = engineIdOf({ ID: 'e604344c', Name: 'vm', DockerRootDir: '/srv/a' }, 'podman')
+    expect(first).toBe(again)
+    expect(first).toMatch(/^podman-[0-9a-f]{32}$/)
+    expect(engineIdOf({ Name: 'vm', DockerRootDir: '/srv/b' }, 'podman')).not.toBe(first)
   })
 })

@@ -37,6 +37,8 @@ export async function cleanCommand(
   try {
     // The log was replaced and its Settings lost: said at opening; --accept-new-log says "seen".
     if (flags.acceptNewLog) session.service.log.acknowledgeRecovery()
+    // The after-run sample's probe (is statfs here the engine's?), while the plan is made.
+    const sampleReady = session.service.prepareUsageSample()
     const plan = await session.client.planCleanup(parsed.selection)
     stopFollowing()
     const work = plan.items.filter((item) => item.requests.length > 0)
@@ -74,7 +76,7 @@ export async function cleanCommand(
     // After every run, a usage sample for the history (and the app's monitor); the result is
     // already printed, and a slow engine does not hold the command for long.
     await Promise.race([
-      session.service.sampleUsage().catch(() => null),
+      sampleReady.then(() => session.service.sampleUsage()).catch(() => null),
       new Promise((resolve) => setTimeout(resolve, SAMPLE_WAIT_MS).unref()),
     ])
     return result.items.some((item) => item.outcome === 'failed') ? EXIT.someItemsFailed : EXIT.ok

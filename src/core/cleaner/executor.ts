@@ -9,6 +9,7 @@ import type Docker from 'dockerode'
 import type { CleanItemResult, CleanResult, ItemKind, Plan, PlanItem } from '../../shared/cleanup'
 import type { EngineInfo } from '../../shared/contract'
 import type { RunTrigger } from '../../shared/history'
+import type { JsonGet, JsonRequest } from '../engine/json-get'
 import { nameProtection } from '../planner/kind-rules'
 import { protectionRules } from '../planner/policy'
 import type { PlannedItem } from '../store/run-records'
@@ -42,6 +43,9 @@ export interface CleanupJournal {
 
 export interface ExecuteOptions {
   docker: Docker
+  /** The lean requests for the per-image re-read and delete (see RunContext). */
+  get?: JsonGet | null
+  send?: JsonRequest | null
   plan: Plan
   journal: CleanupJournal
   trigger: RunTrigger
@@ -64,8 +68,10 @@ export interface ExecuteOptions {
   protection?: Pick<Plan['selection'], 'protect' | 'protectLabels'>
 }
 
-/** Requests in flight at once: measured faster than one by one, gentle on a busy engine. */
-const CONCURRENCY = 4
+/** Items in flight at once. Docker removes layers one at a time (under its layer store's lock),
+ * and each item re-reads its image before its delete: with 8, the engine always has a delete to
+ * work on while the others re-read (2,000 images: 8 in flight ~15% faster than 4). */
+const CONCURRENCY = 8
 /** Podman: its storage serializes deletes under one lock anyway, and listing images while one
  * is being deleted fails (500 "retrieving label for image …"): one item at a time. */
 const PODMAN_CONCURRENCY = 1
@@ -105,6 +111,8 @@ export async function executePlan(options: ExecuteOptions): Promise<CleanResult>
   const watch = await EngineWatch.open(docker)
   const ctx: RunContext = {
     docker,
+    get: options.get ?? null,
+    send: options.send ?? null,
     watch,
     layerSizes: options.layerSizes,
     predictedBytes: (item) => item.reclaimBytes,
@@ -200,12 +208,13 @@ async function runScheduled(
   const phaseOf = (item: PlanItem) => PHASE[item.kind]
   const ready = (item: PlanItem, phase: number) =>
     phaseOf(item) <= phase && item.after.every((id) => !planned.has(id) || finished.has(id))
-  const inFlightItems = new Map<number, PlanItem>()
+  /** Items waiting or in flight, by phase: counted, not searched for before each start. */
+  const left = new Map<number, number>()
+  for (const { item } of waiting) left.set(phaseOf(item), (left.get(phaseOf(item)) ?? 0) + 1)
   /** The earliest phase with work left: a later phase waits until it is done. */
   const currentPhase = () => {
     let phase = Infinity
-    for (const { item } of waiting) phase = Math.min(phase, phaseOf(item))
-    for (const item of inFlightItems.values()) phase = Math.min(phase, phaseOf(item))
+    for (const [at, count] of left) if (count > 0) phase = Math.min(phase, at)
     return phase
   }
 
@@ -219,7 +228,6 @@ async function runScheduled(
     const next = phase >= 0 ? waiting.findIndex(({ item }) => ready(item, phase)) : -1
     if (next >= 0) {
       const { item, seq } = waiting.splice(next, 1)[0]!
-      inFlightItems.set(seq, item)
       inFlight.set(
         seq,
         run(item, seq)
@@ -231,7 +239,7 @@ async function runScheduled(
           .finally(() => {
             finished.add(item.id)
             inFlight.delete(seq)
-            inFlightItems.delete(seq)
+            left.set(phaseOf(item), left.get(phaseOf(item))! - 1)
           }),
       )
       continue

@@ -10,12 +10,17 @@ import type { EngineInfo } from '../../shared/contract'
 import { shortId } from '../../shared/format'
 import { engineLostDuringRun, isTransportFailure } from '../engine/errors'
 import { fullImageId } from '../engine/inventory'
+import type { JsonGet, JsonRequest } from '../engine/json-get'
 import type { ProtectionRules } from '../planner/policy'
 import { isImageIdPrefix } from '../planner/references'
 import type { EngineSnapshot, EngineWatch } from './recheck'
 
 export interface RunContext {
   docker: Docker
+  /** The lean requests (json-get.ts, pipelined-get.ts): a re-read and a delete per image cost
+   * the client a fraction of dockerode's. Absent: dockerode (ssh hosts, tests). */
+  get?: JsonGet | null
+  send?: JsonRequest | null
   watch: EngineWatch
   /** Bytes of each layer (chain ID) the plan knows. */
   layerSizes: ReadonlyMap<string, number>
@@ -130,7 +135,7 @@ async function recheckReference(
     Config?: { Labels?: Record<string, string> | null }
   }
   try {
-    now = (await ctx.docker.getImage(request.name).inspect()) as typeof now
+    now = (await inspectImage(ctx, request.name)) as typeof now
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode === 404) {
       return isImageIdPrefix(item.id, request.name)
@@ -244,9 +249,11 @@ export async function runItem(
           break
         }
         case 'delete-image': {
-          const lines = (await ctx.docker
-            .getImage(request.name)
-            .remove({ force: request.force, noprune: true })) as DeleteResponseLine[]
+          const lines = (await (ctx.send
+            ? ctx.send('DELETE', `/images/${request.name}?force=${request.force}&noprune=true`)
+            : ctx.docker
+                .getImage(request.name)
+                .remove({ force: request.force, noprune: true }))) as DeleteResponseLine[]
           for (const line of lines) {
             if (line.Untagged) untagged = true
             if (!line.Deleted) continue
@@ -267,7 +274,7 @@ export async function runItem(
       // is unknown, so no outcome is guessed. The item stays started without one and the run
       // stops; the next inventory read settles it from what the engine holds (reconcile.ts).
       if (isTransportFailure(error)) throw engineLost(error, ctx.docker)
-      const raced = await lostRace(request, item, error, ctx.docker)
+      const raced = await lostRace(request, item, error, ctx)
       if (raced) {
         return {
           ...base,
@@ -282,7 +289,7 @@ export async function runItem(
   // Podman names an image it removed only when no child image is left (libimage `Removed`):
   // whether a planned delete happened, the engine itself says.
   if (item.kind === 'image' && item.action === 'delete' && started && !deleted) {
-    deleted = await isGone(ctx.docker, item.id)
+    deleted = await isGone(ctx, item.id)
   }
   // Podman's answers list no layers: a delete it really did frees what the plan counted.
   if (item.kind === 'image' && deleted && podman) reclaimed = ctx.predictedBytes(item)
@@ -319,10 +326,15 @@ async function pruneRecord(docker: Docker, id: string): Promise<boolean> {
   return (answer.CachesDeleted ?? []).includes(id)
 }
 
+/** `GET /images/{name}/json`, the name as dockerode sends it. */
+function inspectImage(ctx: Pick<RunContext, 'docker' | 'get'>, name: string): Promise<unknown> {
+  return ctx.get ? ctx.get(`/images/${name}/json`) : ctx.docker.getImage(name).inspect()
+}
+
 /** True when the engine no longer has the image (404); any other answer says nothing. */
-async function isGone(docker: Docker, imageId: string): Promise<boolean> {
+async function isGone(ctx: Pick<RunContext, 'docker' | 'get'>, imageId: string): Promise<boolean> {
   try {
-    await docker.getImage(imageId).inspect()
+    await inspectImage(ctx, imageId)
     return false
   } catch (error) {
     return (error as { statusCode?: number }).statusCode === 404
@@ -340,13 +352,13 @@ async function lostRace(
   request: EngineRequest,
   item: PlanItem,
   error: unknown,
-  docker: Docker,
+  ctx: Pick<RunContext, 'docker' | 'get'>,
 ): Promise<string | null> {
   const status = (error as { statusCode?: unknown }).statusCode
   if (status !== 404 && status !== 409) return null
   switch (request.kind) {
     case 'delete-image':
-      if (await isGone(docker, item.id)) return `the image is already gone: ${RACE_NOTE}`
+      if (await isGone(ctx, item.id)) return `the image is already gone: ${RACE_NOTE}`
       return status === 404 ? `${request.name} is already gone: ${RACE_NOTE}` : null
     case 'remove-container':
       return status === 404 ? `the container is already gone: ${RACE_NOTE}` : null

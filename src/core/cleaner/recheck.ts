@@ -7,6 +7,7 @@
 import type Docker from 'dockerode'
 import type { Readable } from 'node:stream'
 import { fullImageId } from '../engine/inventory'
+import { PROBE_LABEL } from '../engine/probe-image'
 
 export interface EngineSnapshot {
   /** Reference → image ID. */
@@ -71,7 +72,14 @@ export class EngineWatch {
           const line = buffer.slice(0, newline)
           buffer = buffer.slice(newline + 1)
           try {
-            const event = JSON.parse(line) as { Type?: string; Action?: string }
+            const event = JSON.parse(line) as {
+              Type?: string
+              Action?: string
+              Actor?: { Attributes?: Record<string, string> | null }
+            }
+            // Drydock's own free-space probe (a labelled image and container, never the user's,
+            // never planned) changes nothing a plan item depends on.
+            if (event.Actor?.Attributes?.[PROBE_LABEL] !== undefined) continue
             if (STALE_AFTER.has(`${event.Type}:${event.Action}`)) watch.stale = true
           } catch {
             watch.stale = true

@@ -10,8 +10,8 @@
  * Returns the records in `/system/df`'s JSON shape, or throws (no `/grpc`: Podman, BuildKit off,
  * an older engine) and the caller reads `/system/df` as before.
  */
-import { request as httpRequest } from 'node:http'
-import type { Socket } from 'node:net'
+import type { ClientHttp2Session } from 'node:http2'
+import { connect, type Socket } from 'node:net'
 import type { BuildCacheAnswer } from './disk-usage'
 import { engineRequestStarted, engineResponseEnded } from './engine-channel'
 import type { ResolvedHost } from './host'
@@ -21,50 +21,73 @@ const DISK_USAGE_METHOD = '/moby.buildkit.v1.Control/DiskUsage'
 
 /** Whether this host can be asked: a local socket or plain tcp (not ssh, not TLS). */
 export function canReadBuildCacheOverGrpc(host: ResolvedHost): boolean {
-  return typeof host.modem.socketPath === 'string' || (host.modem.protocol === 'http' && !!host.modem.host)
+  return (
+    typeof host.modem.socketPath === 'string' ||
+    (host.modem.protocol === 'http' && !!host.modem.host)
+  )
 }
 
-/** POST /grpc with `Upgrade: h2c`; resolves with the upgraded socket. */
+/**
+ * POST /grpc with `Upgrade: h2c` on a socket of its own; resolves with the socket once the engine
+ * answered 101 Switching Protocols. Written by hand (one request, one status line): node:http
+ * would cost ~10 ms to load where the CLI sends this, before the rest of it loads.
+ */
 function upgrade(host: ResolvedHost, signal: AbortSignal): Promise<Socket> {
   const modem = host.modem
-  const target =
+  const socket =
     typeof modem.socketPath === 'string'
-      ? { socketPath: modem.socketPath }
-      : { host: modem.host, port: Number(modem.port ?? 2375) }
+      ? connect({ path: modem.socketPath })
+      : connect({ host: modem.host, port: Number(modem.port ?? 2375) })
   return new Promise((resolve, reject) => {
-    const req = httpRequest({
-      ...target,
-      method: 'POST',
-      path: '/grpc',
-      headers: { Connection: 'Upgrade', Upgrade: 'h2c' },
-      signal,
-    })
-    req.on('upgrade', (_response, socket, head) => {
-      if (head.length > 0) socket.unshift(head)
+    let head = Buffer.alloc(0)
+    const fail = (error: unknown) => {
+      socket.destroy()
+      reject(error)
+    }
+    const abort = () => fail(signal.reason)
+    signal.addEventListener('abort', abort, { once: true })
+    const onData = (chunk: Buffer) => {
+      head = Buffer.concat([head, chunk])
+      const end = head.indexOf('\r\n\r\n')
+      if (end < 0) return
+      socket.off('data', onData)
+      socket.off('error', fail)
+      signal.removeEventListener('abort', abort)
+      const status = /^HTTP\/1\.[01] (\d{3})/.exec(head.toString('latin1', 0, end))?.[1]
+      if (status !== '101') {
+        return fail(new Error(`the engine has no BuildKit API here (POST /grpc: ${status ?? '?'})`))
+      }
+      socket.pause()
+      if (end + 4 < head.length) socket.unshift(head.subarray(end + 4))
       resolve(socket)
-    })
-    req.on('response', (response) => {
-      response.resume()
-      reject(new Error(`the engine has no BuildKit API here (POST /grpc: ${response.statusCode})`))
-    })
-    req.on('error', reject)
-    req.end()
+    }
+    socket.on('data', onData)
+    socket.on('error', fail)
+    socket.write(
+      'POST /grpc HTTP/1.1\r\nHost: docker\r\nUser-Agent: drydock\r\nConnection: Upgrade\r\nUpgrade: h2c\r\nContent-Length: 0\r\n\r\n',
+    )
   })
 }
 
-/** The records, in `/system/df`'s shape. */
-export async function readBuildCacheOverGrpc(host: ResolvedHost): Promise<BuildCacheAnswer[]> {
+/** The records, in `/system/df`'s shape. `onSent`: called once the request is on its way (or
+ * has failed), for a caller about to block the event loop. */
+export async function readBuildCacheOverGrpc(
+  host: ResolvedHost,
+  onSent?: () => void,
+): Promise<BuildCacheAnswer[]> {
   const controller = new AbortController()
   const timer = setTimeout(
     () => controller.abort(readTimeoutError('/grpc DiskUsage', READ_TIMEOUT_MS)),
     READ_TIMEOUT_MS,
   )
   timer.unref()
+  let session: ClientHttp2Session | null = null
   engineRequestStarted('POST', '/grpc')
-  let session: import('node:http2').ClientHttp2Session | null = null
   try {
     const socket = await upgrade(host, controller.signal)
-    const { connect } = await import('node:http2')
+    // Loaded on first use, synchronously: a dynamic import() fails in the CLI, whose bundle is
+    // compiled through vm.Script for V8's code cache (bin/compile-cache.js).
+    const { connect } = process.getBuiltinModule('node:http2')
     session = connect('http://localhost', { createConnection: () => socket })
     const answer = await new Promise<Buffer>((resolve, reject) => {
       const stream = session!.request(
@@ -82,7 +105,8 @@ export async function readBuildCacheOverGrpc(host: ResolvedHost): Promise<BuildC
       const grpcStatus = (headers: Record<string, unknown>) => {
         if (headers['grpc-status'] !== undefined) {
           status = String(headers['grpc-status'])
-          message = headers['grpc-message'] === undefined ? undefined : String(headers['grpc-message'])
+          message =
+            headers['grpc-message'] === undefined ? undefined : String(headers['grpc-message'])
         }
       }
       stream.on('response', grpcStatus)
@@ -97,10 +121,13 @@ export async function readBuildCacheOverGrpc(host: ResolvedHost): Promise<BuildC
       })
       // An empty DiskUsageRequest (no filters), uncompressed.
       stream.end(Buffer.from([0, 0, 0, 0, 0]))
+      // The request's frames go out once the session is up (its 'connect'), in that tick.
+      if (onSent) session!.once('connect', () => setImmediate(onSent))
     })
     engineResponseEnded('/grpc', 200)
     return decodeDiskUsageResponse(grpcMessage(answer))
   } catch (error) {
+    onSent?.()
     throw controller.signal.aborted && controller.signal.reason instanceof Error
       ? controller.signal.reason
       : error

@@ -3,11 +3,12 @@
  * version, storage, data root). Knows nothing of Electron or of the contract's transports.
  */
 import Docker from 'dockerode'
+import { createHash } from 'node:crypto'
 import type { EngineInfo } from '../../shared/contract'
 import { SharedDiskUsage } from './disk-usage'
 import { engineDiskReader, type EngineDiskReader } from './engine-disks'
 import { engineUnreachable } from './errors'
-import { jsonGetter, type JsonGet } from './json-get'
+import { jsonGetter, jsonRequester, type JsonGet, type JsonRequest } from './json-get'
 import { pipelinedGetter, type PipelinedGetter } from './pipelined-get'
 import { boundReads } from './read-timeouts'
 import type { ResolvedHost } from './host'
@@ -71,12 +72,25 @@ export function engineKindOf(version: VersionAnswer): EngineInfo['engineKind'] {
   return names.some((name) => /\bpodman\b/i.test(name ?? '')) ? 'podman' : 'docker'
 }
 
+/**
+ * The engine's identity, stable across requests. Docker's `ID` is fixed per data root; Podman's
+ * compat `/info` makes up a new UUID on every call (podman 4.3), so a plan could never match its
+ * engine at run time: there it is the host name and graph root that name the same storage.
+ */
+export function engineIdOf(info: InfoAnswer, kind: EngineInfo['engineKind']): string {
+  if (kind !== 'podman') return info.ID ?? ''
+  const digest = createHash('sha256').update(`${info.Name ?? ''}\0${info.DockerRootDir ?? ''}`)
+  return `podman-${digest.digest('hex').slice(0, 32)}`
+}
+
 export class EngineConnection {
   readonly docker: Docker
   /** The lean path for bulk reads; null where only dockerode connects (ssh). */
   readonly getJson: JsonGet | null
   /** `getJson` pipelines (pipelined-get.ts): many reads in flight are cheap. */
   readonly pipelined: boolean
+  /** Lean requests of any method (the executor's deletes); null where only dockerode connects. */
+  readonly request: JsonRequest | null
   /** Whether BuildKit's own API answered here (build-cache-grpc.ts); null until asked. */
   buildKitApi: boolean | null = null
   private readonly pipelinedGetter: PipelinedGetter | null
@@ -99,6 +113,7 @@ export class EngineConnection {
       this.pipelinedGetter = pipelined ?? pipelinedGetter(host)
       this.pipelined = this.pipelinedGetter !== null
       this.getJson = this.pipelinedGetter?.get ?? jsonGetter(host)
+      this.request = jsonRequester(host)
       this.diskUsage = new SharedDiskUsage(this.docker)
       this.disks = engineDiskReader(host, this.docker)
     } catch (error) {
@@ -116,7 +131,10 @@ export class EngineConnection {
   }
 
   /** `sent`: the two answers, already asked for (early-reads.ts). */
-  async engineInfo(sent?: { version: Promise<unknown>; info: Promise<unknown> }): Promise<EngineInfo> {
+  async engineInfo(sent?: {
+    version: Promise<unknown>
+    info: Promise<unknown>
+  }): Promise<EngineInfo> {
     let version: VersionAnswer
     let info: InfoAnswer
     try {
@@ -129,10 +147,11 @@ export class EngineConnection {
     } catch (error) {
       throw engineUnreachable(error, this.host)
     }
+    const engineKind = engineKindOf(version)
     return {
       host: this.host.url,
       hostSource: this.host.source,
-      id: info.ID ?? '',
+      id: engineIdOf(info, engineKind),
       name: info.Name ?? '',
       version: version.Version ?? 'unknown',
       apiVersion: version.ApiVersion ?? 'unknown',
@@ -142,7 +161,7 @@ export class EngineConnection {
       kernelVersion: version.KernelVersion ?? 'unknown',
       storageDriver: info.Driver ?? 'unknown',
       imageStore: imageStoreOf(info),
-      engineKind: engineKindOf(version),
+      engineKind,
       dataRoot: info.DockerRootDir ?? '',
       cpus: info.NCPU ?? 0,
       memoryBytes: info.MemTotal ?? 0,

@@ -6,31 +6,55 @@
  * starts. The connection check and the first inventory read adopt them (connection-manager.ts)
  * when they went to the host those resolve, and ignore them otherwise.
  */
+import { readBuildCacheOverGrpc } from './build-cache-grpc'
+import type { BuildCacheAnswer } from './disk-usage'
 import type { ResolvedHost } from './host'
-import { jsonGetter, type JsonGet } from './json-get'
 import { pipelinedGetter, type PipelinedGetter } from './pipelined-get'
 
 export interface EarlyReads {
   /** The host they went to (ResolvedHost.url). */
   url: string
   /** The getter they were sent with: its connections are reused afterwards. */
-  pipelined: PipelinedGetter | null
+  pipelined: PipelinedGetter
   version: Promise<unknown>
   info: Promise<unknown>
   /** Absent when only the connection check was started (`status`). */
   lists?: { images: Promise<unknown>; containers: Promise<unknown>; containerSizes: boolean }
+  /** BuildKit's records (build-cache-grpc.ts), when the plan will likely need them; the volumes
+   * with them (a plan that reads the records lists the volumes too). */
+  buildCache?: Promise<BuildCacheAnswer[]>
+  volumes?: Promise<unknown>
 }
 
-/** Starts the reads, or returns null where only dockerode can connect (ssh). */
+/** Asks for BuildKit's records too (see EarlyReads.buildCache); resolves once the request has
+ * left, or after `ms`. */
+export async function startEarlyBuildCache(
+  early: EarlyReads,
+  host: ResolvedHost,
+  ms: number,
+): Promise<void> {
+  if (early.url !== host.url || early.buildCache) return
+  let timer: NodeJS.Timeout | undefined
+  await new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms)
+    early.volumes = early.pipelined.get('/volumes')
+    early.volumes.catch(() => undefined)
+    early.buildCache = readBuildCacheOverGrpc(host, resolve)
+    early.buildCache.catch(() => undefined)
+  })
+  clearTimeout(timer)
+}
+
+/** Starts the reads, or returns null where the pipelined getter cannot go (https, ssh: those
+ * wait for the service, which loads the clients for them). */
 export function startEarlyReads(
   host: ResolvedHost,
   options: { lists: boolean; containerSizes: boolean },
 ): EarlyReads | null {
   const pipelined = pipelinedGetter(host)
-  const get: JsonGet | null = pipelined?.get ?? jsonGetter(host)
-  if (!get) return null
+  if (!pipelined) return null
   const read = (path: string) => {
-    const answer = get(path)
+    const answer = pipelined.get(path)
     // Whoever adopts it handles its failure; nobody may, when the command fails earlier.
     answer.catch(() => undefined)
     return answer
@@ -44,9 +68,7 @@ export function startEarlyReads(
       ? {
           lists: {
             images: read('/images/json?all=1'),
-            containers: read(
-              `/containers/json?all=1${options.containerSizes ? '&size=1' : ''}`,
-            ),
+            containers: read(`/containers/json?all=1${options.containerSizes ? '&size=1' : ''}`),
             containerSizes: options.containerSizes,
           },
         }

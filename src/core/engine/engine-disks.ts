@@ -90,6 +90,18 @@ export class EngineDiskReader {
     this.lastProbe = null
   }
 
+  /**
+   * Settles now whether statfs of the data root here is the engine's (the probe that decides it),
+   * so that a reading later needs none: `clean` asks while it plans, and its after-run sample is
+   * then a statfs. The probe's own reading is forgotten (it is older than the run). Never throws.
+   */
+  async settleVerdict(engine: EngineInfo): Promise<void> {
+    const onThisMachine = this.host.local || isLoopbackTcp(this.host)
+    if (this.verdict !== null || !onThisMachine || !engine.dataRoot || this.vmOf(engine)) return
+    await this.engineSpace(engine, null, 0).catch(() => undefined)
+    this.forgetProbe()
+  }
+
   async read(engine: EngineInfo, maxAgeMs: number): Promise<EngineDisks> {
     const vm = this.vmOf(engine)
     const [space, vmFacts] = await Promise.all([

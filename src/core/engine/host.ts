@@ -3,7 +3,6 @@
  * DOCKER_HOST, the current docker context, the platform default) and turned into dockerode
  * options. Pure apart from reading the docker config files it is pointed at.
  */
-import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { isIP } from 'node:net'
 import { homedir } from 'node:os'
@@ -84,7 +83,8 @@ export function readCurrentContext(
     env.DOCKER_CONTEXT || (typeof config?.currentContext === 'string' ? config.currentContext : '')
   if (!name || name === 'default') return null
   // The CLI stores each context under the sha256 of its name.
-  const id = createHash('sha256').update(name).digest('hex')
+  // node:crypto on first use: the CLI resolves the host before anything else loads.
+  const id = process.getBuiltinModule('node:crypto').createHash('sha256').update(name).digest('hex')
   const meta = readJson(join(configDir, 'contexts', 'meta', id, 'meta.json')) as
     { Endpoints?: { docker?: { Host?: unknown; SkipTLSVerify?: unknown } } } | undefined
   const endpoint = meta?.Endpoints?.docker

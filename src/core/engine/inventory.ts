@@ -66,6 +66,8 @@ export interface LayerCache {
   putMany(entries: ({ imageId: string } & ImageFacts)[]): void
   /** Whether any image this cache knows was built by BuildKit (a hint, not a fact). */
   knowsBuildKit?(): boolean
+  /** Reads ahead what getMany() will want, while the lists are on their way. */
+  prefetch?(): void
 }
 
 /** A cache that lives as long as the process, for callers without a database. */
@@ -92,7 +94,7 @@ export class MemoryLayerCache implements LayerCache {
 
 /** The engine answers many small requests faster in parallel, but not without bound. */
 const FETCH_CONCURRENCY = 16
-/** Images read at once through the pipelined getter: two requests each, filling its four
+/** Images read at once through the pipelined getter: two requests each, filling its
  * connections' pipelines (pipelined-get.ts). */
 const PIPELINED_FETCH_CONCURRENCY = 32
 /** Layer facts read from the engine are written to the cache in batches of this many, while
@@ -188,7 +190,12 @@ export interface InventoryOptions {
   onProgress?: (done: number, total: number) => void
   /** Called once the cache is open and the lists are on their way. */
   onCacheOpen?: (cache: LayerCache) => void
+  /** Called as soon as an image BuildKit built is known (from the cache or the engine), so that
+   * its records can be asked for while the rest is read. */
+  onBuildKit?: () => void
 }
+
+const builtByBuildKit = (facts: ImageFacts) => facts.layers.some((layer) => layer.buildkit)
 
 /** The two lists, through the lean getter when there is one. */
 function listBoth(
@@ -238,6 +245,7 @@ export async function fetchInventory(
     throw error
   }
   options.onCacheOpen?.(cache)
+  cache.prefetch?.()
   // Drydock's free-space probe is never the user's: never listed, planned or counted.
   const [allSummaries, allContainerSummaries, sized] = await listing
   const summaries = allSummaries.filter((summary) => !isProbeLabelled(summary.Labels))
@@ -246,6 +254,13 @@ export async function fetchInventory(
   )
 
   const cached = cache.getMany(summaries.map((summary) => summary.Id))
+  let buildKitSeen = false
+  const seen = (facts: ImageFacts) => {
+    if (buildKitSeen || !options.onBuildKit || !builtByBuildKit(facts)) return
+    buildKitSeen = true
+    options.onBuildKit()
+  }
+  for (const facts of cached.values()) seen(facts)
   const missing = summaries.filter((summary) => !cached.has(summary.Id)).map((s) => s.Id)
   let done = 0
   let batch: ({ imageId: string } & ImageFacts)[] = []
@@ -261,7 +276,10 @@ export async function fetchInventory(
       entry = null
     }
     options.onProgress?.(++done, missing.length)
-    if (entry) batch.push(entry)
+    if (entry) {
+      seen(entry)
+      batch.push(entry)
+    }
     if (batch.length >= CACHE_BATCH) {
       cache.putMany(batch)
       batch = []

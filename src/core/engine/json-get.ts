@@ -13,8 +13,21 @@ import { READ_TIMEOUT_MS, readTimeoutError } from './read-timeouts'
 export type JsonGet = (path: string) => Promise<unknown>
 export { EngineHttpError }
 
+/** A JSON request of any method; only GETs are bounded in time (read-timeouts.ts). */
+export type JsonRequest = (method: 'GET' | 'DELETE', path: string) => Promise<unknown>
+
 /** A getter for this host, or null where only dockerode can connect (ssh). */
 export function jsonGetter(host: ResolvedHost): JsonGet | null {
+  const request = jsonRequester(host)
+  return request && ((path) => request('GET', path))
+}
+
+/**
+ * Requests for this host without dockerode's per-request cost (its modem formats a dump of each
+ * request's options even with debugging off): the executor's re-reads and deletes, one per image.
+ * Null where only dockerode can connect (ssh).
+ */
+export function jsonRequester(host: ResolvedHost): JsonRequest | null {
   const modem = host.modem
   if (modem.protocol === 'ssh') return null
   const tls = modem.protocol === 'https'
@@ -34,10 +47,15 @@ export function jsonGetter(host: ResolvedHost): JsonGet | null {
           : {}),
       }
   const send = tls ? httpsRequest : httpRequest
-  return (path) =>
+  return (method, path) =>
     new Promise((resolve, reject) => {
-      // `timeout`: no byte for this long means a wedged engine (read-timeouts.ts).
-      const req = send({ ...base, path, method: 'GET', timeout: READ_TIMEOUT_MS }, (res) => {
+      const read = method === 'GET'
+      // `timeout`: no byte for this long means a wedged engine (read-timeouts.ts). A delete may
+      // take as long as it takes.
+      const options = read
+        ? { ...base, path, method, timeout: READ_TIMEOUT_MS }
+        : { ...base, path, method }
+      const req = send(options, (res) => {
         const chunks: Buffer[] = []
         res.on('data', (chunk: Buffer) => chunks.push(chunk))
         res.on('error', reject)
@@ -46,7 +64,7 @@ export function jsonGetter(host: ResolvedHost): JsonGet | null {
           const status = res.statusCode ?? 0
           if (status >= 200 && status < 300) {
             try {
-              resolve(JSON.parse(text))
+              resolve(text.length > 0 ? JSON.parse(text) : null)
             } catch (error) {
               reject(error instanceof Error ? error : new Error(String(error)))
             }
@@ -62,7 +80,7 @@ export function jsonGetter(host: ResolvedHost): JsonGet | null {
         })
       })
       req.on('error', reject)
-      req.on('timeout', () => req.destroy(readTimeoutError(path, READ_TIMEOUT_MS)))
+      if (read) req.on('timeout', () => req.destroy(readTimeoutError(path, READ_TIMEOUT_MS)))
       req.end()
     })
 }

@@ -7,6 +7,7 @@
 import type Docker from 'dockerode'
 import type { BuildCacheAnswer, SystemDf } from './disk-usage'
 import { mapConcurrently, type ContainerRecord } from './inventory'
+import type { JsonGet } from './json-get'
 import { isProbeLabelled } from './probe-image'
 
 export interface VolumeRecord {
@@ -67,9 +68,14 @@ export function isAnonymousVolume(volume: {
   return ANONYMOUS_LABEL in volume.labels || /^[0-9a-f]{64}$/.test(volume.name)
 }
 
-export async function listVolumes(docker: Docker): Promise<VolumeRecord[]> {
-  const answer = (await docker.listVolumes()) as { Volumes?: VolumeAnswer[] | null }
-  return (answer.Volumes ?? []).map((volume) => {
+/** `get`: the lean getter (json-get.ts, pipelined-get.ts), when there is one. */
+export async function listVolumes(docker: Docker, get?: JsonGet | null): Promise<VolumeRecord[]> {
+  return volumesOf(await (get ? get('/volumes') : docker.listVolumes()))
+}
+
+/** `/volumes`' answer as records. */
+export function volumesOf(answer: unknown): VolumeRecord[] {
+  return ((answer as { Volumes?: VolumeAnswer[] | null }).Volumes ?? []).map((volume) => {
     const labels = volume.Labels ?? {}
     const created = volume.CreatedAt ? Date.parse(volume.CreatedAt) : NaN
     return {

@@ -5,10 +5,12 @@
  * key marked `@revoked` is refused, and the refusal shows the key's SHA256 fingerprint the way
  * ssh-keygen prints it, with how to trust it. docker-modem hands `hostVerifier` to ssh2.
  */
-import { createHash, createHmac } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
+
+/** node:crypto on first use (only ssh:// hosts need it; the CLI resolves hosts before it loads). */
+const crypto = () => process.getBuiltinModule('node:crypto')
 
 export interface KnownHostEntry {
   marker: 'revoked' | 'cert-authority' | null
@@ -45,7 +47,7 @@ export function keyTypeOf(blob: Buffer): string {
 
 /** `SHA256:<base64, unpadded>`, as `ssh-keygen -lf` and ssh's prompts print it. */
 export function sshFingerprint(blob: Buffer): string {
-  return `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`
+  return `SHA256:${crypto().createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`
 }
 
 /** How ssh names the host in known_hosts: `host` on port 22, `[host]:port` on any other. */
@@ -91,7 +93,7 @@ export function hostFieldMatches(hosts: string, name: string): boolean {
   if (hosts.startsWith('|1|')) {
     const [, , salt, hash] = hosts.split('|')
     if (!salt || !hash) return false
-    const expected = createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest()
+    const expected = crypto().createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest()
     return expected.equals(Buffer.from(hash, 'base64'))
   }
   let matched = false

@@ -30,6 +30,9 @@ export class Holdings {
   private readonly holdersOf = new Map<string, Key[]>()
   /** A build cache record's own layer(s): the top of its chain (candidates' tops when unsure). */
   private readonly tops = new Map<Key, string[]>()
+  /** Unit → how many holders other than build cache records hold it and are not released: asked
+   * for every unit of every image a plan removes, so counted, not searched for. */
+  private readonly outside = new Map<string, number>()
 
   constructor(
     inventory: Inventory,
@@ -89,7 +92,9 @@ export class Holdings {
     if (this.released.has(key)) return 0
     this.released.add(key)
     let freed = 0
+    const outside = kind !== 'build-cache'
     for (const unit of this.units.get(key) ?? []) {
+      if (outside) this.outside.set(unit, (this.outside.get(unit) ?? 0) - 1)
       const count = (this.counts.get(unit) ?? 0) - 1
       if (count <= 0) {
         this.counts.delete(unit)
@@ -127,9 +132,7 @@ export class Holdings {
   }
 
   private heldOutsideCache(unit: string): boolean {
-    return (this.holdersOf.get(unit) ?? []).some(
-      (key) => !key.startsWith('build-cache:') && !this.released.has(key),
-    )
+    return (this.outside.get(unit) ?? 0) > 0
   }
 
   /** Build cache records (not released) that still hold some of this holder's units. */
@@ -157,6 +160,7 @@ export class Holdings {
       names: this.names,
       holdersOf: this.holdersOf,
       tops: this.tops,
+      outside: new Map(this.outside),
       counts: new Map(this.counts),
       released: new Set(this.released),
     })
@@ -166,8 +170,10 @@ export class Holdings {
   private hold(key: Key, units: string[]): void {
     const unique = [...new Set(units)]
     this.units.set(key, unique)
+    const outside = !key.startsWith('build-cache:')
     for (const unit of unique) {
       this.counts.set(unit, (this.counts.get(unit) ?? 0) + 1)
+      if (outside) this.outside.set(unit, (this.outside.get(unit) ?? 0) + 1)
       const holders = this.holdersOf.get(unit)
       if (holders) holders.push(key)
       else this.holdersOf.set(unit, [key])

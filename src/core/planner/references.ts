@@ -18,8 +18,22 @@ export interface ParsedReference {
   digest: string | null
 }
 
+/** References already parsed: a plan asks about each tag many times (the engine model, the
+ * policies). Bounded, for long-lived processes; the entries are frozen, as they are shared. */
+const parsed = new Map<string, Readonly<ParsedReference> | null>()
+const PARSED_MAX = 50_000
+
 /** Familiar form of a reference, with `:latest` added when neither tag nor digest is given. */
-export function parseReference(ref: string): ParsedReference | null {
+export function parseReference(ref: string): Readonly<ParsedReference> | null {
+  const known = parsed.get(ref)
+  if (known !== undefined) return known
+  const result = parse(ref)
+  if (parsed.size >= PARSED_MAX) parsed.clear()
+  parsed.set(ref, result && Object.freeze(result))
+  return result
+}
+
+function parse(ref: string): ParsedReference | null {
   let rest = ref.trim()
   if (!rest || /\s/.test(rest)) return null
   let digest: string | null = null
@@ -58,10 +72,17 @@ export function formatReference(ref: ParsedReference): string {
   return `${ref.repository}:${ref.tag ?? 'latest'}`
 }
 
+const normalized = new Map<string, string | null>()
+
 /** The familiar string of a reference, or null when it is not a valid reference. */
 export function normalizeReference(ref: string): string | null {
-  const parsed = parseReference(ref)
-  return parsed ? formatReference(parsed) : null
+  const known = normalized.get(ref)
+  if (known !== undefined) return known
+  const result = parseReference(ref)
+  const familiar = result ? formatReference(result) : null
+  if (normalized.size >= PARSED_MAX) normalized.clear()
+  normalized.set(ref, familiar)
+  return familiar
 }
 
 /** A name without a registry (`app:1`, `team/app`): Podman resolves it against several. */

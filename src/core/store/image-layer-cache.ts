@@ -3,6 +3,7 @@
  * learned about it never changes and is fetched from the engine only once.
  */
 import type BetterSqlite3 from 'better-sqlite3'
+import { BUILDKIT_ROW } from './buildkit-row'
 import { withStoreErrors } from './errors'
 
 export interface CachedLayer {
@@ -63,6 +64,10 @@ export class ImageLayerCache {
     { image_id: string; layers_json: string }
   >
   private readonly anyBuildKit: BetterSqlite3.Statement<[], { found: number }>
+  private readonly count: BetterSqlite3.Statement<[], { n: number }>
+  private readonly all: BetterSqlite3.Statement<[], { image_id: string; layers_json: string }>
+  /** Every row, read ahead by prefetch() (unparsed). */
+  private prefetched: Map<string, string> | null = null
   private readonly upsert: BetterSqlite3.Statement<{
     imageId: string
     layersJson: string
@@ -76,9 +81,9 @@ export class ImageLayerCache {
       `SELECT image_id, layers_json FROM image_layers
        WHERE image_id IN (SELECT value FROM json_each(?))`,
     )
-    this.anyBuildKit = db.prepare(
-      `SELECT 1 AS found FROM image_layers WHERE instr(layers_json, '"buildkit":true') > 0 LIMIT 1`,
-    )
+    this.anyBuildKit = db.prepare(BUILDKIT_ROW)
+    this.count = db.prepare('SELECT count(*) AS n FROM image_layers')
+    this.all = db.prepare('SELECT image_id, layers_json FROM image_layers')
     this.upsert = db.prepare(
       `INSERT OR REPLACE INTO image_layers (image_id, layers_json, fetched_at)
        VALUES (@imageId, @layersJson, @fetchedAt)`,
@@ -89,11 +94,33 @@ export class ImageLayerCache {
     return withStoreErrors(this.db, work)
   }
 
+  /**
+   * Reads every row now, unparsed, for the getMany() to come — when there are at most `limit`
+   * (rows of images long gone are never removed). A plan calls this while the engine works on
+   * the image list, so the read costs nothing once the list is in. A row written meanwhile by
+   * another process is a miss, read from the engine again: the facts never change.
+   */
+  prefetch(limit = 20_000): void {
+    try {
+      if (this.count.get()!.n > limit) return
+      this.prefetched = new Map(this.all.all().map((row) => [row.image_id, row.layers_json]))
+    } catch {
+      this.prefetched = null // getMany reads them, and says why if it cannot
+    }
+  }
+
   /** The cached entries among `imageIds`; ids not in the map must be fetched. */
   getMany(imageIds: readonly string[]): Map<string, CachedImageLayers> {
     const found = new Map<string, CachedImageLayers>()
     if (imageIds.length === 0) return found
-    const rows = this.guard(() => this.select.all(JSON.stringify(imageIds)))
+    const prefetched = this.prefetched
+    this.prefetched = null
+    const rows = prefetched
+      ? imageIds.flatMap((id) => {
+          const text = prefetched.get(id)
+          return text === undefined ? [] : [{ image_id: id, layers_json: text }]
+        })
+      : this.guard(() => this.select.all(JSON.stringify(imageIds)))
     for (const row of rows) {
       const facts = parseFacts(row.layers_json)
       if (facts) found.set(row.image_id, { imageId: row.image_id, ...facts })
