@@ -9,9 +9,8 @@ import type { BuildCacheView } from '../../../shared/kinds'
 import { cleanupHash } from '../cleanup/request'
 import { plural } from '../describe'
 import { CACHE_TEXT, cacheColumns, cacheSearch } from '../kinds/cache-columns'
+import { KindBrowserLayout } from '../kinds/KindBrowserLayout'
 import { KindPage, type BrowserProps, type KindPageConfig } from '../kinds/KindPage'
-import { KindTable } from '../kinds/KindTable'
-import { KindFilters, KindSelectionBar } from '../kinds/KindToolbar'
 import { CACHE_CHIPS, sizeTotal, toCacheRow, type CacheRow } from '../kinds/model'
 import { useKindBrowser } from '../kinds/useKindBrowser'
 
@@ -43,28 +42,26 @@ function BuildCacheBrowser({ rows, sizes }: BrowserProps<CacheRow>): ReactNode {
   }
 
   return (
-    <>
-      <div className="images-summary" data-testid="build-cache-summary">
-        <p>
+    <KindBrowserLayout
+      view={view}
+      total={rows.length}
+      testId="build-cache-summary"
+      summary={
+        <>
           <strong>{plural(rows.length, 'build cache record')}</strong> · {inUse.toLocaleString()} in
           use · {shared.toLocaleString()} shared with images · {formatBytes(total.bytes)} in total
-          {view.shown !== rows.length ? <> · showing {view.shown.toLocaleString()}</> : null}
-        </p>
-        {sizes}
-      </div>
-      <KindFilters
-        noun="build cache records"
-        placeholder="Filter by ID, description or type…"
-        chips={CACHE_CHIPS}
-        {...view.filters}
-      />
-      <KindSelectionBar
-        noun={['build cache record', 'build cache records']}
-        selected={view.selectedIds.length}
-        hidden={view.hidden}
-        warnings={warnings}
-        onClear={view.clear}
-        actions={[
+        </>
+      }
+      sizes={sizes}
+      filters={{
+        noun: 'build cache records',
+        placeholder: 'Filter by ID, description or type…',
+        chips: CACHE_CHIPS,
+      }}
+      selection={{
+        noun: ['build cache record', 'build cache records'],
+        warnings,
+        actions: [
           {
             label: 'Remove',
             title: 'Preview removing these build cache records (and what they free)',
@@ -75,16 +72,15 @@ function BuildCacheBrowser({ rows, sizes }: BrowserProps<CacheRow>): ReactNode {
               })
             },
           },
-        ]}
-      />
-      <KindTable
-        table={view.table}
-        label="Build cache"
-        kind="build-cache"
-        text={CACHE_TEXT}
-        none="No build cache record matches the filter."
-      />
-    </>
+        ],
+      }}
+      table={{
+        label: 'Build cache',
+        kind: 'build-cache',
+        text: CACHE_TEXT,
+        none: 'No build cache record matches the filter.',
+      }}
+    />
   )
 }
 

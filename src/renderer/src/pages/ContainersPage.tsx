@@ -8,10 +8,9 @@ import { formatBytes } from '../../../shared/format'
 import type { ContainerView } from '../../../shared/kinds'
 import { cleanupHash } from '../cleanup/request'
 import { plural } from '../describe'
+import { KindBrowserLayout } from '../kinds/KindBrowserLayout'
 import { CONTAINER_TEXT, containerColumns, containerSearch } from '../kinds/container-columns'
 import { KindPage, type BrowserProps, type KindPageConfig } from '../kinds/KindPage'
-import { KindTable } from '../kinds/KindTable'
-import { KindFilters, KindSelectionBar } from '../kinds/KindToolbar'
 import { CONTAINER_CHIPS, sizeTotal, toContainerRow, type ContainerRow } from '../kinds/model'
 import { useKindBrowser } from '../kinds/useKindBrowser'
 
@@ -48,28 +47,26 @@ function ContainersBrowser({ rows, sizes }: BrowserProps<ContainerRow>): ReactNo
   }
 
   return (
-    <>
-      <div className="images-summary" data-testid="containers-summary">
-        <p>
+    <KindBrowserLayout
+      view={view}
+      total={rows.length}
+      testId="containers-summary"
+      summary={
+        <>
           <strong>{plural(rows.length, 'container')}</strong> · {running.toLocaleString()} running ·{' '}
           {formatBytes(total.bytes)} in writable layers
-          {view.shown !== rows.length ? <> · showing {view.shown.toLocaleString()}</> : null}
-        </p>
-        {sizes}
-      </div>
-      <KindFilters
-        noun="containers"
-        placeholder="Filter by name, ID, image, project or volume…"
-        chips={CONTAINER_CHIPS}
-        {...view.filters}
-      />
-      <KindSelectionBar
-        noun={['container', 'containers']}
-        selected={view.selectedIds.length}
-        hidden={view.hidden}
-        warnings={warnings}
-        onClear={view.clear}
-        actions={[
+        </>
+      }
+      sizes={sizes}
+      filters={{
+        noun: 'containers',
+        placeholder: 'Filter by name, ID, image, project or volume…',
+        chips: CONTAINER_CHIPS,
+      }}
+      selection={{
+        noun: ['container', 'containers'],
+        warnings,
+        actions: [
           {
             label: 'Remove',
             title: 'Preview removing these containers as docker rm would: running ones stay',
@@ -81,16 +78,15 @@ function ContainersBrowser({ rows, sizes }: BrowserProps<ContainerRow>): ReactNo
             onClick: () => open(true),
             tone: 'warn',
           },
-        ]}
-      />
-      <KindTable
-        table={view.table}
-        label="Containers"
-        kind="containers"
-        text={CONTAINER_TEXT}
-        none="No container matches the filter."
-      />
-    </>
+        ],
+      }}
+      table={{
+        label: 'Containers',
+        kind: 'containers',
+        text: CONTAINER_TEXT,
+        none: 'No container matches the filter.',
+      }}
+    />
   )
 }
 

@@ -8,9 +8,8 @@ import { formatBytes } from '../../../shared/format'
 import type { VolumeView } from '../../../shared/kinds'
 import { cleanupHash } from '../cleanup/request'
 import { plural } from '../describe'
+import { KindBrowserLayout } from '../kinds/KindBrowserLayout'
 import { KindPage, type BrowserProps, type KindPageConfig } from '../kinds/KindPage'
-import { KindTable } from '../kinds/KindTable'
-import { KindFilters, KindSelectionBar } from '../kinds/KindToolbar'
 import { sizeTotal, toVolumeRow, VOLUME_CHIPS, type VolumeRow } from '../kinds/model'
 import { useKindBrowser } from '../kinds/useKindBrowser'
 import { VOLUME_TEXT, volumeColumns, volumeSearch } from '../kinds/volume-columns'
@@ -50,28 +49,26 @@ function VolumesBrowser({ rows, sizes }: BrowserProps<VolumeRow>): ReactNode {
   }
 
   return (
-    <>
-      <div className="images-summary" data-testid="volumes-summary">
-        <p>
+    <KindBrowserLayout
+      view={view}
+      total={rows.length}
+      testId="volumes-summary"
+      summary={
+        <>
           <strong>{plural(rows.length, 'volume')}</strong> · {anonymous.toLocaleString()} anonymous
           · {unused.toLocaleString()} unused · {formatBytes(total.bytes)} in total
-          {view.shown !== rows.length ? <> · showing {view.shown.toLocaleString()}</> : null}
-        </p>
-        {sizes}
-      </div>
-      <KindFilters
-        noun="volumes"
-        placeholder="Filter by name, container, project or driver…"
-        chips={VOLUME_CHIPS}
-        {...view.filters}
-      />
-      <KindSelectionBar
-        noun={['volume', 'volumes']}
-        selected={view.selectedIds.length}
-        hidden={view.hidden}
-        warnings={warnings}
-        onClear={view.clear}
-        actions={[
+        </>
+      }
+      sizes={sizes}
+      filters={{
+        noun: 'volumes',
+        placeholder: 'Filter by name, container, project or driver…',
+        chips: VOLUME_CHIPS,
+      }}
+      selection={{
+        noun: ['volume', 'volumes'],
+        warnings,
+        actions: [
           {
             label: 'Remove',
             title: 'Preview removing these volumes as docker volume rm would: mounted ones stay',
@@ -83,16 +80,15 @@ function VolumesBrowser({ rows, sizes }: BrowserProps<VolumeRow>): ReactNode {
             onClick: () => open(true),
             tone: 'warn',
           },
-        ]}
-      />
-      <KindTable
-        table={view.table}
-        label="Volumes"
-        kind="volumes"
-        text={VOLUME_TEXT}
-        none="No volume matches the filter."
-      />
-    </>
+        ],
+      }}
+      table={{
+        label: 'Volumes',
+        kind: 'volumes',
+        text: VOLUME_TEXT,
+        none: 'No volume matches the filter.',
+      }}
+    />
   )
 }
 
