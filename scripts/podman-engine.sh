@@ -7,8 +7,11 @@
 # Everything lives under one state directory (DRYDOCK_PODMAN_DIR, default /tmp/drydock-podman):
 # its socket, its storage (graph root and run root), its containers.conf and storage.conf (so
 # the machine's /etc/containers settings and /var/lib/containers are never read or touched),
-# its events log and its network configuration. Mirrors scripts/test-engine.sh.
+# its events log and its network configuration. Shares scripts/lib/daemon.sh with
+# scripts/test-engine.sh.
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib/daemon.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/daemon.sh"
 
 DIR="${DRYDOCK_PODMAN_DIR:-/tmp/drydock-podman}"
 DIR="${DIR%/}"
@@ -27,9 +30,10 @@ REGISTRIES_CONF_FILE="$DIR/registries.conf"
 DRIVER="${DRYDOCK_PODMAN_DRIVER:-overlay}"
 START_TIMEOUT_S=30
 STOP_TIMEOUT_S=20
-
-say() { printf 'podman-engine: %s\n' "$*"; }
-die() { printf 'podman-engine: error: %s\n' "$*" >&2; exit 1; }
+# For scripts/lib/daemon.sh.
+SCRIPT_NAME="podman-engine"
+DAEMON_KIND="service"
+DAEMON_PROCESSES=(podman conmon runc crun catatonit)
 
 usage() {
   cat >&2 <<EOF
@@ -44,8 +48,7 @@ EOF
 }
 
 validate_dir() {
-  [[ "$DIR" == /* ]] || die "DRYDOCK_PODMAN_DIR must be an absolute path (got '$DIR')"
-  [[ "$DIR" =~ ^[A-Za-z0-9._/-]+$ ]] || die "DRYDOCK_PODMAN_DIR may contain only letters, digits and . _ / - (got '$DIR')"
+  check_dir_is_plain DRYDOCK_PODMAN_DIR
   (( ${#SOCK} < 100 )) || die "DRYDOCK_PODMAN_DIR is too long for a unix socket path: '$DIR'"
   case "$DIR" in
     /|/var/lib/containers|/var/lib/containers/*|/run/containers|/run/containers/*|/var/lib/docker|/run/podman)
@@ -67,82 +70,6 @@ with_our_config() {
 }
 
 podman_here() { with_our_config podman "${PODMAN_FLAGS[@]}" "$@"; }
-
-# --- processes ------------------------------------------------------------------------------
-
-read_pid() { [[ -s "$1" ]] && tr -dc '0-9' <"$1" || true; }
-
-cmdline_of() { tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null || true; }
-
-# A pid is ours only if it is alive and its command line names our state directory.
-is_ours() {
-  local pid="$1"
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && [[ "$(cmdline_of "$pid")" == *"$DIR/"* ]]
-}
-
-wait_gone() {  # pid seconds
-  local pid="$1" deadline=$((SECONDS + $2))
-  while kill -0 "$pid" 2>/dev/null; do
-    (( SECONDS < deadline )) || return 1
-    sleep 0.2
-  done
-}
-
-stop_pid() {  # pid name seconds
-  local pid="$1" name="$2" seconds="$3"
-  say "stopping $name (pid $pid)"
-  kill -TERM "$pid" 2>/dev/null || return 0
-  if ! wait_gone "$pid" "$seconds"; then
-    say "$name did not exit within ${seconds}s; killing pid $pid"
-    kill -KILL "$pid" 2>/dev/null || true
-    wait_gone "$pid" 5 || say "warning: pid $pid still alive after SIGKILL"
-  fi
-}
-
-# Podman, conmon and runtime processes whose command line names our state directory.
-our_pids() {
-  local proc pid comm
-  for proc in /proc/[0-9]*; do
-    pid="${proc#/proc/}"
-    comm="$(cat "$proc/comm" 2>/dev/null || true)"
-    case "$comm" in
-      podman|conmon|runc|crun|catatonit) ;;
-      *) continue ;;
-    esac
-    [[ "$(cmdline_of "$pid")" == *"$DIR/"* ]] && echo "$pid"
-  done
-  return 0
-}
-
-# --- API --------------------------------------------------------------------------------------
-
-engine_get() {
-  local path="$1"
-  if command -v curl >/dev/null 2>&1; then
-    curl -sf --max-time 3 --unix-socket "$SOCK" "http://localhost$path"
-  elif command -v node >/dev/null 2>&1; then
-    node -e '
-      const req = require("http").get({ socketPath: process.argv[1], path: process.argv[2], timeout: 3000 }, (res) => {
-        if (res.statusCode !== 200) process.exit(1);
-        res.pipe(process.stdout);
-      });
-      req.on("error", () => process.exit(1));
-      req.on("timeout", () => process.exit(1));' "$SOCK" "$path"
-  else
-    die "need curl or node to talk to the service socket"
-  fi
-}
-
-ping() { [[ -S "$SOCK" ]] && [[ "$(engine_get /_ping 2>/dev/null)" == "OK" ]]; }
-
-wait_for_ping() {  # seconds pid
-  local deadline=$((SECONDS + $1)) pid="$2"
-  until ping; do
-    kill -0 "$pid" 2>/dev/null || return 1
-    (( SECONDS < deadline )) || return 1
-    sleep 0.1
-  done
-}
 
 # --- install ----------------------------------------------------------------------------------
 
@@ -194,36 +121,17 @@ cmd_start() {
   [[ "$(id -u)" == 0 ]] || die "the private Podman service runs as root here (try: sudo $0 start)"
   ensure_installed
   mkdir -p "$DIR"
-  exec 9>"$DIR/.lock"
-  flock -w 60 9 || die "another start/stop holds $DIR/.lock"
-
-  local pid
-  pid="$(read_pid "$PIDFILE")"
-  if is_ours "$pid"; then
-    if ping || wait_for_ping "$START_TIMEOUT_S" "$pid"; then
-      say "already running (pid $pid)"
-      echo "$HOST"
-      return 0
-    fi
-    die "podman pid $pid is running but does not answer on $SOCK; run '$0 stop' and start again"
-  fi
+  lock_dir
+  if report_running podman; then return 0; fi
   stop_everything quiet
 
-  local started_ns
+  local pid started_ns
   started_ns=$(date +%s%N)
   mkdir -p "$ROOT" "$RUNROOT" "$TMPDIR_" "$RUNC_ROOT" "$DIR/networks"
   write_configs
   rm -f "$SOCK"
-  # Its own session, so it outlives this script; fd 9 (our lock) is not inherited.
-  with_our_config setsid bash -c 'echo $$ >"$0"; exec "$@"' "$PIDFILE" \
-    podman "${PODMAN_FLAGS[@]}" system service --time 0 "$HOST" >>"$LOG" 2>&1 </dev/null 9>&- &
-  local deadline=$((SECONDS + 5))
-  pid=""
-  until [[ -n "$pid" ]]; do
-    pid="$(read_pid "$PIDFILE")"
-    (( SECONDS < deadline )) || die "podman did not start (no pid recorded in $PIDFILE)"
-    [[ -n "$pid" ]] || sleep 0.05
-  done
+  with_our_config spawn_detached "$PIDFILE" "$LOG" podman "${PODMAN_FLAGS[@]}" system service --time 0 "$HOST"
+  pid="$(wait_for_pidfile "$PIDFILE" podman)"
   if ! wait_for_ping "$START_TIMEOUT_S" "$pid"; then
     tail -n 30 "$LOG" >&2 || true
     die "podman system service (pid $pid) did not answer on $SOCK within ${START_TIMEOUT_S}s"
@@ -243,51 +151,15 @@ stop_everything() {
   fi
   pid="$(read_pid "$PIDFILE")"
   if is_ours "$pid"; then stop_pid "$pid" podman "$STOP_TIMEOUT_S"; stopped=1; fi
-  for pid in $(our_pids); do
-    stop_pid "$pid" "$(cat "/proc/$pid/comm" 2>/dev/null || echo process)" 5
-    stopped=1
-  done
-  # Overlay mounts of containers and of the storage itself (deepest first), then the storage:
-  # every start begins with empty storage, so no state leaks from one run into the next.
+  if stop_leftovers; then stopped=1; fi
+  # Overlay mounts of containers and of the storage itself, then the storage: every start begins
+  # with empty storage, so no state leaks from one run into the next.
   if [[ -z "$(our_pids)" ]]; then
-    local mountpoint
-    while read -r mountpoint; do
-      umount -l "$mountpoint" 2>/dev/null || true
-    done < <(awk -v a="$DIR/" 'index($2, a) == 1 { print $2 }' /proc/mounts | sort -ru)
+    release_mounts "$DIR"
     rm -rf "$ROOT" "$RUNROOT" "$TMPDIR_" "$RUNC_ROOT" 2>/dev/null || true
   fi
   rm -f "$PIDFILE" "$SOCK"
-  if [[ -z "$quiet" ]]; then
-    if (( stopped )); then say "stopped"; else say "not running"; fi
-  fi
+  report_stopped "$quiet" "$stopped"
 }
 
-cmd_stop() {
-  [[ -d "$DIR" ]] || { say "not running (no $DIR)"; return 0; }
-  exec 9>"$DIR/.lock"
-  flock -w 60 9 || die "another start/stop holds $DIR/.lock"
-  stop_everything
-}
-
-cmd_status() {
-  if ping; then
-    say "running at $HOST (pid $(read_pid "$PIDFILE"))"
-    return 0
-  fi
-  say "not reachable at $HOST"
-  return 1
-}
-
-main() {
-  (( $# == 1 )) || usage
-  validate_dir
-  case "$1" in
-    start) cmd_start ;;
-    stop) cmd_stop ;;
-    status) cmd_status ;;
-    env) echo "export DRYDOCK_PODMAN_HOST=$HOST" ;;
-    *) usage ;;
-  esac
-}
-
-main "$@"
+main DRYDOCK_PODMAN_HOST "$@"

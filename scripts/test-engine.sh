@@ -7,6 +7,8 @@
 # /tmp/drydock-test-engine): its own socket, data root, exec root, config file and its own
 # containerd. It runs beside the machine's default engine and never touches it.
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib/daemon.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/daemon.sh"
 
 DIR="${DRYDOCK_TEST_ENGINE_DIR:-/tmp/drydock-test-engine}"
 DIR="${DIR%/}"
@@ -29,9 +31,10 @@ NAMESPACE="drydock-test"
 PLUGINS_NAMESPACE="drydock-test-plugins"
 START_TIMEOUT_S=30
 STOP_TIMEOUT_S=20
-
-say() { printf 'test-engine: %s\n' "$*"; }
-die() { printf 'test-engine: error: %s\n' "$*" >&2; exit 1; }
+# For scripts/lib/daemon.sh.
+SCRIPT_NAME="test-engine"
+DAEMON_KIND="engine"
+DAEMON_PROCESSES=(dockerd containerd 'containerd-shim*' runc)
 
 usage() {
   cat >&2 <<EOF
@@ -45,10 +48,9 @@ EOF
   exit 2
 }
 
-# The directory goes into TOML, JSON and unix socket paths (max 107 bytes), so keep it plain.
+# Unix socket paths are at most 107 bytes.
 validate_dir() {
-  [[ "$DIR" == /* ]] || die "DRYDOCK_TEST_ENGINE_DIR must be an absolute path (got '$DIR')"
-  [[ "$DIR" =~ ^[A-Za-z0-9._/-]+$ ]] || die "DRYDOCK_TEST_ENGINE_DIR may contain only letters, digits and . _ / - (got '$DIR')"
+  check_dir_is_plain DRYDOCK_TEST_ENGINE_DIR
   local longest="$CONTAINERD_SOCK.ttrpc"
   (( ${#longest} < 100 )) || die "DRYDOCK_TEST_ENGINE_DIR is too long for unix socket paths: '$DIR'"
   case "$DIR" in
@@ -59,94 +61,6 @@ validate_dir() {
   case "$DATA_ROOT" in
     /|/var/lib/docker|/var/lib/containerd) die "refusing to use '$DATA_ROOT' as the private engine's data root" ;;
   esac
-}
-
-# --- processes ------------------------------------------------------------------------------
-
-read_pid() { [[ -s "$1" ]] && tr -dc '0-9' <"$1" || true; }
-
-cmdline_of() { tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null || true; }
-
-# A pid is ours only if it is alive and its command line names our state directory, so a stale
-# pidfile whose number was reused by another process never gets that process signalled.
-is_ours() {
-  local pid="$1"
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && [[ "$(cmdline_of "$pid")" == *"$DIR/"* ]]
-}
-
-wait_gone() {  # pid seconds
-  local pid="$1" deadline=$((SECONDS + $2))
-  while kill -0 "$pid" 2>/dev/null; do
-    (( SECONDS < deadline )) || return 1
-    sleep 0.2
-  done
-}
-
-stop_pid() {  # pid name seconds
-  local pid="$1" name="$2" seconds="$3"
-  say "stopping $name (pid $pid)"
-  kill -TERM "$pid" 2>/dev/null || return 0
-  if ! wait_gone "$pid" "$seconds"; then
-    say "$name did not exit within ${seconds}s; killing pid $pid"
-    kill -KILL "$pid" 2>/dev/null || true
-    wait_gone "$pid" 5 || say "warning: pid $pid still alive after SIGKILL"
-  fi
-}
-
-# Engine processes (dockerd, containerd, shims, runc) whose command line names our state
-# directory. Nothing else is ever matched.
-our_engine_pids() {
-  local proc pid comm
-  for proc in /proc/[0-9]*; do
-    pid="${proc#/proc/}"
-    comm="$(cat "$proc/comm" 2>/dev/null || true)"
-    case "$comm" in
-      dockerd|containerd|containerd-shim*|runc) ;;
-      *) continue ;;
-    esac
-    [[ "$(cmdline_of "$pid")" == *"$DIR/"* ]] && echo "$pid"
-  done
-  return 0
-}
-
-# --- engine API -----------------------------------------------------------------------------
-
-# GET a path on the private socket: curl when present, else Node (always there for this project).
-engine_get() {
-  local path="$1"
-  if command -v curl >/dev/null 2>&1; then
-    curl -sf --max-time 3 --unix-socket "$SOCK" "http://localhost$path"
-  elif command -v node >/dev/null 2>&1; then
-    node -e '
-      const req = require("http").get({ socketPath: process.argv[1], path: process.argv[2], timeout: 3000 }, (res) => {
-        if (res.statusCode !== 200) process.exit(1);
-        res.pipe(process.stdout);
-      });
-      req.on("error", () => process.exit(1));
-      req.on("timeout", () => process.exit(1));' "$SOCK" "$path"
-  else
-    die "need curl or node to talk to the engine socket"
-  fi
-}
-
-ping() { [[ -S "$SOCK" ]] && [[ "$(engine_get /_ping 2>/dev/null)" == "OK" ]]; }
-
-wait_for_ping() {  # seconds dockerd-pid
-  local deadline=$((SECONDS + $1)) pid="$2"
-  until ping; do
-    kill -0 "$pid" 2>/dev/null || return 1
-    (( SECONDS < deadline )) || return 1
-    sleep 0.1
-  done
-}
-
-print_log_tails() {
-  local file
-  for file in "$LOG" "$CONTAINERD_LOG"; do
-    [[ -f "$file" ]] || continue
-    printf -- '--- last lines of %s ---\n' "$file" >&2
-    tail -n 30 "$file" >&2
-  done
 }
 
 # --- install --------------------------------------------------------------------------------
@@ -173,15 +87,6 @@ ensure_installed() {
 }
 
 # --- start ----------------------------------------------------------------------------------
-
-# Start a command in its own session so it outlives this script and whatever process group ran
-# it; the wrapper shell records its own pid and then becomes the command. fd 9 (our lock) is
-# closed so the daemon does not hold the lock for its whole life.
-spawn_detached() {  # pidfile logfile command...
-  local pidfile="$1" logfile="$2"
-  shift 2
-  setsid bash -c 'echo $$ >"$0"; exec "$@"' "$pidfile" "$@" >>"$logfile" 2>&1 </dev/null 9>&- &
-}
 
 write_configs() {
   # Our own daemon.json so /etc/docker/daemon.json (the default engine's settings) never applies,
@@ -220,7 +125,7 @@ start_containerd() {
   until [[ -S "$CONTAINERD_SOCK" ]]; do
     pid="$(read_pid "$CONTAINERD_PIDFILE")"
     if (( SECONDS >= deadline )) || { [[ -n "$pid" ]] && ! kill -0 "$pid" 2>/dev/null; }; then
-      print_log_tails
+      print_log_tails "$LOG" "$CONTAINERD_LOG"
       die "containerd did not come up"
     fi
     sleep 0.1
@@ -239,13 +144,7 @@ start_dockerd() {
     --containerd-namespace "$NAMESPACE" \
     --containerd-plugins-namespace "$PLUGINS_NAMESPACE" \
     --bridge=none --iptables=false --ip-masq=false
-  local deadline=$((SECONDS + 5)) pid=""
-  until [[ -n "$pid" ]]; do
-    pid="$(read_pid "$PIDFILE")"
-    (( SECONDS < deadline )) || die "dockerd did not start (no pid recorded in $PIDFILE)"
-    [[ -n "$pid" ]] || sleep 0.05
-  done
-  echo "$pid"
+  wait_for_pidfile "$PIDFILE" dockerd
 }
 
 describe_engine() {
@@ -262,31 +161,20 @@ cmd_start() {
   [[ "$(id -u)" == 0 ]] || die "the private engine runs dockerd, which needs root (try: sudo $0 start)"
   ensure_installed
   mkdir -p "$DIR"
-  exec 9>"$DIR/.lock"
-  flock -w 60 9 || die "another start/stop holds $DIR/.lock"
-
-  local pid
-  pid="$(read_pid "$PIDFILE")"
-  if is_ours "$pid"; then
-    if ping || wait_for_ping "$START_TIMEOUT_S" "$pid"; then
-      say "already running (pid $pid)"
-      echo "$HOST"
-      return 0
-    fi
-    print_log_tails
-    die "dockerd pid $pid is running but does not answer on $SOCK; run '$0 stop' and start again"
-  fi
+  lock_dir
+  if report_running dockerd "$LOG" "$CONTAINERD_LOG"; then return 0; fi
 
   # Leftovers of an engine that died (containerd, shims, mounts) would confuse a new one.
   stop_everything quiet
 
-  local started_ns=$(date +%s%N)
+  local pid started_ns
+  started_ns=$(date +%s%N)
   mkdir -p "$DATA_ROOT" "$EXEC_ROOT"
   write_configs
   start_containerd
   pid="$(start_dockerd)"
   if ! wait_for_ping "$START_TIMEOUT_S" "$pid"; then
-    print_log_tails
+    print_log_tails "$LOG" "$CONTAINERD_LOG"
     if kill -0 "$pid" 2>/dev/null; then
       die "dockerd (pid $pid) did not answer on $SOCK within ${START_TIMEOUT_S}s"
     fi
@@ -310,52 +198,12 @@ stop_everything() {
   if is_ours "$pid"; then stop_pid "$pid" containerd 10; stopped=1; fi
 
   # Whatever is left of ours: a dockerd started without our pidfile, shims of killed containers.
-  for pid in $(our_engine_pids); do
-    stop_pid "$pid" "$(cat "/proc/$pid/comm" 2>/dev/null || echo process)" 5
-    stopped=1
-  done
-
-  # A killed dockerd leaves overlay and shm mounts under its roots; release them (deepest first)
-  # so the state directory can be deleted.
-  if [[ -z "$(our_engine_pids)" ]]; then
-    local mountpoint
-    while read -r mountpoint; do
-      umount -l "$mountpoint" 2>/dev/null || true
-    done < <(awk -v a="$DIR/" -v b="$DATA_ROOT/" 'index($2, a) == 1 || index($2, b) == 1 { print $2 }' /proc/mounts | sort -ru)
-  fi
+  if stop_leftovers; then stopped=1; fi
+  # The data root may lie outside the state directory.
+  if [[ -z "$(our_pids)" ]]; then release_mounts "$DIR" "$DATA_ROOT"; fi
 
   rm -f "$PIDFILE" "$CONTAINERD_PIDFILE" "$SOCK"
-  if [[ -z "$quiet" ]]; then
-    if (( stopped )); then say "stopped"; else say "not running"; fi
-  fi
+  report_stopped "$quiet" "$stopped"
 }
 
-cmd_stop() {
-  [[ -d "$DIR" ]] || { say "not running (no $DIR)"; return 0; }
-  exec 9>"$DIR/.lock"
-  flock -w 60 9 || die "another start/stop holds $DIR/.lock"
-  stop_everything
-}
-
-cmd_status() {
-  if ping; then
-    say "running at $HOST (pid $(read_pid "$PIDFILE"))"
-    return 0
-  fi
-  say "not reachable at $HOST"
-  return 1
-}
-
-main() {
-  (( $# == 1 )) || usage
-  validate_dir
-  case "$1" in
-    start) cmd_start ;;
-    stop) cmd_stop ;;
-    status) cmd_status ;;
-    env) echo "export DRYDOCK_TEST_HOST=$HOST" ;;
-    *) usage ;;
-  esac
-}
-
-main "$@"
+main DRYDOCK_TEST_HOST "$@"
