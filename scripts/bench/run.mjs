@@ -630,10 +630,9 @@ async function measureClean(bench, planning) {
 /**
  * Every kind, on what the first pair left (the same on A and B: the sanity table says so):
  * `drydock clean --system --unused` (stopped containers, unused images, build cache not in use)
- * on A against `docker system prune -a -f` on B. The two do not delete the same images: prune
- * removes the stopped containers first and then the images only they used; drydock never plans
- * away an image a container uses, even one it removes in the same run. What each removed is
- * counted beside the times.
+ * on A against `docker system prune -a -f` on B. Both remove the stopped containers first and
+ * then the images only they used (docs/engine-rules.md §7); drydock keeps build cache that still
+ * holds a kept image's layers. What each removed is counted beside the times.
  */
 async function measureSystemClean(bench) {
   const [a, b] = bench.engines

@@ -8,8 +8,11 @@
 // It serves the BUILT renderer (out/renderer) on 127.0.0.1 with a stub set of contract handlers
 // — no engine, no service: a connected engine, fixed disk usage, 200 images, one past run, and a
 // usage series of 90 days at 15-minute resolution (8,640 samples) downsampled to the 500 points
-// the page asks for, as the service's roll-ups would. Then Debian's Chromium (playwright-core)
-// opens `#/dashboard?range=90d` and measures, in the page, with the Performance API:
+// the page asks for, as the service's roll-ups would. Each stub's answer is first parsed with
+// the contract's response schema (src/shared, bundled with rolldown): a stub left behind by the
+// contract stops the run, by name, instead of crashing the page into a 30 s timeout. Then
+// Debian's Chromium (playwright-core) opens `#/dashboard?range=90d` and measures, in the page,
+// with the Performance API:
 //
 //   series → chart   from the moment getUsageSeries' answer is fully received to the frame after
 //                    the chart's four stacked areas are in the DOM (what "renders in" means here)
@@ -19,14 +22,15 @@
 //
 // Prints a table (median, min, max of --reps fresh page loads) and the bundle's files with their
 // minified and gzip sizes; writes artifacts/bench/ui-dashboard.json. Exits 0 whatever the figures.
-import { readFile, readdir, stat, mkdir, writeFile } from 'node:fs/promises'
+import { readFile, readdir, stat, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import { extname, join, normalize, sep } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
-import { cpus, loadavg } from 'node:os'
+import { cpus, loadavg, tmpdir } from 'node:os'
 import { gzipSync } from 'node:zlib'
 import { chromium } from 'playwright-core'
+import { build } from 'rolldown'
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url))
 const RENDERER = join(REPO, 'out/renderer')
@@ -79,7 +83,7 @@ function downsample(points, maxPoints) {
   return out
 }
 
-function stubHandlers() {
+export function stubHandlers() {
   const now = Date.now()
   const all = samples(now)
   const engine = {
@@ -126,6 +130,9 @@ function stubHandlers() {
     getAppInfo: () => ({ name: 'Drydock', version: 'bench', transport: 'http' }),
     getConnection: () => ({ status: 'connected', host: engine.host, since: at, engine }),
     reconnect: () => ({ status: 'connected', host: engine.host, since: at, engine }),
+    listEngines: () => [
+      { host: engine.host, name: 'bench', source: 'default', current: true, followed: false },
+    ],
     getEngineInfo: () => engine,
     getDiskUsage: () => ({
       at,
@@ -161,10 +168,18 @@ function stubHandlers() {
         usageAbovePercent: null,
         usageAboveBytes: null,
       },
+      followedEngines: [],
       samplingIntervalMinutes: 15,
       protectedPatterns: [],
       protectedLabels: [],
       defaultPolicy: { kind: 'dangling' },
+      defaultPolicyKinds: { stoppedContainers: false, buildCache: false, unusedVolumes: false },
+      automation: {
+        enabled: false,
+        schedule: { kind: 'daily', time: '03:30' },
+        onAlert: false,
+        policy: { kind: 'default' },
+      },
       startAtLogin: false,
       startHidden: false,
       closeToTray: true,
@@ -200,8 +215,46 @@ function stubHandlers() {
         points: downsample(inRange, maxPoints),
       }
     },
+    getLogStatus: () => ({
+      path: null,
+      status: 'ok',
+      error: null,
+      movedAsideTo: null,
+      recoveryPending: null,
+    }),
     getMonitorState: () => ({ active: [], snoozedUntil: null, lastCheckAt: at }),
     snoozeAlerts: () => ({ active: [], snoozedUntil: null, lastCheckAt: at }),
+  }
+}
+
+/** Throws, naming each stub whose answer the contract's response schema refuses. */
+export async function checkStubs(handlers) {
+  const dir = await mkdtemp(join(tmpdir(), 'drydock-ui-dashboard-'))
+  try {
+    const file = join(dir, 'validation.mjs')
+    await build({
+      input: join(REPO, 'src/shared/validation.ts'),
+      platform: 'node',
+      logLevel: 'silent',
+      output: { file, format: 'esm' },
+    })
+    const { parseRequest, parseResponse } = await import(pathToFileURL(file).href)
+    const now = Date.now()
+    const requests = {
+      getUsageSeries: {
+        from: new Date(now - 90 * DAY).toISOString(),
+        to: new Date(now).toISOString(),
+      },
+      snoozeAlerts: { until: null },
+    }
+    const broken = []
+    for (const [method, handler] of Object.entries(handlers)) {
+      const checked = parseResponse(method, handler(parseRequest(method, requests[method] ?? {})))
+      if (!checked.ok) broken.push(`${method}: ${checked.summary}`)
+    }
+    if (broken.length > 0) throw new Error(`stubs outside the contract:\n  ${broken.join('\n  ')}`)
+  } finally {
+    await rm(dir, { recursive: true, force: true })
   }
 }
 
@@ -215,8 +268,9 @@ const MIME = {
   '.png': 'image/png',
 }
 
-export async function startServer() {
-  const handlers = stubHandlers()
+export async function startServer(handlers = stubHandlers()) {
+  // Methods the page asked for that have no stub: named if the page never gets ready.
+  const unstubbed = new Set()
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1')
     if (url.pathname.startsWith('/api/call/')) {
@@ -224,6 +278,7 @@ export async function startServer() {
       for await (const chunk of req) body += chunk
       const method = url.pathname.slice('/api/call/'.length)
       const handler = handlers[method]
+      if (!handler) unstubbed.add(method)
       const envelope = handler
         ? { ok: true, value: handler(JSON.parse(body || '{}')) }
         : { ok: false, error: { code: 'unknown-method', message: `no stub for ${method}` } }
@@ -253,6 +308,7 @@ export async function startServer() {
   const { port } = server.address()
   return {
     origin: `http://127.0.0.1:${port}`,
+    unstubbed,
     close: () => {
       server.closeAllConnections()
       return new Promise((resolve) => server.close(resolve))
@@ -318,21 +374,47 @@ export function instrument() {
   }).observe(document, { childList: true, subtree: true })
 }
 
-async function oneLoad(browser, origin, hash) {
+/** What the page lacks when it never gets ready: each condition, its errors, unstubbed calls. */
+async function whyNotReady(page, errors, server) {
+  const state = await page.evaluate(() => {
+    const count = (selector) => document.querySelectorAll(selector).length
+    return {
+      marks: window.__bench,
+      chartAreas: count('[data-testid="usage-trend-chart"] .recharts-area-area'),
+      imagesBytes: count('[data-testid="usage-images-bytes"]'),
+      reclaimableImages: count('[data-testid="reclaimable-images"]'),
+      topImage: count('[data-testid="top-image"]'),
+      lastCleanupReclaimed: count('[data-testid="last-cleanup-reclaimed"]'),
+    }
+  })
+  return `the dashboard never got ready: ${JSON.stringify(state)}; page errors: ${
+    errors.join(' | ') || 'none'
+  }; calls with no stub: ${[...server.unstubbed].join(', ') || 'none'}`
+}
+
+async function oneLoad(browser, server, hash) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+  const errors = []
+  page.on('pageerror', (error) => errors.push(error.message))
   await page.addInitScript(instrument)
-  await page.goto(`${origin}/?token=bench${hash}`)
-  await page.waitForFunction(
-    () => window.__bench.chartPainted > 0 && window.__bench.ready > 0,
-    null,
-    { timeout: 30_000 },
-  )
+  await page.goto(`${server.origin}/?token=bench${hash}`)
+  try {
+    await page.waitForFunction(
+      () => window.__bench.chartPainted > 0 && window.__bench.ready > 0,
+      null,
+      { timeout: 30_000 },
+    )
+  } catch (error) {
+    throw new Error(await whyNotReady(page, errors, server), { cause: error })
+  }
   const marks = await page.evaluate(() => window.__bench)
   return { page, marks }
 }
 
 export async function measure(reps) {
-  const server = await startServer()
+  const handlers = stubHandlers()
+  await checkStubs(handlers)
+  const server = await startServer(handlers)
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
@@ -341,9 +423,9 @@ export async function measure(reps) {
   const switches = []
   try {
     // One warm-up load: the first start of Chromium's caches is not the dashboard's cost.
-    await (await oneLoad(browser, server.origin, '#/dashboard?range=90d')).page.close()
+    await (await oneLoad(browser, server, '#/dashboard?range=90d')).page.close()
     for (let i = 0; i < reps; i += 1) {
-      const { page, marks } = await oneLoad(browser, server.origin, '#/dashboard?range=90d')
+      const { page, marks } = await oneLoad(browser, server, '#/dashboard?range=90d')
       loads.push({
         seriesToChart: marks.chartPainted - marks.seriesArrived,
         pageReady: marks.ready,
@@ -352,7 +434,7 @@ export async function measure(reps) {
       await page.close()
 
       // The same 90 days reached by the tab, from a page already showing 24 hours.
-      const start = await oneLoad(browser, server.origin, '#/dashboard')
+      const start = await oneLoad(browser, server, '#/dashboard')
       const tab = start.page.getByRole('tab', { name: '90 d' })
       await start.page.evaluate(() => {
         window.__bench.chartPainted = null

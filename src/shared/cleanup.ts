@@ -218,8 +218,9 @@ export const PlanItemSchema = z.strictObject({
   /** Compose project of a container or volume; null elsewhere. */
   project: z.string().nullable(),
   requests: z.array(EngineRequestSchema),
-  /** Items of this plan that must be done first (child images, child build cache records):
-   * the engine refuses a parent while a child exists. */
+  /** Items of this plan that must be done first (child images, child build cache records, the
+   * containers that used an image): the engine refuses a parent while a child exists, and an
+   * image while a container uses it. */
   after: z.array(z.string()),
 })
 

@@ -230,7 +230,16 @@ describe.skipIf(!probe.ok)('the whole disk against a real engine (BuildKit, real
     world = await buildkitWorld(engine.host)
     await populate()
     // A dangling image: a rebuild moved the tag away.
-    await exact('--system', { system: true })
+    // The image wd-job1 ran: when dangling by now (a rebuild took its tag), --system removes it
+    // after its container, as docker system prune does (docs/engine-rules.md §7).
+    const job1Image = (await engine.docker.getContainer('wd-job1').inspect()).Image
+    const dangling =
+      ((await engine.docker.getImage(job1Image).inspect()).RepoTags ?? []).length === 0
+    const plan = await exact('--system', { system: true })
+    const job1 = plan.items.find((item) => item.kind === 'container' && item.name === 'wd-job1')!
+    const image = plan.items.find((item) => item.kind === 'image' && item.id === job1Image)
+    if (dangling) expect(image).toMatchObject({ action: 'delete', after: [job1.id] })
+    else expect(image?.action ?? 'not planned').not.toBe('delete')
     const after = await state(engine)
     expect(after.volume.has('wd-old')).toBe(true)
     expect(after.volume.has('wd-data')).toBe(true)

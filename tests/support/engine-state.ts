@@ -70,9 +70,12 @@ export async function layerStorageBytes(dataRoot: string): Promise<number> {
 
 /**
  * Bytes of every regular file under `roots`, each inode once. `merged` directories are running
- * containers' overlay mounts, views of other layers, and are left out.
+ * containers' overlay mounts, views of other layers, and are left out; so are files `skip` names.
  */
-export async function regularFileBytes(roots: string[]): Promise<number> {
+export async function regularFileBytes(
+  roots: string[],
+  skip: (name: string) => boolean = () => false,
+): Promise<number> {
   const seen = new Set<string>()
   let total = 0
   async function walk(dir: string): Promise<void> {
@@ -86,7 +89,7 @@ export async function regularFileBytes(roots: string[]): Promise<number> {
       const path = join(dir, entry.name)
       if (entry.isDirectory()) {
         if (entry.name !== 'merged') await walk(path)
-      } else if (entry.isFile()) {
+      } else if (entry.isFile() && !skip(entry.name)) {
         const stats = await lstat(path).catch(() => null)
         if (!stats) continue
         const key = `${stats.dev}:${stats.ino}`

@@ -119,6 +119,43 @@ describe('containers', () => {
   })
 })
 
+describe('images freed by the containers the same plan removes', () => {
+  const stoppedOnly = inventory(
+    {
+      tool: { tags: ['tool:1'], layers: [['tool', 4 * MB]] },
+      busy: { tags: ['busy:1'], layers: [['busy', 3 * MB]] },
+    },
+    [
+      { name: 'ran-once', image: 'tool', state: 'exited' },
+      { name: 'server', image: 'busy', state: 'running' },
+      { name: 'kept', image: 'busy', state: 'exited', labels: { keep: 'yes' } },
+    ],
+  )
+
+  it('--stopped-containers --unused: an image only stopped containers used goes after them, as in docker system prune -a', () => {
+    const result = plan(stoppedOnly, {
+      stoppedContainers: true,
+      unused: true,
+      protectLabels: ['keep'],
+    })
+    const tool = find(result, 'image', 'tool:1')
+    expect(tool).toMatchObject({ action: 'delete', reclaimBytes: 4 * MB })
+    expect(tool.reason).toMatch(/once the containers that used it are removed/)
+    expect(tool.after).toEqual([stoppedOnly.containers[0]!.id])
+    expect(tool.affectedContainers).toMatchObject([{ name: 'ran-once', effect: 'removed' }])
+    // A running container, or a stopped one protection keeps, still holds its image.
+    expect(find(result, 'image', 'busy:1')).toMatchObject({ action: 'blocked' })
+  })
+
+  it('--unused alone never removes an image a container uses, stopped or not', () => {
+    const result = plan(stoppedOnly, { unused: true })
+    expect(find(result, 'image', 'tool:1')).toMatchObject({
+      action: 'blocked',
+      blockers: [{ kind: 'stopped-container', ref: 'ran-once' }],
+    })
+  })
+})
+
 describe('volumes', () => {
   it('--unused-volumes takes anonymous volumes no container mounts, never named ones', () => {
     const result = plan(world, { unusedVolumes: true })

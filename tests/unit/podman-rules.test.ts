@@ -425,6 +425,21 @@ describe("reading Podman's delete answers", () => {
       reclaimedBytes: 5 * MB_,
     })
   })
+
+  it('an image whose container (removed first in this run) stayed is skipped, not sent to fail', async () => {
+    const { context } = engine(['app'], {})
+    const ctx = { ...context('docker'), containersKept: new Set(['c'.repeat(64)]) }
+    const freed = item('app', {
+      affectedContainers: [
+        { id: 'c'.repeat(64), name: 'ran-once', state: 'exited', effect: 'removed' },
+      ],
+      after: ['c'.repeat(64)],
+    })
+    await expect(runItem(freed, ctx, () => undefined)).resolves.toMatchObject({
+      outcome: 'skipped',
+      error: 'its container ran-once was not removed, so the engine would refuse',
+    })
+  })
 })
 
 describe('engine identity', () => {

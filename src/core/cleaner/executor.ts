@@ -127,6 +127,7 @@ export async function executePlan(options: ExecuteOptions): Promise<CleanResult>
     engineKind: options.engineKind ?? 'docker',
     plannedAt: Date.parse(plan.createdAt),
     removedByEngine: new Set(),
+    containersKept: new Set(),
   }
   const results: { result: CleanItemResult; seq: number }[] = []
   let cancelled = false
@@ -147,6 +148,9 @@ export async function executePlan(options: ExecuteOptions): Promise<CleanResult>
           error: result.error ?? null,
         })
         results.push({ result, seq })
+        if (item.kind === 'container' && result.outcome !== 'deleted') {
+          ctx.containersKept?.add(item.id)
+        }
         options.onProgress?.({
           runId,
           done: results.length,
@@ -224,7 +228,11 @@ async function runScheduled(
       if (failure.failed) throw failure.error
       return waiting.length > 0
     }
-    const phase = inFlight.size < concurrency ? currentPhase() : -1
+    // Build cache goes one record at a time: BuildKit serializes prunes under its own lock anyway
+    // (cache manager `muPrune`), and records pruned beside others were seen refused as in use
+    // (whole-disk.test.ts, 2 of 6 records, once).
+    const limit = currentPhase() === PHASE['build-cache'] ? 1 : concurrency
+    const phase = inFlight.size < limit ? currentPhase() : -1
     const next = phase >= 0 ? waiting.findIndex(({ item }) => ready(item, phase)) : -1
     if (next >= 0) {
       const { item, seq } = waiting.splice(next, 1)[0]!

@@ -41,6 +41,8 @@ export interface RunContext {
   /** Images the engine's answers in this run reported deleted besides the one asked for: Podman
    * removes untagged parents with their last child, whatever `noprune` says. */
   removedByEngine?: Set<string>
+  /** Containers this run was to remove that are still there (skipped, failed). */
+  containersKept?: Set<string>
 }
 
 interface DeleteResponseLine {
@@ -182,6 +184,15 @@ export async function runItem(
     }
     if (item.kind === 'image') ctx.goingImages.delete(item.id)
     return { ...base, outcome: 'skipped', error: reason, reclaimedBytes: 0 }
+  }
+  // An image whose containers this run was to remove first, one of which stayed: the engine
+  // would refuse its delete (a container uses it).
+  if (item.kind === 'image' && item.action === 'delete') {
+    const stayed = item.affectedContainers.find(
+      (container) => container.effect === 'removed' && ctx.containersKept?.has(container.id),
+    )
+    if (stayed)
+      return skip(`its container ${stayed.name} was not removed, so the engine would refuse`)
   }
   const snapshot = await ctx.watch.current().catch((error: unknown) => {
     throw isTransportFailure(error) ? engineLost(error, ctx.docker) : error

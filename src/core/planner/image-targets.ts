@@ -214,10 +214,14 @@ export function decideImages(
   store: EngineRules,
   now: Date,
   lastUse: (id: string) => LastUse,
+  goingContainers?: ReadonlySet<string>,
 ): Map<string, ImageTarget> {
   if (selection.images.length > 0) return decideNamed(graph, selection, store)
   if (!selection.dangling && !selection.unused && selection.keepLast === null) return new Map()
   return new Map(
-    [...decideBulk(graph, selection, now, lastUse)].map(([id, intent]) => [id, fromBulk(intent)]),
+    [...decideBulk(graph, selection, now, lastUse, goingContainers)].map(([id, intent]) => [
+      id,
+      fromBulk(intent),
+    ]),
   )
 }

@@ -104,6 +104,17 @@ export function buildPlan(inventory: Inventory, selection: Selection, context: P
           lastUse,
           new Holdings(inventory, graph, context.containerSizes),
         )
+  // Containers: chosen for themselves (decided first: an image only they use is then unused, as
+  // in `docker system prune`), or removed first for an image or volume (--with-containers).
+  const containerDecisions = decideContainers(
+    inventory.containers,
+    selection,
+    context.now,
+    (id) => (context.exitTimes?.get(id) ?? null) && context.exitTimes!.get(id)! * 1000,
+  )
+  const chosenContainers = new Set(
+    [...containerDecisions].filter(([, d]) => d.action === 'delete').map(([id]) => id),
+  )
   const imageTargets: Map<string, ImageTarget> = walk
     ? new Map(
         [...walk.images].map((id) => [
@@ -116,15 +127,8 @@ export function buildPlan(inventory: Inventory, selection: Selection, context: P
           },
         ]),
       )
-    : decideImages(graph, selection, rules, context.now, lastUse)
+    : decideImages(graph, selection, rules, context.now, lastUse, chosenContainers)
 
-  // Containers: chosen for themselves, or removed first for an image or volume (--with-containers).
-  const containerDecisions = decideContainers(
-    inventory.containers,
-    selection,
-    context.now,
-    (id) => (context.exitTimes?.get(id) ?? null) && context.exitTimes!.get(id)! * 1000,
-  )
   for (const target of imageTargets.values()) {
     if (target.kind !== 'change') continue
     for (const container of target.removeContainers) {
@@ -230,8 +234,16 @@ export function buildPlan(inventory: Inventory, selection: Selection, context: P
     items.push(planned)
   }
 
-  for (const item of items)
+  for (const item of items) {
     item.affectedContainers = affected(item, graph, inventory, goingContainers)
+    // An image freed by removing its containers goes after them (the executor's phases order it
+    // anyway; `after` says so in the plan, and a container that stays stops the image).
+    if (item.kind === 'image' && item.action === 'delete') {
+      for (const container of item.affectedContainers) {
+        if (container.effect === 'removed') item.after.push(container.id)
+      }
+    }
+  }
 
   // What build cache still holds of the images this plan removes, and what removing it frees.
   const hints: PlanHint[] = []

@@ -110,13 +110,28 @@ export function expiredTags(images: Iterable<ImageRecord>, keepLast: number): Se
   return expired
 }
 
-function containerBlockers(graph: DependencyGraph, imageId: string): Blocker[] {
-  return graph.containers(imageId).map((container) => ({
-    kind: isRunning(container) ? 'running-container' : 'stopped-container',
-    ref: container.name,
-  }))
+/** The containers that hold the image, leaving out those the same plan removes first. */
+function containerBlockers(
+  graph: DependencyGraph,
+  imageId: string,
+  going: ReadonlySet<string> = NONE,
+): Blocker[] {
+  return graph
+    .containers(imageId)
+    .filter((container) => !going.has(container.id))
+    .map((container) => ({
+      kind: isRunning(container) ? 'running-container' : 'stopped-container',
+      ref: container.name,
+    }))
 }
 
+const NONE: ReadonlySet<string> = new Set()
+
+/**
+ * `goingContainers`: containers the same plan removes before its images (--stopped-containers,
+ * --system). An image only they use is unused once they are gone, as `docker system prune -a`
+ * removes the stopped containers first and then the images they freed.
+ */
 export function decideBulk(
   graph: DependencyGraph,
   selection: Selection,
@@ -125,6 +140,7 @@ export function decideBulk(
     at: (graph.images.get(id)?.created ?? 0) * 1000,
     source: 'created',
   }),
+  goingContainers: ReadonlySet<string> = NONE,
 ): Map<string, BulkIntent> {
   const protection = protectionRules(selection)
   const olderThan = selection.olderThan ? parseDuration(selection.olderThan)! : null
@@ -192,7 +208,7 @@ export function decideBulk(
       intents.set(id, { kind: 'keep', ...keep })
       continue
     }
-    const users = containerBlockers(graph, id)
+    const users = containerBlockers(graph, id, goingContainers)
     if (users.length > 0) {
       intents.set(id, {
         kind: 'blocked',
@@ -215,9 +231,11 @@ export function decideBulk(
       kind: 'delete',
       reason: walkedParent
         ? 'untagged parent of a removed image (the engine removes it with its last child)'
-        : image.tags.length === 0
-          ? 'dangling: no tag, no child image, no container'
-          : 'unused: no container and no child image needs it',
+        : graph.containers(id).length > 0
+          ? `${image.tags.length === 0 ? 'dangling' : 'unused'} once the containers that used it are removed (listed first)`
+          : image.tags.length === 0
+            ? 'dangling: no tag, no child image, no container'
+            : 'unused: no container and no child image needs it',
     })
   }
 
@@ -229,7 +247,7 @@ export function decideBulk(
       if (protection.protects(image)) continue
       const refs = image.tags.filter((tag) => expired.has(tag))
       if (refs.length === 0 || (cutoff !== null && image.created > cutoff)) continue
-      const users = containerBlockers(graph, image.id)
+      const users = containerBlockers(graph, image.id, goingContainers)
       if (users.length > 0) continue
       intents.set(image.id, {
         kind: 'untag',
