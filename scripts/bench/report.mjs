@@ -312,6 +312,14 @@ export function systemCleanTable(system) {
         'bytes: drydock predicted / reported, docker reported',
         `${bytes(system.predicted)} / ${bytes(system.reclaimed)}, ${system.pruneReported === null ? 'not printed' : bytes(system.pruneReported)}`,
       ],
+      ...(system.fileShrinkA === undefined
+        ? []
+        : [
+            [
+              'files under the storage driver (diff/*) shrink, A / B',
+              `${bytes(system.fileShrinkA)} / ${bytes(system.fileShrinkB)}`,
+            ],
+          ]),
     ],
   )}`
 }

@@ -638,6 +638,10 @@ async function measureSystemClean(bench) {
   const [a, b] = bench.engines
   log('measuring drydock clean --system --unused on A and docker system prune -a on B')
   const [beforeA, beforeB] = await Promise.all([worldCounts(a), worldCounts(b)])
+  // The disk's own answer: layer files plus containers' writable layers (all under the driver's
+  // directory), as in the first pair.
+  const layerStore = (engine) => diskUsage(join(engine.dataRoot, engine.driver ?? 'overlay2'))
+  const [duBeforeA, duBeforeB] = await Promise.all([layerStore(a), layerStore(b)])
   const args = ['--db', bench.lastDb, 'clean', '--system', '--unused', '--yes', '--json']
   const traced = await tracedRun(bench, args, 'clean')
   const clean = JSON.parse(traced.result.stdout)
@@ -646,6 +650,7 @@ async function measureSystemClean(bench) {
     'docker system prune -a',
   )
   const [afterA, afterB] = await Promise.all([worldCounts(a), worldCounts(b)])
+  const [duAfterA, duAfterB] = await Promise.all([layerStore(a), layerStore(b)])
   const removed = (before, after) =>
     Object.fromEntries(Object.keys(before).map((key) => [key, before[key] - after[key]]))
   return {
@@ -662,6 +667,8 @@ async function measureSystemClean(bench) {
     removedB: removed(beforeB, afterB),
     predicted: clean.predictedBytes,
     reclaimed: clean.reclaimedBytes,
+    fileShrinkA: duBeforeA.layerFiles - duAfterA.layerFiles,
+    fileShrinkB: duBeforeB.layerFiles - duAfterB.layerFiles,
     pruneReported: (() => {
       const match = /Total reclaimed space:\s*(.+)/.exec(prune.stdout)
       return match ? report.parseHumanSize(match[1]) : null

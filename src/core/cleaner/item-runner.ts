@@ -305,7 +305,9 @@ export async function runItem(
   // Podman's answers list no layers: a delete it really did frees what the plan counted.
   if (item.kind === 'image' && deleted && podman) reclaimed = ctx.predictedBytes(item)
   if (item.kind === 'image' && !deleted) ctx.goingImages.delete(item.id)
-  if (item.kind !== 'image') ctx.watch.invalidate()
+  // Only a container's removal changes what the snapshot holds (volumes and build cache
+  // records are not in it); anything else a run did not do itself marks it stale by event.
+  if (item.kind === 'container' && deleted) ctx.watch.removedContainer(item.id)
   return {
     ...base,
     outcome: deleted ? 'deleted' : untagged ? 'untagged' : 'skipped',

@@ -114,6 +114,18 @@ export class EngineWatch {
     this.stale = true
   }
 
+  /** A container this run removed: dropped from the snapshot in place. Re-reading the image
+   * and container lists after each of hundreds of removals would cost a list each time. */
+  removedContainer(id: string): void {
+    const snapshot = this.snapshot
+    if (!snapshot) return
+    snapshot.containerStates.delete(id)
+    for (const [image, users] of snapshot.containers) {
+      const left = users.filter((user) => user.id !== id)
+      if (left.length !== users.length) snapshot.containers.set(image, left)
+    }
+  }
+
   close(): void {
     this.stream?.destroy()
     this.stream = null
