@@ -33,6 +33,8 @@ export class Holdings {
   /** Unit → how many holders other than build cache records hold it and are not released: asked
    * for every unit of every image a plan removes, so counted, not searched for. */
   private readonly outside = new Map<string, number>()
+  /** Records whose own layer is one of several candidates (record-layers.ts could not tell). */
+  private readonly unsure = new Set<Key>()
 
   constructor(
     inventory: Inventory,
@@ -72,6 +74,7 @@ export class Holdings {
             : []
         const chain = [...new Set(chainIds.flatMap((id) => chains.get(id) ?? []))]
         if (chain.length > 0) {
+          if (!layer?.chainId) this.unsure.add(key)
           this.hold(key, chain)
           this.tops.set(
             key,
@@ -128,7 +131,15 @@ export class Holdings {
    */
   heldByOthers(kind: ItemKind, id: string): boolean {
     const key: Key = `${kind}:${id}`
-    return (this.tops.get(key) ?? []).some((unit) => this.heldOutsideCache(unit))
+    const tops = this.tops.get(key) ?? []
+    // Unsure which candidate is its layer: shared only if every candidate is still held. Kept on
+    // any one, a base-image record (Size 0, matching every layer at its depth once the image it
+    // was built from is gone) kept every record and hid every image's bytes (engine-rules §6).
+    // Should it be shared after all, the engine refuses its prune and the item is skipped.
+    if (this.unsure.has(key)) {
+      return tops.length > 0 && tops.every((unit) => this.heldOutsideCache(unit))
+    }
+    return tops.some((unit) => this.heldOutsideCache(unit))
   }
 
   private heldOutsideCache(unit: string): boolean {
@@ -160,6 +171,7 @@ export class Holdings {
       names: this.names,
       holdersOf: this.holdersOf,
       tops: this.tops,
+      unsure: this.unsure,
       outside: new Map(this.outside),
       counts: new Map(this.counts),
       released: new Set(this.released),
