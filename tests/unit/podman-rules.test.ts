@@ -330,6 +330,13 @@ describe("reading Podman's delete answers", () => {
   function engine(present: string[], answers: Record<string, object[]>) {
     const images = new Set(present.map(imageId))
     const docker = {
+      // POST /build/prune: every record asked for goes.
+      modem: {
+        dial: (
+          options: { options: { filters: { id: string[] } } },
+          done: (error: unknown, data: unknown) => void,
+        ) => done(null, { CachesDeleted: [options.options.filters.id[0]!.slice(1, -1)] }),
+      },
       getImage: (name: string) => ({
         inspect: async () => {
           const id = [...images].find((i) => i === name || name.includes(i.slice(7, 19)))
@@ -423,6 +430,36 @@ describe("reading Podman's delete answers", () => {
     await expect(runItem(item('app'), context('docker'), () => undefined)).resolves.toMatchObject({
       outcome: 'deleted',
       reclaimedBytes: 5 * MB_,
+    })
+  })
+
+  it('layers an image freed that the plan credited to build cache records are not counted twice', async () => {
+    const { context } = engine(['app'], {
+      'localhost/app:1': [
+        { Untagged: 'localhost/app:1' },
+        { Deleted: hexOf('app') },
+        { Deleted: 'sha256:layer' },
+      ],
+    })
+    const ctx = { ...context('docker'), freedAhead: { bytes: 0 } }
+    // The plan thought a record held the image's 5 MB layer: 0 for the image, 7 MB for the record.
+    await expect(
+      runItem(item('app', { reclaimBytes: 0 }), ctx, () => undefined),
+    ).resolves.toMatchObject({
+      outcome: 'deleted',
+      reclaimedBytes: 5 * MB_,
+    })
+    const record = item('rec', {
+      kind: 'build-cache',
+      id: 'rec',
+      tags: [],
+      untag: [],
+      reclaimBytes: 7 * MB_,
+      requests: [{ kind: 'remove-build-cache', id: 'rec' }],
+    })
+    await expect(runItem(record, ctx, () => undefined)).resolves.toMatchObject({
+      outcome: 'deleted',
+      reclaimedBytes: 2 * MB_,
     })
   })
 

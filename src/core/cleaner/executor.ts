@@ -128,6 +128,7 @@ export async function executePlan(options: ExecuteOptions): Promise<CleanResult>
     plannedAt: Date.parse(plan.createdAt),
     removedByEngine: new Set(),
     containersKept: new Set(),
+    freedAhead: { bytes: 0 },
   }
   const results: { result: CleanItemResult; seq: number }[] = []
   let cancelled = false

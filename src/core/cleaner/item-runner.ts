@@ -43,6 +43,18 @@ export interface RunContext {
   removedByEngine?: Set<string>
   /** Containers this run was to remove that are still there (skipped, failed). */
   containersKept?: Set<string>
+  /** Bytes image deletes freed beyond their plan figures: the plan credited them to the build
+   * cache records that come after (images run before records, records one at a time). */
+  freedAhead?: { bytes: number }
+}
+
+/** A pruned record's credit: its plan figure, less what earlier image deletes already freed. */
+function creditRecord(ctx: RunContext, predicted: number): number {
+  const ahead = ctx.freedAhead
+  if (!ahead) return predicted
+  const counted = Math.min(ahead.bytes, predicted)
+  ahead.bytes -= counted
+  return predicted - counted
 }
 
 interface DeleteResponseLine {
@@ -256,7 +268,7 @@ export async function runItem(
             return skip('the record is gone, in use, shared by an image or has children now')
           }
           deleted = true
-          reclaimed += ctx.predictedBytes(item)
+          reclaimed += creditRecord(ctx, ctx.predictedBytes(item))
           break
         }
         case 'delete-image': {
@@ -304,6 +316,11 @@ export async function runItem(
   }
   // Podman's answers list no layers: a delete it really did frees what the plan counted.
   if (item.kind === 'image' && deleted && podman) reclaimed = ctx.predictedBytes(item)
+  // Layers the plan credited to build cache records (it thought they held them) that the
+  // engine freed with the image: counted here, so not again when those records go.
+  if (item.kind === 'image' && deleted && ctx.freedAhead) {
+    ctx.freedAhead.bytes += Math.max(0, reclaimed - ctx.predictedBytes(item))
+  }
   if (item.kind === 'image' && !deleted) ctx.goingImages.delete(item.id)
   // Only a container's removal changes what the snapshot holds (volumes and build cache
   // records are not in it); anything else a run did not do itself marks it stale by event.
