@@ -19,16 +19,14 @@ import { useVirtualizer } from '@tanstack/react-virtual'
 import {
   memo,
   useCallback,
-  useEffect,
   useLayoutEffect,
   useMemo,
   useRef,
-  useState,
   type FocusEvent,
-  type KeyboardEvent,
   type ReactNode,
 } from 'react'
-import { constructCell, type ReactTable } from '@tanstack/react-table'
+import type { ReactTable } from '@tanstack/react-table'
+import { rowCells, TableHead, useRowKeys, type ColumnText } from '../components/DataTable'
 import {
   COLUMN_HINTS,
   COLUMN_TITLES,
@@ -43,6 +41,12 @@ import type { ImageRow } from './model'
 export const ROW_HEIGHT = 48
 const DETAIL_ESTIMATE = 240
 const OVERSCAN = 4
+
+const IMAGE_TEXT: ColumnText = {
+  titles: COLUMN_TITLES,
+  hints: COLUMN_HINTS,
+  numeric: NUMERIC_COLUMNS,
+}
 
 type Entry = { kind: 'row'; row: ImageTableRow } | { kind: 'detail'; row: ImageTableRow }
 
@@ -103,18 +107,20 @@ export function ImageTable({
 
   const items = virtualizer.getVirtualItems()
 
-  // Keyboard moves may target a row that is not rendered yet: scroll, then focus once it is.
-  const [focusTarget, setFocusTarget] = useState<string | null>(null)
-  useEffect(() => {
-    if (!focusTarget) return
-    const box = scrollRef.current?.querySelector<HTMLInputElement>(
-      `input[data-row-id="${CSS.escape(focusTarget)}"]`,
-    )
-    if (box) {
-      box.focus()
-      setFocusTarget(null)
-    }
-  }, [focusTarget, items])
+  const onKeyDown = useRowKeys({
+    rows,
+    scrollRef,
+    rowHeight: ROW_HEIGHT,
+    items,
+    scrollTo: (target) =>
+      virtualizer.scrollToIndex(indexOfRow.get(target.id) ?? 0, { align: 'auto' }),
+    onOtherKey: (event, row) => {
+      if (event.key === 'ArrowRight' || event.key === 'ArrowLeft') {
+        event.preventDefault()
+        row.toggleExpanded(event.key === 'ArrowRight')
+      }
+    },
+  })
 
   // A recycled <tr> shows another image after a scroll: focus follows the image it was on, to that
   // image's new <tr>, or leaves the table once the image is scrolled out (as an unmounted row did).
@@ -137,43 +143,6 @@ export function ImageTable({
     else active.blur()
   }, [items])
 
-  function moveTo(rowIndex: number, extend: boolean, from: ImageTableRow): void {
-    const target = rows[Math.max(0, Math.min(rows.length - 1, rowIndex))]
-    if (!target || target.id === from.id) return
-    if (extend) {
-      if (!from.getIsSelected()) from.toggleSelected(true)
-      target.toggleSelected(true)
-    }
-    virtualizer.scrollToIndex(indexOfRow.get(target.id) ?? 0, { align: 'auto' })
-    setFocusTarget(target.id)
-  }
-
-  function onKeyDown(event: KeyboardEvent<HTMLTableSectionElement>): void {
-    const target = event.target as HTMLElement
-    const rowId = target.dataset.rowId
-    if (!rowId) return
-    const position = rows.findIndex((row) => row.id === rowId)
-    const row = rows[position]
-    if (!row) return
-    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 480) / ROW_HEIGHT) - 1)
-    const moves: Record<string, number> = {
-      ArrowDown: position + 1,
-      ArrowUp: position - 1,
-      PageDown: position + page,
-      PageUp: position - page,
-      Home: 0,
-      End: rows.length - 1,
-    }
-    if (event.key in moves) {
-      event.preventDefault()
-      moveTo(moves[event.key]!, event.shiftKey && event.key.startsWith('Arrow'), row)
-    } else if (event.key === 'ArrowRight' || event.key === 'ArrowLeft') {
-      event.preventDefault()
-      row.toggleExpanded(event.key === 'ArrowRight')
-    }
-  }
-
-  const headerGroup = table.getHeaderGroups()[0]!
   // Rows take the recycled <tr>s in display order; open details keep their own (keyed by image).
   let slot = -1
 
@@ -185,43 +154,7 @@ export function ImageTable({
         aria-rowcount={entries.length + 1}
         data-testid="images-table"
       >
-        <thead className="images-table__head">
-          <tr className="images-table__row images-table__row--head" aria-rowindex={1}>
-            {headerGroup.headers.map((header) => {
-              const id = header.column.id
-              const sorted = header.column.getIsSorted()
-              const numeric = NUMERIC_COLUMNS.has(id)
-              const title = COLUMN_TITLES[id]
-              return (
-                <th
-                  key={header.id}
-                  scope="col"
-                  className={`images-table__cell images-table__cell--${id}${numeric ? ' numeric' : ''}`}
-                  aria-sort={
-                    sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : undefined
-                  }
-                  title={COLUMN_HINTS[id]}
-                >
-                  {header.column.getCanSort() && title ? (
-                    <button
-                      type="button"
-                      className="sort-button"
-                      onClick={header.column.getToggleSortingHandler()}
-                    >
-                      {title}
-                      <span
-                        className={`sort-button__mark sort-button__mark--${sorted || 'none'}`}
-                        aria-hidden="true"
-                      />
-                    </button>
-                  ) : (
-                    <table.FlexRender header={header} />
-                  )}
-                </th>
-              )
-            })}
-          </tr>
-        </thead>
+        <TableHead table={table} text={IMAGE_TEXT} />
         <tbody
           className="images-table__body"
           // The rows above the rendered ones, as padding (see the top of this file).
@@ -292,17 +225,7 @@ const ImageRowView = memo(function ImageRowView({
       aria-rowindex={rowIndex}
       data-image-id={row.original.image.id}
     >
-      {table.getAllLeafColumns().map((column) => (
-        // Keyed by column, not cell ID: the recycled row keeps its cells for the next image.
-        <td
-          key={column.id}
-          className={`images-table__cell images-table__cell--${column.id}${NUMERIC_COLUMNS.has(column.id) ? ' numeric' : ''}`}
-        >
-          {/* A cell made for this render: row.getAllCells() keeps its cells on the row, 44 MB
-              more heap (and longer garbage collections) once the ten thousand were shown. */}
-          <table.FlexRender cell={constructCell(column, row, table)} />
-        </td>
-      ))}
+      {rowCells(table, row, NUMERIC_COLUMNS)}
     </tr>
   )
 })

@@ -4,20 +4,13 @@
  * of its sizes. Each page supplies how to read its list and the browser that shows the rows.
  */
 import { useCallback, useMemo, type ComponentType, type ReactNode } from 'react'
-import type { ConnectionState, DrydockClient } from '../../../shared/contract'
+import type { DrydockClient } from '../../../shared/contract'
 import { useClient } from '../client-context'
-import { ConnectionErrorBanner } from '../components/ConnectionErrorBanner'
 import { EmptyState } from '../components/EmptyState'
-import { EngineUnreachable } from '../components/EngineUnreachable'
-import { ErrorBanner } from '../components/ErrorBanner'
-import { RetryIcon } from '../components/Icons'
-import { PageHeader } from '../components/PageHeader'
-import { Spinner } from '../components/Spinner'
+import { ConnectedPage, ListFrame, type Connected } from '../components/ListPage'
 import { describeHost } from '../describe'
-import { useConnectionView } from '../hooks/useConnection'
 import { useNow } from '../hooks/useNow'
 import { NowContext } from '../images/cells'
-import { ImagesSkeleton } from '../images/ImagesSkeleton'
 import { KindIcon } from './KindIcon'
 import type { KindRow } from './model'
 import { SizesNote } from './SizesNote'
@@ -51,30 +44,13 @@ export function KindPage<T, R extends KindRow>({
 }: {
   config: KindPageConfig<T, R>
 }): ReactNode {
-  const { display: state, error, retrying, retry } = useConnectionView()
-  if (!state || state.status === 'connecting') {
-    return (
-      <>
-        <PageHeader title={config.title} subtitle={config.subtitle} />
-        <ConnectionErrorBanner />
-        {error && !state ? null : <ImagesSkeleton />}
-      </>
-    )
-  }
-  if (state.status === 'unreachable') {
-    return (
-      <>
-        <PageHeader title={config.title} subtitle={config.subtitle} />
-        <ConnectionErrorBanner />
-        <EngineUnreachable state={state} retrying={retrying} onRetry={retry} compact />
-      </>
-    )
-  }
-  // A new connection (a reconnect, another host) reads the list afresh.
-  return <KindList key={state.since} config={config} connection={state} />
+  return (
+    <ConnectedPage title={config.title} subtitle={config.subtitle}>
+      {/* A new connection (a reconnect, another host) reads the list afresh. */}
+      {(connection) => <KindList key={connection.since} config={config} connection={connection} />}
+    </ConnectedPage>
+  )
 }
-
-type Connected = Extract<ConnectionState, { status: 'connected' }>
 
 function KindList<T, R extends KindRow>({
   config,
@@ -93,73 +69,22 @@ function KindList<T, R extends KindRow>({
     () => (list.status === 'ready' ? list.value.items.map(toRow) : []),
     [list, toRow],
   )
-  const header = (
-    <PageHeader
+  const what = config.title.toLowerCase()
+  const frame = (
+    <ListFrame
       title={config.title}
       subtitle={config.hostSubtitle(describeHost(connection.host))}
-      actions={
-        <>
-          <a
-            className="button button--small"
-            href={config.cleanUp.href}
-            title={config.cleanUp.title}
-          >
-            {config.cleanUp.label}
-          </a>
-          <button
-            type="button"
-            className="button button--small"
-            aria-disabled={refreshing || undefined}
-            onClick={() => {
-              if (!refreshing) reload()
-            }}
-          >
-            {refreshing ? <Spinner size={13} /> : <RetryIcon size={14} />}
-            {refreshing ? 'Refreshing…' : 'Refresh'}
-          </button>
-        </>
-      }
-    />
-  )
-
-  if (list.status === 'loading') {
-    return (
-      <>
-        {header}
-        <ConnectionErrorBanner />
-        <ImagesSkeleton />
-      </>
-    )
-  }
-  if (list.status === 'error') {
-    return (
-      <>
-        {header}
-        <ConnectionErrorBanner />
-        <ErrorBanner
-          title={`Could not read the ${config.title.toLowerCase()}`}
-          error={list.error}
-          onRetry={reload}
-          busy={refreshing}
-        />
-      </>
-    )
-  }
-  const { items, sizesAt, refreshing: measuring } = list.value
-  const sizes = <SizesNote sizesAt={sizesAt} refreshing={measuring} now={now} />
-  return (
-    <NowContext value={now}>
-      {header}
-      <ConnectionErrorBanner />
-      {refreshError ? (
-        <ErrorBanner
-          title={`Could not refresh the ${config.title.toLowerCase()}; showing the last list read`}
-          error={refreshError}
-          onRetry={reload}
-          busy={refreshing}
-        />
-      ) : null}
-      {items.length === 0 ? (
+      cleanUp={config.cleanUp}
+      list={list}
+      refreshing={refreshing}
+      refreshError={refreshError}
+      reload={reload}
+      failed={{
+        read: `Could not read the ${what}`,
+        refresh: `Could not refresh the ${what}; showing the last list read`,
+      }}
+    >
+      {list.status !== 'ready' ? null : list.value.items.length === 0 ? (
         <EmptyState
           icon={<KindIcon kind={config.kind} size={28} />}
           title={config.empty.title}
@@ -168,8 +93,16 @@ function KindList<T, R extends KindRow>({
           {config.empty.body}
         </EmptyState>
       ) : (
-        <Browser rows={rows} sizes={sizes} />
+        <Browser
+          rows={rows}
+          sizes={
+            <SizesNote sizesAt={list.value.sizesAt} refreshing={list.value.refreshing} now={now} />
+          }
+        />
       )}
-    </NowContext>
+    </ListFrame>
   )
+  // The clock's context (the cells read it) only once the list is read, as the page always did:
+  // wrapping the loading states too would keep the header mounted where it now mounts afresh.
+  return list.status === 'ready' ? <NowContext value={now}>{frame}</NowContext> : frame
 }

@@ -8,30 +8,14 @@
  * extend the selection, Space toggles.
  */
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { constructCell, type ReactTable } from '@tanstack/react-table'
-import {
-  memo,
-  useCallback,
-  useEffect,
-  useLayoutEffect,
-  useRef,
-  useState,
-  type FocusEvent,
-  type KeyboardEvent,
-  type ReactNode,
-} from 'react'
+import type { ReactTable } from '@tanstack/react-table'
+import { memo, useCallback, useLayoutEffect, useRef, type FocusEvent, type ReactNode } from 'react'
+import { rowCells, TableHead, useRowKeys, type ColumnText } from '../components/DataTable'
 import type { KindTableFeatures, KindTableRow } from './features'
 import type { KindRow } from './model'
 
 export const KIND_ROW_HEIGHT = 44
 const OVERSCAN = 6
-
-/** What the table says about its columns besides the cells. */
-export interface ColumnText {
-  titles: Record<string, string>
-  hints?: Record<string, string>
-  numeric: ReadonlySet<string>
-}
 
 export function KindTable<R extends KindRow>({
   table,
@@ -64,19 +48,13 @@ export function KindTable<R extends KindRow>({
     overscan: OVERSCAN,
   })
   const items = virtualizer.getVirtualItems()
-
-  // Keyboard moves may target a row that is not rendered yet: scroll, then focus once it is.
-  const [focusTarget, setFocusTarget] = useState<string | null>(null)
-  useEffect(() => {
-    if (!focusTarget) return
-    const box = scrollRef.current?.querySelector<HTMLInputElement>(
-      `input[data-row-id="${CSS.escape(focusTarget)}"]`,
-    )
-    if (box) {
-      box.focus()
-      setFocusTarget(null)
-    }
-  }, [focusTarget, items])
+  const onKeyDown = useRowKeys({
+    rows,
+    scrollRef,
+    rowHeight: KIND_ROW_HEIGHT,
+    items,
+    scrollTo: (_target, position) => virtualizer.scrollToIndex(position, { align: 'auto' }),
+  })
 
   // Recycled rows: the focused checkbox may now show another row; keep focus on the row it had.
   const focused = useRef<string | null>(null)
@@ -96,43 +74,6 @@ export function KindTable<R extends KindRow>({
     else active.blur()
   }, [items])
 
-  function moveTo(index: number, extend: boolean, from: KindTableRow<R>): void {
-    const position = Math.max(0, Math.min(rows.length - 1, index))
-    const target = rows[position]
-    if (!target || target.id === from.id) return
-    if (extend) {
-      if (!from.getIsSelected()) from.toggleSelected(true)
-      target.toggleSelected(true)
-    }
-    virtualizer.scrollToIndex(position, { align: 'auto' })
-    setFocusTarget(target.id)
-  }
-
-  function onKeyDown(event: KeyboardEvent<HTMLTableSectionElement>): void {
-    const rowId = (event.target as HTMLElement).dataset.rowId
-    if (!rowId) return
-    const position = rows.findIndex((row) => row.id === rowId)
-    const row = rows[position]
-    if (!row) return
-    const page = Math.max(
-      1,
-      Math.floor((scrollRef.current?.clientHeight ?? 440) / KIND_ROW_HEIGHT) - 1,
-    )
-    const moves: Record<string, number> = {
-      ArrowDown: position + 1,
-      ArrowUp: position - 1,
-      PageDown: position + page,
-      PageUp: position - page,
-      Home: 0,
-      End: rows.length - 1,
-    }
-    if (event.key in moves) {
-      event.preventDefault()
-      moveTo(moves[event.key]!, event.shiftKey && event.key.startsWith('Arrow'), row)
-    }
-  }
-
-  const headerGroup = table.getHeaderGroups()[0]!
   let slot = -1
 
   return (
@@ -143,43 +84,7 @@ export function KindTable<R extends KindRow>({
         aria-rowcount={rows.length + 1}
         data-testid={`${kind}-table`}
       >
-        <thead className="images-table__head">
-          <tr className="images-table__row images-table__row--head" aria-rowindex={1}>
-            {headerGroup.headers.map((header) => {
-              const id = header.column.id
-              const sorted = header.column.getIsSorted()
-              const numeric = text.numeric.has(id)
-              const title = text.titles[id]
-              return (
-                <th
-                  key={header.id}
-                  scope="col"
-                  className={`images-table__cell images-table__cell--${id}${numeric ? ' numeric' : ''}`}
-                  aria-sort={
-                    sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : undefined
-                  }
-                  title={text.hints?.[id]}
-                >
-                  {header.column.getCanSort() && title ? (
-                    <button
-                      type="button"
-                      className="sort-button"
-                      onClick={header.column.getToggleSortingHandler()}
-                    >
-                      {title}
-                      <span
-                        className={`sort-button__mark sort-button__mark--${sorted || 'none'}`}
-                        aria-hidden="true"
-                      />
-                    </button>
-                  ) : (
-                    <table.FlexRender header={header} />
-                  )}
-                </th>
-              )
-            })}
-          </tr>
-        </thead>
+        <TableHead table={table} text={text} />
         <tbody
           className="images-table__body"
           style={{ height: virtualizer.getTotalSize(), paddingTop: items[0]?.start ?? 0 }}
@@ -233,14 +138,7 @@ const KindRowView = memo(function KindRowView<R extends KindRow>({
       aria-rowindex={rowIndex}
       data-item-id={row.original.id}
     >
-      {table.getAllLeafColumns().map((column) => (
-        <td
-          key={column.id}
-          className={`images-table__cell images-table__cell--${column.id}${numeric.has(column.id) ? ' numeric' : ''}`}
-        >
-          <table.FlexRender cell={constructCell(column, row, table)} />
-        </td>
-      ))}
+      {rowCells(table, row, numeric)}
     </tr>
   )
 }) as <R extends KindRow>(props: RowViewProps<R>) => ReactNode

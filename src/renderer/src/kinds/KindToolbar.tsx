@@ -3,7 +3,12 @@
  * the actions on the selection, with what the selection warrants a warning about.
  */
 import { useId, type ReactNode } from 'react'
-import { plural } from '../describe'
+import {
+  ChipFilter,
+  SearchFilter,
+  SelectionToolbar,
+  type SelectionAction,
+} from '../components/ListToolbar'
 import { CHIP_TEXT, NO_PROJECT, type KindChip } from './model'
 
 export function KindFilters({
@@ -35,34 +40,20 @@ export function KindFilters({
   const projectId = useId()
   return (
     <div className="images-filters">
-      <label className="images-search">
-        <span className="visually-hidden">Filter {noun}</span>
-        <input
-          type="search"
-          className="dd-input"
-          placeholder={placeholder}
-          value={text}
-          onChange={(event) => onText(event.target.value)}
-        />
-      </label>
-      <div className="images-status-filter" role="group" aria-label={`Show only ${noun} that are`}>
-        {chips.map((chip) => {
-          const on = chosen.includes(chip)
-          return (
-            <button
-              key={chip}
-              type="button"
-              className={`filter-chip chip--${chip}`}
-              aria-pressed={on}
-              title={CHIP_TEXT[chip].description}
-              onClick={() => onChips(on ? chosen.filter((c) => c !== chip) : [...chosen, chip])}
-            >
-              {CHIP_TEXT[chip].chip}
-              <span className="filter-chip__count">{counts[chip].toLocaleString()}</span>
-            </button>
-          )
-        })}
-      </div>
+      <SearchFilter
+        label={<>Filter {noun}</>}
+        placeholder={placeholder}
+        text={text}
+        onText={onText}
+      />
+      <ChipFilter
+        label={`Show only ${noun} that are`}
+        chips={chips}
+        chosen={chosen}
+        onChips={onChips}
+        text={CHIP_TEXT}
+        counts={counts}
+      />
       {projects.length > 0 ? (
         <div className="kind-project-filter">
           <label htmlFor={projectId}>Compose project</label>
@@ -86,15 +77,6 @@ export function KindFilters({
   )
 }
 
-export interface KindAction {
-  label: string
-  title: string
-  onClick: () => void
-  tone?: 'warn'
-  /** Disabled besides "nothing selected". */
-  disabled?: boolean
-}
-
 export function KindSelectionBar({
   noun,
   selected,
@@ -108,50 +90,22 @@ export function KindSelectionBar({
   selected: number
   /** Selected rows the current filter hides. */
   hidden: number
-  actions: KindAction[]
+  actions: SelectionAction[]
   /** What to know about the selection before acting on it. */
   warnings: string[]
   onClear: () => void
 }): ReactNode {
   const countId = useId()
-  const none = selected === 0
   return (
     <div className="kind-selection">
-      <div
-        className="selection-bar"
-        role="toolbar"
-        aria-label={`Actions on the selected ${noun[1]}`}
-      >
-        <p className="selection-bar__count" id={countId} aria-live="polite">
-          {none ? `No ${noun[0]} selected` : `${plural(selected, noun[0], noun[1])} selected`}
-          {hidden > 0 ? (
-            <span className="muted"> ({hidden.toLocaleString()} hidden by the filter)</span>
-          ) : null}
-        </p>
-        <div className="selection-bar__actions">
-          {actions.map((action) => (
-            <button
-              key={action.label}
-              type="button"
-              className={`button button--small${action.tone === 'warn' ? ' button--warn' : ''}`}
-              disabled={none || action.disabled}
-              onClick={action.onClick}
-              aria-describedby={countId}
-              title={action.title}
-            >
-              {action.label}
-            </button>
-          ))}
-          <button
-            type="button"
-            className="button button--small button--ghost"
-            disabled={none}
-            onClick={onClear}
-          >
-            Clear selection
-          </button>
-        </div>
-      </div>
+      <SelectionToolbar
+        noun={noun}
+        selected={selected}
+        hidden={hidden}
+        countId={countId}
+        actions={[actions]}
+        onClear={onClear}
+      />
       {warnings.length > 0 ? (
         <ul className="kind-warnings" aria-label="About the selection" data-testid="kind-warnings">
           {warnings.map((warning) => (

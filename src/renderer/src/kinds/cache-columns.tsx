@@ -1,8 +1,8 @@
 /** The Build cache table's columns: how each sorts, filters and renders. */
 import { createColumnHelper } from '@tanstack/react-table'
+import type { ColumnText } from '../components/DataTable'
 import { AgeCell, Chips, SelectAllCell, SelectCell, SizeCell } from './cells'
 import { byNumber, byText, chipFilter, searchFilter, type KindTableFeatures } from './features'
-import type { ColumnText } from './KindTable'
 import { chipRank, type CacheRow } from './model'
 
 const helper = createColumnHelper<KindTableFeatures, CacheRow>()

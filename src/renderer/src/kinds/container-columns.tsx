@@ -1,5 +1,6 @@
 /** The Containers table's columns: how each sorts, filters and renders. */
 import { createColumnHelper } from '@tanstack/react-table'
+import type { ColumnText } from '../components/DataTable'
 import { shortId } from '../../../shared/format'
 import { AgeCell, Chips, ProjectCell, SelectAllCell, SelectCell, SizeCell } from './cells'
 import {
@@ -10,7 +11,6 @@ import {
   searchFilter,
   type KindTableFeatures,
 } from './features'
-import type { ColumnText } from './KindTable'
 import { chipRank, type ContainerRow } from './model'
 
 const helper = createColumnHelper<KindTableFeatures, ContainerRow>()

@@ -1,5 +1,6 @@
 /** The Volumes table's columns: how each sorts, filters and renders. */
 import { createColumnHelper } from '@tanstack/react-table'
+import type { ColumnText } from '../components/DataTable'
 import { AgeCell, Chips, ProjectCell, SelectAllCell, SelectCell, SizeCell } from './cells'
 import {
   byNumber,
@@ -9,7 +10,6 @@ import {
   searchFilter,
   type KindTableFeatures,
 } from './features'
-import type { ColumnText } from './KindTable'
 import { chipRank, volumeLabel, type VolumeRow } from './model'
 
 const helper = createColumnHelper<KindTableFeatures, VolumeRow>()

@@ -4,27 +4,21 @@
  */
 import { useTable } from '@tanstack/react-table'
 import { useCallback, useMemo, useState, type ReactNode } from 'react'
-import type { ConnectionState } from '../../../shared/contract'
 import { formatBytes } from '../../../shared/format'
 import type { ImageView } from '../../../shared/images'
 import { cleanupHash } from '../cleanup/request'
 import { useClient } from '../client-context'
-import { ConnectionErrorBanner } from '../components/ConnectionErrorBanner'
 import { EmptyState } from '../components/EmptyState'
-import { EngineUnreachable } from '../components/EngineUnreachable'
 import { ErrorBanner } from '../components/ErrorBanner'
-import { ImagesIcon, RetryIcon } from '../components/Icons'
-import { PageHeader } from '../components/PageHeader'
-import { Spinner } from '../components/Spinner'
+import { ImagesIcon } from '../components/Icons'
+import { ConnectedPage, ListFrame, type Connected } from '../components/ListPage'
 import { describeHost, plural } from '../describe'
 import { useAsync } from '../hooks/useAsync'
-import { useConnectionView } from '../hooks/useConnection'
 import { useNow } from '../hooks/useNow'
 import { NowContext } from '../images/cells'
 import { imageColumns, imageTableFeatures, searchFilter } from '../images/columns'
 import { ImageTable } from '../images/ImageTable'
 import { ImagesFilters, SelectionBar } from '../images/ImagesToolbar'
-import { ImagesSkeleton } from '../images/ImagesSkeleton'
 import { STATUSES, type ImageRow, type ImageStatus } from '../images/model'
 import { protectionEntries, withoutProtected, withProtected } from '../images/protection'
 import { useInventory } from '../images/useInventory'
@@ -35,100 +29,36 @@ const SUBTITLE = 'Every image the engine stores, what uses it, and what removing
 const NO_ROWS: ImageRow[] = []
 
 export function ImagesPage(): ReactNode {
-  const { display: state, error, retrying, retry } = useConnectionView()
-
-  if (!state || state.status === 'connecting') {
-    return (
-      <>
-        <PageHeader title={TITLE} subtitle={SUBTITLE} />
-        <ConnectionErrorBanner />
-        {error && !state ? null : <ImagesSkeleton />}
-      </>
-    )
-  }
-  if (state.status === 'unreachable') {
-    return (
-      <>
-        <PageHeader title={TITLE} subtitle={SUBTITLE} />
-        <ConnectionErrorBanner />
-        <EngineUnreachable state={state} retrying={retrying} onRetry={retry} compact />
-      </>
-    )
-  }
-  // A new connection (a reconnect, another host) reads the inventory afresh.
-  return <ImagesInventory key={state.since} connection={state} />
+  return (
+    <ConnectedPage title={TITLE} subtitle={SUBTITLE}>
+      {/* A new connection (a reconnect, another host) reads the inventory afresh. */}
+      {(connection) => <ImagesInventory key={connection.since} connection={connection} />}
+    </ConnectedPage>
+  )
 }
-
-type Connected = Extract<ConnectionState, { status: 'connected' }>
 
 function ImagesInventory({ connection }: { connection: Connected }): ReactNode {
   const client = useClient()
   const { inventory, refreshing, refreshError, reload } = useInventory(client)
-  const header = (
-    <PageHeader
+  return (
+    <ListFrame
       title={TITLE}
       subtitle={`Images stored by the engine at ${describeHost(connection.host)}.`}
-      actions={
-        <>
-          <a
-            className="button button--small"
-            href={cleanupHash({ kind: 'policy', policy: { kind: 'unused' } })}
-            title="Preview removing every image no container uses"
-          >
-            Clean up…
-          </a>
-          <button
-            type="button"
-            className="button button--small"
-            aria-disabled={refreshing || undefined}
-            onClick={() => {
-              if (!refreshing) reload()
-            }}
-          >
-            {refreshing ? <Spinner size={13} /> : <RetryIcon size={14} />}
-            {refreshing ? 'Refreshing…' : 'Refresh'}
-          </button>
-        </>
-      }
-    />
-  )
-
-  if (inventory.status === 'loading') {
-    return (
-      <>
-        {header}
-        <ConnectionErrorBanner />
-        <ImagesSkeleton />
-      </>
-    )
-  }
-  if (inventory.status === 'error') {
-    return (
-      <>
-        {header}
-        <ConnectionErrorBanner />
-        <ErrorBanner
-          title="Could not read the image inventory"
-          error={inventory.error}
-          onRetry={reload}
-          busy={refreshing}
-        />
-      </>
-    )
-  }
-  return (
-    <>
-      {header}
-      <ConnectionErrorBanner />
-      {refreshError ? (
-        <ErrorBanner
-          title="Could not refresh the image inventory; showing the last one read"
-          error={refreshError}
-          onRetry={reload}
-          busy={refreshing}
-        />
-      ) : null}
-      {inventory.rows.length === 0 ? (
+      cleanUp={{
+        href: cleanupHash({ kind: 'policy', policy: { kind: 'unused' } }),
+        label: 'Clean up…',
+        title: 'Preview removing every image no container uses',
+      }}
+      list={inventory}
+      refreshing={refreshing}
+      refreshError={refreshError}
+      reload={reload}
+      failed={{
+        read: 'Could not read the image inventory',
+        refresh: 'Could not refresh the image inventory; showing the last one read',
+      }}
+    >
+      {inventory.status !== 'ready' ? null : inventory.rows.length === 0 ? (
         <EmptyState icon={<ImagesIcon size={28} />} title="This engine has no images">
           <p>
             Images you pull or build appear here with their tags, size, the layers they share and
@@ -138,7 +68,7 @@ function ImagesInventory({ connection }: { connection: Connected }): ReactNode {
       ) : (
         <ImagesBrowser rows={inventory.rows} byId={inventory.byId} reload={reload} />
       )}
-    </>
+    </ListFrame>
   )
 }
 
