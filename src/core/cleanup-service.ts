@@ -123,6 +123,7 @@ export class CleanupService {
       imageStore: engine.imageStore,
       engineKind: engine.engineKind,
       now: now(),
+      graph,
       ...(uses ? { lastUses: uses } : {}),
       ...(containerAges ? { exitTimes: containerAges } : {}),
     })

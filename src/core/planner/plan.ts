@@ -50,6 +50,8 @@ export interface PlanContext {
   lastUses?: ReadonlyMap<string, LastUse>
   /** When each stopped container stopped, unix seconds (for --older-than on containers). */
   exitTimes?: ReadonlyMap<string, number>
+  /** The inventory's graph, when the caller built it already (it is not cheap on big engines). */
+  graph?: DependencyGraph
 }
 
 function lastUseOf(graph: DependencyGraph, context: PlanContext): (id: string) => LastUse {
@@ -88,7 +90,7 @@ function fromDecision(item: PlanItem, decision: KindDecision, requests: EngineRe
 const projectOf = (labels: Record<string, string>) => labels[COMPOSE_PROJECT_LABEL] ?? null
 
 export function buildPlan(inventory: Inventory, selection: Selection, context: PlanContext): Plan {
-  const graph = new DependencyGraph(inventory)
+  const graph = context.graph ?? new DependencyGraph(inventory)
   const rules: EngineRules = context.engineKind === 'podman' ? 'podman' : context.imageStore
   const kinds = inventory.kinds
   const lastUse = lastUseOf(graph, context)

@@ -54,6 +54,11 @@ function parseFacts(text: string): { createdAt: string; layers: CachedLayer[] } 
   }
 }
 
+function entryOf(row: { image_id: string; layers_json: string }): CachedImageLayers | null {
+  const facts = parseFacts(row.layers_json)
+  return facts ? { imageId: row.image_id, ...facts } : null
+}
+
 export class ImageLayerCache {
   private readonly db: BetterSqlite3.Database
   private readonly clock: () => Date
@@ -66,8 +71,8 @@ export class ImageLayerCache {
   private readonly anyBuildKit: BetterSqlite3.Statement<[], { found: number }>
   private readonly count: BetterSqlite3.Statement<[], { n: number }>
   private readonly all: BetterSqlite3.Statement<[], { image_id: string; layers_json: string }>
-  /** Every row, read ahead by prefetch() (unparsed). */
-  private prefetched: Map<string, string> | null = null
+  /** Every row, read and parsed ahead by prefetch() (null: a row that does not parse). */
+  private prefetched: Map<string, CachedImageLayers | null> | null = null
   private readonly upsert: BetterSqlite3.Statement<{
     imageId: string
     layersJson: string
@@ -95,15 +100,17 @@ export class ImageLayerCache {
   }
 
   /**
-   * Reads every row now, unparsed, for the getMany() to come — when there are at most `limit`
+   * Reads and parses every row now, for the getMany() to come — when there are at most `limit`
    * (rows of images long gone are never removed). A plan calls this while the engine works on
-   * the image list, so the read costs nothing once the list is in. A row written meanwhile by
-   * another process is a miss, read from the engine again: the facts never change.
+   * the image list, so reading and parsing cost nothing once the list is in. A row written
+   * meanwhile by another process is a miss, read from the engine again: the facts never change.
    */
   prefetch(limit = 20_000): void {
     try {
       if (this.count.get()!.n > limit) return
-      this.prefetched = new Map(this.all.all().map((row) => [row.image_id, row.layers_json]))
+      const prefetched = new Map<string, CachedImageLayers | null>()
+      for (const row of this.all.all()) prefetched.set(row.image_id, entryOf(row))
+      this.prefetched = prefetched
     } catch {
       this.prefetched = null // getMany reads them, and says why if it cannot
     }
@@ -115,15 +122,16 @@ export class ImageLayerCache {
     if (imageIds.length === 0) return found
     const prefetched = this.prefetched
     this.prefetched = null
-    const rows = prefetched
-      ? imageIds.flatMap((id) => {
-          const text = prefetched.get(id)
-          return text === undefined ? [] : [{ image_id: id, layers_json: text }]
-        })
-      : this.guard(() => this.select.all(JSON.stringify(imageIds)))
-    for (const row of rows) {
-      const facts = parseFacts(row.layers_json)
-      if (facts) found.set(row.image_id, { imageId: row.image_id, ...facts })
+    if (prefetched) {
+      for (const id of imageIds) {
+        const entry = prefetched.get(id)
+        if (entry) found.set(id, entry)
+      }
+      return found
+    }
+    for (const row of this.guard(() => this.select.all(JSON.stringify(imageIds)))) {
+      const entry = entryOf(row)
+      if (entry) found.set(row.image_id, entry)
     }
     return found
   }
