@@ -7,11 +7,18 @@
  */
 import { homedir } from 'node:os'
 import { startEarlyBuildCache, startEarlyReads, type EarlyReads } from '../core/engine/early-reads'
+import { engineKindOf, type VersionAnswer } from '../core/engine/engine-kind'
 import { resolveHost } from '../core/engine/host'
 import { defaultDatabasePath } from '../core/store/database-path'
+import { engineHeader, type EngineHeaderOnce } from './engine-header'
 
 /** Commands that read the images and containers first thing. */
 const INVENTORY_COMMANDS = new Set(['plan', 'clean', 'images'])
+/** Commands whose terminal output starts with the engine (engine-header.ts). */
+const HEADED_COMMANDS = new Set(['plan', 'clean'])
+
+/** The early requests, and the engine header when this entry printed it. */
+export type CliEarlyReads = EarlyReads & { header?: EngineHeaderOnce }
 /** Global options that take a value (src/cli/program.ts). */
 const GLOBAL_VALUES = new Set(['--host', '--db'])
 /** Selection flags that need the containers' writable-layer sizes (selection-options.ts). */
@@ -20,19 +27,23 @@ const SIZED = /^--(system|stopped-containers|container|with-containers|target-si
 const RECORDS = /^--(system|build-cache|cache-record|keep-storage|target-size)(=|$)/
 /** How long to let the requests leave before loading the rest of the CLI synchronously. */
 const SEND_WAIT_MS = 50
+/** How long to wait for the answers the engine header needs before loading the rest. */
+const HEADER_WAIT_MS = 60
 
 export async function startCliEarlyReads(
   argv: readonly string[],
   env: Record<string, string | undefined>,
-): Promise<EarlyReads | null> {
+): Promise<CliEarlyReads | null> {
   let command: string | undefined
+  let json = false
   let host: string | undefined
   let db: string | undefined
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
     if (arg === '--') break
     if (arg === '-h' || arg === '--help' || arg === '-v' || arg === '--version') return null
-    if (arg.startsWith('--host=')) host = arg.slice('--host='.length)
+    if (arg === '--json') json = true
+    else if (arg.startsWith('--host=')) host = arg.slice('--host='.length)
     else if (arg.startsWith('--db=')) db = arg.slice('--db='.length)
     else if (GLOBAL_VALUES.has(arg)) {
       if (arg === '--host') host = argv[i + 1]
@@ -48,6 +59,10 @@ export async function startCliEarlyReads(
       containerSizes: argv.some((arg) => SIZED.test(arg)),
     })
     if (!early) return null
+    const header =
+      HEADED_COMMANDS.has(command) && !json && process.stdout.isTTY
+        ? printHeaderOnAnswer(early, resolved.url)
+        : undefined
     await early.pipelined.sent(SEND_WAIT_MS)
     // BuildKit's records take the engine ~80 ms on 2,000 images: asked for now, beside the
     // lists, when the plan surely needs them (its flags) or likely does (the log has seen images
@@ -59,7 +74,11 @@ export async function startCliEarlyReads(
     ) {
       await startEarlyBuildCache(early, resolved, SEND_WAIT_MS)
     }
-    return early
+    if (!header) return early
+    // The header first, then the bulk of the CLI: loading it blocks for ~100 ms, and answers
+    // that arrive meanwhile would wait for it. The engine's list answers take longer anyway.
+    await Promise.race([header.printed, delay(HEADER_WAIT_MS)])
+    return Object.assign(early, { header: header.once })
   } catch {
     return null // an unusable host: the service says why
   }
@@ -71,3 +90,35 @@ async function logKnowsBuildKit(path: string): Promise<boolean> {
   const { knowsBuildKit } = await import('../core/store/build-kit-hint')
   return knowsBuildKit(path)
 }
+
+/**
+ * Prints the engine header as soon as `/version` and `/info` have answered: a plan's first useful
+ * output, while the rest of the CLI still loads. The command skips its own once this printed it.
+ */
+function printHeaderOnAnswer(
+  early: EarlyReads,
+  host: string,
+): { once: EngineHeaderOnce; printed: Promise<void> } {
+  const header: EngineHeaderOnce = { shown: false }
+  const printed = Promise.all([early.version, early.info]).then(
+    ([version, info]) => {
+      if (header.shown) return
+      const facts = info as { Images?: number; Containers?: number; ContainersRunning?: number }
+      header.shown = true
+      process.stdout.write(
+        `${engineHeader({
+          engineKind: engineKindOf(version as VersionAnswer),
+          version: (version as VersionAnswer).Version ?? 'unknown',
+          host,
+          images: facts.Images ?? 0,
+          containers: facts.Containers ?? 0,
+          containersRunning: facts.ContainersRunning ?? 0,
+        })}\n`,
+      )
+    },
+    () => undefined, // the service reports an engine that does not answer
+  )
+  return { once: header, printed }
+}
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))

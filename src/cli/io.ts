@@ -1,4 +1,5 @@
 import type { EarlyReads } from '../core/engine/early-reads'
+import type { EngineHeaderOnce } from './engine-header'
 import { forTerminal } from '../shared/sanitize'
 
 /** What a CLI command may touch of the outside world; tests pass their own. */
@@ -8,6 +9,8 @@ export interface CliIo {
   /** Engine requests the entry sent before the CLI loaded (early.ts); the first session adopts
    * them. */
   early?: EarlyReads | null
+  /** Set when the entry already printed the engine header (engine-header.ts). */
+  engineHeader?: EngineHeaderOnce | null
   env: Record<string, string | undefined>
   /** Resolves when the user asks to stop a long-running command (Ctrl-C, SIGTERM). */
   untilInterrupted(): Promise<void>

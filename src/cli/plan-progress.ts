@@ -4,7 +4,7 @@
  * read from the engine (a first plan reads two answers per image), how many are done — on stderr,
  * erased before the table, so stdout stays the plan.
  */
-import { forTerminal } from '../shared/sanitize'
+import { engineHeader } from './engine-header'
 import type { CliIo } from './io'
 import type { CliSession } from './session'
 
@@ -27,11 +27,10 @@ export function followPlan(
       session.service.subscribe((event) => {
         if (shown || event.name !== 'connection' || event.payload.status !== 'connected') return
         shown = true
-        const e = event.payload.engine
-        const name = e.engineKind === 'podman' ? 'Podman' : 'Docker'
-        io.stdout.write(
-          `${forTerminal(`${name} ${e.version} at ${e.host}: ${count(e.images)} images, ${count(e.containers)} containers (${count(e.containersRunning)} running)`)}\n`,
-        )
+        // Printed already by the entry, from the same answers (early.ts).
+        if (io.engineHeader?.shown) return
+        if (io.engineHeader) io.engineHeader.shown = true
+        io.stdout.write(`${engineHeader(event.payload.engine)}\n`)
       }),
     )
   }

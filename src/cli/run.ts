@@ -1,13 +1,14 @@
 /** The CLI proper, loaded by its small entry (index.ts) once the first requests are out. */
 import { createInterface } from 'node:readline/promises'
-import type { EarlyReads } from '../core/engine/early-reads'
+import type { CliEarlyReads } from './early'
 import type { CliIo } from './io'
 import { runCli } from './program'
 import { errorMessage } from '../shared/errors'
 
-function processIo(early: EarlyReads | null): CliIo {
+function processIo(early: CliEarlyReads | null): CliIo {
   return {
     early,
+    engineHeader: early?.header ?? null,
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
@@ -28,7 +29,7 @@ function processIo(early: EarlyReads | null): CliIo {
   }
 }
 
-export async function run(argv: string[], early: EarlyReads | null): Promise<number> {
+export async function run(argv: string[], early: CliEarlyReads | null): Promise<number> {
   // `drydock images | head`: a closed pipe ends the output, not the process with a stack trace.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(0)

@@ -10,6 +10,7 @@ import { createInProcessClient } from '../../src/core/in-process-client'
 import { fetchImageFacts } from '../../src/core/engine/inventory'
 import { DrydockService } from '../../src/core/service'
 import { busyboxLayer, loadImages } from '../support/image-archive'
+import { tempDir } from '../support/temp-dir'
 import {
   cleanupTestObjects,
   createTestContainer,
@@ -117,5 +118,26 @@ describe.skipIf(engine.skip)('service against the private engine', () => {
       version: info.version,
       dataRoot: info.dataRoot,
     })
+  })
+
+  it('drydock plan in a terminal (the built CLI, util-linux script) names the engine first, once', async () => {
+    const db = join(tempDir('drydock-plan-tty-'), 'log.sqlite')
+    const command = [process.execPath, bin, '--host', engine.host, '--db', db, 'plan', '--dangling']
+    const { stdout } = await promisify(execFile)('script', [
+      '-q',
+      '-e',
+      '-c',
+      command.map((arg) => `'${arg}'`).join(' '),
+      '/dev/null',
+    ])
+    const lines = stdout.replace(/\r/g, '').split('\n')
+    const info = await client.getEngineInfo()
+    const header = `Docker ${info.version} at ${engine.host}: `
+    // The entry prints it from its early answers; the command must not print it again.
+    expect(lines[0]).toMatch(
+      /^Docker \S+ at \S+: [\d,]+ images, [\d,]+ containers \([\d,]+ running\)$/,
+    )
+    expect(lines[0]!.startsWith(header)).toBe(true)
+    expect(lines.filter((line) => line.startsWith(header))).toHaveLength(1)
   })
 })

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto'
 import type { EngineInfo } from '../../shared/contract'
 import { SharedDiskUsage } from './disk-usage'
 import { engineDiskReader, type EngineDiskReader } from './engine-disks'
+import { engineKindOf, type VersionAnswer } from './engine-kind'
 import { engineUnreachable } from './errors'
 import { jsonGetter, jsonRequester, type JsonGet, type JsonRequest } from './json-get'
 import { pipelinedGetter, type PipelinedGetter } from './pipelined-get'
@@ -15,17 +16,6 @@ import type { ResolvedHost } from './host'
 
 /** A ping that hangs (a tcp host dropping packets) must not freeze the UI. */
 const CONNECT_TIMEOUT_MS = 5_000
-
-interface VersionAnswer {
-  Platform?: { Name?: string }
-  /** Docker names its engine component `Engine`; Podman's compatible API `Podman Engine`. */
-  Components?: { Name?: string }[] | null
-  Version?: string
-  ApiVersion?: string
-  Os?: string
-  Arch?: string
-  KernelVersion?: string
-}
 
 interface InfoAnswer {
   ID?: string
@@ -61,15 +51,6 @@ function imageStoreOf(info: InfoAnswer): EngineInfo['imageStore'] {
   return status.some(([key, value]) => /snapshotter/i.test(`${key} ${value}`))
     ? 'containerd'
     : 'graphdriver'
-}
-
-/**
- * Podman's compatible API answers `/version` with API 1.41 like Docker 20.10, so the version
- * cannot tell them apart; its components can (docs/engine-rules.md §9).
- */
-export function engineKindOf(version: VersionAnswer): EngineInfo['engineKind'] {
-  const names = [version.Platform?.Name ?? '', ...(version.Components ?? []).map((c) => c.Name)]
-  return names.some((name) => /\bpodman\b/i.test(name ?? '')) ? 'podman' : 'docker'
 }
 
 /**
