@@ -34,7 +34,7 @@ function plan(imageCount = 3): StartRunInput {
     predictedBytes: imageCount * 100,
     items: Array.from({ length: imageCount }, (_, index) => ({
       kind: 'image' as const,
-      name: '',
+      name: `app:${index}`,
       id: `sha256:${String(index).repeat(64)}`,
       tags: [`app:${index}`],
       digests: [`app@sha256:${'d'.repeat(63)}${index}`],
@@ -58,6 +58,22 @@ function setOwnerPid(path: string, runId: string, pid: number): void {
 }
 
 describe('RunJournal', () => {
+  it("stores a tagged image's name once, in its tags, and reads every name back as written", () => {
+    const { journal, db } = openJournal()
+    const items: StartRunInput['items'] = [
+      { ...plan(1).items[0]!, name: 'app:0' },
+      { ...plan(1).items[0]!, name: 'other:1' },
+      { ...plan(1).items[0]!, name: '<none> 0123456789ab', tags: [] },
+      { ...plan(1).items[0]!, kind: 'container', name: 'app:0', tags: ['app:0'] },
+    ]
+    const id = journal.startRun({ ...plan(), items })
+    const stored = db.prepare('SELECT name FROM run_items ORDER BY seq').pluck().all()
+    expect(stored).toEqual(['', 'other:1', '<none> 0123456789ab', 'app:0'])
+    expect(journal.getRun(id)!.items.map((item) => item.name)).toEqual(
+      items.map((item) => item.name),
+    )
+  })
+
   it('records a run and its items, and reads them back', () => {
     const { journal, path } = openJournal()
     const id = journal.startRun(plan()) // 10:00:00
@@ -90,7 +106,7 @@ describe('RunJournal', () => {
         {
           seq: 0,
           kind: 'image' as const,
-          name: '',
+          name: 'app:0',
           id: `sha256:${'0'.repeat(64)}`,
           tags: ['app:0'],
           digests: [`app@sha256:${'d'.repeat(63)}0`],

@@ -11,6 +11,7 @@ import { currentOwner, isRunOwnerAlive, runClosed, runOpened } from './run-owner
 import {
   RUN_COLUMNS,
   RUN_ITEM_COLUMNS,
+  storedName,
   toRunItemRecord,
   toRunSummary,
   type ItemOutcomeInput,
@@ -204,7 +205,7 @@ export class RunJournal {
           seq,
           kind: item.kind,
           id: item.id,
-          name: item.name,
+          name: storedName(item),
           tagsJson: JSON.stringify(item.tags),
           digestsJson: JSON.stringify(item.digests),
           predictedAction: item.predictedAction,

@@ -132,13 +132,28 @@ export function toRunSummary(row: RunRow): RunSummary {
   }
 }
 
+/**
+ * A tagged image is named by its first tag: the name is stored only when it says something more
+ * ('' otherwise), which keeps a year of runs ~2 MB smaller. Read back by `nameOf`.
+ */
+export function storedName(item: { kind: string; name: string; tags: readonly string[] }): string {
+  return item.kind === 'image' && item.tags.length > 0 && item.name === item.tags[0]
+    ? ''
+    : item.name
+}
+
+function nameOf(kind: string, stored: string, tags: readonly string[]): string {
+  return stored === '' && kind === 'image' ? (tags[0] ?? '') : stored
+}
+
 export function toRunItemRecord(row: RunItemRow): RunItemRecord {
+  const tags = parseStringArray(row.tags_json)
   return {
     seq: row.seq,
     kind: row.kind,
     id: row.item_id,
-    name: row.name,
-    tags: parseStringArray(row.tags_json),
+    name: nameOf(row.kind, row.name, tags),
+    tags,
     digests: parseStringArray(row.digests_json),
     predictedAction: row.predicted_action,
     predictedBytes: row.predicted_bytes,
