@@ -328,7 +328,14 @@ export class ConnectionManager {
   private newConnection(host: ResolvedHost): EngineConnection {
     const early = this.earlyGetter
     this.earlyGetter = null
-    return new EngineConnection(host, early?.url === host.url ? early.pipelined : null)
+    const connection = new EngineConnection(host, early?.url === host.url ? early.pipelined : null)
+    // What a probe showed about the engine's filesystem is kept for the next process (CLI).
+    const { log } = this.options
+    connection.disks.keepVerdictsIn({
+      confirmed: (key, maxAgeMs) => log.open().diskVerdicts.confirmed(key, maxAgeMs),
+      remember: (key) => log.open().diskVerdicts.remember(key),
+    })
+    return connection
   }
 
   /** The lists the CLI sent early to this host, once. */

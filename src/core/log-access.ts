@@ -8,6 +8,7 @@ import { DEFAULT_SETTINGS, type Settings } from '../shared/settings'
 import { MemoryLayerCache, type LayerCache } from './engine/inventory'
 import {
   AutomationLog,
+  DiskVerdictStore,
   ImageLayerCache,
   LastUsedStore,
   openDatabase,
@@ -25,6 +26,7 @@ export interface OpenLog {
   usage: UsageStore
   lastUsed: LastUsedStore
   automation: AutomationLog
+  diskVerdicts: DiskVerdictStore
   /** The open database, for the stores that other modules keep (usage, last use, alerts). */
   db: OpenedDatabase['db']
   /** A corrupt file moved aside at opening: tell the user once. */
@@ -69,6 +71,7 @@ export class LogAccess {
         usage: new UsageStore(database.db),
         lastUsed: new LastUsedStore(database.db),
         automation: new AutomationLog(database.db),
+        diskVerdicts: new DiskVerdictStore(database.db),
         db: database.db,
         recoveredFrom: database.recoveredFrom,
       }

@@ -6,6 +6,7 @@ import type { EngineInfo } from '../../src/shared/contract'
 import {
   EngineDiskReader,
   sameFilesystem,
+  type DiskVerdicts,
   type EngineDisksDeps,
 } from '../../src/core/engine/engine-disks'
 import { modemOptionsFor, type ResolvedHost } from '../../src/core/engine/host'
@@ -64,6 +65,8 @@ interface World {
   files: Map<string, number>
   probes: ProbeArchitecture[]
   clock: number
+  /** The device of each path here (default 1 for a path that exists). */
+  devices?: Map<string, number>
 }
 
 function world(overrides: Partial<World> = {}): World {
@@ -80,6 +83,7 @@ function world(overrides: Partial<World> = {}): World {
 function readerFor(url: string, w: World, platform: NodeJS.Platform = 'linux'): EngineDiskReader {
   const deps: EngineDisksDeps = {
     hostStatfs: async (path) => w.host.get(path) ?? null,
+    hostDevice: async (path) => (w.host.has(path) ? (w.devices?.get(path) ?? 1) : null),
     probe: async (arch) => {
       w.probes.push(arch)
       if (w.inside instanceof Error) throw w.inside
@@ -136,6 +140,57 @@ describe('EngineDiskReader', () => {
     const second = await reader.read(engine, MINUTE)
     expect(second.freeBytes).toBe(fs(400, 120).bavail * 4096)
     expect(w.probes).toEqual(['amd64'])
+  })
+
+  it('a verdict kept in the log spares the next process its probe, while engine and path match', async () => {
+    const here = fs(400, 300)
+    const w = world({
+      host: new Map([['/var/lib/docker', here]]),
+      inside: { ...here, type: OVERLAYFS_MAGIC },
+    })
+    const log = new Map<string, number>()
+    const kept: DiskVerdicts = {
+      confirmed: (key, maxAgeMs) => log.has(key) && w.clock - log.get(key)! < maxAgeMs,
+      remember: (key) => void log.set(key, w.clock),
+    }
+    const nextProcess = (info = engine) => {
+      const reader = readerFor('unix:///var/run/docker.sock', w)
+      reader.keepVerdictsIn(kept)
+      return reader.read(info, MINUTE)
+    }
+    expect((await nextProcess()).freeSource).toBe('host-statfs')
+    expect(w.probes).toHaveLength(1)
+    expect(await nextProcess()).toMatchObject({
+      freeSource: 'host-statfs',
+      engineLocation: 'local',
+    })
+    expect(w.probes).toHaveLength(1)
+    // Another engine at the address, the path on another device, or a day gone: probed again.
+    await nextProcess({ ...engine, id: 'ANOTHER' })
+    expect(w.probes).toHaveLength(2)
+    w.devices = new Map([['/var/lib/docker', 2]])
+    await nextProcess()
+    expect(w.probes).toHaveLength(3)
+    w.clock += 24 * 60 * MINUTE
+    await nextProcess()
+    expect(w.probes).toHaveLength(4)
+    await nextProcess()
+    expect(w.probes).toHaveLength(4)
+  })
+
+  it("a path that is another filesystem here is never kept as the engine's", async () => {
+    const w = world({
+      host: new Map([['/var/lib/docker', fs(250_000, 200_000)]]),
+      inside: fs(400, 90, { type: OVERLAYFS_MAGIC }),
+    })
+    const log = new Map<string, number>()
+    const reader = readerFor('unix:///var/run/docker.sock', w)
+    reader.keepVerdictsIn({
+      confirmed: (key) => log.has(key),
+      remember: (key) => void log.set(key, w.clock),
+    })
+    expect((await reader.read(engine, MINUTE)).freeSource).toBe('probe')
+    expect(log.size).toBe(0)
   })
 
   it("a data root path that exists here but is another filesystem: the probe's figures, never this one's", async () => {

@@ -97,6 +97,7 @@ describe('openDatabase', () => {
     expect(tables(db)).toEqual([
       'alerts',
       'automatic_runs',
+      'disk_verdicts',
       'event_cursors',
       'image_last_used',
       'image_layers',

@@ -6,6 +6,7 @@ import { describe, expect, it, onTestFinished } from 'vitest'
 import { AlertLog } from '../../src/core/store/alert-log'
 import { AutomationLog } from '../../src/core/store/automation-log'
 import { openDatabase, type OpenedDatabase } from '../../src/core/store/database'
+import { DiskVerdictStore } from '../../src/core/store/disk-verdict-store'
 import { StoreError } from '../../src/core/store/errors'
 import { ImageLayerCache } from '../../src/core/store/image-layer-cache'
 import { RunJournal } from '../../src/core/store/journal'
@@ -216,6 +217,16 @@ const GENERATIONS: Record<
           engineHost: HOST,
         }),
       ])
+    },
+  },
+  6: {
+    seed(db) {
+      db.prepare(`INSERT INTO disk_verdicts VALUES ('engine-key', ?)`).run(new Date().toISOString())
+    },
+    check({ db }) {
+      const verdicts = new DiskVerdictStore(db)
+      expect(verdicts.confirmed('engine-key', 60 * 60_000)).toBe(true)
+      expect(verdicts.confirmed('another-key', 60 * 60_000)).toBe(false)
     },
   },
 }

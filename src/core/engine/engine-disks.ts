@@ -7,6 +7,9 @@
  *   verdict holds for the connection: the data root's device changes only with an engine restart,
  *   which ends the connection. A data root path that also exists here but is another filesystem
  *   (a private mount namespace, Docker Desktop on Linux beside a native engine) fails the check.
+ *   A verdict of 'host' is also kept in the log for a day (DiskVerdicts), keyed by the engine
+ *   (address, ID, data root) and by this machine's view of the path (device, filesystem type,
+ *   size, inodes): the next process trusts statfs without a probe while all of them match.
  * - Otherwise (a VM, a remote engine, a failed check): the probe, at most once per `maxAgeMs`
  *   (the sampling interval: one probe per sample, however often the window asks).
  * - An engine in a known VM product: also this machine's disk, where the VM's disk file is, and
@@ -40,9 +43,21 @@ export type EngineDisks = Pick<
   'freeBytes' | 'totalBytes' | 'freeSource' | 'engineLocation' | 'hostDisk' | 'vmDisk'
 >
 
+/** Probe verdicts kept between processes (the log's disk_verdicts). */
+export interface DiskVerdicts {
+  confirmed(key: string, maxAgeMs: number): boolean
+  remember(key: string): void
+}
+
+/** How long a kept verdict spares the probe: the engine's filesystem changes only with how it is
+ * started, and a day bounds the cost of a change the key cannot see. */
+const KEPT_VERDICT_MS = 24 * 60 * 60_000
+
 export interface EngineDisksDeps {
   /** statfs of a path on this machine; null when it cannot be read (e.g. it does not exist). */
   hostStatfs(path: string): Promise<StatfsReading | null>
+  /** The device a path on this machine is on; null when it cannot be read. */
+  hostDevice(path: string): Promise<number | null>
   probe(arch: ProbeArchitecture): Promise<StatfsReading>
   diskFs: DiskFileSystem
   now(): number
@@ -79,11 +94,17 @@ export class EngineDiskReader {
   private lastProbe: { reading: StatfsReading; at: number } | null = null
   private inFlight: Promise<StatfsReading> | null = null
   private vm: { key: string; detection: VmDetection | null } | null = null
+  private kept: DiskVerdicts | null = null
 
   constructor(
     private readonly host: ResolvedHost,
     private readonly deps: EngineDisksDeps,
   ) {}
+
+  /** Keeps 'host' verdicts in `verdicts` and trusts those kept there (see the top of the file). */
+  keepVerdictsIn(verdicts: DiskVerdicts): void {
+    this.kept = verdicts
+  }
 
   /** Forgets the last probe (after a cleanup: the next reading must show what it freed). */
   forgetProbe(): void {
@@ -153,10 +174,18 @@ export class EngineDiskReader {
         // no namespaces (and no Linux probe to check against).
         return { ...spaceOf(here), freeSource: 'host-statfs' }
       } else if (arch) {
+        const key = await this.verdictKey(engine, here)
+        if (key && this.keptVerdict(key)) {
+          this.verdict = 'host'
+          return { ...spaceOf(here), freeSource: 'host-statfs' }
+        }
         try {
           const probed = await this.probe(arch, 0)
           this.verdict = sameFilesystem(here, probed) ? 'host' : 'probe'
-          if (this.verdict === 'host') return { ...spaceOf(here), freeSource: 'host-statfs' }
+          if (this.verdict === 'host') {
+            if (key) this.keepVerdict(key)
+            return { ...spaceOf(here), freeSource: 'host-statfs' }
+          }
           return { ...spaceOf(probed), freeSource: 'probe' }
         } catch (error) {
           return this.failed(error)
@@ -168,6 +197,39 @@ export class EngineDiskReader {
       return { ...spaceOf(await this.probe(arch, maxAgeMs)), freeSource: 'probe' }
     } catch (error) {
       return this.failed(error)
+    }
+  }
+
+  /** The engine and this machine's view of its data root; null when the device is unknown. */
+  private async verdictKey(engine: EngineInfo, here: StatfsReading): Promise<string | null> {
+    if (!this.kept || !engine.id) return null
+    const device = await this.deps.hostDevice(engine.dataRoot)
+    if (device === null) return null
+    const size = here.blocks * blockBytes(here)
+    return JSON.stringify([
+      this.host.url,
+      engine.id,
+      engine.dataRoot,
+      device,
+      here.type,
+      size,
+      here.files,
+    ])
+  }
+
+  private keptVerdict(key: string): boolean {
+    try {
+      return this.kept?.confirmed(key, KEPT_VERDICT_MS) ?? false
+    } catch {
+      return false // a log that cannot be read: probe, as without one
+    }
+  }
+
+  private keepVerdict(key: string): void {
+    try {
+      this.kept?.remember(key)
+    } catch {
+      // Not kept: the next process probes once more.
     }
   }
 
@@ -213,6 +275,14 @@ export class EngineDiskReader {
   }
 }
 
+async function hostDevice(path: string): Promise<number | null> {
+  try {
+    return (await stat(path)).dev
+  } catch {
+    return null
+  }
+}
+
 /** statfs on this machine, in the probe's terms. */
 export async function hostStatfs(path: string): Promise<StatfsReading | null> {
   try {
@@ -254,6 +324,7 @@ export const nodeDiskFs: DiskFileSystem = {
 export function engineDiskReader(host: ResolvedHost, docker: Docker): EngineDiskReader {
   return new EngineDiskReader(host, {
     hostStatfs,
+    hostDevice,
     probe: (arch) => runProbe(docker, arch),
     diskFs: nodeDiskFs,
     now: () => Date.now(),

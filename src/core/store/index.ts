@@ -1,6 +1,7 @@
 /** The local log: database file, run journal, image layer cache. */
 export { AlertLog } from './alert-log'
 export { AutomationLog } from './automation-log'
+export { DiskVerdictStore } from './disk-verdict-store'
 export {
   DEFAULT_BUSY_TIMEOUT_MS,
   defaultDatabasePath,

@@ -206,6 +206,13 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX automatic_runs_by_at ON automatic_runs (at);
     `,
   },
+  {
+    version: 6,
+    description: "filesystems a probe showed to be an engine's own: statfs here then needs none",
+    // The key names the engine (address, ID, data root) and this machine's view of that path
+    // (device, type, size, inodes): any change in them, or age, and the next process probes again.
+    sql: `CREATE TABLE disk_verdicts (key TEXT NOT NULL PRIMARY KEY, checked_at TEXT NOT NULL) STRICT;`,
+  },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length
