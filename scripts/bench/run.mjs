@@ -563,6 +563,10 @@ async function measureClean(bench, planning) {
   const [imagesBeforeA, imagesBeforeB] = await Promise.all([images(a), images(b)])
   const [duBeforeA, duBeforeB] = await Promise.all([layerStore(a), layerStore(b)])
 
+  // The log a user's clean starts from has seen the engine before: a `drydock status` (not
+  // timed) lets it keep the probe's verdict on the engine's filesystem, as any earlier status or
+  // clean of the day would, so the clean's after-run sample is a statfs, not a probe container.
+  checkExit(await timed('node', drydockArgs(bench, ['--db', bench.lastDb, 'status'])), 'status')
   // Traced for its requests per endpoint: a few listeners, well under a millisecond in all.
   const cleanArgs = ['--db', bench.lastDb, 'clean', '--unused', '--yes', '--json']
   const traced = await tracedRun(bench, cleanArgs, 'clean')

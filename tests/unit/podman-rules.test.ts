@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { runItem, type RunContext } from '../../src/core/cleaner/item-runner'
+import { RecordPruner } from '../../src/core/cleaner/record-pruner'
 import type { EngineWatch } from '../../src/core/cleaner/recheck'
 import { engineIdOf } from '../../src/core/engine/connection'
 import { engineKindOf } from '../../src/core/engine/engine-kind'
@@ -336,7 +337,11 @@ describe("reading Podman's delete answers", () => {
         dial: (
           options: { options: { filters: { id: string[] } } },
           done: (error: unknown, data: unknown) => void,
-        ) => done(null, { CachesDeleted: [options.options.filters.id[0]!.slice(1, -1)] }),
+        ) =>
+          done(null, {
+            // The filter is one anchored alternation of the records asked for: ^(?:a|b)$.
+            CachesDeleted: options.options.filters.id[0]!.slice(4, -2).split('|'),
+          }),
       },
       getImage: (name: string) => ({
         inspect: async () => {
@@ -377,6 +382,7 @@ describe("reading Podman's delete answers", () => {
       plannedContainers: new Set(),
       engineKind: kind,
       removedByEngine: new Set(),
+      records: new RecordPruner(docker as unknown as RunContext['docker']),
     })
     return { context }
   }

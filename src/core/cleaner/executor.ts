@@ -15,6 +15,7 @@ import { protectionRules } from '../planner/policy'
 import type { PlannedItem } from '../store/run-records'
 import { messageOf, runItem, type RunContext } from './item-runner'
 import { EngineWatch } from './recheck'
+import { RecordPruner } from './record-pruner'
 
 export { recheckImage as recheckItem } from './item-runner'
 
@@ -79,6 +80,8 @@ const PODMAN_CONCURRENCY = 1
 /** Holders before what they hold: a container before its image and volumes, images before the
  * build cache records that also hold their layers. */
 const PHASE: Record<ItemKind, number> = { container: 0, image: 1, volume: 1, 'build-cache': 2 }
+/** Records queued for the next prune request at most: the filter is one regular expression. */
+const RECORDS_IN_FLIGHT = 100
 
 function isForced(item: PlanItem): boolean {
   return item.requests.some(
@@ -129,6 +132,7 @@ export async function executePlan(options: ExecuteOptions): Promise<CleanResult>
     removedByEngine: new Set(),
     containersKept: new Set(),
     freedAhead: { bytes: 0 },
+    records: new RecordPruner(docker),
   }
   const results: { result: CleanItemResult; seq: number }[] = []
   let cancelled = false
@@ -229,10 +233,9 @@ async function runScheduled(
       if (failure.failed) throw failure.error
       return waiting.length > 0
     }
-    // Build cache goes one record at a time: BuildKit serializes prunes under its own lock anyway
-    // (cache manager `muPrune`), and records pruned beside others were seen refused as in use
-    // (whole-disk.test.ts, 2 of 6 records, once).
-    const limit = currentPhase() === PHASE['build-cache'] ? 1 : concurrency
+    // Build cache records in flight only wait for their turn in one prune request
+    // (record-pruner.ts): as many as are ready, so that they share it.
+    const limit = currentPhase() === PHASE['build-cache'] ? RECORDS_IN_FLIGHT : concurrency
     const phase = inFlight.size < limit ? currentPhase() : -1
     const next = phase >= 0 ? waiting.findIndex(({ item }) => ready(item, phase)) : -1
     if (next >= 0) {

@@ -14,6 +14,7 @@ import type { JsonGet, JsonRequest } from '../engine/json-get'
 import type { ProtectionRules } from '../planner/policy'
 import { isImageIdPrefix } from '../planner/references'
 import type { EngineSnapshot, EngineWatch } from './recheck'
+import type { RecordPruner } from './record-pruner'
 
 export interface RunContext {
   docker: Docker
@@ -44,8 +45,10 @@ export interface RunContext {
   /** Containers this run was to remove that are still there (skipped, failed). */
   containersKept?: Set<string>
   /** Bytes image deletes freed beyond their plan figures: the plan credited them to the build
-   * cache records that come after (images run before records, records one at a time). */
+   * cache records that come after (images run before records; records are credited one by one). */
   freedAhead?: { bytes: number }
+  /** Build cache prunes, sent together while one is in flight (record-pruner.ts). */
+  records: RecordPruner
 }
 
 /** A pruned record's credit: its plan figure, less what earlier image deletes already freed. */
@@ -264,7 +267,7 @@ export async function runItem(
         case 'remove-build-cache': {
           // The engine's SpaceReclaimed sums the records' sizes, not what came back (a record
           // whose layer is held elsewhere frees nothing): the plan's figure is the better one.
-          if (!(await pruneRecord(ctx.docker, request.id))) {
+          if (!(await ctx.records.prune(request.id))) {
             return skip('the record is gone, in use, shared by an image or has children now')
           }
           deleted = true
@@ -330,30 +333,6 @@ export async function runItem(
     outcome: deleted ? 'deleted' : untagged ? 'untagged' : 'skipped',
     reclaimedBytes: reclaimed,
   }
-}
-
-/**
- * `POST /build/prune` for exactly one record. The id filter is an unanchored regular expression
- * in moby (`id~=`), so it is anchored; without `all` the engine refuses a record an image holds,
- * one in use and one with children — the guard we want. True when the record went.
- */
-async function pruneRecord(docker: Docker, id: string): Promise<boolean> {
-  const anchored = `^${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`
-  // Not dockerode's pruneBuilder: it drops its options, so a filter would never reach the
-  // engine and the whole cache would go. docker-modem builds the query from `options`.
-  const answer = await new Promise<{ CachesDeleted?: string[] | null }>((resolve, reject) => {
-    docker.modem.dial(
-      {
-        path: '/build/prune?',
-        method: 'POST',
-        options: { filters: { id: [anchored] } },
-        statusCodes: { 200: true, 500: 'server error' },
-      },
-      (error: unknown, data: unknown) =>
-        error ? reject(error) : resolve((data ?? {}) as { CachesDeleted?: string[] | null }),
-    )
-  })
-  return (answer.CachesDeleted ?? []).includes(id)
 }
 
 /** `GET /images/{name}/json`, the name as dockerode sends it. */
