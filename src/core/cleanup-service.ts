@@ -20,6 +20,7 @@ import { executePlan } from './cleaner/executor'
 import type { ConnectionManager, KindsRead } from './connection-manager'
 import { hasBuildKitImages } from './kinds-reader'
 import { ENGINE_EVENT_BUFFER } from './engine/image-use-events'
+import { containerFileBytes } from './engine/container-files'
 import { exitTimes } from './engine/kinds'
 import type { EventBus } from './event-bus'
 import type { LastUseTracker } from './last-use-tracker'
@@ -115,6 +116,14 @@ export class CleanupService {
       selection.stoppedContainers && (selection.olderThan || selection.unusedFor)
         ? await exitTimes(connection.docker, inventory.containers)
         : undefined
+    // A container's directory (its log above all) goes with it: counted where it can be read.
+    const dataRoot = kinds ? await connection.disks.visibleDataRoot(engine) : null
+    const containerFiles = dataRoot
+      ? await containerFileBytes(
+          dataRoot,
+          inventory.containers.map((container) => container.id),
+        )
+      : undefined
     const plan = buildPlan(inventory, selection, {
       id: randomUUID(),
       host: engine.host,
@@ -126,6 +135,7 @@ export class CleanupService {
       graph,
       ...(uses ? { lastUses: uses } : {}),
       ...(containerAges ? { exitTimes: containerAges } : {}),
+      ...(containerFiles ? { containerFiles } : {}),
     })
     // Uses lost in a window that ended before --unused-for's cutoff would not change a thing;
     // for --target-size (an order by last use) any lost use might.

@@ -40,6 +40,8 @@ export class Holdings {
     inventory: Inventory,
     graph: DependencyGraph,
     containerSizes: ReadonlyMap<string, number> = new Map(),
+    /** Bytes of each container's directory (its log, its config), where they could be read. */
+    containerFiles: ReadonlyMap<string, number> = new Map(),
   ) {
     for (const [chainId, size] of graph.sizes()) this.sizes.set(chainId, size)
     for (const id of graph.images.keys()) this.hold(`image:${id}`, graph.chainIdsOf(id))
@@ -48,7 +50,8 @@ export class Holdings {
       const rw = `rw:${container.id}`
       this.sizes.set(
         rw,
-        kinds?.containerSizes.get(container.id) ?? containerSizes.get(container.id) ?? 0,
+        (kinds?.containerSizes.get(container.id) ?? containerSizes.get(container.id) ?? 0) +
+          (containerFiles.get(container.id) ?? 0),
       )
       this.hold(`container:${container.id}`, [...graph.chainIdsOf(container.imageId), rw])
     }

@@ -46,6 +46,8 @@ export interface PlanContext {
   now: Date
   /** Writable-layer bytes of containers the plan may remove, when the inventory has none. */
   containerSizes?: ReadonlyMap<string, number>
+  /** Bytes of each container's directory under the data root (its log), where readable. */
+  containerFiles?: ReadonlyMap<string, number>
   /** When each image was last used (for --unused-for); build times when absent. */
   lastUses?: ReadonlyMap<string, LastUse>
   /** When each stopped container stopped, unix seconds (for --older-than on containers). */
@@ -104,7 +106,7 @@ export function buildPlan(inventory: Inventory, selection: Selection, context: P
           selection,
           context.now,
           lastUse,
-          new Holdings(inventory, graph, context.containerSizes),
+          new Holdings(inventory, graph, context.containerSizes, context.containerFiles),
         )
   // Containers: chosen for themselves (decided first: an image only they use is then unused, as
   // in `docker system prune`), or removed first for an image or volume (--with-containers).
@@ -194,7 +196,7 @@ export function buildPlan(inventory: Inventory, selection: Selection, context: P
 
   // Bytes: one ledger of who holds what, released in execution order (containers, then images
   // and volumes, then build cache).
-  const holdings = new Holdings(inventory, graph, context.containerSizes)
+  const holdings = new Holdings(inventory, graph, context.containerSizes, context.containerFiles)
   for (const item of items) {
     if (item.action === 'delete') item.reclaimBytes = holdings.release(item.kind, item.id)
   }
