@@ -116,14 +116,15 @@ export class CleanupService {
       selection.stoppedContainers && (selection.olderThan || selection.unusedFor)
         ? await exitTimes(connection.docker, inventory.containers)
         : undefined
-    // A container's directory (its log above all) goes with it: counted where it can be read.
-    const dataRoot = kinds ? await connection.disks.visibleDataRoot(engine) : null
-    const containerFiles = dataRoot
-      ? await containerFileBytes(
-          dataRoot,
-          inventory.containers.map((container) => container.id),
-        )
-      : undefined
+    // A container's directory (its log above all) goes with it: counted where this machine can
+    // read it (container-files.ts says why a directory named by the ID is the engine's own).
+    const containerFiles =
+      kinds && engine.dataRoot && connection.host.local
+        ? await containerFileBytes(
+            engine.dataRoot,
+            inventory.containers.map((container) => container.id),
+          )
+        : undefined
     const plan = buildPlan(inventory, selection, {
       id: randomUUID(),
       host: engine.host,

@@ -2,8 +2,11 @@
  * What removing a container gives back besides its writable layer: its directory under the data
  * root (`containers/<id>`), its log above all (json-file, which grows without bound unless
  * rotated) and its config files. The engine reports none of it (`SizeRw` is the layer alone), so
- * it is read here, where the data root is this machine's (engine-disks.ts says when), and never
- * guessed elsewhere.
+ * it is read here, for an engine on this machine, and never guessed. A directory named by the
+ * container's 64-hex ID under the engine's data root is that container's, whatever else the path
+ * holds: another engine at the same path (a VM's data root is invisible here; a native engine
+ * beside Docker Desktop has its own containers) has no directory of that name. So plans made in
+ * any process count the same bytes, wherever the files can be read (root, or the app as root).
  */
 import { lstat, readdir } from 'node:fs/promises'
 import { join } from 'node:path'

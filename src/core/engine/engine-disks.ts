@@ -106,20 +106,6 @@ export class EngineDiskReader {
     this.kept = verdicts
   }
 
-  /**
-   * The engine's data root when it is known to be this machine's own (this connection's probe, or
-   * one kept in the log); null otherwise. Never probes: files there are read only when it is sure.
-   */
-  async visibleDataRoot(engine: EngineInfo): Promise<string | null> {
-    if (!engine.dataRoot || this.verdict === 'probe') return null
-    if (this.verdict === 'host') return engine.dataRoot
-    if (!this.host.local && !isLoopbackTcp(this.host)) return null
-    if (this.vmOf(engine)) return null
-    const here = await this.deps.hostStatfs(engine.dataRoot)
-    const key = here ? await this.verdictKey(engine, here) : null
-    return key && this.keptVerdict(key) ? engine.dataRoot : null
-  }
-
   /** Forgets the last probe (after a cleanup: the next reading must show what it freed). */
   forgetProbe(): void {
     this.lastProbe = null
