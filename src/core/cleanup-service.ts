@@ -119,7 +119,7 @@ export class CleanupService {
     // A container's directory (its log above all) goes with it: counted where this machine can
     // read it (container-files.ts says why a directory named by the ID is the engine's own).
     const containerFiles =
-      kinds && engine.dataRoot && connection.host.local
+      removesContainers(selection) && engine.dataRoot && connection.host.local
         ? await containerFileBytes(
             engine.dataRoot,
             inventory.containers.map((container) => container.id),
@@ -355,13 +355,20 @@ function kindsFor(selection: Selection): KindsRead | null {
   return needsKinds(selection) ? 'lean' : null
 }
 
-/** Whether a plan needs volumes, build cache or container sizes. */
-function needsKinds(selection: Selection): boolean {
+/** Whether a plan may remove containers (and so needs their sizes). */
+function removesContainers(selection: Selection): boolean {
   return (
     selection.system ||
     selection.stoppedContainers ||
     selection.containers.length > 0 ||
-    selection.withContainers ||
+    selection.withContainers
+  )
+}
+
+/** Whether a plan needs volumes, build cache or container sizes. */
+function needsKinds(selection: Selection): boolean {
+  return (
+    removesContainers(selection) ||
     selection.unusedVolumes ||
     selection.volumes.length > 0 ||
     selection.buildCache ||
