@@ -42,13 +42,13 @@ export default defineConfig({
       // The CLI is built beside the Electron entry so both share one bundle of the core; it runs
       // on plain Node, so the syntax target is the oldest Node we support, not Electron's.
       target: 'node20',
-      externalizeDeps: { exclude: ['dockerode', 'docker-modem', 'zod'] },
+      externalizeDeps: { exclude: ['dockerode', 'docker-modem', 'zod', 'commander'] },
       rollupOptions: {
         // Every other package stays in node_modules, including what those two load lazily.
         // The packages swapped for stand-ins are required only where they are swapped, so they
         // are not external: the stand-ins take their place (lazyDockerInternals).
         external: [
-          /^(?!(dockerode|docker-modem|zod|debug|tar-fs|@balena\/dockerignore)(\/|$))[@a-z]/,
+          /^(?!(dockerode|docker-modem|zod|commander|debug|tar-fs|@balena\/dockerignore)(\/|$))[@a-z]/,
         ],
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),

@@ -1,6 +1,7 @@
 'use strict'
-// V8's code cache for the built CLI: Node 20 has no module.enableCompileCache, so the bundle is
-// compiled through vm.Script with the cached data of the previous run. Compiling the ~650 kB
+// V8's code cache for the built CLI: Node 20 has no module.enableCompileCache, so the bundle (and
+// the packages it loads from node_modules) is compiled through vm.Script with the cached data of
+// the previous run. Compiling the ~650 kB
 // bundle is the largest part of a short command's start-up (about 35 ms of ~190); with the cache
 // it is a few. Keyed by Node's version and each file's size and time, kept in the user's own
 // cache directory (V8 trusts cached code: never a shared or foreign one), and written after the
@@ -9,8 +10,10 @@
 const {
   lstatSync,
   mkdirSync,
+  readdirSync,
   readFileSync,
   statSync,
+  unlinkSync,
   writeFileSync,
   renameSync,
 } = require('node:fs')
@@ -31,8 +34,17 @@ function ours(path, kind) {
   }
 }
 
-/** `flags`: the V8 flags the launcher set (cached code is only accepted under the same flags). */
-function install(root, flags = '') {
+/** Cache files older than this that the command did not read are removed when it writes new ones
+ * (a rebuild or an upgrade names new files; the old ones would stay forever). */
+const STALE_MS = 7 * 24 * 3600 * 1000
+
+/**
+ * `roots`: the directories whose modules go through the cache (the bundle, the packages it loads
+ * from node_modules). `flags`: the V8 flags the launcher set (cached code is only accepted under
+ * the same flags).
+ */
+function install(roots, flags = '') {
+  const under = [roots].flat()
   const tag = flags.replace(/[^A-Za-z0-9=]+/g, '')
   const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache')
   const dir = join(base, 'drydock', 'v8', process.version)
@@ -43,9 +55,12 @@ function install(root, flags = '') {
   }
   if (!ours(dir, 'dir')) return
   const pending = []
+  const used = new Set()
   const original = NodeModule.prototype._compile
   NodeModule.prototype._compile = function compile(content, filename) {
-    if (!filename.startsWith(root)) return original.call(this, content, filename)
+    if (!under.some((root) => filename.startsWith(root))) {
+      return original.call(this, content, filename)
+    }
     let key
     try {
       const stats = statSync(filename)
@@ -62,6 +77,7 @@ function install(root, flags = '') {
     } catch {
       cachedData = undefined
     }
+    used.add(key)
     const script = new vm.Script(NodeModule.wrap(content), { filename, cachedData })
     if (cachedData === undefined || script.cachedDataRejected) pending.push({ key, script })
     const run = script.runInThisContext({ displayErrors: true })
@@ -79,7 +95,26 @@ function install(root, flags = '') {
         // No cache this time: the next run compiles as usual.
       }
     }
+    if (pending.length > 0) removeStale(dir, used)
   })
+}
+
+/** Removes the cache files of modules this command did not load that nobody wrote for a week. */
+function removeStale(dir, used) {
+  try {
+    const now = Date.now()
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name)
+      if (used.has(path) || !name.endsWith('.bin')) continue
+      try {
+        if (ours(path, 'file') && now - statSync(path).mtimeMs > STALE_MS) unlinkSync(path)
+      } catch {
+        // Gone already, or not ours to remove.
+      }
+    }
+  } catch {
+    // An unreadable directory: nothing to tidy.
+  }
 }
 
 module.exports = { install }

@@ -98,6 +98,15 @@ export function timingTable(r) {
     [
       row('docker system df -v', r.systemDf),
       row('drydock plan --unused --json, warm (same --db)', r.plan.warm, df, TARGETS.planWarm),
+      ...(r.plan.warmWithoutExtraCa
+        ? [
+            row(
+              '  the same, without NODE_EXTRA_CA_CERTS (explains; not the target)',
+              r.plan.warmWithoutExtraCa,
+              df,
+            ),
+          ]
+        : []),
       row('drydock plan --system --json, warm', r.plan.system, df, TARGETS.planSystem),
       row('drydock plan --unused --json, cold (fresh --db)', r.plan.cold, df, TARGETS.planCold),
       row('docker image prune -a -f (world B)', r.clean.prune),
@@ -123,6 +132,9 @@ export function timingTable(r) {
       row('floor cold as a Node process', r.floor.cold.process, floorCold),
       row('floor warm as a Node process', r.floor.warm.process, floorWarm),
       row('node -e 0 (Node start-up)', r.startup.node),
+      ...(r.startup.nodeWithoutExtraCa
+        ? [row('node -e 0 without NODE_EXTRA_CA_CERTS', r.startup.nodeWithoutExtraCa)]
+        : []),
       row('node -e require(cli.js) (start-up + entry load)', r.startup.requireCli),
       row('drydock --version', r.startup.version),
       row('drydock plan cold vs the floor', r.plan.cold, floorCold),

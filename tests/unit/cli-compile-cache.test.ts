@@ -3,7 +3,7 @@
  * data of the previous run, and behaves exactly as Node's own loading would.
  */
 import { execFileSync } from 'node:child_process'
-import { chmodSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../support/temp-dir'
@@ -31,6 +31,58 @@ describe('the CLI code cache', () => {
     const cacheDir = join(tmp, 'drydock', 'v8', process.version)
     expect(readdirSync(cacheDir)).toHaveLength(2)
     expect(run()).toBe('42:true:true')
+  })
+
+  it('caches modules under every root given, and only those', () => {
+    const out = join(tempDir(), 'out')
+    const deps = join(tempDir(), 'node_modules', 'dep')
+    const elsewhere = tempDir()
+    const tmp = tempDir()
+    mkdirSync(out, { recursive: true })
+    mkdirSync(deps, { recursive: true })
+    writeFileSync(join(deps, 'index.js'), 'exports.n = 40\n')
+    writeFileSync(join(elsewhere, 'other.js'), 'exports.n = 1\n')
+    writeFileSync(
+      join(out, 'main.js'),
+      `exports.answer = require(${JSON.stringify(deps)}).n + require(${JSON.stringify(join(elsewhere, 'other.js'))}).n + 1\n`,
+    )
+    const roots = JSON.stringify([out, join(deps, '..')])
+    const script = `require(${JSON.stringify(installer)}).install(${roots}); console.log(require(${JSON.stringify(join(out, 'main.js'))}).answer)`
+    const run = () =>
+      execFileSync(process.execPath, ['-e', script], {
+        env: { ...process.env, XDG_CACHE_HOME: tmp },
+      })
+        .toString()
+        .trim()
+    expect(run()).toBe('42')
+    const cached = readdirSync(join(tmp, 'drydock', 'v8', process.version))
+    expect(cached).toHaveLength(2)
+    expect(cached.some((name) => name.includes('other.js'))).toBe(false)
+    expect(run()).toBe('42')
+  })
+
+  it('removes week-old entries it did not use when it writes new ones, and keeps the rest', () => {
+    const root = join(tempDir(), 'out')
+    const tmp = tempDir()
+    mkdirSync(root, { recursive: true })
+    writeFileSync(join(root, 'main.js'), 'exports.answer = 3\n')
+    const dir = join(tmp, 'drydock', 'v8', process.version)
+    mkdirSync(dir, { recursive: true, mode: 0o700 })
+    const old = join(dir, '10-1-_gone_main_abc.js.bin')
+    const recent = join(dir, '10-2-_gone_main_def.js.bin')
+    writeFileSync(old, 'x', { mode: 0o600 })
+    writeFileSync(recent, 'x', { mode: 0o600 })
+    const weeksAgo = new Date(Date.now() - 8 * 24 * 3600 * 1000)
+    utimesSync(old, weeksAgo, weeksAgo)
+    const script = `require(${JSON.stringify(installer)}).install(${JSON.stringify(root)}); console.log(require(${JSON.stringify(join(root, 'main.js'))}).answer)`
+    const out = execFileSync(process.execPath, ['-e', script], {
+      env: { ...process.env, XDG_CACHE_HOME: tmp },
+    })
+    expect(out.toString().trim()).toBe('3')
+    const left = readdirSync(dir)
+    expect(left).not.toContain('10-1-_gone_main_abc.js.bin')
+    expect(left).toContain('10-2-_gone_main_def.js.bin')
+    expect(left).toHaveLength(2) // the recent stranger and main.js's new entry
   })
 
   it('uses no directory another user could write to', () => {
