@@ -3,6 +3,7 @@
 // engine tests share (/tmp/drydock-test-engine): the benchmark loads thousands of images and
 // prunes everything, which would wreck anything else living on the same engine.
 import { execFile } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { request } from 'node:http'
 import { join, resolve } from 'node:path'
@@ -36,6 +37,23 @@ export class Engine {
     }
     this.driver = info.Driver
     return this
+  }
+
+  /**
+   * CPU time dockerd has used so far (user + system, ms; the kernel counts in 10 ms ticks), or
+   * NaN where /proc cannot tell. On 2 CPUs the client's CPU and the engine's share the machine:
+   * their sum over the CPUs is a floor under any command's wall time.
+   */
+  cpuMs() {
+    try {
+      this.pid ??= Number(readFileSync(join(this.dir, 'exec', 'dockerd.pid'), 'utf8').trim())
+      // Fields 14 and 15 (utime, stime) follow the command name, which may hold spaces.
+      const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      return (Number(fields[11]) + Number(fields[12])) * 10
+    } catch {
+      return Number.NaN
+    }
   }
 
   /** Stops the engine and deletes its state directory (images, containers, databases). */

@@ -217,6 +217,32 @@ export function cpuTable(r) {
   )
 }
 
+/**
+ * Client and engine CPU for the same command, and their sum over the machine's CPUs: no schedule
+ * of the two can end the command sooner than that (work that must wait for other work ends it
+ * later still).
+ */
+export function cpuShareTable(r) {
+  if (!r.engineCpu) return null
+  const cpus = r.machine.cpus
+  const rows = [
+    ['drydock plan --unused, warm', r.cpu.planWarm, r.engineCpu.planWarm, r.plan.warm.median],
+    ['drydock plan --system, warm', r.cpu.planSystem, r.engineCpu.planSystem, r.plan.system.median],
+    ['drydock plan --unused, cold', r.cpu.planCold, r.engineCpu.planCold, r.plan.cold.median],
+    ['docker system df -v', r.cpu.systemDf, r.engineCpu.systemDf, r.systemDf.median],
+  ]
+  return renderTable(
+    ['CPU time (medians)', 'client', 'engine', `sum / ${cpus} CPUs`, 'wall'],
+    rows.map(([label, client, engine, wall]) => [
+      label,
+      ms(client),
+      ms(engine),
+      ms((client + engine) / cpus),
+      ms(wall),
+    ]),
+  )
+}
+
 export function memoryTable(r) {
   const row = (label, value) => [
     label,
@@ -414,7 +440,16 @@ export function fullReport(r) {
   if (r.cli.warning) out.push(`WARNING: ${r.cli.warning}`)
   out.push('', timingTable(r))
   if (r.firstOutput) out.push('', firstOutputTable(r.firstOutput))
-  out.push('', memoryTable(r), '', cpuTable(r), '', sanityTable(r.sanity))
+  const share = cpuShareTable(r)
+  out.push(
+    '',
+    memoryTable(r),
+    '',
+    cpuTable(r),
+    ...(share ? ['', share] : []),
+    '',
+    sanityTable(r.sanity),
+  )
   if (r.clean.system) out.push('', systemCleanTable(r.clean.system))
   const actions = Object.entries(r.plan.actions)
     .map(([action, count]) => `${action} ${count}`)

@@ -156,6 +156,7 @@ async function main() {
       systemDf: planning.systemDf,
       firstOutput,
       cpu: { ...planning.cpu, ...cleaning.cpu },
+      engineCpu: planning.engineCpu,
       clean: cleaning.clean,
       rss: { ...planning.rss, clean: cleaning.rssMb },
       sanity: cleaning.sanity,
@@ -296,17 +297,23 @@ async function measurePlanning(bench) {
   }
   const planRun = async (db, selection = ['--unused'], env = undefined) => {
     const args = drydockArgs(bench, ['--db', db, 'plan', ...selection, '--json'])
+    const engineBefore = engine.cpuMs()
     const result = checkExit(await timed('node', args, { env }), 'drydock plan')
     return {
       ms: result.ms,
       rssMb: result.rssMb,
       cpuMs: result.cpuMs,
+      engineCpuMs: engine.cpuMs() - engineBefore,
       plan: JSON.parse(result.stdout),
     }
   }
   const dfRun = async () => {
+    const engineBefore = engine.cpuMs()
     const result = await timed('docker', ['-H', engine.host, 'system', 'df', '-v'])
-    return checkExit(result, 'docker system df -v')
+    return {
+      ...checkExit(result, 'docker system df -v'),
+      engineCpuMs: engine.cpuMs() - engineBefore,
+    }
   }
 
   // The first run of anything pays for cold page caches (node_modules, the engine's metadata).
@@ -394,6 +401,13 @@ async function measurePlanning(bench) {
       planWarm: median(s.planWarm.map((run) => run.cpuMs)),
       planSystem: median(s.planSystem.map((run) => run.cpuMs)),
       systemDf: median(s.df.map((run) => run.cpuMs)),
+    },
+    // The engine's CPU for the same commands (dockerd's counters, 10 ms ticks).
+    engineCpu: {
+      planCold: median(s.planCold.map((run) => run.engineCpuMs)),
+      planWarm: median(s.planWarm.map((run) => run.engineCpuMs)),
+      planSystem: median(s.planSystem.map((run) => run.engineCpuMs)),
+      systemDf: median(s.df.map((run) => run.engineCpuMs)),
     },
     rss: {
       planCold: Math.max(...s.planCold.map((run) => run.rssMb)),
