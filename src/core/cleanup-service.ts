@@ -100,13 +100,12 @@ export class CleanupService {
     const { connection, inventory, engine } = await connections.readInventory(
       kinds ? { kinds } : {},
     )
-    // The graph needs no records: built while BuildKit's answer (often the last) is on its way.
-    const graph = new DependencyGraph(inventory)
     // BuildKit's cache may hold the layers of images it built: without its records the bytes
     // an image frees cannot be told, so read them whenever such an image is there.
     if (!inventory.kinds && hasBuildKitImages(inventory)) {
       await connections.addKinds(connection, inventory, 'lean')
     }
+    const graph = new DependencyGraph(inventory)
     // Least recently used needs the facts: --unused-for and --target-size refuse to guess.
     const facts =
       selection.unusedFor || selection.targetSize !== null
