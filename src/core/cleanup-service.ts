@@ -26,13 +26,15 @@ import type { EventBus } from './event-bus'
 import type { LastUseTracker } from './last-use-tracker'
 import type { LogAccess } from './log-access'
 import { DependencyGraph } from './planner/graph'
-import { buildPlan } from './planner/plan'
+import { buildPlan, buildPlanAndLedger } from './planner/plan'
 import { StoreError } from './store'
 
 /** A plan the service made, kept so that running it does exactly what was shown. */
 interface HeldPlan {
   plan: Plan
   layerSizes: ReadonlyMap<string, number>
+  /** The layers whose bytes the plan credited to each build cache record. */
+  recordLayers: ReadonlyMap<string, readonly string[]>
   /** False when the plan was made without reading Settings' protection rules. */
   settingsKnown: boolean
 }
@@ -125,7 +127,7 @@ export class CleanupService {
             inventory.containers.map((container) => container.id),
           )
         : undefined
-    const plan = buildPlan(inventory, selection, {
+    const { plan, ledger } = buildPlanAndLedger(inventory, selection, {
       id: randomUUID(),
       host: engine.host,
       engineId: engine.id,
@@ -153,7 +155,12 @@ export class CleanupService {
     }
     // The user said the lost uses do not matter: this engine's gap is settled for this process.
     if (missed && selection.acceptUnknownUse) tracker.acceptMissed(connection.host.url)
-    this.plans.set(plan.id, { plan, layerSizes: graph.sizes(), settingsKnown })
+    this.plans.set(plan.id, {
+      plan,
+      layerSizes: graph.sizes(),
+      recordLayers: ledger.recordLayers,
+      settingsKnown,
+    })
     for (const id of this.plans.keys()) {
       if (this.plans.size <= MAX_HELD_PLANS) break
       this.plans.delete(id)
@@ -241,6 +248,7 @@ export class CleanupService {
       journal,
       trigger: request.trigger,
       layerSizes: held.layerSizes,
+      recordLayers: held.recordLayers,
       protection,
       engineKind: engine.engineKind,
       onProgress: (progress) => emit(progress),

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { resolveSelection } from '../../src/core/cleanup-service'
-import { buildPlan } from '../../src/core/planner/plan'
+import { buildPlan, buildPlanAndLedger } from '../../src/core/planner/plan'
 import { protectionRules } from '../../src/core/planner/policy'
 import type { Inventory } from '../../src/core/engine/inventory'
 import type { ItemKind, SelectionInput } from '../../src/shared/cleanup'
@@ -463,6 +463,30 @@ describe('build cache holding layers that a staying image shares', () => {
     const both = plan(world, { unused: true, cacheRecords: ['ra2', 'ra3'] })
     expect(both.reclaimBytes).toBe(30 * MB)
     expect(both.hints).toEqual([])
+  })
+
+  it("the plan's ledger names the layers each record's bytes stand on (a run subtracts what images free)", () => {
+    const { plan: result, ledger } = buildPlanAndLedger(
+      world,
+      resolveSelection(selection({ unused: true, cacheRecords: ['ra2', 'ra3'] }), DEFAULT_SETTINGS),
+      {
+        id: 'plan-1',
+        host: 'unix:///test.sock',
+        version: '20.10.24',
+        imageStore: 'graphdriver',
+        now: NOW,
+      },
+    )
+    const sizes = new Map(
+      world.images.flatMap((image) => image.layers.map((l) => [l.chainId, l.size])),
+    )
+    for (const id of ['ra2', 'ra3']) {
+      const layers = ledger.recordLayers.get(id) ?? []
+      expect(layers.length, id).toBe(1)
+      expect(layers.reduce((sum, chainId) => sum + (sizes.get(chainId) ?? 0), 0)).toBe(
+        result.items.find((item) => item.id === id)!.reclaimBytes,
+      )
+    }
   })
 
   it('--build-cache removes the records of the image that goes, keeps those a staying image holds', () => {

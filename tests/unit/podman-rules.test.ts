@@ -448,8 +448,13 @@ describe("reading Podman's delete answers", () => {
         { Deleted: 'sha256:layer' },
       ],
     })
-    const ctx = { ...context('docker'), freedAhead: { bytes: 0 } }
-    // The plan thought a record held the image's 5 MB layer: 0 for the image, 7 MB for the record.
+    // The plan thought a record held the image's 5 MB layer: 0 for the image, 7 MB for the record
+    // (that layer and 2 MB of its own data).
+    const ctx = {
+      ...context('docker'),
+      recordLayers: new Map([['rec', ['sha256:layer']]]),
+      freedLayers: new Set<string>(),
+    }
     await expect(
       runItem(item('app', { reclaimBytes: 0 }), ctx, () => undefined),
     ).resolves.toMatchObject({
@@ -468,6 +473,40 @@ describe("reading Podman's delete answers", () => {
       outcome: 'deleted',
       reclaimedBytes: 2 * MB_,
     })
+  })
+
+  it("only a record's own layers lower its credit: another record's, refused or not, do not", async () => {
+    const { context } = engine(['app'], {
+      'localhost/app:1': [
+        { Untagged: 'localhost/app:1' },
+        { Deleted: hexOf('app') },
+        { Deleted: 'sha256:layer' },
+      ],
+    })
+    // The 5 MB layer was credited to `held` (which the engine may then refuse); `own` frees 3 MB
+    // of its own data. Before, the image's 5 MB came off whichever record ran next.
+    const ctx = {
+      ...context('docker'),
+      recordLayers: new Map([
+        ['held', ['sha256:layer']],
+        ['own', []],
+      ]),
+      freedLayers: new Set<string>(),
+    }
+    await runItem(item('app', { reclaimBytes: 0 }), ctx, () => undefined)
+    const own = item('own', {
+      kind: 'build-cache',
+      id: 'own',
+      tags: [],
+      untag: [],
+      reclaimBytes: 3 * MB_,
+      requests: [{ kind: 'remove-build-cache', id: 'own' }],
+    })
+    await expect(runItem(own, ctx, () => undefined)).resolves.toMatchObject({
+      outcome: 'deleted',
+      reclaimedBytes: 3 * MB_,
+    })
+    expect([...ctx.freedLayers]).toEqual(['sha256:layer'])
   })
 
   it('an image whose container (removed first in this run) stayed is skipped, not sent to fail', async () => {

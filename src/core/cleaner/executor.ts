@@ -52,6 +52,8 @@ export interface ExecuteOptions {
   trigger: RunTrigger
   /** Bytes of each layer (chain ID). */
   layerSizes: ReadonlyMap<string, number>
+  /** The layers the plan credited to each build cache record (PlanLedger). */
+  recordLayers?: ReadonlyMap<string, readonly string[]>
   /** Podman answers deletes differently (docs/engine-rules.md §9). Default: docker. */
   engineKind?: EngineInfo['engineKind']
   /** Called once the run is journaled, before the first change: its id names it for cancelling. */
@@ -131,7 +133,8 @@ export async function executePlan(options: ExecuteOptions): Promise<CleanResult>
     plannedAt: Date.parse(plan.createdAt),
     removedByEngine: new Set(),
     containersKept: new Set(),
-    freedAhead: { bytes: 0 },
+    ...(options.recordLayers ? { recordLayers: options.recordLayers } : {}),
+    freedLayers: new Set(),
     records: new RecordPruner(docker),
   }
   const results: { result: CleanItemResult; seq: number }[] = []

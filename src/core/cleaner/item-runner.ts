@@ -44,20 +44,26 @@ export interface RunContext {
   removedByEngine?: Set<string>
   /** Containers this run was to remove that are still there (skipped, failed). */
   containersKept?: Set<string>
-  /** Bytes image deletes freed beyond their plan figures: the plan credited them to the build
-   * cache records that come after (images run before records; records are credited one by one). */
-  freedAhead?: { bytes: number }
+  /** The image layers (chain IDs) the plan credited to each build cache record it removes. */
+  recordLayers?: ReadonlyMap<string, readonly string[]>
+  /** Layers this run's image deletes freed, by the engine's answers (images run before records). */
+  freedLayers?: Set<string>
   /** Build cache prunes, sent together while one is in flight (record-pruner.ts). */
   records: RecordPruner
 }
 
-/** A pruned record's credit: its plan figure, less what earlier image deletes already freed. */
-function creditRecord(ctx: RunContext, predicted: number): number {
-  const ahead = ctx.freedAhead
-  if (!ahead) return predicted
-  const counted = Math.min(ahead.bytes, predicted)
-  ahead.bytes -= counted
-  return predicted - counted
+/**
+ * A pruned record's credit: its plan figure, less the layers of it that an image's delete in this
+ * run already freed (the engine named them; the image counted them). Only this record's own
+ * layers: a record the engine refused keeps its figure out of every other record's.
+ */
+function creditRecord(ctx: RunContext, item: PlanItem): number {
+  const predicted = ctx.predictedBytes(item)
+  let freedEarlier = 0
+  for (const chainId of ctx.recordLayers?.get(item.id) ?? []) {
+    if (ctx.freedLayers?.has(chainId)) freedEarlier += ctx.layerSizes.get(chainId) ?? 0
+  }
+  return Math.max(0, predicted - freedEarlier)
 }
 
 interface DeleteResponseLine {
@@ -271,7 +277,7 @@ export async function runItem(
             return skip('the record is gone, in use, shared by an image or has children now')
           }
           deleted = true
-          reclaimed += creditRecord(ctx, ctx.predictedBytes(item))
+          reclaimed += creditRecord(ctx, item)
           break
         }
         case 'delete-image': {
@@ -287,8 +293,10 @@ export async function runItem(
             // IDs (this one and the parents it removed with it), never layers.
             const size = ctx.layerSizes.get(line.Deleted)
             if (fullImageId(line.Deleted) === item.id) deleted = true
-            else if (size !== undefined) reclaimed += size
-            else ctx.removedByEngine?.add(fullImageId(line.Deleted))
+            else if (size !== undefined) {
+              reclaimed += size
+              ctx.freedLayers?.add(line.Deleted)
+            } else ctx.removedByEngine?.add(fullImageId(line.Deleted))
           }
           break
         }
@@ -319,11 +327,6 @@ export async function runItem(
   }
   // Podman's answers list no layers: a delete it really did frees what the plan counted.
   if (item.kind === 'image' && deleted && podman) reclaimed = ctx.predictedBytes(item)
-  // Layers the plan credited to build cache records (it thought they held them) that the
-  // engine freed with the image: counted here, so not again when those records go.
-  if (item.kind === 'image' && deleted && ctx.freedAhead) {
-    ctx.freedAhead.bytes += Math.max(0, reclaimed - ctx.predictedBytes(item))
-  }
   if (item.kind === 'image' && !deleted) ctx.goingImages.delete(item.id)
   // Only a container's removal changes what the snapshot holds (volumes and build cache
   // records are not in it); anything else a run did not do itself marks it stale by event.

@@ -19,6 +19,8 @@ import { recordLayers } from './record-layers'
 import type { DependencyGraph } from './graph'
 
 type Key = `${ItemKind}:${string}`
+/** Units that are not image layers: a container's writable layer, a volume, a record's own data. */
+const OTHER_UNIT = /^(?:rw|vol|cache):/
 
 export class Holdings {
   private readonly sizes = new Map<string, number>()
@@ -35,6 +37,8 @@ export class Holdings {
   private readonly outside = new Map<string, number>()
   /** Records whose own layer is one of several candidates (record-layers.ts could not tell). */
   private readonly unsure = new Set<Key>()
+  /** The units each release freed (the plan's bytes of that step, unit by unit). */
+  private readonly freed = new Map<Key, string[]>()
 
   constructor(
     inventory: Inventory,
@@ -98,6 +102,7 @@ export class Holdings {
     if (this.released.has(key)) return 0
     this.released.add(key)
     let freed = 0
+    const units: string[] = []
     const outside = kind !== 'build-cache'
     for (const unit of this.units.get(key) ?? []) {
       if (outside) this.outside.set(unit, (this.outside.get(unit) ?? 0) - 1)
@@ -105,9 +110,16 @@ export class Holdings {
       if (count <= 0) {
         this.counts.delete(unit)
         freed += this.sizes.get(unit) ?? 0
+        units.push(unit)
       } else this.counts.set(unit, count)
     }
+    this.freed.set(key, units)
     return freed
+  }
+
+  /** The image layers (chain IDs) whose bytes releasing this holder freed. */
+  layersFreedBy(kind: ItemKind, id: string): string[] {
+    return (this.freed.get(`${kind}:${id}`) ?? []).filter((unit) => !OTHER_UNIT.test(unit))
   }
 
   /** Bytes of the units held now by holders of these kinds (each unit once). */
@@ -178,6 +190,7 @@ export class Holdings {
       outside: new Map(this.outside),
       counts: new Map(this.counts),
       released: new Set(this.released),
+      freed: new Map(this.freed),
     })
     return holders.reduce((sum, [kind, id]) => sum + copy.release(kind, id), 0)
   }

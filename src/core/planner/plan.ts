@@ -91,7 +91,24 @@ function fromDecision(item: PlanItem, decision: KindDecision, requests: EngineRe
 
 const projectOf = (labels: Record<string, string>) => labels[COMPOSE_PROJECT_LABEL] ?? null
 
+/**
+ * What the plan's byte counts stand on, for the run that follows it: the image layers whose bytes
+ * each build cache record was credited with. An image's delete may free such a layer itself (the
+ * engine names every layer it deletes): the record then frees that much less.
+ */
+export interface PlanLedger {
+  recordLayers: Map<string, string[]>
+}
+
 export function buildPlan(inventory: Inventory, selection: Selection, context: PlanContext): Plan {
+  return buildPlanAndLedger(inventory, selection, context).plan
+}
+
+export function buildPlanAndLedger(
+  inventory: Inventory,
+  selection: Selection,
+  context: PlanContext,
+): { plan: Plan; ledger: PlanLedger } {
   const graph = context.graph ?? new DependencyGraph(inventory)
   const rules: EngineRules = context.engineKind === 'podman' ? 'podman' : context.imageStore
   const kinds = inventory.kinds
@@ -224,6 +241,7 @@ export function buildPlan(inventory: Inventory, selection: Selection, context: P
     for (const parent of record.parents)
       childRecords.set(parent, [...(childRecords.get(parent) ?? []), id])
   }
+  const recordLayers = new Map<string, string[]>()
   for (const id of leavesFirst(cacheDecisions.keys(), records)) {
     const record = records.get(id)!
     const decision = cacheDecisions.get(id)!
@@ -231,6 +249,7 @@ export function buildPlan(inventory: Inventory, selection: Selection, context: P
     const planned = fromDecision(item, decision, [{ kind: 'remove-build-cache', id }])
     if (planned.action === 'delete') {
       planned.reclaimBytes = holdings.release('build-cache', id)
+      recordLayers.set(id, holdings.layersFreedBy('build-cache', id))
       planned.after = (childRecords.get(id) ?? []).filter(
         (child) => cacheDecisions.get(child)?.action === 'delete',
       )
@@ -269,7 +288,7 @@ export function buildPlan(inventory: Inventory, selection: Selection, context: P
 
   const reclaimByKind = { image: 0, container: 0, volume: 0, 'build-cache': 0 }
   for (const item of items) reclaimByKind[item.kind] += item.reclaimBytes
-  return {
+  const plan: Plan = {
     id: context.id,
     engine: {
       host: context.host,
@@ -285,6 +304,7 @@ export function buildPlan(inventory: Inventory, selection: Selection, context: P
     hints,
     target: walk?.target ?? null,
   }
+  return { plan, ledger: { recordLayers } }
 }
 
 /** The image items: each request run through the engine model, as the engine will check it. */
