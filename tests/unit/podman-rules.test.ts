@@ -440,7 +440,8 @@ describe("reading Podman's delete answers", () => {
     })
   })
 
-  it('layers an image freed that the plan credited to build cache records are not counted twice', async () => {
+  /** An engine whose delete of app frees its 5 MB layer, and a record item with its plan bytes. */
+  function layerFreeingEngine(recordLayers: [string, string[]][]) {
     const { context } = engine(['app'], {
       'localhost/app:1': [
         { Untagged: 'localhost/app:1' },
@@ -448,61 +449,48 @@ describe("reading Podman's delete answers", () => {
         { Deleted: 'sha256:layer' },
       ],
     })
-    // The plan thought a record held the image's 5 MB layer: 0 for the image, 7 MB for the record
-    // (that layer and 2 MB of its own data).
     const ctx = {
       ...context('docker'),
-      recordLayers: new Map([['rec', ['sha256:layer']]]),
+      recordLayers: new Map(recordLayers),
       freedLayers: new Set<string>(),
     }
+    const record = (id: string, reclaimBytes: number) =>
+      item(id, {
+        kind: 'build-cache',
+        id,
+        tags: [],
+        untag: [],
+        reclaimBytes,
+        requests: [{ kind: 'remove-build-cache', id }],
+      })
+    return { ctx, record }
+  }
+
+  it('layers an image freed that the plan credited to build cache records are not counted twice', async () => {
+    // The plan thought a record held the image's 5 MB layer: 0 for the image, 7 MB for the record
+    // (that layer and 2 MB of its own data).
+    const { ctx, record } = layerFreeingEngine([['rec', ['sha256:layer']]])
     await expect(
       runItem(item('app', { reclaimBytes: 0 }), ctx, () => undefined),
     ).resolves.toMatchObject({
       outcome: 'deleted',
       reclaimedBytes: 5 * MB_,
     })
-    const record = item('rec', {
-      kind: 'build-cache',
-      id: 'rec',
-      tags: [],
-      untag: [],
-      reclaimBytes: 7 * MB_,
-      requests: [{ kind: 'remove-build-cache', id: 'rec' }],
-    })
-    await expect(runItem(record, ctx, () => undefined)).resolves.toMatchObject({
+    await expect(runItem(record('rec', 7 * MB_), ctx, () => undefined)).resolves.toMatchObject({
       outcome: 'deleted',
       reclaimedBytes: 2 * MB_,
     })
   })
 
   it("only a record's own layers lower its credit: another record's, refused or not, do not", async () => {
-    const { context } = engine(['app'], {
-      'localhost/app:1': [
-        { Untagged: 'localhost/app:1' },
-        { Deleted: hexOf('app') },
-        { Deleted: 'sha256:layer' },
-      ],
-    })
     // The 5 MB layer was credited to `held` (which the engine may then refuse); `own` frees 3 MB
     // of its own data. Before, the image's 5 MB came off whichever record ran next.
-    const ctx = {
-      ...context('docker'),
-      recordLayers: new Map([
-        ['held', ['sha256:layer']],
-        ['own', []],
-      ]),
-      freedLayers: new Set<string>(),
-    }
+    const { ctx, record } = layerFreeingEngine([
+      ['held', ['sha256:layer']],
+      ['own', []],
+    ])
     await runItem(item('app', { reclaimBytes: 0 }), ctx, () => undefined)
-    const own = item('own', {
-      kind: 'build-cache',
-      id: 'own',
-      tags: [],
-      untag: [],
-      reclaimBytes: 3 * MB_,
-      requests: [{ kind: 'remove-build-cache', id: 'own' }],
-    })
-    await expect(runItem(own, ctx, () => undefined)).resolves.toMatchObject({
+    await expect(runItem(record('own', 3 * MB_), ctx, () => undefined)).resolves.toMatchObject({
       outcome: 'deleted',
       reclaimedBytes: 3 * MB_,
     })
