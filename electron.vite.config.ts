@@ -44,7 +44,9 @@ export default defineConfig({
       target: 'node20',
       externalizeDeps: { exclude: ['dockerode', 'docker-modem', 'zod', 'commander'] },
       rollupOptions: {
-        // Every other package stays in node_modules, including what those two load lazily.
+        // Every other package stays in node_modules, including what dockerode and docker-modem
+        // load lazily. commander is bundled so that V8's code cache holds it too
+        // (bin/compile-cache.js).
         // The packages swapped for stand-ins are required only where they are swapped, so they
         // are not external: the stand-ins take their place (lazyDockerInternals).
         external: [

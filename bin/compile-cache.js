@@ -3,7 +3,7 @@
 // the packages it loads from node_modules) is compiled through vm.Script with the cached data of
 // the previous run. Compiling the ~650 kB
 // bundle is the largest part of a short command's start-up (about 35 ms of ~190); with the cache
-// it is a few. Keyed by Node's version and each file's size and time, kept in the user's own
+// it is a few. Keyed by Node's version and each file's size and checksum, kept in the user's own
 // cache directory (V8 trusts cached code: never a shared or foreign one), and written after the
 // command ran (so lazily compiled functions are in it too). Anything unexpected falls back to
 // Node's own loading.
@@ -14,6 +14,7 @@ const {
   readFileSync,
   statSync,
   unlinkSync,
+  utimesSync,
   writeFileSync,
   renameSync,
 } = require('node:fs')
@@ -21,6 +22,7 @@ const NodeModule = require('node:module')
 const { dirname, join } = require('node:path')
 const { homedir } = require('node:os')
 const vm = require('node:vm')
+const zlib = require('node:zlib')
 
 /** The directory and files must be this user's alone: owned by them, no one else may write. */
 function ours(path, kind) {
@@ -34,9 +36,15 @@ function ours(path, kind) {
   }
 }
 
-/** Cache files older than this that the command did not read are removed when it writes new ones
- * (a rebuild or an upgrade names new files; the old ones would stay forever). */
-const STALE_MS = 7 * 24 * 3600 * 1000
+/** Cache files nobody read or wrote for this long are removed when a command writes new ones (a
+ * rebuild or an upgrade names new files; the old ones would stay forever). */
+const DAY_MS = 24 * 3600 * 1000
+const STALE_MS = 7 * DAY_MS
+
+/** CRC-32 of the source (zlib's, Node ≥ 20.15); its length alone where there is none. */
+function checksum(content) {
+  return typeof zlib.crc32 === 'function' ? zlib.crc32(content).toString(16) : 'n'
+}
 
 /**
  * `roots`: the directories whose modules go through the cache (the bundle, the packages it loads
@@ -57,23 +65,30 @@ function install(roots, flags = '') {
   const pending = []
   const used = new Set()
   const original = NodeModule.prototype._compile
-  NodeModule.prototype._compile = function compile(content, filename) {
-    if (!under.some((root) => filename.startsWith(root))) {
-      return original.call(this, content, filename)
+  NodeModule.prototype._compile = function compile(content, filename, ...rest) {
+    // Only CommonJS without import(): an ES module (Node ≥ 20.19 requires them through here) or
+    // a dynamic import would need what vm.Script without a module loader cannot give.
+    if (
+      rest[0] === 'module' ||
+      !under.some((root) => filename.startsWith(root)) ||
+      content.includes('import(')
+    ) {
+      return original.call(this, content, filename, ...rest)
     }
-    let key
-    try {
-      const stats = statSync(filename)
-      key = join(
-        dir,
-        `${stats.size}-${Math.floor(stats.mtimeMs)}-${tag}${filename.replace(/[^A-Za-z0-9.]+/g, '_')}.bin`,
-      )
-    } catch {
-      return original.call(this, content, filename)
-    }
+    // The content's checksum, not its time: an upgrade may keep a file's size and time
+    // (installers restore the package's times) and change what it says.
+    const key = join(
+      dir,
+      `${content.length}-${checksum(content)}-${tag}${filename.replace(/[^A-Za-z0-9.]+/g, '_')}.bin`,
+    )
     let cachedData
     try {
-      cachedData = ours(key, 'file') ? readFileSync(key) : undefined
+      if (ours(key, 'file')) {
+        cachedData = readFileSync(key)
+        // Reading leaves the time alone: mark it used, so that removeStale keeps it.
+        const now = Date.now()
+        if (now - statSync(key).mtimeMs > DAY_MS) utimesSync(key, now / 1000, now / 1000)
+      }
     } catch {
       cachedData = undefined
     }
@@ -105,7 +120,8 @@ function removeStale(dir, used) {
     const now = Date.now()
     for (const name of readdirSync(dir)) {
       const path = join(dir, name)
-      if (used.has(path) || !name.endsWith('.bin')) continue
+      // `.bin.<pid>`: a write that a crash cut short (one in progress is minutes younger).
+      if (used.has(path) || !/\.bin(?:\.\d+)?$/.test(name)) continue
       try {
         if (ours(path, 'file') && now - statSync(path).mtimeMs > STALE_MS) unlinkSync(path)
       } catch {

@@ -85,6 +85,44 @@ describe('the CLI code cache', () => {
     expect(left).toHaveLength(2) // the recent stranger and main.js's new entry
   })
 
+  it('never runs old code for a file changed to the same size and time', () => {
+    const root = join(tempDir(), 'out')
+    const tmp = tempDir()
+    mkdirSync(root, { recursive: true })
+    const file = join(root, 'main.js')
+    const script = `require(${JSON.stringify(installer)}).install(${JSON.stringify(root)}); console.log(require(${JSON.stringify(file)}).answer)`
+    const run = () =>
+      execFileSync(process.execPath, ['-e', script], {
+        env: { ...process.env, XDG_CACHE_HOME: tmp },
+      })
+        .toString()
+        .trim()
+    const when = new Date('2026-01-01T00:00:00Z')
+    writeFileSync(file, 'exports.answer = 1\n')
+    utimesSync(file, when, when)
+    expect(run()).toBe('1')
+    expect(run()).toBe('1')
+    writeFileSync(file, 'exports.answer = 2\n')
+    utimesSync(file, when, when)
+    expect(run()).toBe('2')
+  })
+
+  it('leaves a module that imports dynamically to Node', () => {
+    const root = join(tempDir(), 'out')
+    const tmp = tempDir()
+    mkdirSync(root, { recursive: true })
+    writeFileSync(join(root, 'dep.js'), 'exports.n = 6\n')
+    writeFileSync(
+      join(root, 'main.js'),
+      "exports.answer = () => import('./dep.js').then((m) => m.default.n * 7)\n",
+    )
+    const script = `require(${JSON.stringify(installer)}).install(${JSON.stringify(root)}); require(${JSON.stringify(join(root, 'main.js'))}).answer().then(console.log)`
+    const out = execFileSync(process.execPath, ['-e', script], {
+      env: { ...process.env, XDG_CACHE_HOME: tmp },
+    })
+    expect(out.toString().trim()).toBe('42')
+  })
+
   it('uses no directory another user could write to', () => {
     const root = join(tempDir(), 'out')
     const tmp = tempDir()

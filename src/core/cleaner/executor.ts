@@ -52,8 +52,9 @@ export interface ExecuteOptions {
   trigger: RunTrigger
   /** Bytes of each layer (chain ID). */
   layerSizes: ReadonlyMap<string, number>
-  /** The layers the plan credited to each build cache record (PlanLedger). */
-  recordLayers?: ReadonlyMap<string, readonly string[]>
+  /** The layers the plan credited to each build cache record (PlanLedger): without them, a layer
+   * an image freed would count again with its record. */
+  recordLayers: ReadonlyMap<string, readonly string[]>
   /** Podman answers deletes differently (docs/engine-rules.md §9). Default: docker. */
   engineKind?: EngineInfo['engineKind']
   /** Called once the run is journaled, before the first change: its id names it for cancelling. */
@@ -133,7 +134,7 @@ export async function executePlan(options: ExecuteOptions): Promise<CleanResult>
     plannedAt: Date.parse(plan.createdAt),
     removedByEngine: new Set(),
     containersKept: new Set(),
-    ...(options.recordLayers ? { recordLayers: options.recordLayers } : {}),
+    recordLayers: options.recordLayers,
     freedLayers: new Set(),
     records: new RecordPruner(docker),
   }
