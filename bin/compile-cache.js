@@ -1,9 +1,8 @@
 'use strict'
 // V8's code cache for the built CLI: Node 20 has no module.enableCompileCache, so the bundle (and
 // the packages it loads from node_modules) is compiled through vm.Script with the cached data of
-// the previous run. Compiling the ~650 kB
-// bundle is the largest part of a short command's start-up (about 35 ms of ~190); with the cache
-// it is a few. Keyed by Node's version and each file's size and checksum, kept in the user's own
+// the previous run. Compiling the ~650 kB bundle is the largest part of a short command's start-up
+// (about 35 ms of ~190); with the cache it is a few. Keyed by Node's version and each file's size and checksum, kept in the user's own
 // cache directory (V8 trusts cached code: never a shared or foreign one), and written after the
 // command ran (so lazily compiled functions are in it too). Anything unexpected falls back to
 // Node's own loading.
@@ -12,27 +11,29 @@ const {
   mkdirSync,
   readdirSync,
   readFileSync,
-  statSync,
   unlinkSync,
   utimesSync,
   writeFileSync,
   renameSync,
 } = require('node:fs')
 const NodeModule = require('node:module')
-const { dirname, join } = require('node:path')
+const { dirname, join, sep } = require('node:path')
 const { homedir } = require('node:os')
 const vm = require('node:vm')
 const zlib = require('node:zlib')
 
-/** The directory and files must be this user's alone: owned by them, no one else may write. */
+/**
+ * The directory and files must be this user's alone: owned by them, no one else may write. Their
+ * stats when they are (for their age), else null.
+ */
 function ours(path, kind) {
   try {
     const stats = lstatSync(path)
     const uid = typeof process.getuid === 'function' ? process.getuid() : stats.uid
     const right = kind === 'dir' ? stats.isDirectory() : stats.isFile()
-    return right && stats.uid === uid && (stats.mode & 0o022) === 0
+    return right && stats.uid === uid && (stats.mode & 0o022) === 0 ? stats : null
   } catch {
-    return false
+    return null
   }
 }
 
@@ -66,12 +67,14 @@ function install(roots, flags = '') {
   const used = new Set()
   const original = NodeModule.prototype._compile
   NodeModule.prototype._compile = function compile(content, filename, ...rest) {
-    // Only CommonJS without import(): an ES module (Node ≥ 20.19 requires them through here) or
-    // a dynamic import would need what vm.Script without a module loader cannot give.
+    // CommonJS only: an ES module (Node ≥ 20.19 requires them through here) is Node's to load,
+    // and so is a package's file that may call import() (vm.Script has no loader for it; Node
+    // 20's is experimental and warns). Our own bundle has none: rolldown turns ours into require,
+    // and its text says `import(` only in comments (commander's JSDoc).
     if (
       rest[0] === 'module' ||
       !under.some((root) => filename.startsWith(root)) ||
-      content.includes('import(')
+      (filename.includes(`${sep}node_modules${sep}`) && content.includes('import('))
     ) {
       return original.call(this, content, filename, ...rest)
     }
@@ -83,11 +86,12 @@ function install(roots, flags = '') {
     )
     let cachedData
     try {
-      if (ours(key, 'file')) {
+      const stats = ours(key, 'file')
+      if (stats) {
         cachedData = readFileSync(key)
         // Reading leaves the time alone: mark it used, so that removeStale keeps it.
         const now = Date.now()
-        if (now - statSync(key).mtimeMs > DAY_MS) utimesSync(key, now / 1000, now / 1000)
+        if (now - stats.mtimeMs > DAY_MS) utimesSync(key, now / 1000, now / 1000)
       }
     } catch {
       cachedData = undefined
@@ -123,7 +127,8 @@ function removeStale(dir, used) {
       // `.bin.<pid>`: a write that a crash cut short (one in progress is minutes younger).
       if (used.has(path) || !/\.bin(?:\.\d+)?$/.test(name)) continue
       try {
-        if (ours(path, 'file') && now - statSync(path).mtimeMs > STALE_MS) unlinkSync(path)
+        const stats = ours(path, 'file')
+        if (stats && now - stats.mtimeMs > STALE_MS) unlinkSync(path)
       } catch {
         // Gone already, or not ours to remove.
       }

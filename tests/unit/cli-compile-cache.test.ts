@@ -10,6 +10,21 @@ import { tempDir } from '../support/temp-dir'
 
 const installer = join(__dirname, '../../bin/compile-cache.js')
 
+/** A fresh Node that installs the cache over `roots`, requires `main` and prints `print` of it. */
+function runCached(
+  roots: string | string[],
+  main: string,
+  cacheHome: string,
+  print = 'console.log(m.answer)',
+): string {
+  const script = `require(${JSON.stringify(installer)}).install(${JSON.stringify(roots)}); const m = require(${JSON.stringify(main)}); ${print}`
+  return execFileSync(process.execPath, ['-e', script], {
+    env: { ...process.env, XDG_CACHE_HOME: cacheHome },
+  })
+    .toString()
+    .trim()
+}
+
 describe('the CLI code cache', () => {
   it('writes the cache on the first run, uses it on the next, and runs the same', () => {
     const root = join(tempDir(), 'out')
@@ -20,13 +35,7 @@ describe('the CLI code cache', () => {
       join(root, 'main.js'),
       "const { twice } = require('./chunks/dep.js')\nexports.answer = twice(21) + ':' + __filename.endsWith('main.js') + ':' + (module.exports === exports)\n",
     )
-    const script = `require(${JSON.stringify(installer)}).install(${JSON.stringify(root)}); console.log(require(${JSON.stringify(join(root, 'main.js'))}).answer)`
-    const run = () =>
-      execFileSync(process.execPath, ['-e', script], {
-        env: { ...process.env, XDG_CACHE_HOME: tmp },
-      })
-        .toString()
-        .trim()
+    const run = () => runCached(root, join(root, 'main.js'), tmp)
     expect(run()).toBe('42:true:true')
     const cacheDir = join(tmp, 'drydock', 'v8', process.version)
     expect(readdirSync(cacheDir)).toHaveLength(2)
@@ -46,14 +55,7 @@ describe('the CLI code cache', () => {
       join(out, 'main.js'),
       `exports.answer = require(${JSON.stringify(deps)}).n + require(${JSON.stringify(join(elsewhere, 'other.js'))}).n + 1\n`,
     )
-    const roots = JSON.stringify([out, join(deps, '..')])
-    const script = `require(${JSON.stringify(installer)}).install(${roots}); console.log(require(${JSON.stringify(join(out, 'main.js'))}).answer)`
-    const run = () =>
-      execFileSync(process.execPath, ['-e', script], {
-        env: { ...process.env, XDG_CACHE_HOME: tmp },
-      })
-        .toString()
-        .trim()
+    const run = () => runCached([out, join(deps, '..')], join(out, 'main.js'), tmp)
     expect(run()).toBe('42')
     const cached = readdirSync(join(tmp, 'drydock', 'v8', process.version))
     expect(cached).toHaveLength(2)
@@ -74,11 +76,7 @@ describe('the CLI code cache', () => {
     writeFileSync(recent, 'x', { mode: 0o600 })
     const weeksAgo = new Date(Date.now() - 8 * 24 * 3600 * 1000)
     utimesSync(old, weeksAgo, weeksAgo)
-    const script = `require(${JSON.stringify(installer)}).install(${JSON.stringify(root)}); console.log(require(${JSON.stringify(join(root, 'main.js'))}).answer)`
-    const out = execFileSync(process.execPath, ['-e', script], {
-      env: { ...process.env, XDG_CACHE_HOME: tmp },
-    })
-    expect(out.toString().trim()).toBe('3')
+    expect(runCached(root, join(root, 'main.js'), tmp)).toBe('3')
     const left = readdirSync(dir)
     expect(left).not.toContain('10-1-_gone_main_abc.js.bin')
     expect(left).toContain('10-2-_gone_main_def.js.bin')
@@ -90,13 +88,7 @@ describe('the CLI code cache', () => {
     const tmp = tempDir()
     mkdirSync(root, { recursive: true })
     const file = join(root, 'main.js')
-    const script = `require(${JSON.stringify(installer)}).install(${JSON.stringify(root)}); console.log(require(${JSON.stringify(file)}).answer)`
-    const run = () =>
-      execFileSync(process.execPath, ['-e', script], {
-        env: { ...process.env, XDG_CACHE_HOME: tmp },
-      })
-        .toString()
-        .trim()
+    const run = () => runCached(root, file, tmp)
     const when = new Date('2026-01-01T00:00:00Z')
     writeFileSync(file, 'exports.answer = 1\n')
     utimesSync(file, when, when)
@@ -107,20 +99,28 @@ describe('the CLI code cache', () => {
     expect(run()).toBe('2')
   })
 
-  it('leaves a module that imports dynamically to Node', () => {
-    const root = join(tempDir(), 'out')
+  it("leaves a package's module that imports dynamically to Node; caches ours that only mention it", () => {
+    const out = join(tempDir(), 'out')
+    const pkg = join(tempDir(), 'node_modules', 'dyn')
     const tmp = tempDir()
-    mkdirSync(root, { recursive: true })
-    writeFileSync(join(root, 'dep.js'), 'exports.n = 6\n')
+    mkdirSync(out, { recursive: true })
+    mkdirSync(pkg, { recursive: true })
+    writeFileSync(join(pkg, 'dep.js'), 'exports.n = 6\n')
     writeFileSync(
-      join(root, 'main.js'),
+      join(pkg, 'index.js'),
       "exports.answer = () => import('./dep.js').then((m) => m.default.n * 7)\n",
     )
-    const script = `require(${JSON.stringify(installer)}).install(${JSON.stringify(root)}); require(${JSON.stringify(join(root, 'main.js'))}).answer().then(console.log)`
-    const out = execFileSync(process.execPath, ['-e', script], {
-      env: { ...process.env, XDG_CACHE_HOME: tmp },
-    })
-    expect(out.toString().trim()).toBe('42')
+    writeFileSync(
+      join(out, 'main.js'),
+      `/** @typedef { import("./x.js").X } X */\nexports.answer = require(${JSON.stringify(pkg)}).answer\n`,
+    )
+    const run = () =>
+      runCached([out, join(pkg, '..')], join(out, 'main.js'), tmp, 'm.answer().then(console.log)')
+    expect(run()).toBe('42')
+    expect(run()).toBe('42')
+    const cached = readdirSync(join(tmp, 'drydock', 'v8', process.version))
+    expect(cached.some((name) => name.endsWith('_main.js.bin'))).toBe(true)
+    expect(cached.some((name) => name.endsWith('_dyn_index.js.bin'))).toBe(false)
   })
 
   it('uses no directory another user could write to', () => {
@@ -131,11 +131,7 @@ describe('the CLI code cache', () => {
     const shared = join(tmp, 'drydock', 'v8', process.version)
     mkdirSync(shared, { recursive: true })
     chmodSync(shared, 0o777)
-    const script = `require(${JSON.stringify(installer)}).install(${JSON.stringify(root)}); console.log(require(${JSON.stringify(join(root, 'main.js'))}).answer)`
-    const out = execFileSync(process.execPath, ['-e', script], {
-      env: { ...process.env, XDG_CACHE_HOME: tmp },
-    })
-    expect(out.toString().trim()).toBe('7')
+    expect(runCached(root, join(root, 'main.js'), tmp)).toBe('7')
     expect(readdirSync(shared)).toEqual([])
   })
 })
