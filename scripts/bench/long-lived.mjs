@@ -7,7 +7,7 @@ import { request } from 'node:http'
 import { median, summary } from './measure.mjs'
 
 /** Starts `drydock serve`, resolving with its URL once it has printed it (its --json line). */
-function startServe(args) {
+export function startServe(args) {
   const child = spawn('node', args, { stdio: ['ignore', 'pipe', 'pipe'] })
   return new Promise((resolve, reject) => {
     let out = ''

@@ -29,7 +29,7 @@ import type { EngineEntry } from '../shared/engines'
 import type { BuildCacheList, ContainerList, VolumeList } from '../shared/kinds'
 import type { MonitorState } from '../shared/monitor'
 import type { Settings, SettingsPatch } from '../shared/settings'
-import type { DiskUsage, Reclaimable, UsageSeries } from '../shared/usage'
+import type { DiskUsage, LatestUsage, Reclaimable, UsageSeries } from '../shared/usage'
 import { CleanupService, resolveSelection } from './cleanup-service'
 import { ConnectionManager, engineFailure } from './connection-manager'
 import { readUsage } from './usage-reader'
@@ -329,6 +329,12 @@ export class DrydockService implements DrydockHandlers, EventSource {
       maxPoints: request.maxPoints,
       now: this.now(),
     })
+  }
+
+  async getLatestUsage(request: ParsedRequest<'getLatestUsage'>): Promise<LatestUsage | null> {
+    const host = request.host ?? this.connections.peek().host
+    const point = this.log.open().usage.latest(host)
+    return point === null ? null : { ...point, host }
   }
 
   getReclaimable(): Promise<Reclaimable> {

@@ -22,6 +22,7 @@ export const METHOD_NAMES = [
   'getRun',
   'restoreImage',
   'getUsageSeries',
+  'getLatestUsage',
   'getReclaimable',
   'getSettings',
   'getLogStatus',

@@ -20,6 +20,7 @@ import {
   UsageSeriesRequestSchema,
   UsagePointSchema,
   UsageSeriesSchema,
+  LatestUsageSchema,
 } from './usage'
 
 const Timestamp = z.iso.datetime({ offset: true })
@@ -167,6 +168,12 @@ export const methods = {
   },
   /** Disk usage over time from the log, downsampled; works with no engine. */
   getUsageSeries: { request: UsageSeriesRequestSchema, response: UsageSeriesSchema },
+  /** The last usage sample recorded for an engine (omitted: the current one), from the log
+   * alone: no engine request, so it answers at once. Null when the log has none (raw samples are kept a week). */
+  getLatestUsage: {
+    request: z.strictObject({ host: z.string().optional() }),
+    response: LatestUsageSchema.nullable(),
+  },
   /** Exact reclaimable bytes by type, from the planner. */
   getReclaimable: { request: NoArguments, response: ReclaimableSchema },
   getSettings: { request: NoArguments, response: SettingsSchema },

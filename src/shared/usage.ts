@@ -93,6 +93,9 @@ export const UsageSeriesSchema = z.strictObject({
   points: z.array(UsagePointSchema),
 })
 
+/** An engine's last recorded sample: what the dashboard paints before the engine answers. */
+export const LatestUsageSchema = UsagePointSchema.extend({ host: z.string() })
+
 /** What cleanup could give back now, by type, counted by Drydock (not the engine's estimate). */
 export const ReclaimableSchema = z.strictObject({
   at: z.string(),
@@ -110,4 +113,5 @@ export const ReclaimableSchema = z.strictObject({
 
 export type UsagePoint = z.infer<typeof UsagePointSchema>
 export type UsageSeries = z.infer<typeof UsageSeriesSchema>
+export type LatestUsage = z.infer<typeof LatestUsageSchema>
 export type Reclaimable = z.infer<typeof ReclaimableSchema>

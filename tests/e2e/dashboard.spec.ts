@@ -132,20 +132,60 @@ test.describe('dashboard', () => {
   })
 })
 
-test.describe('the alert banner', () => {
-  /** A contract call over browser mode's HTTP API, as the page makes it. */
-  async function call(server: { url: string; origin: string }, method: string, body: object) {
-    const token = new URL(server.url).searchParams.get('token')!
-    const response = await fetch(`${server.origin}/api/call/${method}`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    })
-    const envelope = (await response.json()) as { ok: boolean; value?: unknown; error?: unknown }
-    if (!envelope.ok) throw new Error(`${method}: ${JSON.stringify(envelope.error)}`)
-    return envelope.value
-  }
+test.describe('cached figures', () => {
+  test("paints the log's last sample at once, then the engine's own figures", async ({
+    page,
+    testEngine,
+    workDir,
+  }) => {
+    // A first start samples the engine into the log, as the app does every interval.
+    const db = join(workDir, 'cached.db')
+    const first = await startDrydockServer(testEngine.host, { db })
+    try {
+      await expect.poll(async () => (await call(first, 'getLatestUsage', {})) !== null).toBe(true)
+    } finally {
+      await first.stop()
+    }
+    const server = await startDrydockServer(testEngine.host, { db })
+    try {
+      const sample = (await call(server, 'getLatestUsage', {})) as { imagesBytes: number }
+      // The engine's answer held back (a big engine's df takes seconds): the page must not wait.
+      let release = (): void => undefined
+      const held = new Promise<void>((resolve) => (release = resolve))
+      await page.route('**/api/call/getDiskUsage', async (route) => {
+        await held
+        await route.continue()
+      })
+      await page.goto(server.url)
+      const images = page.getByTestId('usage-images-bytes')
+      await expect(images).toHaveAttribute('data-source', 'cached')
+      await expect(images).toHaveAttribute('data-bytes', String(sample.imagesBytes))
+      await expect(page.getByTestId('usage-images')).toContainText('Last sample')
+      await expect(page.getByTestId('free-bytes')).toHaveAttribute('data-source', 'cached')
+      release()
+      await expect(images).toHaveAttribute('data-source', 'live')
+      await expect(page.getByTestId('free-bytes')).toHaveAttribute('data-source', 'live')
+      await expect(page.getByTestId('usage-images')).not.toContainText('Last sample')
+    } finally {
+      await server.stop()
+    }
+  })
+})
 
+/** A contract call over browser mode's HTTP API, as the page makes it. */
+async function call(server: { url: string; origin: string }, method: string, body: object) {
+  const token = new URL(server.url).searchParams.get('token')!
+  const response = await fetch(`${server.origin}/api/call/${method}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+  const envelope = (await response.json()) as { ok: boolean; value?: unknown; error?: unknown }
+  if (!envelope.ok) throw new Error(`${method}: ${JSON.stringify(envelope.error)}`)
+  return envelope.value
+}
+
+test.describe('the alert banner', () => {
   test('shows a low-disk alert with Review cleanup, Snooze 1 h and Until tomorrow, in every tab', async ({
     page,
     testEngine,

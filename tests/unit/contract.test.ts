@@ -73,6 +73,7 @@ const fakeService: DrydockHandlers = {
     throw new DrydockError('engine-unreachable', 'no engine in this test')
   },
   getUsageSeries: async () => ({ host: null, resolution: 'raw', points: [] }),
+  getLatestUsage: async () => null,
   getReclaimable: async () => {
     throw new DrydockError('engine-unreachable', 'no engine in this test')
   },

@@ -298,6 +298,20 @@ describe('UsageStore over 120 days of 15-minute samples', () => {
   it('names the engine sampled last', () => {
     expect(store.latestHost()).toBe(HOST)
   })
+
+  it("gives an engine's last sample exactly as recorded (the dashboard's cached figures)", () => {
+    const last = sampleAt(SAMPLE_COUNT - 1)
+    expect(store.latest(HOST)).toEqual({
+      at: new Date(NOW).toISOString(),
+      imagesBytes: last.imagesBytes,
+      containersBytes: last.containersBytes,
+      volumesBytes: last.volumesBytes,
+      buildCacheBytes: last.buildCacheBytes,
+      freeBytes: last.freeBytes,
+      totalBytes: last.totalBytes,
+    })
+    expect(store.latest('tcp://elsewhere:2376')).toBeNull()
+  })
 })
 
 describe('UsageStore edge cases', () => {
@@ -306,6 +320,7 @@ describe('UsageStore edge cases', () => {
     const store = new UsageStore(db)
     const now = new Date(NOW)
     expect(store.latestHost()).toBeNull()
+    expect(store.latest(HOST)).toBeNull()
     for (const range of [DAY_MS, 30 * DAY_MS, 365 * DAY_MS]) {
       const result = store.series({
         host: HOST,

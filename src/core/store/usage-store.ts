@@ -103,6 +103,12 @@ export class UsageStore {
       ),
       rawSeries: db.prepare<unknown[], PointRow>(RAW_SERIES),
       rollupSeries: db.prepare<unknown[], PointRow>(ROLLUP_SERIES),
+      latest: db.prepare<[string], PointRow>(
+        `SELECT at, images_bytes AS images, containers_bytes AS containers,
+           volumes_bytes AS volumes, build_cache_bytes AS buildCache, free_bytes AS free,
+           total_bytes AS total
+         FROM usage_samples WHERE host = ? ORDER BY at DESC LIMIT 1`,
+      ),
       latestHost: db.prepare<[], { host: string }>(
         'SELECT host FROM usage_samples ORDER BY at DESC LIMIT 1',
       ),
@@ -147,14 +153,20 @@ export class UsageStore {
     withStoreErrors(this.db, () => write())
   }
 
-  /** The engine sampled most recently: the default series when Drydock has no engine now. */
   /** The engines sampled, most recently sampled first (from the daily roll-ups: small). */
   hosts(): string[] {
     return withStoreErrors(this.db, () => this.statements.hosts.all().map((row) => row.host))
   }
 
+  /** The engine sampled most recently: the default series when Drydock has no engine now. */
   latestHost(): string | null {
     return withStoreErrors(this.db, () => this.statements.latestHost.get()?.host ?? null)
+  }
+
+  /** An engine's last raw sample (kept a week), as recorded; null when there is none. */
+  latest(host: string): UsagePoint | null {
+    const row = withStoreErrors(this.db, () => this.statements.latest.get(host))
+    return row === undefined ? null : toPoint(row)
   }
 
   /**

@@ -7,7 +7,7 @@
 import type { ReactNode } from 'react'
 import { formatBytes } from '../../../shared/format'
 import type { Settings } from '../../../shared/settings'
-import type { DiskUsage } from '../../../shared/usage'
+import type { DiskUsage, LatestUsage } from '../../../shared/usage'
 import { Card } from '../components/Card'
 import { SkeletonLine } from '../components/Skeleton'
 import { hrefFor } from '../routes'
@@ -21,16 +21,19 @@ import {
   vmDiskLine,
 } from './disk-truth'
 import { freeThresholdBytes } from './free-space'
-import { dockerTotal } from './usage-types'
+import { cachedNote, dockerTotal, type UsageType } from './usage-types'
 
 export function FreeSpaceCard({
   usage,
   settings,
   host,
+  cached = null,
 }: {
   usage: LiveState<DiskUsage>
   settings: LiveState<Settings>
   host: string
+  /** The log's last sample: its free space is shown, with its age, until the engine answers. */
+  cached?: LatestUsage | null
 }): ReactNode {
   const value = usage.status === 'ready' ? usage.value : null
   return (
@@ -52,7 +55,19 @@ export function FreeSpaceCard({
         ) : null
       }
     >
-      {usage.status === 'loading' ? (
+      {usage.status === 'loading' &&
+      cached &&
+      cached.freeBytes !== null &&
+      cached.totalBytes !== null ? (
+        <FreeMeter
+          usage={cached}
+          freeBytes={cached.freeBytes}
+          totalBytes={cached.totalBytes}
+          source={cachedNote(cached)}
+          cached
+          settings={settings.status === 'ready' ? settings.value : null}
+        />
+      ) : usage.status === 'loading' ? (
         <div className="free-card__body" aria-hidden="true">
           <SkeletonLine width="45%" />
           <span className="meter meter--skeleton skeleton" />
@@ -67,6 +82,7 @@ export function FreeSpaceCard({
           usage={usage.value}
           freeBytes={usage.value.freeBytes}
           totalBytes={usage.value.totalBytes}
+          source={freeSourceText(usage.value.freeSource)}
           settings={settings.status === 'ready' ? settings.value : null}
         />
       )}
@@ -126,11 +142,18 @@ function FreeMeter({
   usage,
   freeBytes,
   totalBytes,
+  source,
+  cached = false,
   settings,
 }: {
-  usage: DiskUsage
+  /** Docker's four figures (the engine's answer, or the log's last sample). */
+  usage: Pick<DiskUsage, UsageType['bytes']>
   freeBytes: number
   totalBytes: number
+  /** Where the figure came from, or how old it is. */
+  source: string | null
+  /** True when the figures are the log's last sample. */
+  cached?: boolean
   settings: Settings | null
 }): ReactNode {
   const total = Math.max(totalBytes, 1)
@@ -140,12 +163,16 @@ function FreeMeter({
   const below = threshold !== null && freeBytes < threshold
   const pct = (bytes: number): string => `${((100 * bytes) / total).toFixed(2)}%`
   const freePercent = Math.round((100 * freeBytes) / total)
-  const source = freeSourceText(usage.freeSource)
 
   return (
     <div className="free-card__body">
       <p className="free-card__headline">
-        <strong className="num" data-testid="free-bytes" data-bytes={freeBytes}>
+        <strong
+          className="num"
+          data-testid="free-bytes"
+          data-bytes={freeBytes}
+          data-source={cached ? 'cached' : 'live'}
+        >
           {formatBytes(freeBytes)}
         </strong>{' '}
         free of <span className="num">{formatBytes(totalBytes)}</span> ({freePercent}%)

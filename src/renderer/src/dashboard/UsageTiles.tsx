@@ -4,19 +4,25 @@
  */
 import type { ReactNode } from 'react'
 import { formatBytes } from '../../../shared/format'
-import type { DiskUsage, Reclaimable } from '../../../shared/usage'
+import type { DiskUsage, LatestUsage, Reclaimable } from '../../../shared/usage'
 import { SkeletonLine } from '../components/Skeleton'
 import { errorMessage } from '../errors'
 import type { LiveState } from '../hooks/useLive'
-import { countNote, dockerTotal, USAGE_TYPES, type UsageType } from './usage-types'
+import { cachedNote, countNote, dockerTotal, USAGE_TYPES, type UsageType } from './usage-types'
 
 export function UsageTiles({
   usage,
   reclaimable,
+  cached = null,
 }: {
   usage: LiveState<DiskUsage>
   reclaimable: LiveState<Reclaimable>
+  /** The log's last sample: shown, with its age, until the engine's answer comes. */
+  cached?: LatestUsage | null
 }): ReactNode {
+  const live = usage.status === 'ready' ? usage.value : null
+  const shown = live ?? cached
+  const source = live ? 'live' : 'cached'
   return (
     <dl className="stats usage-tiles" aria-label="Disk used by type" data-testid="usage-tiles">
       {USAGE_TYPES.map((type) => (
@@ -26,9 +32,13 @@ export function UsageTiles({
             {type.label}
           </dt>
           <dd className="stat__value num">
-            {usage.status === 'ready' ? (
-              <span data-testid={`usage-${type.id}-bytes`} data-bytes={usage.value[type.bytes]}>
-                {formatBytes(usage.value[type.bytes])}
+            {shown ? (
+              <span
+                data-testid={`usage-${type.id}-bytes`}
+                data-bytes={shown[type.bytes]}
+                data-source={source}
+              >
+                {formatBytes(shown[type.bytes])}
               </span>
             ) : usage.status === 'loading' ? (
               <SkeletonLine width="60%" />
@@ -37,7 +47,7 @@ export function UsageTiles({
             )}
           </dd>
           <dd className="stat__note">
-            {usage.status === 'ready' ? countNote(type, usage.value) : '\u00a0'}
+            {live ? countNote(type, live) : cached ? cachedNote(cached) : '\u00a0'}
           </dd>
           <dd className="stat__note usage-tile__reclaim">
             <ReclaimLine type={type} reclaimable={reclaimable} />
@@ -57,9 +67,9 @@ export function UsageTiles({
       <div className="stat usage-tile usage-tile--total" data-testid="usage-total">
         <dt className="stat__label">Docker total</dt>
         <dd className="stat__value num">
-          {usage.status === 'ready' ? (
-            <span data-bytes={dockerTotal(usage.value)}>
-              {formatBytes(dockerTotal(usage.value))}
+          {shown ? (
+            <span data-bytes={dockerTotal(shown)} data-source={source}>
+              {formatBytes(dockerTotal(shown))}
             </span>
           ) : usage.status === 'loading' ? (
             <SkeletonLine width="60%" />

@@ -1,5 +1,6 @@
 /** The four kinds of disk usage, in the order every tile, chart and tooltip lists them. */
-import type { DiskUsage, Reclaimable } from '../../../shared/usage'
+import { formatAge } from '../../../shared/format'
+import type { DiskUsage, LatestUsage, Reclaimable } from '../../../shared/usage'
 import { cleanupHash } from '../cleanup/request'
 
 export const USAGE_TYPES = [
@@ -69,4 +70,9 @@ export function countNote(type: UsageType, usage: DiskUsage): string {
     case 'build-cache':
       return 'Builder cache'
   }
+}
+
+/** Says a figure is the log's last sample, and how old: the engine's own follows. */
+export function cachedNote(cached: LatestUsage): string {
+  return `Last sample, ${formatAge(new Date(cached.at), new Date())}`
 }

@@ -4,6 +4,7 @@
  */
 import { useCallback, type ReactNode } from 'react'
 import type { ConnectionState } from '../../../shared/contract'
+import type { LatestUsage } from '../../../shared/usage'
 import { useClient } from '../client-context'
 import { ConnectionErrorBanner } from '../components/ConnectionErrorBanner'
 import { EngineUnreachable } from '../components/EngineUnreachable'
@@ -27,12 +28,13 @@ export function DashboardPage(): ReactNode {
   const { display: state, error, retrying, retry } = useConnectionView()
   // Samples of this engine only: followed engines are sampled too, each for its own dashboard.
   const tick = useUsageCount(state?.host ?? null)
+  const cached = useLatestUsage(state?.host ?? null)
 
   let body: ReactNode
   if (!state || state.status === 'connecting') {
-    body = error && !state ? null : <DashboardSkeleton />
+    body = error && !state ? null : <DashboardSkeleton cached={cached} />
   } else if (state.status === 'connected') {
-    body = <Overview key={state.since} connection={state} tick={tick} />
+    body = <Overview key={state.since} connection={state} tick={tick} cached={cached} />
   } else {
     body = (
       <>
@@ -60,13 +62,25 @@ export function DashboardPage(): ReactNode {
   )
 }
 
+/**
+ * The log's last sample of this engine, asked once per engine: the figures the page paints at
+ * once, before the engine has answered (its disk usage can take seconds on a big machine).
+ */
+function useLatestUsage(host: string | null): LatestUsage | null {
+  const client = useClient()
+  const latest = useLive(
+    useCallback(() => client.getLatestUsage(host === null ? {} : { host }), [client, host]),
+  )
+  return latest.status === 'ready' && !latest.refreshing ? latest.value : null
+}
+
 /** The same boxes as the loaded page, so nothing moves when the data arrives. */
-function DashboardSkeleton(): ReactNode {
+function DashboardSkeleton({ cached }: { cached: LatestUsage | null }): ReactNode {
   return (
     <div className="stack" aria-busy="true">
       <p className="visually-hidden">Waiting for the engine to answer.</p>
       <CleanupCallout settings={LOADING} reclaimable={LOADING} />
-      <UsageTiles usage={LOADING} reclaimable={LOADING} />
+      <UsageTiles usage={LOADING} reclaimable={LOADING} cached={cached} />
       <div className="card-grid">
         <SkeletonCard lines={5} />
         <SkeletonCard lines={3} />
@@ -77,7 +91,15 @@ function DashboardSkeleton(): ReactNode {
 
 type Connected = Extract<ConnectionState, { status: 'connected' }>
 
-function Overview({ connection, tick }: { connection: Connected; tick: number }): ReactNode {
+function Overview({
+  connection,
+  tick,
+  cached,
+}: {
+  connection: Connected
+  tick: number
+  cached: LatestUsage | null
+}): ReactNode {
   const client = useClient()
   const usage = useLive(
     useCallback(() => client.getDiskUsage(), [client]),
@@ -99,8 +121,8 @@ function Overview({ connection, tick }: { connection: Connected; tick: number })
   return (
     <div className="stack dashboard" data-testid="dashboard">
       <CleanupCallout settings={settings} reclaimable={reclaimable} />
-      <UsageTiles usage={usage} reclaimable={reclaimable} />
-      <FreeSpaceCard usage={usage} settings={settings} host={connection.host} />
+      <UsageTiles usage={usage} reclaimable={reclaimable} cached={cached} />
+      <FreeSpaceCard usage={usage} settings={settings} host={connection.host} cached={cached} />
       <TrendCard
         tick={tick}
         host={connection.host}

@@ -1,0 +1,160 @@
+// The dashboard's first paint after browser mode starts (issue 14: "the dashboard's first paint
+// with cached figures ≤ 300 ms after start of browser mode"), against the benchmark's real engine
+// and a log that has sampled it.
+//
+// Each run starts a fresh `drydock serve` and, the moment it prints its URL, points an already
+// running Chromium (a person's browser is open before they start Drydock) at the dashboard. Every
+// instant is read on one clock, the epoch in milliseconds: Node's performance.timeOrigin + now()
+// here, the page's performance.timeOrigin + now() there. Four instants per run:
+//
+//   spawn         `node bin/drydock.js serve` is started
+//   serving       its URL is printed: browser mode has started, the page is asked for
+//   cached paint  the frame after the usage tiles show the log's last sample (data-source=cached)
+//                 or, had the engine answered first, its own figures
+//   live paint    the frame after the tiles show the engine's answer (data-source=live)
+//
+// The target is serving → first paint with figures; spawn → serving is Node's start-up and the
+// server's, printed beside it.
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { parseArgs } from 'node:util'
+import { chromium } from 'playwright-core'
+import { REPO } from './cli.mjs'
+import { startServe } from './long-lived.mjs'
+import { summary } from './measure.mjs'
+import { ms, renderTable, verdict } from './report.mjs'
+
+const CHROMIUM = process.env.DRYDOCK_CHROMIUM ?? '/usr/bin/chromium'
+export const FIRST_PAINT_TARGET = { max: 300, text: '≤ 300 ms after browser mode starts' }
+
+/* global window, document, requestAnimationFrame, MutationObserver -- runs in the page. */
+function instrument() {
+  const marks = { figures: null, figuresSource: null, live: null }
+  window.__firstPaint = marks
+  const epoch = () => performance.timeOrigin + performance.now()
+  const tile = () => document.querySelector('[data-testid="usage-images-bytes"]')
+  // The frame after the DOM change is the one that paints it.
+  const afterPaint = (set) => requestAnimationFrame(() => setTimeout(() => set(epoch()), 0))
+  new MutationObserver(() => {
+    const shown = tile()
+    if (!shown) return
+    if (marks.figures === null) {
+      marks.figures = -1
+      marks.figuresSource = shown.dataset.source
+      afterPaint((at) => (marks.figures = at))
+    }
+    if (marks.live === null && shown.dataset.source === 'live') {
+      marks.live = -1
+      afterPaint((at) => (marks.live = at))
+    }
+  }).observe(document, { childList: true, subtree: true, attributes: true })
+}
+
+/**
+ * `reps` fresh starts of browser mode on `host` with the log `db` (which must already hold a
+ * sample of that engine, or the first paint waits for the engine).
+ */
+export async function measureFirstPaint({ bin, host, db, reps }) {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+  })
+  const runs = []
+  try {
+    // Chromium's own first page (its caches, its renderer process) is not the dashboard's cost.
+    const warm = await browser.newPage()
+    await warm.goto('about:blank')
+    for (let rep = 0; rep < reps + 1; rep++) {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+      await page.addInitScript(instrument)
+      const spawnAt = performance.timeOrigin + performance.now()
+      const serve = await startServe([
+        bin,
+        '--host',
+        host,
+        '--db',
+        db,
+        '--json',
+        'serve',
+        '--port',
+        '0',
+      ])
+      const servingAt = performance.timeOrigin + performance.now()
+      try {
+        await page.goto(`${serve.url}#/dashboard`)
+        await page.waitForFunction(
+          () => window.__firstPaint.figures > 0 && window.__firstPaint.live > 0,
+          null,
+          { timeout: 60_000 },
+        )
+        const marks = await page.evaluate(() => window.__firstPaint)
+        // The first start fills the server's caches on disk (the code cache): not counted.
+        if (rep > 0) {
+          runs.push({
+            spawnToServing: servingAt - spawnAt,
+            servingToFigures: marks.figures - servingAt,
+            spawnToFigures: marks.figures - spawnAt,
+            figuresSource: marks.figuresSource,
+            servingToLive: marks.live - servingAt,
+          })
+        }
+      } finally {
+        await page.close()
+        serve.child.removeAllListeners('exit')
+        serve.child.kill('SIGTERM')
+        await new Promise((resolve) => serve.child.once('exit', resolve))
+      }
+    }
+  } finally {
+    await browser.close()
+  }
+  const pick = (key) => summary(runs.map((run) => run[key]))
+  return {
+    runs,
+    spawnToServing: pick('spawnToServing'),
+    servingToFigures: pick('servingToFigures'),
+    spawnToFigures: pick('spawnToFigures'),
+    servingToLive: pick('servingToLive'),
+    cachedEveryRun: runs.every((run) => run.figuresSource === 'cached'),
+  }
+}
+
+export function firstPaintTable(f) {
+  const row = (label, stat, target) => [
+    label,
+    ms(stat.median),
+    `${ms(stat.min)}–${ms(stat.max)}`,
+    target ? `${target.text}: ${verdict(stat.median, target)}` : '',
+  ]
+  return `Dashboard first paint in browser mode (${f.runs.length} starts; figures first shown: ${
+    f.cachedEveryRun
+      ? "the log's last sample every time"
+      : f.runs.map((r) => r.figuresSource).join(', ')
+  })\n${renderTable(
+    ['instants', 'median', 'range', 'target'],
+    [
+      row('spawn → serving (URL printed)', f.spawnToServing),
+      row('serving → first paint with figures', f.servingToFigures, FIRST_PAINT_TARGET),
+      row('spawn → first paint with figures', f.spawnToFigures),
+      row("serving → the engine's figures painted", f.servingToLive),
+    ],
+  )}`
+}
+
+// Alone: node scripts/bench/first-paint.mjs --host unix:///… --db file.sqlite [--reps 5]
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { values } = parseArgs({
+    options: {
+      host: { type: 'string' },
+      db: { type: 'string' },
+      reps: { type: 'string', default: '5' },
+    },
+  })
+  if (!values.host || !values.db) {
+    console.error('usage: first-paint.mjs --host <engine> --db <log that has sampled it>')
+    process.exit(2)
+  }
+  const bin = join(REPO, 'bin/drydock.js')
+  const result = await measureFirstPaint({ bin, ...values, reps: Number(values.reps) })
+  console.log(firstPaintTable(result))
+}
