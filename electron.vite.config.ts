@@ -79,9 +79,12 @@ export default defineConfig({
           codeSplitting: {
             groups: [
               { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ },
+              // The tables use it too: kept out of the charts, which load after the first paint
+              // (a group takes its modules' dependencies along unless another group has them).
+              { name: 'external-store', test: /node_modules[\\/]use-sync-external-store[\\/]/ },
               {
                 name: 'charts',
-                test: /node_modules[\\/](recharts|d3-[^\\/]+|victory-vendor|@reduxjs|redux|immer|reselect|es-toolkit|decimal\.js-light|eventemitter3|internmap|react-redux|use-sync-external-store)[\\/]/,
+                test: /node_modules[\\/](recharts|d3-[^\\/]+|victory-vendor|@reduxjs|redux|immer|reselect|es-toolkit|decimal\.js-light|eventemitter3|internmap|react-redux)[\\/]/,
               },
               { name: 'table', test: /node_modules[\\/]@tanstack[\\/]/ },
               { name: 'vendor', test: /node_modules/ },

@@ -29,7 +29,7 @@ export function startServe(args) {
 }
 
 /** One contract call; resolves with the time until the whole answer has arrived. */
-function call(url, method, body) {
+export function call(url, method, body) {
   const target = new URL(url)
   const token = target.searchParams.get('token')
   const payload = Buffer.from(JSON.stringify(body))

@@ -409,7 +409,7 @@ export function profileTable(title, summary) {
 }
 
 /** Everything the run printed, as one string. */
-export function fullReport(r) {
+export function fullReport(r, firstPaint = null) {
   const w = r.world
   const list = (values) => values.map((value) => ms(value)).join(' / ')
   const load = (values) => values.map((value) => value.toFixed(2)).join(' ')
@@ -440,6 +440,7 @@ export function fullReport(r) {
   if (r.cli.warning) out.push(`WARNING: ${r.cli.warning}`)
   out.push('', timingTable(r))
   if (r.firstOutput) out.push('', firstOutputTable(r.firstOutput))
+  if (firstPaint) out.push('', firstPaint)
   const share = cpuShareTable(r)
   out.push(
     '',

@@ -37,6 +37,7 @@ import { buildWorldImages, readBusybox } from './archive.mjs'
 import { buildWorld } from './build-world.mjs'
 import { prepareCli, REPO } from './cli.mjs'
 import { Engine } from './engine.mjs'
+import { FIRST_PAINT_TARGET, firstPaintTable, measureFirstPaint } from './first-paint.mjs'
 import { measureLongLived } from './long-lived.mjs'
 import { checkExit, median, repeat, summary, timed } from './measure.mjs'
 import { phasesOf, readProfile, summarizeProfile, topBuckets } from './profile.mjs'
@@ -132,6 +133,7 @@ async function main() {
     const planning = await measurePlanning(bench)
     const firstOutput = await measureFirstOutput(bench)
     const longLived = await measureServe(bench)
+    const firstPaint = await measureDashboardFirstPaint(bench)
     if (longLived) longLived.floorWarm = await longLivedFloor(bench)
     const explain = opts.profile ? await explainPlan(bench) : null
     const cleaning = await measureClean(bench, planning)
@@ -153,6 +155,7 @@ async function main() {
       floor: planning.floor,
       plan: planning.plan,
       longLived,
+      firstPaint,
       systemDf: planning.systemDf,
       firstOutput,
       cpu: { ...planning.cpu, ...cleaning.cpu },
@@ -163,7 +166,10 @@ async function main() {
       explain,
     }
     results.verdicts = verdicts(results)
-    const printed = report.fullReport(results)
+    const printed = report.fullReport(
+      results,
+      results.firstPaint ? firstPaintTable(results.firstPaint) : null,
+    )
     await writeResults(results, printed)
     process.stdout.write(`${printed}\n`)
     return 0
@@ -423,6 +429,26 @@ async function longLivedFloor(bench) {
   const args = [FLOOR_SCRIPT, bench.engines[0].socketPath, 'warm', '16', rounds]
   const answer = JSON.parse(checkExit(await timed('node', args), 'floor').stdout)
   return summary(answer.repeatMs)
+}
+
+/** Browser mode's start to the dashboard's first paint (first-paint.mjs); null without a UI. */
+async function measureDashboardFirstPaint(bench) {
+  log("measuring the dashboard's first paint after browser mode starts")
+  try {
+    // serve.sqlite holds the long-lived run's samples of engine A: the figures to paint first.
+    const engine = bench.engines[0]
+    return await measureFirstPaint({
+      bin: bench.cli.bin,
+      host: engine.host,
+      db: join(bench.dbDir, 'serve.sqlite'),
+      reps: bench.opts.reps,
+      engineCpuMs: () => engine.cpuMs(),
+    })
+  } catch (error) {
+    // It needs the built renderer and Chromium; the rest of the benchmark does not.
+    log(`warning: skipped the dashboard's first paint: ${error.message}`)
+    return null
+  }
 }
 
 /** Plan in an already-running process (long-lived.mjs); null when serve cannot start. */
@@ -822,6 +848,14 @@ function verdicts(r) {
     const worst = Math.max(f.warm.afterFirstAnswer.median, f.cold.afterFirstAnswer.median)
     rows.push(['first output', worst, t.firstOutputMs, 'ms'])
     rows.push(['progress line (cold)', f.cold.progressShown, t.progress])
+  }
+  if (r.firstPaint) {
+    rows.push([
+      'dashboard first paint',
+      r.firstPaint.servingToFigures.median,
+      FIRST_PAINT_TARGET,
+      'ms',
+    ])
   }
   rows.push([
     'peak RSS',

@@ -41,8 +41,15 @@ export interface Sample {
   updated: Alert[]
 }
 
+/**
+ * The app and browser mode take their first sample this long after they start: the window's
+ * first paint (the log's last sample) comes before the engine's df competes for the CPU.
+ */
+export const FIRST_SAMPLE_AFTER_START_MS = 2_000
+
 export class Sampler {
   private timer: NodeJS.Timeout | null = null
+  private firstTimer: NodeJS.Timeout | null = null
   private everyMs = 0
   private running = false
   private fixedIntervalMs: number | null = null
@@ -55,16 +62,23 @@ export class Sampler {
   /**
    * Samples now and then on an interval (Settings' sampling interval unless `intervalMs`), and
    * follows the engine's use events live. Both resume by themselves when the engine comes back.
+   * The first sample waits `firstAfterMs`: a window opening at the same moment paints first (a
+   * big engine's df takes a CPU for half a second, and the window shows the log's last sample).
    */
-  start(intervalMs?: number): () => void {
+  start(options: { intervalMs?: number; firstAfterMs?: number } = {}): () => void {
     this.running = true
-    this.fixedIntervalMs = intervalMs ?? null
-    void this.tick()
+    this.fixedIntervalMs = options.intervalMs ?? null
+    if (options.firstAfterMs) {
+      this.firstTimer = setTimeout(() => void this.tick(), options.firstAfterMs)
+      this.firstTimer.unref()
+    } else void this.tick()
     return () => this.stop()
   }
 
   stop(): void {
     this.running = false
+    if (this.firstTimer) clearTimeout(this.firstTimer)
+    this.firstTimer = null
     if (this.timer) clearInterval(this.timer)
     this.timer = null
     this.everyMs = 0

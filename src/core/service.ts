@@ -407,8 +407,8 @@ export class DrydockService implements DrydockHandlers, EventSource {
 
   /** Long-lived processes (the app, browser mode): samples on Settings' interval, and runs
    * automatic cleanup when Settings turn it on. */
-  startSampling(): () => void {
-    const stopSampling = this.sampler.start()
+  startSampling(options: { firstAfterMs?: number } = {}): () => void {
+    const stopSampling = this.sampler.start(options)
     const stopAutomation = this.automation.start()
     this.fleet.follow(this.connections.peek().host)
     return () => {

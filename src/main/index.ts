@@ -11,6 +11,7 @@ import type { EventSource } from '../shared/contract'
 import { DEFAULT_SETTINGS, type Settings } from '../shared/settings'
 import { createInProcessClient } from '../core/in-process-client'
 import { DrydockService } from '../core/service'
+import { FIRST_SAMPLE_AFTER_START_MS } from '../core/sampler'
 import { APP_ID } from './shell/app-id'
 import { createAutomationNotifier } from './shell/automation-notifications'
 import { electronNotificationFactory } from './shell/electron-notification'
@@ -145,7 +146,7 @@ async function start(): Promise<void> {
   })
   registerIpcHandlers(ipcMain, service, (frame) => isTrustedFrame(frame, rendererUrl))
   core.watchConnection()
-  core.startSampling()
+  core.startSampling({ firstAfterMs: FIRST_SAMPLE_AFTER_START_MS })
   const client = createInProcessClient(service)
 
   settings = await client.getSettings()

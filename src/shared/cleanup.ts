@@ -3,6 +3,7 @@
  * print (a contract with scripts, see docs/architecture.md) and the UI shows.
  */
 import { z } from 'zod'
+import { ITEM_KINDS } from './item-kinds'
 
 /** `30d`, `12h`, `90m`, `45s`, `2w`: a count and a unit. */
 export const DURATION_PATTERN = /^(\d+)(s|m|h|d|w)$/
@@ -22,9 +23,7 @@ const Duration = z.string().refine((text) => parseDuration(text) !== null, {
 
 const LabelSelector = z.string().regex(/^[^=\s]+(=.*)?$/, 'expected KEY or KEY=VALUE')
 
-/** The kinds of things Drydock plans and removes. */
-export const ITEM_KINDS = ['image', 'container', 'volume', 'build-cache'] as const
-export type ItemKind = (typeof ITEM_KINDS)[number]
+export { ITEM_KINDS, type ItemKind } from './item-kinds'
 
 export const SelectionSchema = z
   .strictObject({

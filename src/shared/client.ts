@@ -4,7 +4,7 @@
  */
 import { METHOD_NAMES, type MethodName } from './channels'
 import type { DrydockApi, DrydockClient, EventListener } from './contract'
-import { DrydockError, isEnvelope } from './errors'
+import { DrydockError, isEnvelope } from './drydock-error'
 
 export interface ClientTransport {
   /** Sends one call and resolves with the envelope the other side returned. */

@@ -5,7 +5,7 @@
  */
 import type { CleanResult } from './cleanup'
 import type { DrydockClient, MethodRequest, ProgressEvent } from './contract'
-import { DrydockError } from './errors'
+import { DrydockError } from './drydock-error'
 
 export interface RunHooks {
   /** The run exists in the log: from here on it can be cancelled by this id. */

@@ -5,6 +5,8 @@
 import { z } from 'zod'
 import type { SelectionInput } from './cleanup'
 
+export { defaultPolicySelection, describePolicy } from './default-policy'
+
 const GB = 1_000_000_000
 
 const LabelSelector = z.string().regex(/^[^=\s]+(=.*)?$/, 'expected KEY or KEY=VALUE')
@@ -149,41 +151,6 @@ export function applySettingsPatch(settings: Settings, patch: SettingsPatch): Se
     alerts: { ...settings.alerts, ...patch.alerts },
     defaultPolicyKinds: { ...settings.defaultPolicyKinds, ...patch.defaultPolicyKinds },
   } as Settings
-}
-
-/** The selection behind "Clean up safely": the default policy plus the protection settings. */
-export function defaultPolicySelection(settings: Settings): SelectionInput {
-  const protection = {
-    protect: settings.protectedPatterns,
-    protectLabels: settings.protectedLabels,
-  }
-  const policy = settings.defaultPolicy
-  const kinds = settings.defaultPolicyKinds
-  const others = {
-    ...(kinds.stoppedContainers ? { stoppedContainers: true } : {}),
-    ...(kinds.buildCache ? { buildCache: true } : {}),
-    ...(kinds.unusedVolumes ? { unusedVolumes: true } : {}),
-  }
-  switch (policy.kind) {
-    case 'dangling':
-      return { dangling: true, ...others, ...protection }
-    case 'unused-older-than':
-      return { unused: true, unusedFor: `${policy.days}d`, ...others, ...protection }
-    case 'keep-last':
-      return { keepLast: policy.count, ...others, ...protection }
-  }
-}
-
-/** One line for the UI and the tray: what the default policy does. */
-export function describePolicy(policy: DefaultPolicy): string {
-  switch (policy.kind) {
-    case 'dangling':
-      return 'Dangling images only'
-    case 'unused-older-than':
-      return `Unused images not used for ${policy.days} days`
-    case 'keep-last':
-      return `Keep the ${policy.count} newest tags of each repository`
-  }
 }
 
 /** The selection an automatic cleanup plans: never forced, whatever the policy. */

@@ -12,6 +12,7 @@ import { extname, join, normalize, sep } from 'node:path'
 import type { DrydockHandlers, EventSource } from '../shared/contract'
 import { type Envelope, type ErrorCode, errorMessage } from '../shared/errors'
 import { createDispatcher } from '../core/dispatch'
+import { PRELOADED_METHODS, preloadedElement } from '../shared/preloaded'
 import { CONTENT_SECURITY_POLICY } from '../shared/security'
 
 export interface WebServerOptions {
@@ -104,19 +105,36 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   let allowedOrigins: Set<string> = new Set()
   const openStreams = new Set<ServerResponse>()
 
-  async function serveStatic(pathname: string, res: ServerResponse): Promise<void> {
+  /** index.html with the preloaded answers (src/shared/preloaded.ts) in its head. */
+  async function withPreloaded(html: Buffer): Promise<Buffer> {
+    const answers: Record<string, unknown> = {}
+    for (const method of PRELOADED_METHODS) answers[method] = await dispatch(method, {})
+    const text = html.toString('utf8')
+    const at = text.indexOf('</head>')
+    if (at < 0) return html
+    return Buffer.from(`${text.slice(0, at)}${preloadedElement(answers)}\n${text.slice(at)}`)
+  }
+
+  async function serveStatic(
+    pathname: string,
+    res: ServerResponse,
+    withToken: boolean,
+  ): Promise<void> {
     const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname.slice(1))
     const file = normalize(join(rendererDir, relative))
     if (!file.startsWith(rendererDir + sep)) return refuse(res, 404, 'internal', 'Not found.')
     try {
       if (!(await stat(file)).isFile()) throw new Error('not a file')
-      const body = await readFile(file)
+      const html = extname(file) === '.html'
+      // Answers only for the page opened with the token: the files themselves are public.
+      const body =
+        html && withToken ? await withPreloaded(await readFile(file)) : await readFile(file)
       const headers: Record<string, string> = {
         'Content-Type': MIME_TYPES[extname(file)] ?? 'application/octet-stream',
         'Content-Length': String(body.length),
         'X-Content-Type-Options': 'nosniff',
       }
-      if (extname(file) === '.html') {
+      if (html) {
         headers['Content-Security-Policy'] = CONTENT_SECURITY_POLICY
         // The page URL carries the token: keep it out of Referer headers and caches.
         headers['Referrer-Policy'] = 'no-referrer'
@@ -172,7 +190,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         return refuse(res, 405, 'invalid-request', 'Only GET is allowed here.')
       }
-      return serveStatic(url.pathname, res)
+      return serveStatic(url.pathname, res, sameSecret(url.searchParams.get('token'), token))
     }
 
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1]

@@ -156,6 +156,15 @@ test.describe('cached figures', () => {
         await held
         await route.continue()
       })
+      // The page opened with its token holds that answer already (no round trip before the
+      // first paint); the same file fetched without the token holds nothing.
+      const withToken = await (await fetch(server.url)).text()
+      expect(withToken).toContain('id="drydock-preloaded"')
+      expect(withToken).toContain(`"imagesBytes":${sample.imagesBytes}`)
+      expect(await (await fetch(`${server.origin}/`)).text()).not.toContain('drydock-preloaded')
+      const asked: string[] = []
+      page.on('request', (request) => asked.push(new URL(request.url()).pathname))
+
       await page.goto(server.url)
       const images = page.getByTestId('usage-images-bytes')
       await expect(images).toHaveAttribute('data-source', 'cached')
@@ -166,6 +175,7 @@ test.describe('cached figures', () => {
       await expect(images).toHaveAttribute('data-source', 'live')
       await expect(page.getByTestId('free-bytes')).toHaveAttribute('data-source', 'live')
       await expect(page.getByTestId('usage-images')).not.toContainText('Last sample')
+      expect(asked).not.toContain('/api/call/getLatestUsage')
     } finally {
       await server.stop()
     }

@@ -1,5 +1,6 @@
 /** `drydock serve`: browser mode on loopback, until interrupted. */
 import { builtRendererDir } from '../../core/package-info'
+import { FIRST_SAMPLE_AFTER_START_MS } from '../../core/sampler'
 import { startWebServer } from '../../web/server'
 import { reportError } from '../errors'
 import { EXIT, type ExitCode } from '../exit-codes'
@@ -29,8 +30,15 @@ export async function serveCommand(
     )
   }
   const session = openCliSession(options, io, 'http')
+  // Opened before serving: the page's first calls read it (its status, the last usage sample).
+  // A log that cannot open is no reason not to serve; getLogStatus says why.
+  try {
+    session.service.log.open()
+  } catch {
+    // reported by getLogStatus
+  }
   const stopWatching = session.service.watchConnection()
-  const stopSampling = session.service.startSampling()
+  const stopSampling = session.service.startSampling({ firstAfterMs: FIRST_SAMPLE_AFTER_START_MS })
   let server
   try {
     server = await startWebServer({ service: session.service, rendererDir, port: serve.port })

@@ -1,5 +1,6 @@
 /** Turning whatever a client call rejected with into words for the UI. */
-import { DrydockError, type ErrorCode } from '../../shared/errors'
+import { DrydockError } from '../../shared/drydock-error'
+import type { ErrorCode } from '../../shared/errors'
 
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message

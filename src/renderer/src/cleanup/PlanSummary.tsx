@@ -3,7 +3,8 @@
  * forced plan, what it does beyond a safe cleanup, in plain words.
  */
 import type { ReactNode } from 'react'
-import { ITEM_KINDS, type Plan } from '../../../shared/cleanup'
+import { ITEM_KINDS } from '../../../shared/item-kinds'
+import type { Plan } from '../../../shared/cleanup'
 import { formatBytes } from '../../../shared/format'
 import { AlertIcon } from '../components/Icons'
 import { plural } from '../describe'

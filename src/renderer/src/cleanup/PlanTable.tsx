@@ -5,7 +5,8 @@
  * an outcome column says what did happen.
  */
 import type { ReactNode } from 'react'
-import { ITEM_KINDS, type CleanItemResult, type Plan, type PlanItem } from '../../../shared/cleanup'
+import { ITEM_KINDS } from '../../../shared/item-kinds'
+import type { CleanItemResult, Plan, PlanItem } from '../../../shared/cleanup'
 import { formatBytes, shortId } from '../../../shared/format'
 import { referenceOf } from '../images/model'
 import { KindIcon } from '../kinds/KindIcon'

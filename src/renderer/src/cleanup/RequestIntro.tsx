@@ -1,6 +1,7 @@
 /** What is being planned: the policy picker, or what was chosen on the pages, in words. */
 import type { ReactNode } from 'react'
-import { describePolicy, type PolicyKinds } from '../../../shared/settings'
+import { describePolicy } from '../../../shared/default-policy'
+import type { PolicyKinds } from '../../../shared/settings'
 import { SkeletonCard } from '../components/Skeleton'
 import { describePolicyKinds, KIND_ROUTES, KIND_TITLES } from '../kinds/words'
 import { describeTargets } from './describe-request'

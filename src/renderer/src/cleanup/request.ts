@@ -21,12 +21,8 @@
  * returns to the previous preview.
  */
 import type { PlanHint, SelectionInput } from '../../../shared/cleanup'
-import {
-  defaultPolicySelection,
-  type AutomaticPolicy,
-  type DefaultPolicy,
-  type Settings,
-} from '../../../shared/settings'
+import { defaultPolicySelection } from '../../../shared/default-policy'
+import type { AutomaticPolicy, DefaultPolicy, Settings } from '../../../shared/settings'
 
 /** The policies the page offers: the Settings ones plus "every unused image". */
 export type PagePolicy = DefaultPolicy | { kind: 'unused' }

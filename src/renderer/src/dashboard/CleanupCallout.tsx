@@ -1,7 +1,8 @@
 /** The dashboard's one primary action: preview the default safe policy ("Clean up safely"). */
 import type { ReactNode } from 'react'
 import { formatBytes } from '../../../shared/format'
-import { describePolicy, type Settings } from '../../../shared/settings'
+import { describePolicy } from '../../../shared/default-policy'
+import type { Settings } from '../../../shared/settings'
 import type { Reclaimable } from '../../../shared/usage'
 import { SkeletonLine } from '../components/Skeleton'
 import { errorMessage } from '../errors'

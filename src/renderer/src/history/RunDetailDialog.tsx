@@ -4,7 +4,8 @@
  */
 import { useCallback, type ReactNode } from 'react'
 import { formatBytes } from '../../../shared/format'
-import { restoreCommand, type RunDetail } from '../../../shared/history'
+import { restoreCommand } from '../../../shared/history-text'
+import type { RunDetail } from '../../../shared/history'
 import { useClient } from '../client-context'
 import { Dialog } from '../components/Dialog'
 import { ErrorBanner } from '../components/ErrorBanner'

@@ -3,7 +3,8 @@
  * per item, `runsToCsv`) or JSON (what `drydock history --json` prints), saved through a download.
  */
 import type { DrydockClient } from '../../../shared/contract'
-import { runsToCsv, type RunDetail, type RunSummary } from '../../../shared/history'
+import { runsToCsv } from '../../../shared/history-text'
+import type { RunDetail, RunSummary } from '../../../shared/history'
 import type { RunQuery } from './filters'
 
 const BATCH = 1000

@@ -2,7 +2,7 @@
  * The first page: what Docker keeps on disk, what a cleanup could give back, how usage moved,
  * and one button to clean up safely. Every figure refreshes when a new usage sample arrives.
  */
-import { useCallback, type ReactNode } from 'react'
+import { useCallback, useState, type ReactNode } from 'react'
 import type { ConnectionState } from '../../../shared/contract'
 import type { LatestUsage } from '../../../shared/usage'
 import { useClient } from '../client-context'
@@ -21,6 +21,7 @@ import { describeHost } from '../describe'
 import { useUsageCount } from '../hooks/useClientEvent'
 import { useConnectionView } from '../hooks/useConnection'
 import { useLive } from '../hooks/useLive'
+import { peekPreloaded } from '../transport/preloaded'
 
 const LOADING = { status: 'loading' } as const
 
@@ -63,15 +64,17 @@ export function DashboardPage(): ReactNode {
 }
 
 /**
- * The log's last sample of this engine, asked once per engine: the figures the page paints at
- * once, before the engine has answered (its disk usage can take seconds on a big machine).
+ * The log's last sample of this engine: the figures the page paints at once, before the engine
+ * has answered (its disk usage can take seconds on a big machine). Asked once: a new engine
+ * remounts the page (App's engine epoch), and an answer for another engine is not shown.
  */
 function useLatestUsage(host: string | null): LatestUsage | null {
   const client = useClient()
-  const latest = useLive(
-    useCallback(() => client.getLatestUsage(host === null ? {} : { host }), [client, host]),
-  )
-  return latest.status === 'ready' && !latest.refreshing ? latest.value : null
+  // Browser mode's page holds the answer already: painted in the first render.
+  const [preloaded] = useState(() => peekPreloaded('getLatestUsage') ?? null)
+  const latest = useLive(useCallback(() => client.getLatestUsage({}), [client]))
+  const value = latest.status === 'ready' ? latest.value : preloaded
+  return value !== null && (host === null || value.host === host) ? value : null
 }
 
 /** The same boxes as the loaded page, so nothing moves when the data arrives. */

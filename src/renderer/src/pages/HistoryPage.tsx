@@ -3,7 +3,7 @@
  * detail (`#/history?run=<id>`), a chart of what came back, and exports. It needs no engine, so it
  * never waits for one.
  */
-import { useCallback, useMemo, useState, type ReactNode } from 'react'
+import { lazy, Suspense, useCallback, useMemo, useState, type ReactNode } from 'react'
 import { useClient } from '../client-context'
 import { ConnectionErrorBanner } from '../components/ConnectionErrorBanner'
 import { EmptyState } from '../components/EmptyState'
@@ -20,7 +20,6 @@ import {
   runQuery,
   type RunFilters,
 } from '../history/filters'
-import { ReclaimedChart } from '../history/ReclaimedChart'
 import { RunDetailDialog } from '../history/RunDetailDialog'
 import { RunFiltersBar, type EngineOption } from '../history/RunFiltersBar'
 import { RunTable } from '../history/RunTable'
@@ -32,7 +31,12 @@ import { useLive } from '../hooks/useLive'
 import { engineName, hostAddress } from '../engines/engine-words'
 import type { EngineEntry } from '../../../shared/engines'
 import type { RunSummary } from '../../../shared/history'
-import { errorMessage } from '../../../shared/errors'
+import { errorMessage } from '../../../shared/drydock-error'
+
+/** recharts loads with the chart, not with the page's first paint (the dashboard's neither). */
+const ReclaimedChart = lazy(() =>
+  import('../history/ReclaimedChart').then((module) => ({ default: module.ReclaimedChart })),
+)
 
 export function HistoryPage(): ReactNode {
   const client = useClient()
@@ -98,7 +102,9 @@ export function HistoryPage(): ReactNode {
       ) : null}
 
       <RunFiltersBar filters={filters} engines={engineOptions} onChange={setFilters} />
-      <ReclaimedChart query={listQuery} tick={tick} />
+      <Suspense fallback={<SkeletonCard lines={6} />}>
+        <ReclaimedChart query={listQuery} tick={tick} />
+      </Suspense>
 
       {pages.status === 'loading' ? (
         <SkeletonCard lines={6} />

@@ -1,5 +1,5 @@
 /** Settings: the preferences Drydock keeps in its log, and what this Drydock is and talks to. */
-import { useCallback, type ReactNode } from 'react'
+import { lazy, Suspense, useCallback, type ReactNode } from 'react'
 import type { AppInfo } from '../../../shared/contract'
 import { useClient } from '../client-context'
 import { ConnectionErrorBanner } from '../components/ConnectionErrorBanner'
@@ -10,8 +10,13 @@ import { SkeletonCard, SkeletonLine } from '../components/Skeleton'
 import { describeHost, describeHostSource, describeTransport } from '../describe'
 import { useAsync, type AsyncResult } from '../hooks/useAsync'
 import { useLive } from '../hooks/useLive'
-import { SettingsForm } from '../settings/SettingsForm'
 import { useConnectionView } from '../hooks/useConnection'
+
+/** The form checks its values with the contract's zod schema: loaded with the form, so no other
+ * page's first paint waits for zod. */
+const SettingsForm = lazy(() =>
+  import('../settings/SettingsForm').then((module) => ({ default: module.SettingsForm })),
+)
 
 const STATUS_WORDS = {
   connecting: 'Connecting…',
@@ -48,7 +53,9 @@ export function SettingsPage({ appInfo }: { appInfo: AsyncResult<AppInfo> }): Re
           onRetry={settings.reload}
         />
       ) : (
-        <SettingsForm initial={settings.value} />
+        <Suspense fallback={<SkeletonCard lines={8} />}>
+          <SettingsForm initial={settings.value} />
+        </Suspense>
       )}
 
       <h2 className="section-title">About this Drydock</h2>

@@ -1,6 +1,7 @@
 /** Settings → "Clean up safely": which images the one-click cleanup removes, and what else. */
 import type { ReactNode } from 'react'
-import { describePolicy, type Settings } from '../../../shared/settings'
+import { describePolicy } from '../../../shared/default-policy'
+import type { Settings } from '../../../shared/settings'
 import { describePolicyKinds } from '../kinds/words'
 import { CheckField, described, FieldError, idOf, type FormApi } from './fields'
 
