@@ -87,6 +87,8 @@ export default defineConfig({
                 test: /node_modules[\\/](recharts|d3-[^\\/]+|victory-vendor|@reduxjs|redux|immer|reselect|es-toolkit|decimal\.js-light|eventemitter3|internmap|react-redux)[\\/]/,
               },
               { name: 'table', test: /node_modules[\\/]@tanstack[\\/]/ },
+              // Only the Settings form needs it in the window (tests/e2e/browser-mode.spec.ts).
+              { name: 'zod', test: /node_modules[\\/]zod[\\/]/ },
               { name: 'vendor', test: /node_modules/ },
             ],
           },

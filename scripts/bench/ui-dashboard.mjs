@@ -215,6 +215,8 @@ export function stubHandlers() {
         points: downsample(inRange, maxPoints),
       }
     },
+    // No sample in the log: this page waits for getDiskUsage (first-paint.mjs measures the other).
+    getLatestUsage: () => null,
     getLogStatus: () => ({
       path: null,
       status: 'ok',

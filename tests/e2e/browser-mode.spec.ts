@@ -35,6 +35,15 @@ test.describe('browser mode against the private engine', () => {
     }
   })
 
+  test("the first paint's code holds neither recharts nor zod", async ({ request, drydock }) => {
+    // index.html names the entry and every module it imports statically (modulepreload): the
+    // code a page runs before its first paint. The charts and the Settings form load later.
+    const html = await (await request.get(`${drydock.origin}/`)).text()
+    const scripts = [...html.matchAll(/(?:src|href)="\.\/assets\/([^"]+\.js)"/g)].map((m) => m[1])
+    expect(scripts.length).toBeGreaterThan(1)
+    expect(scripts.filter((name) => /^(charts|zod|SettingsForm)-/.test(name!))).toEqual([])
+  })
+
   test('refuses a wrong or missing token with 401', async ({ request, drydock }) => {
     const wrong = await request.post(`${drydock.origin}/api/call/getEngineInfo`, {
       headers: { Authorization: 'Bearer not-the-token' },
