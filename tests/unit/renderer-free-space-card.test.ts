@@ -94,4 +94,28 @@ describe('the free-space card', () => {
     expect(text).toContain('VM disk file Colima’s disk file takes 31.4 GB on this machine.')
     expect(text).toContain('Colima trims when it starts: colima restart .')
   })
+
+  it("while the engine's answer loads: the log's last sample, marked as such with its age", () => {
+    const markup = renderToStaticMarkup(
+      createElement(FreeSpaceCard, {
+        usage: { status: 'loading' },
+        settings: { status: 'ready', value: DEFAULT_SETTINGS, refreshing: false },
+        host: 'unix:///var/run/docker.sock',
+        cached: {
+          host: 'unix:///var/run/docker.sock',
+          at: new Date(Date.now() - 20 * 60_000).toISOString(),
+          imagesBytes: 10 * GB,
+          containersBytes: 0,
+          volumesBytes: 0,
+          buildCacheBytes: 0,
+          freeBytes: 40 * GB,
+          totalBytes: 100 * GB,
+        },
+      }),
+    )
+    expect(markup).toContain('data-source="cached"')
+    expect(markup.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ')).toContain(
+      '40.0 GB free of 100 GB (40%) · Last sample, 20 minutes ago',
+    )
+  })
 })
