@@ -2,7 +2,7 @@
  * Disk usage over time from the log's samples: stacked areas by type over 24 h, 7 d or 90 d.
  * Works with no engine (the samples are in the log). The range lives in the hash (`?range=7d`).
  */
-import { lazy, Suspense, useCallback, type ReactNode } from 'react'
+import { useCallback, useEffect, useState, type ReactNode } from 'react'
 import { useClient } from '../client-context'
 import { Card } from '../components/Card'
 import { ErrorBanner } from '../components/ErrorBanner'
@@ -11,12 +11,30 @@ import { useHashQuery } from '../hooks/useHashQuery'
 import { useLive } from '../hooks/useLive'
 import { RANGES, rangeOf } from './ranges'
 import { CHART_HEIGHT, type LoadedTrend } from './trend-data'
+import type * as TrendChartModule from './TrendChart'
 import { USAGE_TYPES } from './usage-types'
 
 const PANEL_ID = 'usage-trend-panel'
 
-/** Loaded on first use, after the tiles have painted their figures. */
-const TrendChart = lazy(() => import('./TrendChart'))
+type ChartModule = typeof TrendChartModule
+let chartModule: ChartModule | null = null
+
+/**
+ * The chart's code (recharts), loaded after the dashboard's first paint (its effects ask for it),
+ * so it is there by the time the series is. Not React.lazy: content that suspended is revealed
+ * at most every 300 ms, which a chart that follows its data must not wait for.
+ */
+export function loadTrendChart(): Promise<ChartModule> {
+  return import('./TrendChart').then((module) => (chartModule = module))
+}
+
+function useChartModule(): ChartModule | null {
+  const [module, setModule] = useState(chartModule)
+  useEffect(() => {
+    if (!module) void loadTrendChart().then(setModule, () => undefined)
+  }, [module])
+  return module
+}
 
 export function TrendCard({
   tick,
@@ -104,9 +122,7 @@ export function TrendCard({
             <p className="muted">The chart fills in as samples are taken.</p>
           </div>
         ) : (
-          <Suspense fallback={<ChartSkeleton />}>
-            <TrendChart loaded={trend.value} />
-          </Suspense>
+          <ChartOrSkeleton loaded={trend.value} />
         )}
         <ul className="chart-legend" aria-label="Legend">
           {USAGE_TYPES.map((type) => (
@@ -123,6 +139,11 @@ export function TrendCard({
       </div>
     </Card>
   )
+}
+
+function ChartOrSkeleton({ loaded }: { loaded: LoadedTrend }): ReactNode {
+  const module = useChartModule()
+  return module ? <module.default loaded={loaded} /> : <ChartSkeleton />
 }
 
 function ChartSkeleton(): ReactNode {

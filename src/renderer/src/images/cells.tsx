@@ -3,19 +3,22 @@ import { createContext, use, type ReactNode } from 'react'
 import { formatAge, formatBytes } from '../../../shared/format'
 import type { ImageView } from '../../../shared/images'
 import { STATUS_TEXT, type ImageRow, type ImageStatus } from './model'
+import { onFirstUse } from '../intl'
 
 /** "Now" for relative times, refreshed by the page (one timer for ten thousand rows). */
 export const NowContext = createContext<Date>(new Date(0))
 
 // One formatter each: toLocaleString() builds a new one per call, too slow for a fast scroll.
-const wholeNumber = new Intl.NumberFormat()
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
+const wholeNumber = onFirstUse(() => new Intl.NumberFormat())
+const dateTime = onFirstUse(
+  () => new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }),
+)
 
 function Age({ at, prefix = '' }: { at: string; prefix?: string }): ReactNode {
   const now = use(NowContext)
   const date = new Date(at)
   return (
-    <time dateTime={at} title={dateTime.format(date)}>
+    <time dateTime={at} title={dateTime().format(date)}>
       {prefix}
       {formatAge(date, now)}
     </time>
@@ -46,7 +49,7 @@ export function LastUsedCell({ image }: { image: ImageView }): ReactNode {
 }
 
 export function bytesTitle(bytes: number): string {
-  return `${wholeNumber.format(bytes)} bytes`
+  return `${wholeNumber().format(bytes)} bytes`
 }
 
 export function BytesCell({ bytes }: { bytes: number }): ReactNode {

@@ -14,18 +14,21 @@ import {
 import type { ImageTableFeatures } from './features'
 import { SelectAllCheckbox } from './SelectAllCheckbox'
 import { statusRank, type ImageRow, type ImageStatus } from './model'
+import { onFirstUse } from '../intl'
 
 // The features live in ./features (SelectAllCheckbox needs their type too); re-exported here for
 // the table and the page, which take them together with the columns.
 export { imageTableFeatures, type ImageTableFeatures, type ImageTableRow } from './features'
 
-const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' })
+const collator = onFirstUse(
+  () => new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' }),
+)
 
 const byNumber: SortFn<ImageTableFeatures, ImageRow> = (a, b, id) =>
   a.getValue<number>(id) - b.getValue<number>(id)
 
 const byText: SortFn<ImageTableFeatures, ImageRow> = (a, b, id) =>
-  collator.compare(a.getValue<string>(id), b.getValue<string>(id))
+  collator().compare(a.getValue<string>(id), b.getValue<string>(id))
 
 /** The text box: matches references, the ID and container names (precomputed per row). */
 export const searchFilter: FilterFn<ImageTableFeatures, ImageRow> = (row, _columnId, value) =>

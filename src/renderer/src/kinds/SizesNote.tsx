@@ -6,8 +6,11 @@
 import type { ReactNode } from 'react'
 import { formatAge } from '../../../shared/format'
 import { Spinner } from '../components/Spinner'
+import { onFirstUse } from '../intl'
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' })
+const dateTime = onFirstUse(
+  () => new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' }),
+)
 
 export function sizesAge(sizesAt: string | null, now: Date): string {
   if (sizesAt === null) return 'Sizes not measured yet'
@@ -34,7 +37,7 @@ export function SizesNote({
       {sizesAt === null ? (
         <span>{sizesAge(sizesAt, now)}</span>
       ) : (
-        <time dateTime={sizesAt} title={dateTime.format(new Date(sizesAt))}>
+        <time dateTime={sizesAt} title={dateTime().format(new Date(sizesAt))}>
           {sizesAge(sizesAt, now)}
         </time>
       )}

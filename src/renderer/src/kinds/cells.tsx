@@ -5,8 +5,11 @@ import { formatAge, formatBytes } from '../../../shared/format'
 import { bytesTitle, NowContext } from '../images/cells'
 import type { KindTableFeatures, KindTableRow } from './features'
 import { CHIP_TEXT, type KindChip, type KindRow } from './model'
+import { onFirstUse } from '../intl'
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
+const dateTime = onFirstUse(
+  () => new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }),
+)
 
 export function SelectCell<R extends KindRow>({
   row,
@@ -86,7 +89,7 @@ export function AgeCell({ at, empty = '—' }: { at: string | null; empty?: stri
   if (at === null) return <span className="muted">{empty}</span>
   const date = new Date(at)
   return (
-    <time dateTime={at} title={dateTime.format(date)}>
+    <time dateTime={at} title={dateTime().format(date)}>
       {formatAge(date, now)}
     </time>
   )

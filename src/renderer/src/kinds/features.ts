@@ -16,6 +16,7 @@ import {
   type SortFn,
 } from '@tanstack/react-table'
 import { matchesProject, type KindChip, type KindRow } from './model'
+import { onFirstUse } from '../intl'
 
 export const kindTableFeatures = tableFeatures({
   rowSortingFeature,
@@ -29,7 +30,9 @@ export const kindTableFeatures = tableFeatures({
 export type KindTableFeatures = typeof kindTableFeatures
 export type KindTableRow<R extends KindRow> = Row<KindTableFeatures, R>
 
-const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' })
+const collator = onFirstUse(
+  () => new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' }),
+)
 
 /** Numbers, with "not known yet" (null) below every known one. */
 export function byNumber<R extends KindRow>(): SortFn<KindTableFeatures, R> {
@@ -38,7 +41,7 @@ export function byNumber<R extends KindRow>(): SortFn<KindTableFeatures, R> {
 
 export function byText<R extends KindRow>(): SortFn<KindTableFeatures, R> {
   return (a, b, id) =>
-    collator.compare(a.getValue<string | null>(id) ?? '', b.getValue<string | null>(id) ?? '')
+    collator().compare(a.getValue<string | null>(id) ?? '', b.getValue<string | null>(id) ?? '')
 }
 
 /** The text box: matches what each row's `search` holds. */

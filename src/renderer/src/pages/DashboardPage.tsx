@@ -2,7 +2,7 @@
  * The first page: what Docker keeps on disk, what a cleanup could give back, how usage moved,
  * and one button to clean up safely. Every figure refreshes when a new usage sample arrives.
  */
-import { useCallback, useState, type ReactNode } from 'react'
+import { useCallback, useEffect, useState, type ReactNode } from 'react'
 import type { ConnectionState } from '../../../shared/contract'
 import type { LatestUsage } from '../../../shared/usage'
 import { useClient } from '../client-context'
@@ -15,7 +15,7 @@ import { EngineCard } from '../dashboard/EngineCard'
 import { FreeSpaceCard } from '../dashboard/FreeSpaceCard'
 import { LastCleanupCard } from '../dashboard/LastCleanupCard'
 import { TopImagesCard } from '../dashboard/TopImagesCard'
-import { TrendCard } from '../dashboard/TrendCard'
+import { loadTrendChart, TrendCard } from '../dashboard/TrendCard'
 import { UsageTiles } from '../dashboard/UsageTiles'
 import { describeHost } from '../describe'
 import { useUsageCount } from '../hooks/useClientEvent'
@@ -30,6 +30,8 @@ export function DashboardPage(): ReactNode {
   // Samples of this engine only: followed engines are sampled too, each for its own dashboard.
   const tick = useUsageCount(state?.host ?? null)
   const cached = useLatestUsage(state?.host ?? null)
+  // After the first paint (effects run after it): the chart's code loads while the series does.
+  useEffect(() => void loadTrendChart().catch(() => undefined), [])
 
   let body: ReactNode
   if (!state || state.status === 'connecting') {
