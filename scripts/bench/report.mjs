@@ -10,6 +10,7 @@ export const TARGETS = {
   firstOutputMs: { max: 150, text: '≤ 150 ms after the first answer' },
   progress: { text: 'shown while layer facts are read cold' },
   rssMb: { max: 300, text: '< 300 MB', strict: true },
+  firstPaintMs: { max: 300, text: '≤ 300 ms after browser mode starts' },
 }
 
 export function verdict(value, target) {

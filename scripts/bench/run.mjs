@@ -37,7 +37,7 @@ import { buildWorldImages, readBusybox } from './archive.mjs'
 import { buildWorld } from './build-world.mjs'
 import { prepareCli, REPO } from './cli.mjs'
 import { Engine } from './engine.mjs'
-import { FIRST_PAINT_TARGET, firstPaintTable, measureFirstPaint } from './first-paint.mjs'
+import { firstPaintTable, measureFirstPaint } from './first-paint.mjs'
 import { measureLongLived } from './long-lived.mjs'
 import { checkExit, median, repeat, summary, timed } from './measure.mjs'
 import { phasesOf, readProfile, summarizeProfile, topBuckets } from './profile.mjs'
@@ -850,12 +850,10 @@ function verdicts(r) {
     rows.push(['progress line (cold)', f.cold.progressShown, t.progress])
   }
   if (r.firstPaint) {
-    rows.push([
-      'dashboard first paint',
-      r.firstPaint.servingToFigures.median,
-      FIRST_PAINT_TARGET,
-      'ms',
-    ])
+    // With the log's figures every time; a paint that waited for the engine is not this target.
+    const f = r.firstPaint
+    const value = f.cachedEveryRun ? f.servingToFigures.median : Number.POSITIVE_INFINITY
+    rows.push(['dashboard first paint', value, t.firstPaintMs, 'ms'])
   }
   rows.push([
     'peak RSS',

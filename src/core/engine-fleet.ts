@@ -59,8 +59,9 @@ export class EngineFleet {
     return entries
   }
 
-  /** Samples every followed engine except `current` (whose sampler is the service's own). */
-  follow(current: string): void {
+  /** Samples every followed engine except `current` (whose sampler is the service's own); their
+   * first samples wait `firstAfterMs` (the app's and browser mode's start: the window first). */
+  follow(current: string, firstAfterMs = 0): void {
     this.running = true
     const { settings } = this.options.log.readSettings()
     const wanted = new Set(settings.followedEngines.filter((host) => host !== current))
@@ -72,7 +73,7 @@ export class EngineFleet {
     }
     for (const host of wanted) {
       if (this.followers.has(host)) continue
-      this.followers.set(host, this.startFollower(host))
+      this.followers.set(host, this.startFollower(host, firstAfterMs))
     }
   }
 
@@ -86,7 +87,7 @@ export class EngineFleet {
     return this.running
   }
 
-  private startFollower(host: string): Follower {
+  private startFollower(host: string, firstAfterMs: number): Follower {
     const { log, events, now, env, platform } = this.options
     const connections = new ConnectionManager({
       host,
@@ -109,7 +110,7 @@ export class EngineFleet {
       // The figure in an alert's message needs a plan; for a followed engine it is left out.
       reclaimableBytes: async () => null,
     })
-    const stopSampling = sampler.start()
+    const stopSampling = sampler.start({ firstAfterMs })
     const stopWatching = connections.watch()
     return {
       connections,

@@ -410,7 +410,7 @@ export class DrydockService implements DrydockHandlers, EventSource {
   startSampling(options: { firstAfterMs?: number } = {}): () => void {
     const stopSampling = this.sampler.start(options)
     const stopAutomation = this.automation.start()
-    this.fleet.follow(this.connections.peek().host)
+    this.fleet.follow(this.connections.peek().host, options.firstAfterMs)
     return () => {
       stopSampling()
       stopAutomation()

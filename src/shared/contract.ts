@@ -169,7 +169,8 @@ export const methods = {
   /** Disk usage over time from the log, downsampled; works with no engine. */
   getUsageSeries: { request: UsageSeriesRequestSchema, response: UsageSeriesSchema },
   /** The last usage sample recorded for an engine (omitted: the current one), from the log
-   * alone: no engine request, so it answers at once. Null when the log has none (raw samples are kept a week). */
+   * alone: no engine request, so it answers at once. Null when the log has none (raw samples
+   * are kept a week). */
   getLatestUsage: {
     request: z.strictObject({ host: z.string().optional() }),
     response: LatestUsageSchema.nullable(),

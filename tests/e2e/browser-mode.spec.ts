@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, startDrydockServer, test } from './support/drydock-server'
 
@@ -42,6 +42,10 @@ test.describe('browser mode against the private engine', () => {
     const scripts = [...html.matchAll(/(?:src|href)="\.\/assets\/([^"]+\.js)"/g)].map((m) => m[1])
     expect(scripts.length).toBeGreaterThan(1)
     expect(scripts.filter((name) => /^(charts|zod|SettingsForm)-/.test(name!))).toEqual([])
+    // …and they exist, in chunks of those names (a renamed chunk would pass the line above).
+    const built = readdirSync(join(__dirname, '../../out/renderer/assets'))
+    for (const chunk of ['charts', 'zod', 'SettingsForm'])
+      expect(built.some((name) => name.startsWith(`${chunk}-`))).toBe(true)
   })
 
   test('refuses a wrong or missing token with 401', async ({ request, drydock }) => {

@@ -13,7 +13,7 @@ import {
   createTestRun,
   testRef,
 } from '../support/test-engine'
-import { drydockBin, expect, startDrydockServer, test } from './support/drydock-server'
+import { callApi, drydockBin, expect, startDrydockServer, test } from './support/drydock-server'
 
 const run = promisify(execFile)
 const screenshots = join(__dirname, '../../artifacts/screenshots')
@@ -84,6 +84,9 @@ test.describe('dashboard', () => {
 
     await page.goto(isolatedDrydock.url)
     await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'connected')
+    // The engine's own figures, not the log's last sample painted before them.
+    await expect(page.getByTestId('usage-images-bytes')).toHaveAttribute('data-source', 'live')
+    await expect(page.getByTestId('free-bytes')).toHaveAttribute('data-source', 'live')
     for (const [id, key] of TYPES) {
       await expect(page.getByTestId(`usage-${id}-bytes`)).toHaveAttribute(
         'data-bytes',
@@ -142,13 +145,16 @@ test.describe('cached figures', () => {
     const db = join(workDir, 'cached.db')
     const first = await startDrydockServer(testEngine.host, { db })
     try {
-      await expect.poll(async () => (await call(first, 'getLatestUsage', {})) !== null).toBe(true)
+      // The first sample waits 2 s after the start (the window paints first).
+      await expect
+        .poll(async () => (await callApi(first, 'getLatestUsage')) !== null, { timeout: 20_000 })
+        .toBe(true)
     } finally {
       await first.stop()
     }
     const server = await startDrydockServer(testEngine.host, { db })
     try {
-      const sample = (await call(server, 'getLatestUsage', {})) as { imagesBytes: number }
+      const sample = await callApi<{ imagesBytes: number }>(server, 'getLatestUsage')
       // The engine's answer held back (a big engine's df takes seconds): the page must not wait.
       let release = (): void => undefined
       const held = new Promise<void>((resolve) => (release = resolve))
@@ -182,19 +188,6 @@ test.describe('cached figures', () => {
   })
 })
 
-/** A contract call over browser mode's HTTP API, as the page makes it. */
-async function call(server: { url: string; origin: string }, method: string, body: object) {
-  const token = new URL(server.url).searchParams.get('token')!
-  const response = await fetch(`${server.origin}/api/call/${method}`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  })
-  const envelope = (await response.json()) as { ok: boolean; value?: unknown; error?: unknown }
-  if (!envelope.ok) throw new Error(`${method}: ${JSON.stringify(envelope.error)}`)
-  return envelope.value
-}
-
 test.describe('the alert banner', () => {
   test('shows a low-disk alert with Review cleanup, Snooze 1 h and Until tomorrow, in every tab', async ({
     page,
@@ -205,15 +198,17 @@ test.describe('the alert banner', () => {
     const db = join(workDir, 'alerts.db')
     const first = await startDrydockServer(testEngine.host, { db })
     try {
-      await call(first, 'updateSettings', { alerts: { enabled: true, freeBelowPercent: 100 } })
+      await callApi(first, 'updateSettings', { alerts: { enabled: true, freeBelowPercent: 100 } })
     } finally {
       await first.stop()
     }
-    // A fresh start samples at once, and the monitor reads the new threshold.
+    // A fresh start samples (2 s after it starts), and the monitor reads the new threshold.
     const server = await startDrydockServer(testEngine.host, { db })
     try {
       await expect
-        .poll(async () => ((await call(server, 'getMonitorState', {})) as { active: [] }).active)
+        .poll(async () => (await callApi<{ active: [] }>(server, 'getMonitorState')).active, {
+          timeout: 20_000,
+        })
         .toHaveLength(1)
 
       await page.goto(server.url)
@@ -234,12 +229,12 @@ test.describe('the alert banner', () => {
       await expect(other.getByTestId('alert-banner')).toBeHidden()
 
       // A short snooze from elsewhere (the tray) hides the banner, which comes back when it ends.
-      await call(server, 'snoozeAlerts', { until: new Date(Date.now() + 2000).toISOString() })
+      await callApi(server, 'snoozeAlerts', { until: new Date(Date.now() + 2000).toISOString() })
       await expect(other.getByTestId('alert-banner')).toBeHidden()
       await expect(other.getByTestId('alert-banner')).toBeVisible({ timeout: 10_000 })
       await other.getByRole('button', { name: 'Until tomorrow' }).click()
       await expect(other.getByTestId('alert-banner')).toBeHidden()
-      const tomorrow = (await call(server, 'getMonitorState', {})) as { snoozedUntil: string }
+      const tomorrow = await callApi<{ snoozedUntil: string }>(server, 'getMonitorState')
       const morning = new Date()
       morning.setDate(morning.getDate() + 1)
       morning.setHours(8, 0, 0, 0)
@@ -252,7 +247,7 @@ test.describe('the alert banner', () => {
         'connected',
       )
       await expect(page.getByTestId('alert-banner')).toBeHidden()
-      const state = (await call(server, 'getMonitorState', {})) as { snoozedUntil: string | null }
+      const state = await callApi<{ snoozedUntil: string | null }>(server, 'getMonitorState')
       expect(Date.parse(state.snoozedUntil!)).toBeGreaterThan(Date.now() + 55 * 60 * 1000)
     } finally {
       await server.stop()

@@ -1,6 +1,5 @@
 /** Turning whatever a client call rejected with into words for the UI. */
-import { DrydockError } from '../../shared/drydock-error'
-import type { ErrorCode } from '../../shared/errors'
+import { DrydockError, type ErrorCode } from '../../shared/drydock-error'
 
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message

@@ -28,12 +28,21 @@ export function loadTrendChart(): Promise<ChartModule> {
   return import('./TrendChart').then((module) => (chartModule = module))
 }
 
-function useChartModule(): ChartModule | null {
+type ChartCode =
+  | { status: 'ready'; module: ChartModule }
+  | { status: 'loading' }
+  | { status: 'error'; error: unknown; retry: () => void }
+
+function useChartModule(): ChartCode {
   const [module, setModule] = useState(chartModule)
+  const [failure, setFailure] = useState<{ error: unknown } | null>(null)
   useEffect(() => {
-    if (!module) void loadTrendChart().then(setModule, () => undefined)
-  }, [module])
-  return module
+    if (module || failure) return
+    loadTrendChart().then(setModule, (error: unknown) => setFailure({ error }))
+  }, [module, failure])
+  if (module) return { status: 'ready', module }
+  if (failure) return { status: 'error', error: failure.error, retry: () => setFailure(null) }
+  return { status: 'loading' }
 }
 
 export function TrendCard({
@@ -142,8 +151,14 @@ export function TrendCard({
 }
 
 function ChartOrSkeleton({ loaded }: { loaded: LoadedTrend }): ReactNode {
-  const module = useChartModule()
-  return module ? <module.default loaded={loaded} /> : <ChartSkeleton />
+  const code = useChartModule()
+  if (code.status === 'ready') return <code.module.default loaded={loaded} />
+  if (code.status === 'loading') return <ChartSkeleton />
+  return (
+    <div className="chart-placeholder" style={{ height: CHART_HEIGHT }}>
+      <ErrorBanner title="Could not load the chart" error={code.error} onRetry={code.retry} />
+    </div>
+  )
 }
 
 function ChartSkeleton(): ReactNode {

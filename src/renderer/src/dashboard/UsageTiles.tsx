@@ -21,7 +21,8 @@ export function UsageTiles({
   cached?: LatestUsage | null
 }): ReactNode {
   const live = usage.status === 'ready' ? usage.value : null
-  const shown = live ?? cached
+  // Only while the answer is on its way: a failed one shows '—', as the free-space card says.
+  const shown = live ?? (usage.status === 'loading' ? cached : null)
   const source = live ? 'live' : 'cached'
   return (
     <dl className="stats usage-tiles" aria-label="Disk used by type" data-testid="usage-tiles">
@@ -47,7 +48,7 @@ export function UsageTiles({
             )}
           </dd>
           <dd className="stat__note">
-            {live ? countNote(type, live) : cached ? cachedNote(cached) : '\u00a0'}
+            {live ? countNote(type, live) : shown && cached ? cachedNote(cached) : '\u00a0'}
           </dd>
           <dd className="stat__note usage-tile__reclaim">
             <ReclaimLine type={type} reclaimable={reclaimable} />

@@ -1,6 +1,5 @@
 /** Words for the four kinds of things Drydock removes, shared by every page that lists them. */
-import { ITEM_KINDS } from '../../../shared/item-kinds'
-import type { ItemKind } from '../../../shared/cleanup'
+import { ITEM_KINDS, type ItemKind } from '../../../shared/item-kinds'
 import type { PolicyKinds } from '../../../shared/settings'
 
 export { ITEM_KINDS, type ItemKind }

@@ -29,7 +29,7 @@ export function DashboardPage(): ReactNode {
   const { display: state, error, retrying, retry } = useConnectionView()
   // Samples of this engine only: followed engines are sampled too, each for its own dashboard.
   const tick = useUsageCount(state?.host ?? null)
-  const cached = useLatestUsage(state?.host ?? null)
+  const cached = useLatestUsage(state?.host ?? null, tick)
   // After the first paint (effects run after it): the chart's code loads while the series does.
   useEffect(() => void loadTrendChart().catch(() => undefined), [])
 
@@ -67,14 +67,18 @@ export function DashboardPage(): ReactNode {
 
 /**
  * The log's last sample of this engine: the figures the page paints at once, before the engine
- * has answered (its disk usage can take seconds on a big machine). Asked once: a new engine
- * remounts the page (App's engine epoch), and an answer for another engine is not shown.
+ * has answered (its disk usage can take seconds on a big machine), and again while it reconnects.
+ * Asked again with every new sample (`tick`); a new engine remounts the page (App's engine
+ * epoch), and an answer for another engine is not shown.
  */
-function useLatestUsage(host: string | null): LatestUsage | null {
+function useLatestUsage(host: string | null, tick: number): LatestUsage | null {
   const client = useClient()
   // Browser mode's page holds the answer already: painted in the first render.
   const [preloaded] = useState(() => peekPreloaded('getLatestUsage') ?? null)
-  const latest = useLive(useCallback(() => client.getLatestUsage({}), [client]))
+  const latest = useLive(
+    useCallback(() => client.getLatestUsage({}), [client]),
+    tick,
+  )
   const value = latest.status === 'ready' ? latest.value : preloaded
   return value !== null && (host === null || value.host === host) ? value : null
 }

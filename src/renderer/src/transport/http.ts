@@ -6,7 +6,7 @@
 import { createClient } from '../../../shared/client'
 import type { DrydockClient, DrydockEvent, EventListener } from '../../../shared/contract'
 import { DrydockError } from '../../../shared/drydock-error'
-import { preloadedEnvelopes } from './preloaded'
+import { takePreloaded } from './preloaded'
 
 const TOKEN_KEY = 'drydock.token'
 
@@ -23,7 +23,6 @@ export function takeTokenFromLocation(): string | null {
 }
 
 export function createHttpClient(token: string): DrydockClient {
-  const preloaded = new Map(Object.entries(preloadedEnvelopes()))
   const listeners = new Set<EventListener>()
   let source: EventSource | null = null
 
@@ -39,11 +38,8 @@ export function createHttpClient(token: string): DrydockClient {
   return createClient({
     async call(method, request) {
       // Each preloaded answer serves the first call with no arguments, once: later calls ask.
-      if (preloaded.has(method) && Object.keys(request ?? {}).length === 0) {
-        const envelope = preloaded.get(method)
-        preloaded.delete(method)
-        return envelope
-      }
+      const envelope = Object.keys(request ?? {}).length === 0 ? takePreloaded(method) : undefined
+      if (envelope !== undefined) return envelope
       let response: Response
       try {
         response = await fetch(`/api/call/${method}`, {

@@ -1,16 +1,20 @@
 /**
  * The answers browser mode's server put in the page (src/shared/preloaded.ts), read once. The
- * transport serves its first calls from them; a page's first render may peek at one, so the
- * figures are in the very first paint, not in the render after the first effects.
+ * transport answers the first such call with one; a page's first render may peek at it, so the
+ * figures are in the very first paint, not in the render after the first effects. Only within
+ * the page's first seconds: later, the log may hold newer figures.
  */
 import type { MethodResponse } from '../../../shared/contract'
 import { isEnvelope } from '../../../shared/drydock-error'
 import { PRELOADED_ELEMENT_ID, type PRELOADED_METHODS } from '../../../shared/preloaded'
 
+/** Answers older than this are not served: a page opened elsewhere (#/images) that reaches the
+ * dashboard later asks the log afresh. Milliseconds since the page's navigation. */
+const FRESH_MS = 5_000
+
 let answers: Record<string, unknown> | null = null
 
-/** Every preloaded envelope by method; empty in Electron and on a reload (no token, no answers). */
-export function preloadedEnvelopes(): Record<string, unknown> {
+function envelopes(): Record<string, unknown> {
   if (answers) return answers
   answers = {}
   const text = document.getElementById(PRELOADED_ELEMENT_ID)?.textContent
@@ -24,10 +28,19 @@ export function preloadedEnvelopes(): Record<string, unknown> {
   return answers
 }
 
-/** The value a preloaded call answered with; undefined when there is none or it failed. */
+/** The preloaded envelope of a call, once: the transport answers that call with it. */
+export function takePreloaded(method: string): unknown {
+  const all = envelopes()
+  const envelope = all[method]
+  delete all[method]
+  return performance.now() < FRESH_MS ? envelope : undefined
+}
+
+/** The value a preloaded call answered with, while not yet taken and still fresh. */
 export function peekPreloaded<M extends (typeof PRELOADED_METHODS)[number]>(
   method: M,
 ): MethodResponse<M> | undefined {
-  const envelope = preloadedEnvelopes()[method]
-  return isEnvelope(envelope) && envelope.ok ? (envelope.value as MethodResponse<M>) : undefined
+  const envelope = envelopes()[method]
+  if (performance.now() >= FRESH_MS || !isEnvelope(envelope) || !envelope.ok) return undefined
+  return envelope.value as MethodResponse<M>
 }
