@@ -24,7 +24,7 @@ import { parseArgs } from 'node:util'
 import { chromium } from 'playwright-core'
 import { REPO } from './cli.mjs'
 import { Engine } from './engine.mjs'
-import { call, startServe } from './long-lived.mjs'
+import { call, serveOn } from './long-lived.mjs'
 import { summary } from './measure.mjs'
 import { ms, renderTable, TARGETS, verdict } from './report.mjs'
 
@@ -96,17 +96,7 @@ export async function measureFirstPaint({ bin, host, db, reps, engineCpuMs = () 
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
       await page.addInitScript(instrument)
       const spawnAt = performance.timeOrigin + performance.now()
-      const serve = await startServe([
-        bin,
-        '--host',
-        host,
-        '--db',
-        db,
-        '--json',
-        'serve',
-        '--port',
-        '0',
-      ])
+      const serve = await serveOn(bin, host, db)
       const servingAt = performance.timeOrigin + performance.now()
       try {
         await page.goto(`${serve.url}#/dashboard`)

@@ -7,7 +7,7 @@ import { request } from 'node:http'
 import { median, summary } from './measure.mjs'
 
 /** Starts `drydock serve`, resolving with its URL once it has printed it (its --json line). */
-export function startServe(args) {
+function startServe(args) {
   const child = spawn('node', args, { stdio: ['ignore', 'pipe', 'pipe'] })
   return new Promise((resolve, reject) => {
     let out = ''
@@ -26,6 +26,11 @@ export function startServe(args) {
       reject(new Error(`drydock serve exited with ${code}: ${err.trim()}`)),
     )
   })
+}
+
+/** `drydock serve` on `host` with the log `db`, on a free port. */
+export function serveOn(bin, host, db) {
+  return startServe([bin, '--host', host, '--db', db, '--json', 'serve', '--port', '0'])
 }
 
 /** One contract call; resolves with the time until the whole answer has arrived. */
@@ -72,17 +77,7 @@ export function call(url, method, body) {
  * next `reps` are warm. The server is stopped (SIGTERM, its own clean shutdown) at the end.
  */
 export async function measureLongLived(bin, host, db, reps) {
-  const serve = await startServe([
-    bin,
-    '--host',
-    host,
-    '--db',
-    db,
-    '--json',
-    'serve',
-    '--port',
-    '0',
-  ])
+  const serve = await serveOn(bin, host, db)
   try {
     const cold = await call(serve.url, 'planCleanup', { unused: true })
     const warm = []
