@@ -94,3 +94,29 @@ describe('describeSelection', () => {
     expect(describeSelection({})).toBe('Nothing selected')
   })
 })
+
+describe('lazyModule (code loaded on first use, without React.lazy)', () => {
+  it('imports once, keeps the module for later mounts, and asks again after a failure', async () => {
+    // A computed specifier: the module imports React, whose types this project must not load
+    // (see renderer-free-space-card.test.ts); only Vitest resolves it.
+    const specifier = ['../../src/renderer/src/hooks', 'useModule'].join('/')
+    const { lazyModule } = (await import(/* @vite-ignore */ specifier)) as {
+      lazyModule: <T>(importer: () => Promise<T>) => { load(): Promise<T>; loaded: T | null }
+    }
+    let calls = 0
+    let fail = true
+    const lazy = lazyModule(async () => {
+      calls += 1
+      if (fail) throw new Error('chunk failed to load')
+      return { answer: 42 }
+    })
+    await expect(lazy.load()).rejects.toThrow('chunk failed to load')
+    expect(lazy.loaded).toBeNull()
+    fail = false
+    const [first, second] = await Promise.all([lazy.load(), lazy.load()])
+    expect(first).toEqual({ answer: 42 })
+    expect(second).toBe(first)
+    expect(lazy.loaded).toBe(first)
+    expect(calls).toBe(2)
+  })
+})

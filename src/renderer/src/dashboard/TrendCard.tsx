@@ -2,48 +2,26 @@
  * Disk usage over time from the log's samples: stacked areas by type over 24 h, 7 d or 90 d.
  * Works with no engine (the samples are in the log). The range lives in the hash (`?range=7d`).
  */
-import { useCallback, useEffect, useState, type ReactNode } from 'react'
+import { useCallback, type ReactNode } from 'react'
 import { useClient } from '../client-context'
 import { Card } from '../components/Card'
 import { ErrorBanner } from '../components/ErrorBanner'
 import { Tabs, tabId } from '../components/Tabs'
 import { useHashQuery } from '../hooks/useHashQuery'
 import { useLive } from '../hooks/useLive'
+import { lazyModule, useModule } from '../hooks/useModule'
 import { RANGES, rangeOf } from './ranges'
 import { CHART_HEIGHT, type LoadedTrend } from './trend-data'
-import type * as TrendChartModule from './TrendChart'
 import { USAGE_TYPES } from './usage-types'
 
 const PANEL_ID = 'usage-trend-panel'
 
-type ChartModule = typeof TrendChartModule
-let chartModule: ChartModule | null = null
-
 /**
  * The chart's code (recharts), loaded after the dashboard's first paint (its effects ask for it),
- * so it is there by the time the series is. Not React.lazy: content that suspended is revealed
- * at most every 300 ms, which a chart that follows its data must not wait for.
+ * so it is there by the time the series is.
  */
-export function loadTrendChart(): Promise<ChartModule> {
-  return import('./TrendChart').then((module) => (chartModule = module))
-}
-
-type ChartCode =
-  | { status: 'ready'; module: ChartModule }
-  | { status: 'loading' }
-  | { status: 'error'; error: unknown; retry: () => void }
-
-function useChartModule(): ChartCode {
-  const [module, setModule] = useState(chartModule)
-  const [failure, setFailure] = useState<{ error: unknown } | null>(null)
-  useEffect(() => {
-    if (module || failure) return
-    loadTrendChart().then(setModule, (error: unknown) => setFailure({ error }))
-  }, [module, failure])
-  if (module) return { status: 'ready', module }
-  if (failure) return { status: 'error', error: failure.error, retry: () => setFailure(null) }
-  return { status: 'loading' }
-}
+const trendChart = lazyModule(() => import('./TrendChart'))
+export const loadTrendChart = (): Promise<unknown> => trendChart.load()
 
 export function TrendCard({
   tick,
@@ -151,7 +129,7 @@ export function TrendCard({
 }
 
 function ChartOrSkeleton({ loaded }: { loaded: LoadedTrend }): ReactNode {
-  const code = useChartModule()
+  const code = useModule(trendChart)
   if (code.status === 'ready') return <code.module.default loaded={loaded} />
   if (code.status === 'loading') return <ChartSkeleton />
   return (

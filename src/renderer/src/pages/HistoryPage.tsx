@@ -3,7 +3,7 @@
  * detail (`#/history?run=<id>`), a chart of what came back, and exports. It needs no engine, so it
  * never waits for one.
  */
-import { lazy, Suspense, useCallback, useMemo, useState, type ReactNode } from 'react'
+import { useCallback, useMemo, useState, type ReactNode } from 'react'
 import { useClient } from '../client-context'
 import { ConnectionErrorBanner } from '../components/ConnectionErrorBanner'
 import { EmptyState } from '../components/EmptyState'
@@ -19,6 +19,7 @@ import {
   rangeError,
   runQuery,
   type RunFilters,
+  type RunQuery,
 } from '../history/filters'
 import { RunDetailDialog } from '../history/RunDetailDialog'
 import { RunFiltersBar, type EngineOption } from '../history/RunFiltersBar'
@@ -27,6 +28,7 @@ import { useRunPages } from '../history/useRunPages'
 import { useEventCount } from '../hooks/useClientEvent'
 import { useConnectionView } from '../hooks/useConnection'
 import { useHashQuery } from '../hooks/useHashQuery'
+import { lazyModule, useModule } from '../hooks/useModule'
 import { useLive } from '../hooks/useLive'
 import { engineName, hostAddress } from '../engines/engine-words'
 import type { EngineEntry } from '../../../shared/engines'
@@ -34,9 +36,14 @@ import type { RunSummary } from '../../../shared/history'
 import { errorMessage } from '../../../shared/drydock-error'
 
 /** recharts loads with the chart, not with the page's first paint (the dashboard's neither). */
-const ReclaimedChart = lazy(() =>
-  import('../history/ReclaimedChart').then((module) => ({ default: module.ReclaimedChart })),
-)
+const reclaimedChart = lazyModule(() => import('../history/ReclaimedChart'))
+
+function ReclaimedChart(props: { query: RunQuery; tick: number }): ReactNode {
+  const code = useModule(reclaimedChart)
+  if (code.status === 'ready') return <code.module.ReclaimedChart {...props} />
+  if (code.status === 'loading') return <SkeletonCard lines={6} />
+  return <ErrorBanner title="Could not load the chart" error={code.error} onRetry={code.retry} />
+}
 
 export function HistoryPage(): ReactNode {
   const client = useClient()
@@ -102,9 +109,7 @@ export function HistoryPage(): ReactNode {
       ) : null}
 
       <RunFiltersBar filters={filters} engines={engineOptions} onChange={setFilters} />
-      <Suspense fallback={<SkeletonCard lines={6} />}>
-        <ReclaimedChart query={listQuery} tick={tick} />
-      </Suspense>
+      <ReclaimedChart query={listQuery} tick={tick} />
 
       {pages.status === 'loading' ? (
         <SkeletonCard lines={6} />

@@ -1,6 +1,7 @@
 /** Settings: the preferences Drydock keeps in its log, and what this Drydock is and talks to. */
-import { lazy, Suspense, useCallback, type ReactNode } from 'react'
+import { useCallback, type ReactNode } from 'react'
 import type { AppInfo } from '../../../shared/contract'
+import type { Settings } from '../../../shared/settings'
 import { useClient } from '../client-context'
 import { ConnectionErrorBanner } from '../components/ConnectionErrorBanner'
 import { ErrorBanner } from '../components/ErrorBanner'
@@ -10,13 +11,19 @@ import { SkeletonCard, SkeletonLine } from '../components/Skeleton'
 import { describeHost, describeHostSource, describeTransport } from '../describe'
 import { useAsync, type AsyncResult } from '../hooks/useAsync'
 import { useLive } from '../hooks/useLive'
+import { lazyModule, useModule } from '../hooks/useModule'
 import { useConnectionView } from '../hooks/useConnection'
 
 /** The form checks its values with the contract's zod schema: loaded with the form, so no other
  * page's first paint waits for zod. */
-const SettingsForm = lazy(() =>
-  import('../settings/SettingsForm').then((module) => ({ default: module.SettingsForm })),
-)
+const settingsForm = lazyModule(() => import('../settings/SettingsForm'))
+
+function SettingsForm({ initial }: { initial: Settings }): ReactNode {
+  const code = useModule(settingsForm)
+  if (code.status === 'ready') return <code.module.SettingsForm initial={initial} />
+  if (code.status === 'loading') return <SkeletonCard lines={8} />
+  return <ErrorBanner title="Could not load the form" error={code.error} onRetry={code.retry} />
+}
 
 const STATUS_WORDS = {
   connecting: 'Connecting…',
@@ -53,9 +60,7 @@ export function SettingsPage({ appInfo }: { appInfo: AsyncResult<AppInfo> }): Re
           onRetry={settings.reload}
         />
       ) : (
-        <Suspense fallback={<SkeletonCard lines={8} />}>
-          <SettingsForm initial={settings.value} />
-        </Suspense>
+        <SettingsForm initial={settings.value} />
       )}
 
       <h2 className="section-title">About this Drydock</h2>
