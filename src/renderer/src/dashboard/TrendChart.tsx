@@ -14,13 +14,12 @@ import {
 } from 'recharts'
 import { formatBytes } from '../../../shared/format'
 import { AxisTick } from '../components/AxisTick'
+import { BYTES_AXIS_PROPS, CHART_MARGIN, GRID_PROPS } from '../components/chart-props'
 import { ChartTooltipBox } from '../components/ChartTooltip'
 import { formatDateTime } from '../describe'
 import { tickLabel, ticksFor } from './ranges'
 import { CHART_HEIGHT, type LoadedTrend } from './trend-data'
 import { dockerTotal, USAGE_TYPES } from './usage-types'
-
-const NO_LINES = (): number[] => []
 
 type ChartRow = { t: number } & Record<(typeof USAGE_TYPES)[number]['id'], number>
 
@@ -43,15 +42,8 @@ const TrendChart = memo(function TrendChart({ loaded }: { loaded: LoadedTrend })
     <div className="trend-chart" data-testid="usage-trend-chart" data-points={rows.length}>
       <p className="visually-hidden">{summary}</p>
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
-        <AreaChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 4 }}>
-          <CartesianGrid
-            vertical={false}
-            // With no vertical lines, none to place: the default placement measures every
-            // x-axis label in the DOM (forced layouts) only to throw the result away.
-            verticalCoordinatesGenerator={NO_LINES}
-            stroke="var(--border)"
-            strokeDasharray="3 3"
-          />
+        <AreaChart data={rows} margin={CHART_MARGIN}>
+          <CartesianGrid {...GRID_PROPS} />
           <XAxis
             dataKey="t"
             type="number"
@@ -62,12 +54,7 @@ const TrendChart = memo(function TrendChart({ loaded }: { loaded: LoadedTrend })
             tick={<AxisTick format={(t) => tickLabel(range, t)} />}
             interval={0}
           />
-          <YAxis
-            width={72}
-            stroke="var(--text-faint)"
-            tick={<AxisTick format={formatBytes} />}
-            interval={0}
-          />
+          <YAxis {...BYTES_AXIS_PROPS} />
           <Tooltip
             isAnimationActive={false}
             cursor={{ stroke: 'var(--border-strong)' }}

@@ -6,13 +6,13 @@ import type { RunSummary } from '../../../shared/history'
 import { useClient } from '../client-context'
 import { Card } from '../components/Card'
 import { AxisTick } from '../components/AxisTick'
+import { BYTES_AXIS_PROPS, CHART_MARGIN, GRID_PROPS } from '../components/chart-props'
 import { ChartTooltipBox } from '../components/ChartTooltip'
 import { ErrorBanner } from '../components/ErrorBanner'
 import { plural } from '../describe'
 import { useLive } from '../hooks/useLive'
 import type { RunQuery } from './filters'
 
-const NO_LINES = (): number[] => []
 const CHART_HEIGHT = 200
 const MAX_RUNS = 1000
 
@@ -76,15 +76,8 @@ export function ReclaimedChart({ query, tick }: { query: RunQuery; tick: number 
             {`${formatBytes(total)} reclaimed by ${plural(runs.value.length, 'run')} over ${plural(rows.length, 'day')}.`}
           </p>
           <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
-            <BarChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 4 }}>
-              <CartesianGrid
-                vertical={false}
-                // With no vertical lines, none to place: the default placement measures every
-                // x-axis label in the DOM (forced layouts) only to throw the result away.
-                verticalCoordinatesGenerator={NO_LINES}
-                stroke="var(--border)"
-                strokeDasharray="3 3"
-              />
+            <BarChart data={rows} margin={CHART_MARGIN}>
+              <CartesianGrid {...GRID_PROPS} />
               <XAxis
                 dataKey="day"
                 stroke="var(--text-faint)"
@@ -92,12 +85,7 @@ export function ReclaimedChart({ query, tick }: { query: RunQuery; tick: number 
                 // About ten labels at most, chosen without measuring each one.
                 interval={Math.max(0, Math.ceil(rows.length / 10) - 1)}
               />
-              <YAxis
-                width={72}
-                stroke="var(--text-faint)"
-                tick={<AxisTick format={formatBytes} />}
-                interval={0}
-              />
+              <YAxis {...BYTES_AXIS_PROPS} />
               <Tooltip
                 isAnimationActive={false}
                 cursor={{ fill: 'var(--accent-soft)' }}
