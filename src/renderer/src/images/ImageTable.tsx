@@ -8,6 +8,8 @@
  *   them; no row has a style of its own. Rows translated each by their own inline transform made
  *   Chromium's style recalculation slower with every step until the next major garbage
  *   collection (4 → 80 ms per step).
+ * - The table and its body are plain blocks: as grid containers with an auto track they sized
+ *   that track from every row's content, so each step measured the text of every rendered row.
  * - Rows are recycled: the n-th rendered row keeps the same <tr> whatever image it shows, so a
  *   scroll changes text and attributes instead of creating a dozen rows, whose garbage made the
  *   collector's incremental steps land in the frames. DOM order stays display order.
@@ -40,7 +42,9 @@ import type { ImageRow } from './model'
 /** Fixed height of an image row: only detail panels are measured. */
 export const ROW_HEIGHT = 48
 const DETAIL_ESTIMATE = 240
-const OVERSCAN = 4
+// One row beyond each edge: every rendered row is re-rendered, laid out and painted on a fast
+// flick's frame, and four each way made that frame a third longer (scripts/bench/ui-images.mjs).
+const OVERSCAN = 1
 
 const IMAGE_TEXT: ColumnText = {
   titles: COLUMN_TITLES,

@@ -116,22 +116,7 @@ export function StatusChips({ statuses }: { statuses: readonly ImageStatus[] }):
   )
 }
 
+/** The details chevron, drawn by CSS: an <svg> per row cost a fast scroll's frames more to lay out and paint. */
 export function ChevronIcon({ open }: { open: boolean }): ReactNode {
-  return (
-    <svg
-      width={16}
-      height={16}
-      viewBox="0 0 24 24"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth={2}
-      strokeLinecap="round"
-      strokeLinejoin="round"
-      aria-hidden="true"
-      focusable="false"
-      className={`chevron${open ? ' chevron--open' : ''}`}
-    >
-      <path d="m9 6 6 6-6 6" />
-    </svg>
-  )
+  return <span aria-hidden="true" className={`chevron${open ? ' chevron--open' : ''}`} />
 }
