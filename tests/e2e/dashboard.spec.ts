@@ -170,10 +170,33 @@ test.describe('cached figures', () => {
       expect(await (await fetch(`${server.origin}/`)).text()).not.toContain('drydock-preloaded')
       const asked: string[] = []
       page.on('request', (request) => asked.push(new URL(request.url()).pathname))
+      // When the frame that paints the cached figures is done (a task after it): the page's calls
+      // wait for it (transport/http.ts), so none shares the CPUs with that paint.
+      await page.addInitScript(() => {
+        new MutationObserver((_records, observer) => {
+          if (!document.querySelector('[data-testid="usage-images-bytes"]')) return
+          observer.disconnect()
+          requestAnimationFrame(() =>
+            setTimeout(() =>
+              document.documentElement.setAttribute('data-tile-frame', String(performance.now())),
+            ),
+          )
+        }).observe(document, { childList: true, subtree: true })
+      })
 
       await page.goto(server.url)
       const images = page.getByTestId('usage-images-bytes')
       await expect(images).toHaveAttribute('data-source', 'cached')
+      await expect(page.locator('html[data-tile-frame]')).toHaveCount(1)
+      const { tileFrame, calls } = await page.evaluate(() => ({
+        tileFrame: Number(document.documentElement.dataset.tileFrame),
+        calls: performance
+          .getEntriesByType('resource')
+          .filter((entry) => entry.name.includes('/api/call/'))
+          .map((entry) => ({ name: entry.name, start: entry.startTime })),
+      }))
+      expect(calls.length).toBeGreaterThan(0)
+      for (const call of calls) expect(call.start, call.name).toBeGreaterThanOrEqual(tileFrame)
       await expect(images).toHaveAttribute('data-bytes', String(sample.imagesBytes))
       await expect(page.getByTestId('usage-images')).toContainText('Last sample')
       await expect(page.getByTestId('free-bytes')).toHaveAttribute('data-source', 'cached')
