@@ -10,6 +10,9 @@ import { errorMessage } from '../errors'
 import type { LiveState } from '../hooks/useLive'
 import { cachedNote, countNote, dockerTotal, USAGE_TYPES, type UsageType } from './usage-types'
 
+/** Element Timing names the first figure, so the benchmark reads when it reached the screen. */
+const FIGURES_TIMING = { elementtiming: 'dashboard-figures' }
+
 export function UsageTiles({
   usage,
   reclaimable,
@@ -38,6 +41,7 @@ export function UsageTiles({
                 data-testid={`usage-${type.id}-bytes`}
                 data-bytes={shown[type.bytes]}
                 data-source={source}
+                {...(type.id === 'images' ? FIGURES_TIMING : {})}
               >
                 {formatBytes(shown[type.bytes])}
               </span>

@@ -1,5 +1,5 @@
 /**
- * The virtualized image table. Only the rows in view (plus a few) are in the DOM, so ten thousand
+ * The virtualized image table. Only the rows in view (plus one each way) are in the DOM, so ten thousand
  * images scroll as smoothly as ten. A real <table> for assistive technology: it announces the
  * whole row count (aria-rowcount) and each row's place in it (aria-rowindex).
  *

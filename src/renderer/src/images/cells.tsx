@@ -116,7 +116,7 @@ export function StatusChips({ statuses }: { statuses: readonly ImageStatus[] }):
   )
 }
 
-/** The details chevron, drawn by CSS: an <svg> per row cost a fast scroll's frames more to lay out and paint. */
+/** The details chevron, drawn by CSS: an <svg> in every row made a fast scroll's frames longer. */
 export function ChevronIcon({ open }: { open: boolean }): ReactNode {
   return <span aria-hidden="true" className={`chevron${open ? ' chevron--open' : ''}`} />
 }
