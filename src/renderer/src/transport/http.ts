@@ -22,42 +22,17 @@ export function takeTokenFromLocation(): string | null {
   return sessionStorage.getItem(TOKEN_KEY)
 }
 
-/**
- * Resolves in the task after the frame that follows the page's first call: the frame that paints
- * the dashboard's first render, whose figures are preloaded. Calls and the event stream wait for
- * it, so neither a fetch (milliseconds of the page's main thread) nor the work it starts on the
- * server and the engine shares the CPUs with that paint (scripts/bench/first-paint.mjs). Any other
- * page's first call waits the same one frame. A hidden page paints no frame: it does not wait.
- */
-let painted: Promise<void> | undefined
-function afterFirstPaint(): Promise<void> {
-  painted ??= new Promise((resolve) => {
-    if (document.visibilityState === 'hidden') return resolve()
-    document.addEventListener('visibilitychange', () => resolve(), { once: true })
-    requestAnimationFrame(() => setTimeout(resolve, 0))
-    // Only if no frame comes at all: a slow first frame is what the wait is for.
-    setTimeout(resolve, 1000)
-  })
-  return painted
-}
-
 export function createHttpClient(token: string): DrydockClient {
   const listeners = new Set<EventListener>()
   let source: EventSource | null = null
 
-  let opening = false
   function ensureEventStream(): void {
-    if (source || opening) return
-    opening = true
-    void afterFirstPaint().then(() => {
-      opening = false
-      if (source || listeners.size === 0) return
-      source = new EventSource(`/api/events?token=${encodeURIComponent(token)}`)
-      source.onmessage = (message: MessageEvent<string>) => {
-        const event = JSON.parse(message.data) as DrydockEvent
-        for (const listener of listeners) listener(event)
-      }
-    })
+    if (source) return
+    source = new EventSource(`/api/events?token=${encodeURIComponent(token)}`)
+    source.onmessage = (message: MessageEvent<string>) => {
+      const event = JSON.parse(message.data) as DrydockEvent
+      for (const listener of listeners) listener(event)
+    }
   }
 
   return createClient({
@@ -65,7 +40,6 @@ export function createHttpClient(token: string): DrydockClient {
       // Each preloaded answer serves the first call with no arguments, once: later calls ask.
       const envelope = Object.keys(request ?? {}).length === 0 ? takePreloaded(method) : undefined
       if (envelope !== undefined) return envelope
-      await afterFirstPaint()
       let response: Response
       try {
         response = await fetch(`/api/call/${method}`, {
