@@ -30,7 +30,7 @@ import { ms, renderTable, TARGETS, verdict } from './report.mjs'
 
 const CHROMIUM = process.env.DRYDOCK_CHROMIUM ?? '/usr/bin/chromium'
 
-/* global window, document, requestAnimationFrame, MutationObserver, PerformanceObserver -- runs in the page. */
+/* global window, document, requestAnimationFrame, MutationObserver -- runs in the page. */
 function instrument() {
   const marks = { figures: null, figuresSource: null, live: null }
   window.__firstPaint = marks
