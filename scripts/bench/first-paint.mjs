@@ -100,7 +100,7 @@ export async function measureFirstPaint({ bin, host, db, reps, engineCpuMs = () 
       // The page first, then the wait: Chromium starts a spare renderer process after each new
       // page, and that start-up shared two CPUs with serve's and the page's (8 starts on the
       // 2,000-image engine: 385 ms median with the page made just before the spawn, 257 ms after
-      // the wait). A browser someone already has open is not starting processes.
+      // the wait). The wait keeps that start-up, the harness's own, out of the timed window.
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
       await page.addInitScript(instrument)
       await engineIdle(engineCpuMs)

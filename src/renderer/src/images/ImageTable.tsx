@@ -1,6 +1,6 @@
 /**
- * The virtualized image table. Only the rows in view (plus one each way) are in the DOM, so ten thousand
- * images scroll as smoothly as ten. A real <table> for assistive technology: it announces the
+ * The virtualized image table. Only the rows in view (plus one each way) are in the DOM, so ten
+ * thousand images scroll as smoothly as ten. A real <table> for assistive technology: it announces the
  * whole row count (aria-rowcount) and each row's place in it (aria-rowindex).
  *
  * What keeps a wheel step cheap (scripts/bench/ui-images.mjs measures it):
@@ -8,8 +8,6 @@
  *   them; no row has a style of its own. Rows translated each by their own inline transform made
  *   Chromium's style recalculation slower with every step until the next major garbage
  *   collection (4 → 80 ms per step).
- * - The table and its body are plain blocks: as grid containers with an auto track they sized
- *   that track from every row's content, so each step measured the text of every rendered row.
  * - Rows are recycled: the n-th rendered row keeps the same <tr> whatever image it shows, so a
  *   scroll changes text and attributes instead of creating a dozen rows, whose garbage made the
  *   collector's incremental steps land in the frames. DOM order stays display order.
