@@ -372,6 +372,8 @@ describe("reading Podman's delete answers", () => {
           containerStates: new Map(),
         }),
         invalidate: () => undefined,
+        // No event stream here: every re-check inspects, as on an engine without events.
+        trusted: () => null,
       } as unknown as EngineWatch,
       layerSizes: new Map([['sha256:layer', 5 * MB_]]),
       predictedBytes: (planned) => planned.reclaimBytes,

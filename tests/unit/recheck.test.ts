@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { recheckItem } from '../../src/core/cleaner/executor'
-import type { EngineSnapshot } from '../../src/core/cleaner/recheck'
+import { runItem, type RunContext } from '../../src/core/cleaner/item-runner'
+import type { EngineSnapshot, EngineWatch } from '../../src/core/cleaner/recheck'
+import type { RecordPruner } from '../../src/core/cleaner/record-pruner'
+import { protectionRules } from '../../src/core/planner/policy'
 import type { PlanItem } from '../../src/shared/cleanup'
 
 const item = (overrides: Partial<PlanItem> = {}): PlanItem => ({
@@ -67,5 +70,69 @@ describe('re-checking an item just before it runs', () => {
     expect(recheckItem(item(), snapshot({ images: new Set() }), new Set())).toBe(
       'the image is already gone',
     )
+  })
+})
+
+describe('the re-check before each delete, from a snapshot the event stream vouches for', () => {
+  const context = (now: EngineSnapshot, protect: string[] = [], protectLabels: string[] = []) => {
+    const sent: string[] = []
+    const ctx: RunContext = {
+      docker: {
+        getImage: () => ({
+          inspect: () => Promise.reject(new Error('no inspect while the snapshot is trusted')),
+        }),
+      } as unknown as RunContext['docker'],
+      send: (method, path) => {
+        sent.push(`${method} ${path}`)
+        return Promise.resolve([{ Untagged: 'app:1' }, { Deleted: 'sha256:parent' }])
+      },
+      watch: {
+        current: () => Promise.resolve(now),
+        trusted: () => now,
+        invalidate: () => undefined,
+      } as unknown as EngineWatch,
+      layerSizes: new Map(),
+      predictedBytes: (planned) => planned.reclaimBytes,
+      protection: protectionRules({ protect, protectLabels }),
+      protectsName: () => null,
+      goingImages: new Set(['sha256:parent']),
+      plannedImages: new Set(['sha256:parent']),
+      plannedContainers: new Set(),
+      records: {} as RecordPruner,
+    }
+    return { ctx, sent }
+  }
+  const trusted = (refs: string[], labels: Record<string, string> = {}) =>
+    snapshot({
+      refs: new Map(refs.map((ref) => [ref, 'sha256:parent'])),
+      refsOf: new Map([['sha256:parent', refs]]),
+      labels: new Map([['sha256:parent', labels]]),
+    })
+
+  it('sends the delete without an inspect when nothing changed', async () => {
+    const { ctx, sent } = context(trusted(['app:1']))
+    await expect(runItem(item(), ctx, () => undefined)).resolves.toMatchObject({
+      outcome: 'deleted',
+    })
+    expect(sent).toEqual(['DELETE /images/app:1?force=false&noprune=true'])
+  })
+
+  it('skips an image that gained a tag, or a protection by tag or label, sending nothing', async () => {
+    const gained = context(trusted(['app:1', 'keep:precious']))
+    await expect(runItem(item(), gained.ctx, () => undefined)).resolves.toMatchObject({
+      outcome: 'skipped',
+      error: 'it gained keep:precious after the plan',
+    })
+    const labelled = context(trusted(['app:1'], { tier: 'gold' }), [], ['tier=gold'])
+    await expect(runItem(item(), labelled.ctx, () => undefined)).resolves.toMatchObject({
+      outcome: 'skipped',
+      error: expect.stringMatching(/^protected now/),
+    })
+    const byTag = context(trusted(['app:1']), ['app:*'])
+    await expect(runItem(item(), byTag.ctx, () => undefined)).resolves.toMatchObject({
+      outcome: 'skipped',
+      error: expect.stringMatching(/^protected now/),
+    })
+    expect([...gained.sent, ...labelled.sent, ...byTag.sent]).toEqual([])
   })
 })

@@ -114,7 +114,7 @@ export async function executePlan(options: ExecuteOptions): Promise<CleanResult>
   })
   options.onStarted?.(runId)
 
-  const watch = await EngineWatch.open(docker)
+  const watch = await EngineWatch.open(docker, options.engineKind ?? 'docker')
   const ctx: RunContext = {
     docker,
     get: options.get ?? null,

@@ -142,6 +142,47 @@ function recheckOther(item: PlanItem, snapshot: EngineSnapshot, ctx: RunContext)
   return null
 }
 
+interface ImageNow {
+  Id?: string
+  RepoTags?: string[] | null
+  RepoDigests?: string[] | null
+  Config?: { Labels?: Record<string, string> | null }
+}
+
+/**
+ * The image a reference names now, or null when the engine has no such thing: from the snapshot
+ * while the event stream vouches for it (Docker), else by an inspect. Podman's events come through
+ * a file it tails, later than its answers: there, always the inspect.
+ */
+async function imageNow(
+  request: Extract<EngineRequest, { kind: 'delete-image' }>,
+  item: PlanItem,
+  ctx: RunContext,
+): Promise<ImageNow | null> {
+  const snapshot = ctx.engineKind === 'podman' ? null : ctx.watch.trusted()
+  if (snapshot?.refsOf && snapshot.labels) {
+    const id = isImageIdPrefix(item.id, request.name)
+      ? snapshot.images.has(item.id)
+        ? item.id
+        : undefined
+      : snapshot.refs.get(request.name)
+    if (id === undefined) return null
+    const refs = snapshot.refsOf.get(id) ?? []
+    return {
+      Id: id,
+      RepoTags: refs.filter((ref) => !ref.includes('@')),
+      RepoDigests: refs.filter((ref) => ref.includes('@')),
+      Config: { Labels: snapshot.labels.get(id) ?? null },
+    }
+  }
+  try {
+    return (await inspectImage(ctx, request.name)) as ImageNow
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return null
+    throw error
+  }
+}
+
 /**
  * Just before a delete by reference or by ID: the image as the engine has it now. A tag added
  * since the plan, a tag moved to another image, or a protection that matches now: skip.
@@ -151,21 +192,11 @@ async function recheckReference(
   item: PlanItem,
   ctx: RunContext,
 ): Promise<string | null> {
-  let now: {
-    Id?: string
-    RepoTags?: string[] | null
-    RepoDigests?: string[] | null
-    Config?: { Labels?: Record<string, string> | null }
-  }
-  try {
-    now = (await inspectImage(ctx, request.name)) as typeof now
-  } catch (error) {
-    if ((error as { statusCode?: number }).statusCode === 404) {
-      return isImageIdPrefix(item.id, request.name)
-        ? 'the image is already gone'
-        : `${request.name} is already gone`
-    }
-    throw error
+  const now = await imageNow(request, item, ctx)
+  if (!now) {
+    return isImageIdPrefix(item.id, request.name)
+      ? 'the image is already gone'
+      : `${request.name} is already gone`
   }
   if (now.Id !== item.id)
     return `${request.name} now names another image (${shortId(now.Id ?? '')})`
@@ -260,13 +291,17 @@ export async function runItem(
           const container = ctx.docker.getContainer(request.id)
           // No `t`: the engine then waits the container's own configured stop timeout.
           if (request.stop) await container.stop().catch(ignoreNotModified)
-          await container.remove()
+          await (ctx.send
+            ? ctx.send('DELETE', `/containers/${encodeURIComponent(request.id)}`)
+            : container.remove())
           deleted = true
           reclaimed += ctx.predictedBytes(item)
           break
         }
         case 'remove-volume':
-          await ctx.docker.getVolume(request.name).remove()
+          await (ctx.send
+            ? ctx.send('DELETE', `/volumes/${encodeURIComponent(request.name)}`)
+            : ctx.docker.getVolume(request.name).remove())
           deleted = true
           reclaimed += ctx.predictedBytes(item)
           break

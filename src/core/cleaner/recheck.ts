@@ -13,6 +13,10 @@ export interface EngineSnapshot {
   /** Reference → image ID. */
   refs: Map<string, string>
   images: Set<string>
+  /** Image ID → its tags and digests (no `<none>`), and its labels: what a re-check before a
+   * delete compares, read from the list instead of an inspect per reference. */
+  refsOf?: Map<string, string[]>
+  labels?: Map<string, Record<string, string>>
   /** Image ID → child image IDs. */
   children: Map<string, string[]>
   /** Build time of each child image, unix seconds (`Created`). */
@@ -29,6 +33,7 @@ interface ImageSummary {
   RepoTags?: string[] | null
   RepoDigests?: string[] | null
   Created?: number
+  Labels?: Record<string, string> | null
 }
 
 interface ContainerSummary {
@@ -48,6 +53,10 @@ const STALE_AFTER = new Set([
   'image:pull',
   'image:import',
 ])
+/** Docker filters by action before it encodes an event: a clean's own untag, delete and destroy
+ * (two or three per item, thousands in a run) are then never written to the stream nor parsed
+ * here. Podman gets the type filter alone (its event names are its own). */
+const STALE_ACTIONS = [...new Set([...STALE_AFTER].map((event) => event.split(':')[1]!))]
 
 export class EngineWatch {
   private stale = true
@@ -57,11 +66,12 @@ export class EngineWatch {
 
   private constructor(private readonly docker: Docker) {}
 
-  static async open(docker: Docker): Promise<EngineWatch> {
+  static async open(docker: Docker, engineKind = 'docker'): Promise<EngineWatch> {
     const watch = new EngineWatch(docker)
     try {
+      const types: ('container' | 'image' | 'volume')[] = ['container', 'image', 'volume']
       const stream = (await docker.getEvents({
-        filters: { type: ['container', 'image', 'volume'] },
+        filters: engineKind === 'docker' ? { type: types, event: STALE_ACTIONS } : { type: types },
       })) as unknown as Readable
       watch.stream = stream
       let buffer = ''
@@ -109,6 +119,15 @@ export class EngineWatch {
     return this.snapshot
   }
 
+  /**
+   * The snapshot while the event stream vouches for it (open, nothing since that stales it), else
+   * null. Outside changes reach the stream within a millisecond or so; an inspect just before a
+   * delete leaves the same kind of window (the engine queues the delete behind others).
+   */
+  trusted(): EngineSnapshot | null {
+    return this.snapshot && !this.stale && this.stream ? this.snapshot : null
+  }
+
   /** After Drydock's own changes: they are known, but a re-read is cheap and exact. */
   invalidate(): void {
     this.stale = true
@@ -153,6 +172,8 @@ export async function takeSnapshot(docker: Docker): Promise<EngineSnapshot> {
   const snapshot: EngineSnapshot = {
     refs: new Map(),
     images: new Set(),
+    refsOf: new Map(),
+    labels: new Map(),
     children: new Map(),
     created: new Map(),
     containers: new Map(),
@@ -160,12 +181,17 @@ export async function takeSnapshot(docker: Docker): Promise<EngineSnapshot> {
   }
   for (const image of images) {
     snapshot.images.add(image.Id)
-    for (const ref of [...(image.RepoTags ?? []), ...(image.RepoDigests ?? [])]) {
-      if (!ref.startsWith('<none>')) snapshot.refs.set(ref, image.Id)
-    }
+    const refs = [...(image.RepoTags ?? []), ...(image.RepoDigests ?? [])].filter(
+      (ref) => !ref.startsWith('<none>'),
+    )
+    for (const ref of refs) snapshot.refs.set(ref, image.Id)
+    snapshot.refsOf?.set(image.Id, refs)
+    if (image.Labels) snapshot.labels?.set(image.Id, image.Labels)
     if (image.ParentId) {
       const parent = fullImageId(image.ParentId)
-      snapshot.children.set(parent, [...(snapshot.children.get(parent) ?? []), image.Id])
+      const children = snapshot.children.get(parent)
+      if (children) children.push(image.Id)
+      else snapshot.children.set(parent, [image.Id])
       snapshot.created?.set(image.Id, image.Created ?? 0)
     }
   }
@@ -179,10 +205,9 @@ export async function takeSnapshot(docker: Docker): Promise<EngineSnapshot> {
       ),
     })
     if (!container.ImageID) continue
-    snapshot.containers.set(container.ImageID, [
-      ...(snapshot.containers.get(container.ImageID) ?? []),
-      { id: container.Id, name },
-    ])
+    const users = snapshot.containers.get(container.ImageID)
+    if (users) users.push({ id: container.Id, name })
+    else snapshot.containers.set(container.ImageID, [{ id: container.Id, name }])
   }
   return snapshot
 }

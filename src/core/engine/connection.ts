@@ -10,7 +10,7 @@ import { engineDiskReader, type EngineDiskReader } from './engine-disks'
 import { engineKindOf, type VersionAnswer } from './engine-kind'
 import { engineUnreachable } from './errors'
 import { jsonGetter, jsonRequester, type JsonGet, type JsonRequest } from './json-get'
-import { pipelinedGetter, type PipelinedGetter } from './pipelined-get'
+import { pipelinedGetter, pipelinedRequester, type PipelinedGetter } from './pipelined-get'
 import { boundReads } from './read-timeouts'
 import type { ResolvedHost } from './host'
 
@@ -75,6 +75,7 @@ export class EngineConnection {
   /** Whether BuildKit's own API answered here (build-cache-grpc.ts); null until asked. */
   buildKitApi: boolean | null = null
   private readonly pipelinedGetter: PipelinedGetter | null
+  private readonly pipelinedRequester: PipelinedGetter | null
   /** `/system/df` shared by overlapping callers (see SharedDiskUsage). */
   readonly diskUsage: SharedDiskUsage
   /** Free space where the engine writes (a probe when it is not visible here); see engine-disks. */
@@ -94,7 +95,8 @@ export class EngineConnection {
       this.pipelinedGetter = pipelined ?? pipelinedGetter(host)
       this.pipelined = this.pipelinedGetter !== null
       this.getJson = this.pipelinedGetter?.get ?? jsonGetter(host)
-      this.request = jsonRequester(host)
+      this.pipelinedRequester = pipelinedRequester(host)
+      this.request = this.pipelinedRequester?.request ?? jsonRequester(host)
       this.diskUsage = new SharedDiskUsage(this.docker)
       this.disks = engineDiskReader(host, this.docker)
     } catch (error) {
@@ -155,5 +157,6 @@ export class EngineConnection {
   /** Closes the pipelined getter's idle connections (they never hold the process anyway). */
   close(): void {
     this.pipelinedGetter?.close()
+    this.pipelinedRequester?.close()
   }
 }

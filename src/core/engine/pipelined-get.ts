@@ -8,16 +8,19 @@
  * (docs/performance.md). Requests that arrive while connections are idle each get a connection of
  * their own, so a few big reads sent together (the lists) run side by side in the engine.
  *
- * Only GETs, which are idempotent: a connection that ends with answers outstanding sends them
- * again on a new one, once. An answer this parser does not understand closes its connection and
- * turns pipelining off for the rest of the getter's life (one request per connection at a time).
- * Unix sockets, named pipes and plain tcp; https hosts keep node:https (json-get.ts).
+ * GETs are idempotent: a connection that ends with answers outstanding sends them again on a new
+ * one, once. The executor's deletes go through a pool of their own (`pipelinedRequester`): one at
+ * a time per connection, never sent twice, never timed out (a delete takes what it takes), and a
+ * connection lost under one rejects it as a transport failure (the run stops; reconcile.ts settles
+ * it). An answer this parser does not understand closes its connection and turns pipelining off
+ * for the rest of the getter's life (one request per connection at a time). Unix sockets, named
+ * pipes and plain tcp; https hosts keep node:https (json-get.ts).
  */
 import { connect, type Socket } from 'node:net'
 import { engineRequestStarted, engineResponseEnded } from './engine-channel'
 import type { ResolvedHost } from './host'
 import { EngineHttpError } from './http-error'
-import type { JsonGet } from './json-get'
+import type { JsonGet, JsonRequest } from './json-get'
 import { READ_TIMEOUT_MS, readTimeoutError } from './read-timeouts'
 
 /** Connections per getter: the engine serves each one's requests in order, so a few in parallel
@@ -25,6 +28,9 @@ import { READ_TIMEOUT_MS, readTimeoutError } from './read-timeouts'
 const CONNECTIONS = 6
 /** Requests written ahead on one connection. */
 const DEPTH = 16
+/** The deletes' pool: as many connections as the executor runs items side by side
+ * (cleaner/executor.ts), one request each. */
+const DELETE_CONNECTIONS = 8
 /** An idle connection closes after this long (it never holds the process: it is unref'd). */
 const IDLE_MS = 2_000
 /** Socket inactivity limits, read by property: the Electron audit takes a bare identifier passed
@@ -34,6 +40,7 @@ const SOCKET_LIMITS = { reading: READ_TIMEOUT_MS, idle: IDLE_MS } as const
 const MAX_HEAD_BYTES = 64 * 1024
 
 interface Pending {
+  method: 'GET' | 'DELETE'
   path: string
   resolve: (value: unknown) => void
   reject: (error: unknown) => void
@@ -239,15 +246,20 @@ class Connection {
   send(batch: Pending[]): void {
     let text = ''
     for (const request of batch) {
-      text += `GET ${request.path} HTTP/1.1\r\nHost: docker\r\nUser-Agent: drydock\r\n\r\n`
-      engineRequestStarted('GET', request.path)
+      text += `${request.method} ${request.path} HTTP/1.1\r\nHost: docker\r\nUser-Agent: drydock\r\n\r\n`
+      engineRequestStarted(request.method, request.path)
     }
-    if (this.inFlight.length === 0) {
-      this.socket.ref()
-      this.socket.setTimeout(SOCKET_LIMITS.reading)
-    }
+    if (this.inFlight.length === 0) this.socket.ref()
     this.inFlight.push(...batch)
+    this.armTimeout()
     this.socket.write(text)
+  }
+
+  /** Idle: close after a while. Reading: a wedged engine is an error. A delete: no limit. */
+  private armTimeout(): void {
+    if (this.inFlight.length === 0) this.socket.setTimeout(SOCKET_LIMITS.idle)
+    else if (this.inFlight.some((request) => request.method !== 'GET')) this.socket.setTimeout(0)
+    else this.socket.setTimeout(SOCKET_LIMITS.reading)
   }
 
   private answered(answer: Answer): void {
@@ -259,10 +271,8 @@ class Connection {
     }
     engineResponseEnded(request.path, answer.status)
     if (answer.close) this.retired = true
-    if (this.inFlight.length === 0) {
-      this.socket.setTimeout(SOCKET_LIMITS.idle)
-      this.socket.unref()
-    }
+    this.armTimeout()
+    if (this.inFlight.length === 0) this.socket.unref()
     settle(request, answer)
     this.owner.pump()
   }
@@ -282,13 +292,23 @@ export class PipelinedGetter {
   private readonly queue: Pending[] = []
   private readonly connections = new Set<Connection>()
   private scheduled = false
-  private depth = DEPTH
+  private depth: number
+  private readonly maxConnections: number
 
-  constructor(private readonly open: () => Socket) {}
+  constructor(
+    private readonly open: () => Socket,
+    limits: { connections?: number; depth?: number } = {},
+  ) {
+    this.maxConnections = limits.connections ?? CONNECTIONS
+    this.depth = limits.depth ?? DEPTH
+  }
 
-  readonly get: JsonGet = (path) =>
+  readonly get: JsonGet = (path) => this.request('GET', path)
+
+  /** A request of any method; only GETs are ever sent twice (see the header). */
+  readonly request: JsonRequest = (method, path) =>
     new Promise((resolve, reject) => {
-      this.queue.push({ path, resolve, reject, retried: false })
+      this.queue.push({ method, path, resolve, reject, retried: method !== 'GET' })
       // Requests made in the same tick go out together.
       if (!this.scheduled) {
         this.scheduled = true
@@ -308,7 +328,7 @@ export class PipelinedGetter {
         if (connection.retired || connection.inFlight.length >= this.depth) continue
         if (!best || connection.inFlight.length < best.inFlight.length) best = connection
       }
-      if ((!best || best.inFlight.length > 0) && this.connections.size < CONNECTIONS) {
+      if ((!best || best.inFlight.length > 0) && this.connections.size < this.maxConnections) {
         best = new Connection(this.open, this)
         this.connections.add(best)
       }
@@ -316,7 +336,8 @@ export class PipelinedGetter {
       // An idle connection with another idle one left takes one request (big reads in
       // parallel); otherwise fill it to the depth.
       const room = this.depth - best.inFlight.length
-      const spare = this.connections.size < CONNECTIONS || this.queue.length <= CONNECTIONS
+      const spare =
+        this.connections.size < this.maxConnections || this.queue.length <= this.maxConnections
       best.send(this.queue.splice(0, spare && best.inFlight.length === 0 ? 1 : room))
     }
   }
@@ -372,16 +393,30 @@ export class PipelinedGetter {
   }
 }
 
-/** A pipelined getter for this host, or null where only another client connects (https, ssh). */
-export function pipelinedGetter(host: ResolvedHost): PipelinedGetter | null {
+/** How to reach this host over a plain socket, or null (https, ssh). */
+function opener(host: ResolvedHost): (() => Socket) | null {
   const modem = host.modem
   if (typeof modem.socketPath === 'string') {
     const path = modem.socketPath
-    return new PipelinedGetter(() => connect({ path }))
+    return () => connect({ path })
   }
   if (modem.protocol === 'http' && modem.host) {
     const options = { host: modem.host, port: Number(modem.port ?? 2375) }
-    return new PipelinedGetter(() => connect(options))
+    return () => connect(options)
   }
   return null
+}
+
+/** A pipelined getter for this host, or null where only another client connects (https, ssh). */
+export function pipelinedGetter(host: ResolvedHost): PipelinedGetter | null {
+  const open = opener(host)
+  return open && new PipelinedGetter(open)
+}
+
+/** The executor's deletes over kept-alive sockets without node:http's cost per request (about
+ * a third of a clean's client CPU went to it), one at a time per connection: pipelining a request
+ * that is not idempotent would leave the ones behind it unknown if the connection dropped. */
+export function pipelinedRequester(host: ResolvedHost): PipelinedGetter | null {
+  const open = opener(host)
+  return open && new PipelinedGetter(open, { connections: DELETE_CONNECTIONS, depth: 1 })
 }

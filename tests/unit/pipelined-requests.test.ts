@@ -1,0 +1,126 @@
+/**
+ * The lean requests over kept-alive sockets (engine/pipelined-get.ts), against a small HTTP server
+ * on a unix socket standing in for the engine: what a connection lost mid-request does to a GET
+ * (sent again, once) and to a delete (never sent twice: the caller hears a transport failure), and
+ * that deletes go one at a time per connection. The real engine's answers are covered by the
+ * engine and fault suites (tests/faults/engine-killed.test.ts kills it under a clean).
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer, type Server, type Socket } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { isTransportFailure } from '../../src/core/engine/errors'
+import type { ResolvedHost } from '../../src/core/engine/host'
+import { pipelinedGetter, pipelinedRequester } from '../../src/core/engine/pipelined-get'
+
+interface Received {
+  method: string
+  path: string
+  socket: Socket
+  /** Requests this connection had sent and not yet been answered, this one included. */
+  outstanding: number
+}
+
+type Reply = (request: Received) => 'hang-up' | { status: number; body: unknown } | 'later'
+
+const answer = (socket: Socket, status: number, body: unknown) => {
+  const text = JSON.stringify(body)
+  socket.write(
+    `HTTP/1.1 ${status} X\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
+  )
+}
+
+let dir: string | null = null
+let server: Server | null = null
+
+async function standInEngine(reply: Reply) {
+  dir = mkdtempSync(join(tmpdir(), 'drydock-pipelined-'))
+  const socketPath = join(dir, 'engine.sock')
+  const received: Received[] = []
+  const outstanding = new Map<Socket, number>()
+  server = createServer((socket) => {
+    let buffer = ''
+    socket.on('data', (chunk) => {
+      buffer += chunk.toString('latin1')
+      let end: number
+      while ((end = buffer.indexOf('\r\n\r\n')) >= 0) {
+        const [method = '', path = ''] = buffer.slice(0, end).split(' ')
+        buffer = buffer.slice(end + 4)
+        outstanding.set(socket, (outstanding.get(socket) ?? 0) + 1)
+        const request = { method, path, socket, outstanding: outstanding.get(socket)! }
+        received.push(request)
+        const what = reply(request)
+        if (what === 'hang-up') socket.destroy()
+        else if (what !== 'later') {
+          outstanding.set(socket, outstanding.get(socket)! - 1)
+          answer(socket, what.status, what.body)
+        }
+      }
+    })
+    socket.on('error', () => undefined)
+  })
+  await new Promise<void>((resolve) => server!.listen(socketPath, resolve))
+  const host = { modem: { socketPath } } as unknown as ResolvedHost
+  return { host, received }
+}
+
+afterEach(async () => {
+  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)))
+  server = null
+  if (dir) rmSync(dir, { recursive: true, force: true })
+  dir = null
+})
+
+describe('lean requests over kept-alive sockets', () => {
+  it('sends a delete once, one per connection at a time, and reads its answer or its refusal', async () => {
+    const { host, received } = await standInEngine((request) =>
+      request.path.includes('busy')
+        ? { status: 409, body: { message: 'conflict: image is being used' } }
+        : { status: 200, body: [{ Untagged: request.path.slice(8) }] },
+    )
+    const requester = pipelinedRequester(host)!
+    try {
+      const names = Array.from({ length: 20 }, (_, i) => `img-${i}:1`)
+      const answers = await Promise.all(
+        names.map((name) => requester.request('DELETE', `/images/${name}?noprune=true`)),
+      )
+      expect(answers).toEqual(names.map((name) => [{ Untagged: `${name}?noprune=true` }]))
+      expect(received.filter((r) => r.method === 'DELETE')).toHaveLength(20)
+      expect(Math.max(...received.map((r) => r.outstanding))).toBe(1)
+      expect(new Set(received.map((r) => r.socket)).size).toBeLessThanOrEqual(8)
+      await expect(requester.request('DELETE', '/images/busy:1')).rejects.toMatchObject({
+        statusCode: 409,
+        json: { message: 'conflict: image is being used' },
+      })
+    } finally {
+      requester.close()
+    }
+  })
+
+  it('a connection lost under a delete fails it as a transport failure and never resends it', async () => {
+    const { host, received } = await standInEngine(() => 'hang-up')
+    const requester = pipelinedRequester(host)!
+    try {
+      const failure = await requester.request('DELETE', '/images/app:1').catch((e: unknown) => e)
+      expect(isTransportFailure(failure)).toBe(true)
+      expect(received.map((r) => `${r.method} ${r.path}`)).toEqual(['DELETE /images/app:1'])
+    } finally {
+      requester.close()
+    }
+  })
+
+  it('a connection lost under a read sends the read again, once', async () => {
+    let calls = 0
+    const { host, received } = await standInEngine(() =>
+      ++calls === 1 ? 'hang-up' : { status: 200, body: { Id: 'sha256:a' } },
+    )
+    const getter = pipelinedGetter(host)!
+    try {
+      await expect(getter.get('/images/app:1/json')).resolves.toEqual({ Id: 'sha256:a' })
+      expect(received.map((r) => r.path)).toEqual(['/images/app:1/json', '/images/app:1/json'])
+    } finally {
+      getter.close()
+    }
+  })
+})
