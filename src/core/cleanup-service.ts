@@ -12,11 +12,13 @@ import {
   type Selection,
   type SelectionInput,
 } from '../shared/cleanup'
+import type { EngineInfo } from '../shared/contract'
 import { DrydockError, toErrorPayload } from '../shared/errors'
 import type { RunTrigger } from '../shared/history'
 import { defaultPolicySelection, type Settings } from '../shared/settings'
 import type { Reclaimable } from '../shared/usage'
 import { executePlan } from './cleaner/executor'
+import { EngineWatch } from './cleaner/recheck'
 import type { ConnectionManager, KindsRead } from './connection-manager'
 import { hasBuildKitImages } from './kinds-reader'
 import { ENGINE_EVENT_BUFFER } from './engine/image-use-events'
@@ -32,6 +34,8 @@ import { StoreError } from './store'
 /** A plan the service made, kept so that running it does exactly what was shown. */
 interface HeldPlan {
   plan: Plan
+  /** Docker or Podman, as the engine said when the plan was made (its events and deletes differ). */
+  engineKind: EngineInfo['engineKind']
   layerSizes: ReadonlyMap<string, number>
   /** The layers whose bytes the plan credited to each build cache record. */
   recordLayers: ReadonlyMap<string, readonly string[]>
@@ -157,6 +161,7 @@ export class CleanupService {
     if (missed && selection.acceptUnknownUse) tracker.acceptMissed(connection.host.url)
     this.plans.set(plan.id, {
       plan,
+      engineKind: engine.engineKind,
       layerSizes: graph.sizes(),
       recordLayers: ledger.recordLayers,
       settingsKnown,
@@ -204,12 +209,22 @@ export class CleanupService {
     }
     const protection = resolveSelection(held.plan.selection, current.settings)
     const connection = await this.options.connections.require()
+    // The run's view of the engine starts meanwhile: its event stream, then the first snapshot
+    // (lists that take the engine a while). Only reads: dropped if the check below refuses.
+    const watching = EngineWatch.open(connection.docker, held.engineKind).then((watch) => {
+      watch.current().catch(() => undefined) // read again, with its error, by the first item
+      return watch
+    })
     // A plan is bound to its engine: after a Settings change, a new context or a reconnect to
     // another engine, its items mean nothing there. Refused before anything is journaled.
     // Asked now, not remembered from the connection: another engine may answer at this address.
-    const engine = await connection.engineInfo()
+    const engine = await connection.engineInfo().catch(async (error: unknown) => {
+      ;(await watching).close()
+      throw error
+    })
     const planned = held.plan.engine
     if (engine.host !== planned.host || (planned.id && engine.id !== planned.id)) {
+      ;(await watching).close()
       throw new DrydockError(
         'engine-changed',
         `This plan was made on the engine at ${planned.host}${planned.id ? ` (${planned.id})` : ''}; Drydock is now connected to ${engine.host}${engine.id ? ` (${engine.id})` : ''}. Nothing was removed: make the plan again.`,
@@ -244,6 +259,7 @@ export class CleanupService {
       docker: connection.docker,
       get: connection.getJson,
       send: connection.request,
+      watch: await watching,
       plan: held.plan,
       journal,
       trigger: request.trigger,
