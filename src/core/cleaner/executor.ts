@@ -185,6 +185,7 @@ export async function executePlan(options: ExecuteOptions): Promise<CleanResult>
       },
       options.signal,
       options.engineKind === 'podman' ? PODMAN_CONCURRENCY : CONCURRENCY,
+      options.engineKind !== 'podman',
     )
   } catch (error) {
     try {
@@ -218,7 +219,8 @@ export async function executePlan(options: ExecuteOptions): Promise<CleanResult>
 /**
  * Items run a few at a time (the engine removes independent things in parallel faster than one
  * by one), phase by phase, and never before the items it waits for (`after`: its child images,
- * its child build cache records) have finished. When a run is cancelled or fails, the items in flight are awaited (and journaled)
+ * its child build cache records, the containers made from it) have finished. With `interleave`
+ * (Docker), an image's delete and a volume are in the first phase, held only by what uses them. When a run is cancelled or fails, the items in flight are awaited (and journaled)
  * before it ends. Resolves with true when cancelled before every item started.
  */
 async function runScheduled(
@@ -226,6 +228,7 @@ async function runScheduled(
   run: (item: PlanItem, seq: number) => Promise<void>,
   signal: AbortSignal | undefined,
   concurrency: number,
+  interleave: boolean,
 ): Promise<boolean> {
   const planned = new Set(items.map((item) => item.id))
   const finished = new Set<string>()
@@ -233,9 +236,22 @@ async function runScheduled(
   const inFlight = new Map<number, Promise<void>>()
   // The first item that threw (the journal failing): the rest are not started.
   const failure: { error?: unknown; failed: boolean } = { failed: false }
-  const phaseOf = (item: PlanItem) => PHASE[item.kind]
+  // On Docker an image's delete waits for the containers that use it (in its `after`) and a
+  // volume for those that mount it, not for every container: the engine removes them side by
+  // side. An untag stays behind every container (the engine refuses to untag a reference a
+  // container was made from), and Podman keeps the phases (one item at a time anyway).
+  const byDependency = (item: PlanItem) =>
+    interleave && ((item.kind === 'image' && item.action === 'delete') || item.kind === 'volume')
+  const phaseOf = (item: PlanItem) => (byDependency(item) ? 0 : PHASE[item.kind])
+  const waitsFor = (item: PlanItem) =>
+    item.kind === 'volume' && byDependency(item)
+      ? [
+          ...item.after,
+          ...item.affectedContainers.flatMap((c) => (c.effect === 'removed' ? [c.id] : [])),
+        ]
+      : item.after
   const ready = (item: PlanItem, phase: number) =>
-    phaseOf(item) <= phase && item.after.every((id) => !planned.has(id) || finished.has(id))
+    phaseOf(item) <= phase && waitsFor(item).every((id) => !planned.has(id) || finished.has(id))
   /** Items waiting or in flight, by phase: counted, not searched for before each start. */
   const left = new Map<number, number>()
   for (const { item } of waiting) left.set(phaseOf(item), (left.get(phaseOf(item)) ?? 0) + 1)
@@ -256,7 +272,14 @@ async function runScheduled(
     // (record-pruner.ts): as many as are ready, so that they share it.
     const limit = currentPhase() === PHASE['build-cache'] ? RECORDS_IN_FLIGHT : concurrency
     const phase = inFlight.size < limit ? currentPhase() : -1
-    const next = phase >= 0 ? waiting.findIndex(({ item }) => ready(item, phase)) : -1
+    let next = -1
+    if (phase >= 0) {
+      // What waited for containers goes as soon as it may, so it runs while containers still go.
+      if (interleave) {
+        next = waiting.findIndex(({ item }) => item.kind !== 'container' && ready(item, phase))
+      }
+      if (next < 0) next = waiting.findIndex(({ item }) => ready(item, phase))
+    }
     if (next >= 0) {
       const { item, seq } = waiting.splice(next, 1)[0]!
       inFlight.set(

@@ -288,12 +288,12 @@ export async function runItem(
       }
       switch (request.kind) {
         case 'remove-container': {
-          const container = ctx.docker.getContainer(request.id)
           // No `t`: the engine then waits the container's own configured stop timeout.
-          if (request.stop) await container.stop().catch(ignoreNotModified)
+          if (request.stop)
+            await ctx.docker.getContainer(request.id).stop().catch(ignoreNotModified)
           await (ctx.send
             ? ctx.send('DELETE', `/containers/${encodeURIComponent(request.id)}`)
-            : container.remove())
+            : ctx.docker.getContainer(request.id).remove())
           deleted = true
           reclaimed += ctx.predictedBytes(item)
           break
