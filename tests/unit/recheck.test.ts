@@ -1,7 +1,8 @@
+import { PassThrough } from 'node:stream'
 import { describe, expect, it } from 'vitest'
 import { recheckItem } from '../../src/core/cleaner/executor'
 import { runItem, type RunContext } from '../../src/core/cleaner/item-runner'
-import type { EngineSnapshot, EngineWatch } from '../../src/core/cleaner/recheck'
+import { EngineWatch, type EngineSnapshot } from '../../src/core/cleaner/recheck'
 import type { RecordPruner } from '../../src/core/cleaner/record-pruner'
 import { protectionRules } from '../../src/core/planner/policy'
 import type { PlanItem } from '../../src/shared/cleanup'
@@ -134,5 +135,39 @@ describe('the re-check before each delete, from a snapshot the event stream vouc
       error: expect.stringMatching(/^protected now/),
     })
     expect([...gained.sent, ...labelled.sent, ...byTag.sent]).toEqual([])
+  })
+})
+
+describe('the run’s snapshot and its event stream', () => {
+  it('is not trusted while a re-read that an event asked for is under way', async () => {
+    const events = new PassThrough()
+    let lists = 0
+    const answers: (() => void)[] = []
+    const docker = {
+      getEvents: () => Promise.resolve(events),
+      listImages: () =>
+        new Promise((resolve) => {
+          const tags = lists++ === 0 ? ['app:1'] : ['app:1', 'keep:1']
+          answers.push(() => resolve([{ Id: 'sha256:a', RepoTags: tags }]))
+        }),
+      listContainers: () => Promise.resolve([]),
+    } as unknown as Parameters<typeof EngineWatch.open>[0]
+    const watch = await EngineWatch.open(docker)
+    const first = watch.current()
+    answers.shift()!()
+    expect((await first).refsOf?.get('sha256:a')).toEqual(['app:1'])
+    expect(watch.trusted()).not.toBeNull()
+
+    events.write(`${JSON.stringify({ Type: 'image', Action: 'tag' })}\n`)
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(watch.trusted()).toBeNull() // stale
+    const again = watch.current()
+    expect(watch.trusted()).toBeNull() // re-read under way: the old snapshot is not current
+    const alongside = watch.current() // another item meanwhile: the same re-read
+    answers.shift()!()
+    expect((await again).refsOf?.get('sha256:a')).toEqual(['app:1', 'keep:1'])
+    expect(await alongside).toBe(await again)
+    expect(watch.trusted()?.refsOf?.get('sha256:a')).toEqual(['app:1', 'keep:1'])
+    watch.close()
   })
 })

@@ -220,8 +220,9 @@ export async function executePlan(options: ExecuteOptions): Promise<CleanResult>
  * Items run a few at a time (the engine removes independent things in parallel faster than one
  * by one), phase by phase, and never before the items it waits for (`after`: its child images,
  * its child build cache records, the containers made from it) have finished. With `interleave`
- * (Docker), an image's delete and a volume are in the first phase, held only by what uses them. When a run is cancelled or fails, the items in flight are awaited (and journaled)
- * before it ends. Resolves with true when cancelled before every item started.
+ * (Docker), an image's delete and a volume are in the first phase, held only by what uses them.
+ * When a run is cancelled or fails, the items in flight are awaited (and journaled) before it
+ * ends. Resolves with true when cancelled before every item started.
  */
 async function runScheduled(
   items: PlanItem[],

@@ -107,25 +107,30 @@ export class EngineWatch {
   }
 
   async current(): Promise<EngineSnapshot> {
-    if (this.snapshot && !this.stale && this.stream) return this.snapshot
+    const trusted = this.trusted()
+    if (trusted) return trusted
     // Items running side by side share one re-read.
     if (!this.reading) {
       this.stale = false
-      this.reading = takeSnapshot(this.docker).finally(() => {
-        this.reading = null
-      })
+      // The snapshot is replaced before the read counts as done: no caller between the two can
+      // take the old one for current.
+      this.reading = takeSnapshot(this.docker)
+        .then((snapshot) => (this.snapshot = snapshot))
+        .finally(() => {
+          this.reading = null
+        })
     }
-    this.snapshot = await this.reading
-    return this.snapshot
+    return this.reading
   }
 
   /**
-   * The snapshot while the event stream vouches for it (open, nothing since that stales it), else
-   * null. Outside changes reach the stream within a millisecond or so; an inspect just before a
-   * delete leaves the same kind of window (the engine queues the delete behind others).
+   * The snapshot while the event stream vouches for it (open, nothing since that stales it, no
+   * re-read under way because something did), else null. Outside changes reach the stream within
+   * a millisecond or so; an inspect just before a delete leaves the same kind of window (the
+   * engine queues the delete behind others).
    */
   trusted(): EngineSnapshot | null {
-    return this.snapshot && !this.stale && this.stream ? this.snapshot : null
+    return this.snapshot && !this.stale && !this.reading && this.stream ? this.snapshot : null
   }
 
   /** After Drydock's own changes: they are known, but a re-read is cheap and exact. */
