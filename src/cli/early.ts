@@ -6,6 +6,11 @@
  * them only when they went to the host it connects to, and lists them again otherwise.
  */
 import { homedir } from 'node:os'
+import {
+  canReadBuildCacheOverGrpc,
+  openBuildCacheChannel,
+  type BuildCacheChannel,
+} from '../core/engine/build-cache-grpc'
 import { startEarlyBuildCache, startEarlyReads, type EarlyReads } from '../core/engine/early-reads'
 import { engineKindOf, type VersionAnswer } from '../core/engine/engine-kind'
 import { resolveHost } from '../core/engine/host'
@@ -52,6 +57,7 @@ export async function startCliEarlyReads(
     } else if (command === undefined && !arg.startsWith('-')) command = arg
   }
   if (!command || !INVENTORY_COMMANDS.has(command)) return null
+  let channel: BuildCacheChannel | null = null
   try {
     const resolved = resolveHost({ explicit: host, env, platform: process.platform })
     const early = startEarlyReads(resolved, {
@@ -63,23 +69,29 @@ export async function startCliEarlyReads(
       HEADED_COMMANDS.has(command) && !json && process.stdout.isTTY
         ? printHeaderOnAnswer(early, resolved.url)
         : undefined
+    // BuildKit's records take the engine ~100 ms on 2,000 images, the longest answer of a plan:
+    // asked for beside the lists when the plan surely needs them (its flags) or likely does (the
+    // log has seen images BuildKit built: then they may hold those images' layers). The
+    // connection's upgrade goes now, so the engine's 101 comes back while the log is read.
+    channel =
+      command !== 'images' && canReadBuildCacheOverGrpc(resolved)
+        ? openBuildCacheChannel(resolved)
+        : null
     await early.pipelined.sent(SEND_WAIT_MS)
-    // BuildKit's records take the engine ~80 ms on 2,000 images: asked for now, beside the
-    // lists, when the plan surely needs them (its flags) or likely does (the log has seen images
-    // BuildKit built: then they may hold those images' layers).
     if (
-      command !== 'images' &&
+      channel &&
       (argv.some((arg) => RECORDS.test(arg)) ||
         (await logKnowsBuildKit(db ?? defaultDatabasePath(env, process.platform, homedir()))))
     ) {
-      await startEarlyBuildCache(early, resolved, SEND_WAIT_MS)
-    }
+      await startEarlyBuildCache(early, channel, SEND_WAIT_MS)
+    } else channel?.close()
     if (!header) return early
     // The header first, then the bulk of the CLI: loading it blocks for ~100 ms, and answers
     // that arrive meanwhile would wait for it. The engine's list answers take longer anyway.
     await Promise.race([header.printed, delay(HEADER_WAIT_MS)])
     return Object.assign(early, { header: header.once })
   } catch {
+    channel?.close()
     return null // an unusable host: the service says why
   }
 }

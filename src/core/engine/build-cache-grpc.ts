@@ -19,6 +19,14 @@ import { READ_TIMEOUT_MS, readTimeoutError } from './read-timeouts'
 
 const DISK_USAGE_METHOD = '/moby.buildkit.v1.Control/DiskUsage'
 
+/** HTTP/2's client preface, an empty SETTINGS frame and GOAWAY (last stream 0, NO_ERROR): how a
+ * client that asks for nothing leaves (RFC 9113 §3.4, §6.5, §6.8). */
+const GOODBYE = Buffer.concat([
+  Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1'),
+  Buffer.from([0, 0, 0, 0x4, 0, 0, 0, 0, 0]),
+  Buffer.from([0, 0, 8, 0x7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+])
+
 /** Whether this host can be asked: a local socket or plain tcp (not ssh, not TLS). */
 export function canReadBuildCacheOverGrpc(host: ResolvedHost): boolean {
   return (
@@ -69,22 +77,72 @@ function upgrade(host: ResolvedHost, signal: AbortSignal): Promise<Socket> {
   })
 }
 
-/** The records, in `/system/df`'s shape. `onSent`: called once the request is on its way (or
- * has failed), for a caller about to block the event loop. */
-export async function readBuildCacheOverGrpc(
+/**
+ * The upgraded connection, asked for now; the records are asked for over it by `read`, or it is
+ * closed unused. The CLI opens it beside its first requests and reads only once the log says the
+ * plan will need the records (src/cli/early.ts): the engine's 101 arrives meanwhile.
+ */
+export interface BuildCacheChannel {
+  /** The records, in `/system/df`'s shape. `onSent`: called once the request is on its way (or
+   * has failed), for a caller about to block the event loop. At most once. */
+  read(onSent?: () => void): Promise<BuildCacheAnswer[]>
+  /** Closes the connection without asking (the engine has done nothing for it but the 101). */
+  close(): void
+}
+
+export function openBuildCacheChannel(host: ResolvedHost): BuildCacheChannel {
+  const controller = new AbortController()
+  engineRequestStarted('POST', '/grpc')
+  const upgraded = upgrade(host, controller.signal)
+  upgraded.catch(() => undefined) // read() reports it; close() has no one to tell
+  let closed = false
+  return {
+    read: (onSent) =>
+      closed
+        ? Promise.reject(new Error('the build cache records were not needed'))
+        : readOver(upgraded, controller, onSent),
+    close: () => {
+      if (closed) return
+      closed = true
+      // Said goodbye in HTTP/2 once upgraded (the client preface, then GOAWAY): a connection
+      // dropped before the preface makes the engine log an error for each plan.
+      const timer = setTimeout(
+        () => controller.abort(readTimeoutError('POST /grpc', READ_TIMEOUT_MS)),
+        READ_TIMEOUT_MS,
+      )
+      timer.unref()
+      upgraded.then(
+        (socket) => {
+          clearTimeout(timer)
+          socket.end(GOODBYE)
+        },
+        () => clearTimeout(timer),
+      )
+    },
+  }
+}
+
+/** The records, in `/system/df`'s shape (see BuildCacheChannel.read). */
+export function readBuildCacheOverGrpc(
   host: ResolvedHost,
   onSent?: () => void,
 ): Promise<BuildCacheAnswer[]> {
-  const controller = new AbortController()
+  return openBuildCacheChannel(host).read(onSent)
+}
+
+async function readOver(
+  upgraded: Promise<Socket>,
+  controller: AbortController,
+  onSent: (() => void) | undefined,
+): Promise<BuildCacheAnswer[]> {
   const timer = setTimeout(
     () => controller.abort(readTimeoutError('/grpc DiskUsage', READ_TIMEOUT_MS)),
     READ_TIMEOUT_MS,
   )
   timer.unref()
   let session: ClientHttp2Session | null = null
-  engineRequestStarted('POST', '/grpc')
   try {
-    const socket = await upgrade(host, controller.signal)
+    const socket = await upgraded
     // Loaded on first use, synchronously: a dynamic import() fails in the CLI, whose bundle is
     // compiled through vm.Script for V8's code cache (bin/compile-cache.js).
     const { connect } = process.getBuiltinModule('node:http2')

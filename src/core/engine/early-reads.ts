@@ -6,7 +6,7 @@
  * starts. The connection check and the first inventory read adopt them (connection-manager.ts)
  * when they went to the host those resolve, and ignore them otherwise.
  */
-import { readBuildCacheOverGrpc } from './build-cache-grpc'
+import type { BuildCacheChannel } from './build-cache-grpc'
 import type { BuildCacheAnswer } from './disk-usage'
 import type { ResolvedHost } from './host'
 import { pipelinedGetter, type PipelinedGetter } from './pipelined-get'
@@ -26,20 +26,21 @@ export interface EarlyReads {
   volumes?: Promise<unknown>
 }
 
-/** Asks for BuildKit's records too (see EarlyReads.buildCache); resolves once the request has
+/** Asks for BuildKit's records over `channel` (opened beside the first requests: see
+ * BuildCacheChannel), and the volumes (see EarlyReads.buildCache); resolves once the request has
  * left, or after `ms`. */
 export async function startEarlyBuildCache(
   early: EarlyReads,
-  host: ResolvedHost,
+  channel: BuildCacheChannel,
   ms: number,
 ): Promise<void> {
-  if (early.url !== host.url || early.buildCache) return
+  if (early.buildCache) return channel.close()
   let timer: NodeJS.Timeout | undefined
   await new Promise<void>((resolve) => {
     timer = setTimeout(resolve, ms)
     early.volumes = early.pipelined.get('/volumes')
     early.volumes.catch(() => undefined)
-    early.buildCache = readBuildCacheOverGrpc(host, resolve)
+    early.buildCache = channel.read(resolve)
     early.buildCache.catch(() => undefined)
   })
   clearTimeout(timer)
