@@ -500,4 +500,12 @@ describe('build cache holding layers that a staying image shares', () => {
     ])
     expect(result.reclaimBytes).toBe(30 * MB)
   })
+
+  it('a record goes after its child records and the images that hold its layers, no sooner', () => {
+    const result = plan(world, { unused: true, buildCache: true })
+    const a = result.items.find((i) => i.name === 'a:1')!
+    const after = (id: string) => result.items.find((i) => i.id === id)?.after
+    expect(after('ra3')).toEqual([a.id])
+    expect(after('ra2')).toEqual(['ra3', a.id])
+  })
 })

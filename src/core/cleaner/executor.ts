@@ -235,14 +235,20 @@ async function runScheduled(
   const finished = new Set<string>()
   const waiting = items.map((item, seq) => ({ item, seq }))
   const inFlight = new Map<number, Promise<void>>()
+  let recordsInFlight = 0
   // The first item that threw (the journal failing): the rest are not started.
   const failure: { error?: unknown; failed: boolean } = { failed: false }
   // On Docker an image's delete waits for the containers that use it (in its `after`) and a
   // volume for those that mount it, not for every container: the engine removes them side by
-  // side. An untag stays behind every container (the engine refuses to untag a reference a
-  // container was made from), and Podman keeps the phases (one item at a time anyway).
+  // side. A build cache record waits for its child records and the images and containers that
+  // hold its layers (its `after`): BuildKit prunes it while the engine removes the rest. An untag
+  // stays behind every container (the engine refuses to untag a reference a container was made
+  // from), and Podman keeps the phases (one item at a time anyway).
   const byDependency = (item: PlanItem) =>
-    interleave && ((item.kind === 'image' && item.action === 'delete') || item.kind === 'volume')
+    interleave &&
+    ((item.kind === 'image' && item.action === 'delete') ||
+      item.kind === 'volume' ||
+      item.kind === 'build-cache')
   const phaseOf = (item: PlanItem) => (byDependency(item) ? 0 : PHASE[item.kind])
   const waitsFor = (item: PlanItem) =>
     item.kind === 'volume' && byDependency(item)
@@ -270,19 +276,22 @@ async function runScheduled(
       return waiting.length > 0
     }
     // Build cache records in flight only wait for their turn in one prune request
-    // (record-pruner.ts): as many as are ready, so that they share it.
-    const limit = currentPhase() === PHASE['build-cache'] ? RECORDS_IN_FLIGHT : concurrency
-    const phase = inFlight.size < limit ? currentPhase() : -1
-    let next = -1
-    if (phase >= 0) {
-      // What waited for containers goes as soon as it may, so it runs while containers still go.
-      if (interleave) {
-        next = waiting.findIndex(({ item }) => item.kind !== 'container' && ready(item, phase))
-      }
-      if (next < 0) next = waiting.findIndex(({ item }) => ready(item, phase))
-    }
+    // (record-pruner.ts): as many as are ready, so that they share it, and beside the others.
+    const room = (item: PlanItem) =>
+      item.kind === 'build-cache'
+        ? recordsInFlight < RECORDS_IN_FLIGHT
+        : inFlight.size - recordsInFlight < concurrency
+    const phase = currentPhase()
+    const startable = (item: PlanItem) => room(item) && ready(item, phase)
+    // What waited for containers goes as soon as it may, so it runs while containers still go.
+    let next = interleave
+      ? waiting.findIndex(({ item }) => item.kind !== 'container' && startable(item))
+      : -1
+    if (next < 0) next = waiting.findIndex(({ item }) => startable(item))
     if (next >= 0) {
       const { item, seq } = waiting.splice(next, 1)[0]!
+      const record = item.kind === 'build-cache'
+      if (record) recordsInFlight += 1
       inFlight.set(
         seq,
         run(item, seq)
@@ -294,6 +303,7 @@ async function runScheduled(
           .finally(() => {
             finished.add(item.id)
             inFlight.delete(seq)
+            if (record) recordsInFlight -= 1
             left.set(phaseOf(item), left.get(phaseOf(item))! - 1)
           }),
       )

@@ -177,6 +177,21 @@ export class Holdings {
     })
   }
 
+  /**
+   * The images and containers (as `kind:id`) holding any of this holder's units: a build cache
+   * record pruned before them would be credited layers their deletes free too (the ledger
+   * releases records after them), and the engine refuses a record an image still shares.
+   */
+  sharers(kind: ItemKind, id: string): string[] {
+    const keys = new Set<string>()
+    for (const unit of this.units.get(`${kind}:${id}`) ?? []) {
+      for (const key of this.holdersOf.get(unit) ?? []) {
+        if (!key.startsWith('build-cache:')) keys.add(key)
+      }
+    }
+    return [...keys]
+  }
+
   /** What releasing these too would free, without releasing them. */
   releaseAll(holders: [ItemKind, string][]): number {
     const copy = Object.create(Holdings.prototype) as Holdings

@@ -242,6 +242,9 @@ export function buildPlanAndLedger(
       childRecords.set(parent, [...(childRecords.get(parent) ?? []), id])
   }
   const recordLayers = new Map<string, string[]>()
+  const deleting = new Set(
+    items.flatMap((item) => (item.action === 'delete' ? [`${item.kind}:${item.id}`] : [])),
+  )
   for (const id of leavesFirst(cacheDecisions.keys(), records)) {
     const record = records.get(id)!
     const decision = cacheDecisions.get(id)!
@@ -250,9 +253,17 @@ export function buildPlanAndLedger(
     if (planned.action === 'delete') {
       planned.reclaimBytes = holdings.release('build-cache', id)
       recordLayers.set(id, holdings.layersFreedBy('build-cache', id))
-      planned.after = (childRecords.get(id) ?? []).filter(
-        (child) => cacheDecisions.get(child)?.action === 'delete',
-      )
+      // After its child records, and after the planned images and containers that hold any of
+      // its layers (the ledger released them first); other records go while they still do.
+      planned.after = [
+        ...(childRecords.get(id) ?? []).filter(
+          (child) => cacheDecisions.get(child)?.action === 'delete',
+        ),
+        ...holdings
+          .sharers('build-cache', id)
+          .filter((key) => deleting.has(key))
+          .map((key) => key.slice(key.indexOf(':') + 1)),
+      ]
     }
     items.push(planned)
   }
