@@ -93,6 +93,17 @@ describe('the build cache channel', () => {
     expect(seen.calls).toEqual(['/moby.buildkit.v1.Control/DiskUsage'])
   })
 
+  it('is read once: a second read is refused, and a close after a read leaves it alone', async () => {
+    const { host, seen } = await standInEngine()
+    const channel = openBuildCacheChannel(host)
+    const records = channel.read()
+    channel.close()
+    await expect(channel.read()).rejects.toThrow(/read already/)
+    expect((await records).map((record) => record.ID)).toEqual(['record-1'])
+    expect(seen.calls).toHaveLength(1)
+    expect(seen.goaways).toBe(0)
+  })
+
   it('closed unused, it asks the engine for nothing and leaves with GOAWAY', async () => {
     const { host, seen } = await standInEngine()
     const channel = openBuildCacheChannel(host)
@@ -103,7 +114,7 @@ describe('the build cache channel', () => {
     expect(seen.calls).toEqual([])
     expect(seen.goaways).toBe(1)
     expect(seen.closed).toBe(1)
-    await expect(channel.read()).rejects.toThrow(/not needed/)
+    await expect(channel.read()).rejects.toThrow(/closed already/)
   })
 
   it('closed before the engine answered the upgrade, it leaves the same way once upgraded', async () => {

@@ -1,7 +1,7 @@
 /**
  * Build cache prunes sent together (src/core/cleaner/record-pruner.ts): asks that arrive while a
- * prune is in flight share the next request, each ask learns whether its own record went, and
- * the filter names exactly the records asked for. A stand-in modem (no engine): the real prunes
+ * prune is in flight share the next request, each ask learns whether its own record went, the
+ * filter names exactly the records asked for, and a cancel sends nothing more. A stand-in modem (no engine): the real prunes
  * are in tests/engine/whole-disk.test.ts.
  */
 import { describe, expect, it } from 'vitest'
@@ -12,7 +12,7 @@ type Dial = (
   done: (error: unknown, data: unknown) => void,
 ) => void
 
-function engine(answer: (ids: string[]) => string[] | Error) {
+function engine(answer: (ids: string[]) => string[] | Error, signal?: AbortSignal) {
   const requests: string[][] = []
   const dial: Dial = (options, done) => {
     const filter = options.options.filters.id
@@ -25,9 +25,10 @@ function engine(answer: (ids: string[]) => string[] | Error) {
       else done(null, { CachesDeleted: result })
     }, 5)
   }
-  const pruner = new RecordPruner({ modem: { dial } } as unknown as ConstructorParameters<
-    typeof RecordPruner
-  >[0])
+  const pruner = new RecordPruner(
+    { modem: { dial } } as unknown as ConstructorParameters<typeof RecordPruner>[0],
+    signal,
+  )
   return { pruner, requests }
 }
 
@@ -37,8 +38,8 @@ describe('RecordPruner', () => {
     const first = [pruner.prune('a'), pruner.prune('b'), pruner.prune('shared')]
     await new Promise((resolve) => setTimeout(resolve, 1)) // the first request is in flight
     const second = [pruner.prune('c'), pruner.prune('d')]
-    expect(await Promise.all(first)).toEqual([true, true, false])
-    expect(await Promise.all(second)).toEqual([true, true])
+    expect(await Promise.all(first)).toEqual(['pruned', 'pruned', 'refused'])
+    expect(await Promise.all(second)).toEqual(['pruned', 'pruned'])
     expect(requests).toEqual([
       ['a', 'b', 'shared'],
       ['c', 'd'],
@@ -64,6 +65,18 @@ describe('RecordPruner', () => {
       { status: 'rejected' },
       { status: 'rejected' },
     ])
-    await expect(pruner.prune('c')).resolves.toBe(true)
+    await expect(pruner.prune('c')).resolves.toBe('pruned')
+  })
+
+  it('a cancel sends nothing more: asks still queued learn they were never sent', async () => {
+    const cancel = new AbortController()
+    const { pruner, requests } = engine((ids) => ids, cancel.signal)
+    const first = pruner.prune('a')
+    await new Promise((resolve) => setTimeout(resolve, 1)) // the first request is in flight
+    const queued = pruner.prune('b')
+    cancel.abort()
+    expect(await first).toBe('pruned')
+    expect(await queued).toBe('cancelled')
+    expect(requests).toEqual([['a']])
   })
 })

@@ -1,7 +1,8 @@
 /**
- * Runs a plan: exactly the items it lists, in a safe order — containers, then images and
- * volumes, then build cache; within that, never an image before the planned items of its child
- * images — each item re-checked against fresh engine state first and skipped (never forced)
+ * Runs a plan: exactly the items it lists, in a safe order — never an item before the planned
+ * items in its `after` (an image's child images and containers, a record's child records and the
+ * images and containers holding its layers); on Podman also containers, then images and volumes,
+ * then build cache — each item re-checked against fresh engine state first and skipped (never forced)
  * when the world moved since the plan. Every outcome is journaled as it happens, so a crash
  * leaves a readable record.
  */
@@ -151,7 +152,7 @@ export async function executePlan(options: ExecuteOptions): Promise<CleanResult>
     containersKept: new Set(),
     recordLayers: options.recordLayers,
     freedLayers: new Set(),
-    records: new RecordPruner(docker),
+    records: new RecordPruner(docker, options.signal),
   }
   const results: { result: CleanItemResult; seq: number }[] = []
   let cancelled = false
@@ -219,8 +220,9 @@ export async function executePlan(options: ExecuteOptions): Promise<CleanResult>
 /**
  * Items run a few at a time (the engine removes independent things in parallel faster than one
  * by one), phase by phase, and never before the items it waits for (`after`: its child images,
- * its child build cache records, the containers made from it) have finished. With `interleave`
- * (Docker), an image's delete and a volume are in the first phase, held only by what uses them.
+ * its child build cache records, the containers made from it, the images and containers holding
+ * a record's layers) have finished. With `interleave` (Docker), an image's delete, a volume and
+ * a build cache record are in the first phase, held only by those (an untag waits for them all).
  * When a run is cancelled or fails, the items in flight are awaited (and journaled) before it
  * ends. Resolves with true when cancelled before every item started.
  */

@@ -46,7 +46,8 @@ export interface RunContext {
   containersKept?: Set<string>
   /** The image layers (chain IDs) the plan credited to each build cache record it removes. */
   recordLayers?: ReadonlyMap<string, readonly string[]>
-  /** Layers this run's image deletes freed, by the engine's answers (images run before records). */
+  /** Layers this run's image deletes freed, by the engine's answers (an image holding a layer a
+   * record is credited with runs before the record: its `after`). */
   freedLayers?: Set<string>
   /** Build cache prunes, sent together while one is in flight (record-pruner.ts). */
   records: RecordPruner
@@ -308,7 +309,9 @@ export async function runItem(
         case 'remove-build-cache': {
           // The engine's SpaceReclaimed sums the records' sizes, not what came back (a record
           // whose layer is held elsewhere frees nothing): the plan's figure is the better one.
-          if (!(await ctx.records.prune(request.id))) {
+          const outcome = await ctx.records.prune(request.id)
+          if (outcome === 'cancelled') return skip('the run was cancelled before it was pruned')
+          if (outcome === 'refused') {
             return skip('the record is gone, in use, shared by an image or has children now')
           }
           deleted = true

@@ -4,13 +4,18 @@
  * next single request. BuildKit serializes prunes under one lock (`muPrune`), so one request per
  * record cost a `--system` clean a round trip and a lock each: 76 of them took 0.45 s of 2.5 s on
  * the benchmark world. Children still go before their parents (the executor's `after`), and a
- * record is only ever pruned with others in one request, never beside another request (records
- * pruned by parallel requests were seen refused as in use).
+ * record is only ever pruned with others in one request, never beside another prune request
+ * (records pruned by parallel prunes were seen refused as in use); image and container deletes
+ * go on meanwhile.
  */
 import type Docker from 'dockerode'
 
+/** What became of a record asked for: pruned, refused by the engine, or never sent (the run was
+ * cancelled while it waited for the prune in flight). */
+export type RecordPruneOutcome = 'pruned' | 'refused' | 'cancelled'
+
 interface Waiter {
-  resolve: (pruned: boolean) => void
+  resolve: (outcome: RecordPruneOutcome) => void
   reject: (error: unknown) => void
 }
 
@@ -18,10 +23,14 @@ export class RecordPruner {
   private queued = new Map<string, Waiter[]>()
   private sending = false
 
-  constructor(private readonly docker: Docker) {}
+  /** `signal`: the run's cancel; asks still queued when it fires are not sent. */
+  constructor(
+    private readonly docker: Docker,
+    private readonly signal?: AbortSignal,
+  ) {}
 
-  /** Prunes the record (with whatever else is asked meanwhile); true when it went. */
-  prune(id: string): Promise<boolean> {
+  /** Prunes the record (with whatever else is asked meanwhile). */
+  prune(id: string): Promise<RecordPruneOutcome> {
     return new Promise((resolve, reject) => {
       const waiters = this.queued.get(id) ?? []
       waiters.push({ resolve, reject })
@@ -39,9 +48,15 @@ export class RecordPruner {
       while (this.queued.size > 0) {
         const batch = this.queued
         this.queued = new Map()
+        if (this.signal?.aborted) {
+          for (const waiters of batch.values()) for (const w of waiters) w.resolve('cancelled')
+          continue
+        }
         try {
           const pruned = await pruneRecords(this.docker, [...batch.keys()])
-          for (const [id, waiters] of batch) for (const w of waiters) w.resolve(pruned.has(id))
+          for (const [id, waiters] of batch) {
+            for (const w of waiters) w.resolve(pruned.has(id) ? 'pruned' : 'refused')
+          }
         } catch (error) {
           for (const waiters of batch.values()) for (const w of waiters) w.reject(error)
         }

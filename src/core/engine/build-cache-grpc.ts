@@ -26,6 +26,8 @@ const GOODBYE = Buffer.concat([
   Buffer.from([0, 0, 0, 0x4, 0, 0, 0, 0, 0]),
   Buffer.from([0, 0, 8, 0x7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
 ])
+/** How long a connection closed unused waits for the engine to close its end. */
+const GOODBYE_MS = 1_000
 
 /** Whether this host can be asked: a local socket or plain tcp (not ssh, not TLS). */
 export function canReadBuildCacheOverGrpc(host: ResolvedHost): boolean {
@@ -42,11 +44,12 @@ export function canReadBuildCacheOverGrpc(host: ResolvedHost): boolean {
  */
 function upgrade(host: ResolvedHost, signal: AbortSignal): Promise<Socket> {
   const modem = host.modem
-  const socket =
-    typeof modem.socketPath === 'string'
-      ? connect({ path: modem.socketPath })
-      : connect({ host: modem.host, port: Number(modem.port ?? 2375) })
+  // In the executor: a connect that throws (a port out of range) rejects, as a refused one does.
   return new Promise((resolve, reject) => {
+    const socket =
+      typeof modem.socketPath === 'string'
+        ? connect({ path: modem.socketPath })
+        : connect({ host: modem.host, port: Number(modem.port ?? 2375) })
     let head = Buffer.alloc(0)
     const fail = (error: unknown) => {
       socket.destroy()
@@ -67,6 +70,9 @@ function upgrade(host: ResolvedHost, signal: AbortSignal): Promise<Socket> {
       }
       socket.pause()
       if (end + 4 < head.length) socket.unshift(head.subarray(end + 4))
+      // It may wait for read() or close() a while: an error meanwhile must not go unheard (an
+      // 'error' without a listener ends the process); the HTTP/2 session adds its own.
+      socket.on('error', () => undefined)
       resolve(socket)
     }
     socket.on('data', onData)
@@ -86,26 +92,30 @@ export interface BuildCacheChannel {
   /** The records, in `/system/df`'s shape. `onSent`: called once the request is on its way (or
    * has failed), for a caller about to block the event loop. At most once. */
   read(onSent?: () => void): Promise<BuildCacheAnswer[]>
-  /** Closes the connection without asking (the engine has done nothing for it but the 101). */
+  /** Closes the connection without asking (the engine has done nothing for it but the 101);
+   * nothing once read() was called. */
   close(): void
 }
 
 export function openBuildCacheChannel(host: ResolvedHost): BuildCacheChannel {
   const controller = new AbortController()
-  engineRequestStarted('POST', '/grpc')
   const upgraded = upgrade(host, controller.signal)
   upgraded.catch(() => undefined) // read() reports it; close() has no one to tell
-  let closed = false
+  let state: 'open' | 'read' | 'closed' = 'open'
   return {
-    read: (onSent) =>
-      closed
-        ? Promise.reject(new Error('the build cache records were not needed'))
-        : readOver(upgraded, controller, onSent),
+    read: (onSent) => {
+      if (state !== 'open') {
+        return Promise.reject(new Error(`the build cache channel was ${state} already`))
+      }
+      state = 'read'
+      return readOver(upgraded, controller, onSent)
+    },
     close: () => {
-      if (closed) return
-      closed = true
+      if (state !== 'open') return
+      state = 'closed'
       // Said goodbye in HTTP/2 once upgraded (the client preface, then GOAWAY): a connection
-      // dropped before the preface makes the engine log an error for each plan.
+      // dropped before the preface makes the engine log an error for each plan. Whatever the
+      // engine sends back is read and dropped, and the socket goes at its end or soon after.
       const timer = setTimeout(
         () => controller.abort(readTimeoutError('POST /grpc', READ_TIMEOUT_MS)),
         READ_TIMEOUT_MS,
@@ -114,7 +124,11 @@ export function openBuildCacheChannel(host: ResolvedHost): BuildCacheChannel {
       upgraded.then(
         (socket) => {
           clearTimeout(timer)
+          socket.unref()
+          socket.once('end', () => socket.destroy())
+          setTimeout(() => socket.destroy(), GOODBYE_MS).unref()
           socket.end(GOODBYE)
+          socket.resume()
         },
         () => clearTimeout(timer),
       )
@@ -140,6 +154,7 @@ async function readOver(
     READ_TIMEOUT_MS,
   )
   timer.unref()
+  engineRequestStarted('POST', '/grpc')
   let session: ClientHttp2Session | null = null
   try {
     const socket = await upgraded

@@ -178,15 +178,19 @@ export class Holdings {
   }
 
   /**
-   * The images and containers (as `kind:id`) holding any of this holder's units: a build cache
-   * record pruned before them would be credited layers their deletes free too (the ledger
-   * releases records after them), and the engine refuses a record an image still shares.
+   * The images and containers (as `kind:id`) that must be gone before this build cache record is
+   * pruned: those holding its own layer (the engine refuses a record an image shares) or a layer
+   * its release freed in the ledger (pruned first, it would be credited bytes their deletes free
+   * too). Null when the ledger could not place the record's layers at all.
    */
-  sharers(kind: ItemKind, id: string): string[] {
+  goBeforeRecord(id: string): string[] | null {
+    const key: Key = `build-cache:${id}`
+    const tops = this.tops.get(key)
+    if (!tops) return null
     const keys = new Set<string>()
-    for (const unit of this.units.get(`${kind}:${id}`) ?? []) {
-      for (const key of this.holdersOf.get(unit) ?? []) {
-        if (!key.startsWith('build-cache:')) keys.add(key)
+    for (const unit of [...tops, ...(this.freed.get(key) ?? [])]) {
+      for (const holder of this.holdersOf.get(unit) ?? []) {
+        if (!holder.startsWith('build-cache:')) keys.add(holder)
       }
     }
     return [...keys]
