@@ -500,31 +500,4 @@ describe('build cache holding layers that a staying image shares', () => {
     ])
     expect(result.reclaimBytes).toBe(30 * MB)
   })
-
-  it('a record goes after its child records and the images that hold its layers, no sooner', () => {
-    const result = plan(world, { unused: true, buildCache: true })
-    const a = result.items.find((i) => i.name === 'a:1')!
-    const after = (id: string) => result.items.find((i) => i.id === id)?.after
-    expect(after('ra3')).toEqual([a.id])
-    expect(after('ra2')).toEqual(['ra3', a.id])
-  })
-})
-
-describe('what a build cache record waits for when the ledger cannot place its layers', () => {
-  // `old` goes (dangling); two records match none of its layers.
-  const unplaced = withKinds(inventory({ old: { tags: [], layers: [['old', 7 * MB]] } }, []), {
-    buildCache: [
-      { id: 'mount', size: 3 * MB, type: 'exec.cachemount', description: 'cache mount' },
-      { id: 'mystery', size: 4 * MB, description: 'mount / from exec z', shared: true },
-    ],
-  })
-
-  it('one BuildKit calls shared waits for every image and container the plan deletes; one it does not, for none', () => {
-    const result = plan(unplaced, { system: true })
-    const old = result.items.find((i) => i.kind === 'image')!
-    expect(old.action).toBe('delete')
-    const after = (id: string) => result.items.find((i) => i.id === id)?.after
-    expect(after('mystery')).toEqual([old.id])
-    expect(after('mount')).toEqual([])
-  })
 })

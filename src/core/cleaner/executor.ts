@@ -1,8 +1,7 @@
 /**
- * Runs a plan: exactly the items it lists, in a safe order — never an item before the planned
- * items in its `after` (an image's child images and containers, a record's child records and the
- * images and containers holding its layers); on Podman also containers, then images and volumes,
- * then build cache — each item re-checked against fresh engine state first and skipped (never forced)
+ * Runs a plan: exactly the items it lists, in a safe order — containers, then images and
+ * volumes, then build cache; within that, never an image before the planned items of its child
+ * images — each item re-checked against fresh engine state first and skipped (never forced)
  * when the world moved since the plan. Every outcome is journaled as it happens, so a crash
  * leaves a readable record.
  */
@@ -220,9 +219,8 @@ export async function executePlan(options: ExecuteOptions): Promise<CleanResult>
 /**
  * Items run a few at a time (the engine removes independent things in parallel faster than one
  * by one), phase by phase, and never before the items it waits for (`after`: its child images,
- * its child build cache records, the containers made from it, the images and containers holding
- * a record's layers) have finished. With `interleave` (Docker), an image's delete, a volume and
- * a build cache record are in the first phase, held only by those (an untag waits for them all).
+ * its child build cache records, the containers made from it) have finished. With `interleave`
+ * (Docker), an image's delete and a volume are in the first phase, held only by what uses them.
  * When a run is cancelled or fails, the items in flight are awaited (and journaled) before it
  * ends. Resolves with true when cancelled before every item started.
  */
@@ -237,20 +235,14 @@ async function runScheduled(
   const finished = new Set<string>()
   const waiting = items.map((item, seq) => ({ item, seq }))
   const inFlight = new Map<number, Promise<void>>()
-  let recordsInFlight = 0
   // The first item that threw (the journal failing): the rest are not started.
   const failure: { error?: unknown; failed: boolean } = { failed: false }
   // On Docker an image's delete waits for the containers that use it (in its `after`) and a
   // volume for those that mount it, not for every container: the engine removes them side by
-  // side. A build cache record waits for its child records and the images and containers that
-  // hold its layers (its `after`): BuildKit prunes it while the engine removes the rest. An untag
-  // stays behind every container (the engine refuses to untag a reference a container was made
-  // from), and Podman keeps the phases (one item at a time anyway).
+  // side. An untag stays behind every container (the engine refuses to untag a reference a
+  // container was made from), and Podman keeps the phases (one item at a time anyway).
   const byDependency = (item: PlanItem) =>
-    interleave &&
-    ((item.kind === 'image' && item.action === 'delete') ||
-      item.kind === 'volume' ||
-      item.kind === 'build-cache')
+    interleave && ((item.kind === 'image' && item.action === 'delete') || item.kind === 'volume')
   const phaseOf = (item: PlanItem) => (byDependency(item) ? 0 : PHASE[item.kind])
   const waitsFor = (item: PlanItem) =>
     item.kind === 'volume' && byDependency(item)
@@ -278,22 +270,19 @@ async function runScheduled(
       return waiting.length > 0
     }
     // Build cache records in flight only wait for their turn in one prune request
-    // (record-pruner.ts): as many as are ready, so that they share it, and beside the others.
-    const room = (item: PlanItem) =>
-      item.kind === 'build-cache'
-        ? recordsInFlight < RECORDS_IN_FLIGHT
-        : inFlight.size - recordsInFlight < concurrency
-    const phase = currentPhase()
-    const startable = (item: PlanItem) => room(item) && ready(item, phase)
-    // What waited for containers goes as soon as it may, so it runs while containers still go.
-    let next = interleave
-      ? waiting.findIndex(({ item }) => item.kind !== 'container' && startable(item))
-      : -1
-    if (next < 0) next = waiting.findIndex(({ item }) => startable(item))
+    // (record-pruner.ts): as many as are ready, so that they share it.
+    const limit = currentPhase() === PHASE['build-cache'] ? RECORDS_IN_FLIGHT : concurrency
+    const phase = inFlight.size < limit ? currentPhase() : -1
+    let next = -1
+    if (phase >= 0) {
+      // What waited for containers goes as soon as it may, so it runs while containers still go.
+      if (interleave) {
+        next = waiting.findIndex(({ item }) => item.kind !== 'container' && ready(item, phase))
+      }
+      if (next < 0) next = waiting.findIndex(({ item }) => ready(item, phase))
+    }
     if (next >= 0) {
       const { item, seq } = waiting.splice(next, 1)[0]!
-      const record = item.kind === 'build-cache'
-      if (record) recordsInFlight += 1
       inFlight.set(
         seq,
         run(item, seq)
@@ -305,7 +294,6 @@ async function runScheduled(
           .finally(() => {
             finished.add(item.id)
             inFlight.delete(seq)
-            if (record) recordsInFlight -= 1
             left.set(phaseOf(item), left.get(phaseOf(item))! - 1)
           }),
       )

@@ -46,8 +46,7 @@ export interface RunContext {
   containersKept?: Set<string>
   /** The image layers (chain IDs) the plan credited to each build cache record it removes. */
   recordLayers?: ReadonlyMap<string, readonly string[]>
-  /** Layers this run's image deletes freed, by the engine's answers (an image holding a layer a
-   * record is credited with runs before the record: its `after`). */
+  /** Layers this run's image deletes freed, by the engine's answers (images run before records). */
   freedLayers?: Set<string>
   /** Build cache prunes, sent together while one is in flight (record-pruner.ts). */
   records: RecordPruner

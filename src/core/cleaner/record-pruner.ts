@@ -4,9 +4,8 @@
  * next single request. BuildKit serializes prunes under one lock (`muPrune`), so one request per
  * record cost a `--system` clean a round trip and a lock each: 76 of them took 0.45 s of 2.5 s on
  * the benchmark world. Children still go before their parents (the executor's `after`), and a
- * record is only ever pruned with others in one request, never beside another prune request
- * (records pruned by parallel prunes were seen refused as in use); image and container deletes
- * go on meanwhile.
+ * record is only ever pruned with others in one request, never beside another request (records
+ * pruned by parallel requests were seen refused as in use). A cancel sends no prune still queued.
  */
 import type Docker from 'dockerode'
 

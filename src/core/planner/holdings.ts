@@ -177,25 +177,6 @@ export class Holdings {
     })
   }
 
-  /**
-   * The images and containers (as `kind:id`) that must be gone before this build cache record is
-   * pruned: those holding its own layer (the engine refuses a record an image shares) or a layer
-   * its release freed in the ledger (pruned first, it would be credited bytes their deletes free
-   * too). Null when the ledger could not place the record's layers at all.
-   */
-  goBeforeRecord(id: string): string[] | null {
-    const key: Key = `build-cache:${id}`
-    const tops = this.tops.get(key)
-    if (!tops) return null
-    const keys = new Set<string>()
-    for (const unit of [...tops, ...(this.freed.get(key) ?? [])]) {
-      for (const holder of this.holdersOf.get(unit) ?? []) {
-        if (!holder.startsWith('build-cache:')) keys.add(holder)
-      }
-    }
-    return [...keys]
-  }
-
   /** What releasing these too would free, without releasing them. */
   releaseAll(holders: [ItemKind, string][]): number {
     const copy = Object.create(Holdings.prototype) as Holdings

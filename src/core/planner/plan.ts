@@ -242,12 +242,6 @@ export function buildPlanAndLedger(
       childRecords.set(parent, [...(childRecords.get(parent) ?? []), id])
   }
   const recordLayers = new Map<string, string[]>()
-  // The images and containers this plan deletes (volumes hold no layers).
-  const deleting = new Set(
-    items.flatMap((item) =>
-      item.action === 'delete' && item.kind !== 'volume' ? [`${item.kind}:${item.id}`] : [],
-    ),
-  )
   for (const id of leavesFirst(cacheDecisions.keys(), records)) {
     const record = records.get(id)!
     const decision = cacheDecisions.get(id)!
@@ -256,18 +250,9 @@ export function buildPlanAndLedger(
     if (planned.action === 'delete') {
       planned.reclaimBytes = holdings.release('build-cache', id)
       recordLayers.set(id, holdings.layersFreedBy('build-cache', id))
-      // After its child records, and after the planned images and containers that hold its
-      // layers (Holdings.goBeforeRecord); a record BuildKit calls shared whose layers the ledger
-      // could not place, after all of them. Other records go while those still do.
-      const before =
-        holdings.goBeforeRecord(id)?.filter((key) => deleting.has(key)) ??
-        (record.shared ? [...deleting] : [])
-      planned.after = [
-        ...(childRecords.get(id) ?? []).filter(
-          (child) => cacheDecisions.get(child)?.action === 'delete',
-        ),
-        ...before.map((key) => key.slice(key.indexOf(':') + 1)),
-      ]
+      planned.after = (childRecords.get(id) ?? []).filter(
+        (child) => cacheDecisions.get(child)?.action === 'delete',
+      )
     }
     items.push(planned)
   }
