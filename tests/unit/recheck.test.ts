@@ -29,6 +29,8 @@ const item = (overrides: Partial<PlanItem> = {}): PlanItem => ({
 const snapshot = (overrides: Partial<EngineSnapshot> = {}): EngineSnapshot => ({
   refs: new Map([['app:1', 'sha256:parent']]),
   images: new Set(['sha256:parent', 'sha256:child']),
+  refsOf: new Map(),
+  labels: new Map(),
   children: new Map(),
   containers: new Map(),
   containerStates: new Map(),
@@ -155,7 +157,7 @@ describe('the run’s snapshot and its event stream', () => {
     const watch = await EngineWatch.open(docker)
     const first = watch.current()
     answers.shift()!()
-    expect((await first).refsOf?.get('sha256:a')).toEqual(['app:1'])
+    expect((await first).refsOf.get('sha256:a')).toEqual(['app:1'])
     expect(watch.trusted()).not.toBeNull()
 
     events.write(`${JSON.stringify({ Type: 'image', Action: 'tag' })}\n`)
@@ -165,9 +167,9 @@ describe('the run’s snapshot and its event stream', () => {
     expect(watch.trusted()).toBeNull() // re-read under way: the old snapshot is not current
     const alongside = watch.current() // another item meanwhile: the same re-read
     answers.shift()!()
-    expect((await again).refsOf?.get('sha256:a')).toEqual(['app:1', 'keep:1'])
+    expect((await again).refsOf.get('sha256:a')).toEqual(['app:1', 'keep:1'])
     expect(await alongside).toBe(await again)
-    expect(watch.trusted()?.refsOf?.get('sha256:a')).toEqual(['app:1', 'keep:1'])
+    expect(watch.trusted()?.refsOf.get('sha256:a')).toEqual(['app:1', 'keep:1'])
     watch.close()
   })
 })

@@ -142,12 +142,23 @@ function recheckOther(item: PlanItem, snapshot: EngineSnapshot, ctx: RunContext)
   return null
 }
 
+/** An image as the engine has it now: its references (no `<none>`) and labels. */
 interface ImageNow {
+  id: string
+  tags: string[]
+  digests: string[]
+  labels: Record<string, string>
+}
+
+interface ImageInspect {
   Id?: string
   RepoTags?: string[] | null
   RepoDigests?: string[] | null
   Config?: { Labels?: Record<string, string> | null }
 }
+
+const named = (refs: readonly string[] | null | undefined) =>
+  (refs ?? []).filter((ref) => !ref.startsWith('<none>'))
 
 /**
  * The image a reference names now, or null when the engine has no such thing: from the snapshot
@@ -160,7 +171,7 @@ async function imageNow(
   ctx: RunContext,
 ): Promise<ImageNow | null> {
   const snapshot = ctx.engineKind === 'podman' ? null : ctx.watch.trusted()
-  if (snapshot?.refsOf && snapshot.labels) {
+  if (snapshot) {
     const id = isImageIdPrefix(item.id, request.name)
       ? snapshot.images.has(item.id)
         ? item.id
@@ -169,17 +180,24 @@ async function imageNow(
     if (id === undefined) return null
     const refs = snapshot.refsOf.get(id) ?? []
     return {
-      Id: id,
-      RepoTags: refs.filter((ref) => !ref.includes('@')),
-      RepoDigests: refs.filter((ref) => ref.includes('@')),
-      Config: { Labels: snapshot.labels.get(id) ?? null },
+      id,
+      tags: refs.filter((ref) => !ref.includes('@')),
+      digests: refs.filter((ref) => ref.includes('@')),
+      labels: snapshot.labels.get(id) ?? {},
     }
   }
+  let inspected: ImageInspect
   try {
-    return (await inspectImage(ctx, request.name)) as ImageNow
+    inspected = (await inspectImage(ctx, request.name)) as ImageInspect
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode === 404) return null
     throw error
+  }
+  return {
+    id: inspected.Id ?? '',
+    tags: named(inspected.RepoTags),
+    digests: named(inspected.RepoDigests),
+    labels: inspected.Config?.Labels ?? {},
   }
 }
 
@@ -198,19 +216,15 @@ async function recheckReference(
       ? 'the image is already gone'
       : `${request.name} is already gone`
   }
-  if (now.Id !== item.id)
-    return `${request.name} now names another image (${shortId(now.Id ?? '')})`
+  if (now.id !== item.id) return `${request.name} now names another image (${shortId(now.id)})`
   const known = new Set([...item.tags, ...item.digests])
-  const refs = [...(now.RepoTags ?? []), ...(now.RepoDigests ?? [])].filter(
-    (ref) => !ref.startsWith('<none>'),
-  )
-  const gained = refs.filter((ref) => !known.has(ref))
+  const gained = [...now.tags, ...now.digests].filter((ref) => !known.has(ref))
   if (gained.length > 0) return `it gained ${gained.join(', ')} after the plan`
   const protectedBy = ctx.protection.protects({
     id: item.id,
-    tags: (now.RepoTags ?? []).filter((t) => !t.startsWith('<none>')),
-    digests: (now.RepoDigests ?? []).filter((d) => !d.startsWith('<none>')),
-    labels: now.Config?.Labels ?? {},
+    tags: now.tags,
+    digests: now.digests,
+    labels: now.labels,
   })
   if (protectedBy) return `protected now: ${protectedBy.ref}`
   return null

@@ -15,8 +15,8 @@ export interface EngineSnapshot {
   images: Set<string>
   /** Image ID → its tags and digests (no `<none>`), and its labels: what a re-check before a
    * delete compares, read from the list instead of an inspect per reference. */
-  refsOf?: Map<string, string[]>
-  labels?: Map<string, Record<string, string>>
+  refsOf: Map<string, string[]>
+  labels: Map<string, Record<string, string>>
   /** Image ID → child image IDs. */
   children: Map<string, string[]>
   /** Build time of each child image, unix seconds (`Created`). */
@@ -190,8 +190,8 @@ export async function takeSnapshot(docker: Docker): Promise<EngineSnapshot> {
       (ref) => !ref.startsWith('<none>'),
     )
     for (const ref of refs) snapshot.refs.set(ref, image.Id)
-    snapshot.refsOf?.set(image.Id, refs)
-    if (image.Labels) snapshot.labels?.set(image.Id, image.Labels)
+    snapshot.refsOf.set(image.Id, refs)
+    if (image.Labels) snapshot.labels.set(image.Id, image.Labels)
     if (image.ParentId) {
       const parent = fullImageId(image.ParentId)
       const children = snapshot.children.get(parent)

@@ -11,10 +11,11 @@
  * an older engine) and the caller reads `/system/df` as before.
  */
 import type { ClientHttp2Session } from 'node:http2'
-import { connect, type Socket } from 'node:net'
+import type { Socket } from 'node:net'
 import type { BuildCacheAnswer } from './disk-usage'
 import { engineRequestStarted, engineResponseEnded } from './engine-channel'
 import type { ResolvedHost } from './host'
+import { plainSocketOpener } from './pipelined-get'
 import { READ_TIMEOUT_MS, readTimeoutError } from './read-timeouts'
 
 const DISK_USAGE_METHOD = '/moby.buildkit.v1.Control/DiskUsage'
@@ -31,10 +32,7 @@ const GOODBYE_MS = 1_000
 
 /** Whether this host can be asked: a local socket or plain tcp (not ssh, not TLS). */
 export function canReadBuildCacheOverGrpc(host: ResolvedHost): boolean {
-  return (
-    typeof host.modem.socketPath === 'string' ||
-    (host.modem.protocol === 'http' && !!host.modem.host)
-  )
+  return plainSocketOpener(host) !== null
 }
 
 /**
@@ -43,13 +41,11 @@ export function canReadBuildCacheOverGrpc(host: ResolvedHost): boolean {
  * would cost ~10 ms to load where the CLI sends this, before the rest of it loads.
  */
 function upgrade(host: ResolvedHost, signal: AbortSignal): Promise<Socket> {
-  const modem = host.modem
   // In the executor: a connect that throws (a port out of range) rejects, as a refused one does.
   return new Promise((resolve, reject) => {
-    const socket =
-      typeof modem.socketPath === 'string'
-        ? connect({ path: modem.socketPath })
-        : connect({ host: modem.host, port: Number(modem.port ?? 2375) })
+    const open = plainSocketOpener(host)
+    if (!open) throw new Error(`${host.url}: BuildKit's API is asked over a plain socket only`)
+    const socket = open()
     let head = Buffer.alloc(0)
     const fail = (error: unknown) => {
       socket.destroy()

@@ -393,8 +393,9 @@ export class PipelinedGetter {
   }
 }
 
-/** How to reach this host over a plain socket, or null (https, ssh). */
-function opener(host: ResolvedHost): (() => Socket) | null {
+/** How to reach this host over a plain socket (a unix socket, a named pipe, plain tcp), or null
+ * (https, ssh). */
+export function plainSocketOpener(host: ResolvedHost): (() => Socket) | null {
   const modem = host.modem
   if (typeof modem.socketPath === 'string') {
     const path = modem.socketPath
@@ -409,7 +410,7 @@ function opener(host: ResolvedHost): (() => Socket) | null {
 
 /** A pipelined getter for this host, or null where only another client connects (https, ssh). */
 export function pipelinedGetter(host: ResolvedHost): PipelinedGetter | null {
-  const open = opener(host)
+  const open = plainSocketOpener(host)
   return open && new PipelinedGetter(open)
 }
 
@@ -417,6 +418,6 @@ export function pipelinedGetter(host: ResolvedHost): PipelinedGetter | null {
  * a third of a clean's client CPU went to it), one at a time per connection: pipelining a request
  * that is not idempotent would leave the ones behind it unknown if the connection dropped. */
 export function pipelinedRequester(host: ResolvedHost): PipelinedGetter | null {
-  const open = opener(host)
+  const open = plainSocketOpener(host)
   return open && new PipelinedGetter(open, { connections: DELETE_CONNECTIONS, depth: 1 })
 }
