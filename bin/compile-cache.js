@@ -9,6 +9,7 @@
 const {
   lstatSync,
   mkdirSync,
+  realpathSync,
   readdirSync,
   readFileSync,
   unlinkSync,
@@ -53,7 +54,15 @@ function checksum(content) {
  * the same flags).
  */
 function install(roots, flags = '') {
-  const under = [roots].flat()
+  // Node names a module by its real path: a root reached through a link (node_modules linked
+  // into a copy of the build, as the benchmark's is, or by pnpm) must be compared as that path.
+  const under = [roots].flat().map((root) => {
+    try {
+      return realpathSync(root)
+    } catch {
+      return root
+    }
+  })
   const tag = flags.replace(/[^A-Za-z0-9=]+/g, '')
   const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache')
   const dir = join(base, 'drydock', 'v8', process.version)

@@ -3,7 +3,7 @@
  * data of the previous run, and behaves exactly as Node's own loading would.
  */
 import { execFileSync } from 'node:child_process'
-import { chmodSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../support/temp-dir'
@@ -60,6 +60,26 @@ describe('the CLI code cache', () => {
     const cached = readdirSync(join(tmp, 'drydock', 'v8', process.version))
     expect(cached).toHaveLength(2)
     expect(cached.some((name) => name.includes('other.js'))).toBe(false)
+    expect(run()).toBe('42')
+  })
+
+  it('caches the modules of a root reached through a link (Node names them by their real path)', () => {
+    const out = join(tempDir(), 'out')
+    const real = join(tempDir(), 'node_modules')
+    const copy = tempDir()
+    const tmp = tempDir()
+    mkdirSync(out, { recursive: true })
+    mkdirSync(join(real, 'dep'), { recursive: true })
+    writeFileSync(join(real, 'dep', 'index.js'), 'exports.n = 41\n')
+    symlinkSync(real, join(copy, 'node_modules'), 'dir')
+    writeFileSync(
+      join(out, 'main.js'),
+      `exports.answer = require(${JSON.stringify(join(copy, 'node_modules', 'dep'))}).n + 1\n`,
+    )
+    const run = () => runCached([out, join(copy, 'node_modules')], join(out, 'main.js'), tmp)
+    expect(run()).toBe('42')
+    const cached = readdirSync(join(tmp, 'drydock', 'v8', process.version))
+    expect(cached.some((name) => name.endsWith('_dep_index.js.bin'))).toBe(true)
     expect(run()).toBe('42')
   })
 
