@@ -4,6 +4,7 @@
  * payloads with these schemas before the service sees them.
  */
 import { z } from 'zod'
+import { lazySchema } from './lazy-schema'
 import type { EventName, MethodName } from './channels'
 import { CleanItemResultSchema, CleanResultSchema, PlanSchema, SelectionSchema } from './cleanup'
 import { ErrorPayloadSchema } from './errors'
@@ -23,79 +24,87 @@ import {
   LatestUsageSchema,
 } from './usage'
 
-const Timestamp = z.iso.datetime({ offset: true })
+const Timestamp = lazySchema(() => z.iso.datetime({ offset: true }))
 
 /** Methods that take no arguments still take an object, so that adding an option later is not a
  * breaking change; unknown keys are refused so that typos do not pass silently. */
-const NoArguments = z.strictObject({})
+const NoArguments = lazySchema(() => z.strictObject({}))
 
-export const AppInfoSchema = z.strictObject({
-  name: z.literal('Drydock'),
-  version: z.string(),
-  /** Which transport serves this client: shown in Settings, useful in bug reports. */
-  transport: z.enum(['ipc', 'http', 'in-process']),
-})
+export const AppInfoSchema = lazySchema(() =>
+  z.strictObject({
+    name: z.literal('Drydock'),
+    version: z.string(),
+    /** Which transport serves this client: shown in Settings, useful in bug reports. */
+    transport: z.enum(['ipc', 'http', 'in-process']),
+  }),
+)
 
-export const ImageStoreSchema = z.enum(['graphdriver', 'containerd'])
+export const ImageStoreSchema = lazySchema(() => z.enum(['graphdriver', 'containerd']))
 
-export const EngineInfoSchema = z.strictObject({
-  /** The host as Drydock resolved it, e.g. `unix:///var/run/docker.sock`. */
-  host: z.string(),
-  /** Where the host setting came from: `--host`/setting, DOCKER_HOST, a context, the default. */
-  hostSource: z.string(),
-  /** The engine's own ID (`/info` ID): two engines behind one address are told apart by it. */
-  id: z.string(),
-  name: z.string(),
-  version: z.string(),
-  apiVersion: z.string(),
-  os: z.string(),
-  osType: z.string(),
-  arch: z.string(),
-  kernelVersion: z.string(),
-  storageDriver: z.string(),
-  imageStore: ImageStoreSchema,
-  /** Which engine serves the Docker API: Podman's compatible API answers and deletes differently. */
-  engineKind: z.enum(['docker', 'podman']),
-  dataRoot: z.string(),
-  cpus: z.number().int().nonnegative(),
-  memoryBytes: z.number().nonnegative(),
-  images: z.number().int().nonnegative(),
-  containers: z.number().int().nonnegative(),
-  containersRunning: z.number().int().nonnegative(),
-})
+export const EngineInfoSchema = lazySchema(() =>
+  z.strictObject({
+    /** The host as Drydock resolved it, e.g. `unix:///var/run/docker.sock`. */
+    host: z.string(),
+    /** Where the host setting came from: `--host`/setting, DOCKER_HOST, a context, the default. */
+    hostSource: z.string(),
+    /** The engine's own ID (`/info` ID): two engines behind one address are told apart by it. */
+    id: z.string(),
+    name: z.string(),
+    version: z.string(),
+    apiVersion: z.string(),
+    os: z.string(),
+    osType: z.string(),
+    arch: z.string(),
+    kernelVersion: z.string(),
+    storageDriver: z.string(),
+    imageStore: ImageStoreSchema,
+    /** Which engine serves the Docker API: Podman's compatible API answers and deletes differently. */
+    engineKind: z.enum(['docker', 'podman']),
+    dataRoot: z.string(),
+    cpus: z.number().int().nonnegative(),
+    memoryBytes: z.number().nonnegative(),
+    images: z.number().int().nonnegative(),
+    containers: z.number().int().nonnegative(),
+    containersRunning: z.number().int().nonnegative(),
+  }),
+)
 
 /** The local log's health: shown in Settings, and once as a notice when it had to be replaced. */
-export const LogStatusSchema = z.strictObject({
-  /** The database file; null when Drydock runs without one. */
-  path: z.string().nullable(),
-  status: z.enum(['ok', 'unusable']),
-  /** Why the log cannot be used (read-only directory, disk full, locked...). */
-  error: z.string().nullable(),
-  /** Where a corrupt file was moved at start-up, before a fresh log was created. */
-  movedAsideTo: z.string().nullable(),
-  /** A corrupt log was replaced (moved here) and its Settings lost: policy cleanups wait until
-   * the user acknowledges it (acknowledgeLogRecovery). Null when nothing is pending. */
-  recoveryPending: z.string().nullable(),
-})
+export const LogStatusSchema = lazySchema(() =>
+  z.strictObject({
+    /** The database file; null when Drydock runs without one. */
+    path: z.string().nullable(),
+    status: z.enum(['ok', 'unusable']),
+    /** Why the log cannot be used (read-only directory, disk full, locked...). */
+    error: z.string().nullable(),
+    /** Where a corrupt file was moved at start-up, before a fresh log was created. */
+    movedAsideTo: z.string().nullable(),
+    /** A corrupt log was replaced (moved here) and its Settings lost: policy cleanups wait until
+     * the user acknowledges it (acknowledgeLogRecovery). Null when nothing is pending. */
+    recoveryPending: z.string().nullable(),
+  }),
+)
 
-export const ConnectionStateSchema = z.discriminatedUnion('status', [
-  z.strictObject({ status: z.literal('connecting'), host: z.string(), since: Timestamp }),
-  z.strictObject({
-    status: z.literal('connected'),
-    host: z.string(),
-    since: Timestamp,
-    engine: EngineInfoSchema,
-  }),
-  z.strictObject({
-    status: z.literal('unreachable'),
-    host: z.string(),
-    since: Timestamp,
-    /** `invalid-host` when the host setting itself is unusable, so no retry can help. */
-    code: z.enum(['invalid-host', 'engine-unreachable']),
-    /** One sentence naming the host and the cause. */
-    reason: z.string(),
-  }),
-])
+export const ConnectionStateSchema = lazySchema(() =>
+  z.discriminatedUnion('status', [
+    z.strictObject({ status: z.literal('connecting'), host: z.string(), since: Timestamp }),
+    z.strictObject({
+      status: z.literal('connected'),
+      host: z.string(),
+      since: Timestamp,
+      engine: EngineInfoSchema,
+    }),
+    z.strictObject({
+      status: z.literal('unreachable'),
+      host: z.string(),
+      since: Timestamp,
+      /** `invalid-host` when the host setting itself is unusable, so no retry can help. */
+      code: z.enum(['invalid-host', 'engine-unreachable']),
+      /** One sentence naming the host and the cause. */
+      reason: z.string(),
+    }),
+  ]),
+)
 
 /**
  * Every method of the contract. Keys must match METHOD_NAMES exactly (checked by `satisfies`).
@@ -107,18 +116,18 @@ export const methods = {
   reconnect: { request: NoArguments, response: ConnectionStateSchema },
   /** The engines found on this machine (contexts, desktop engines' and Podman's sockets) and
    * in Settings; which one is current and which are followed. */
-  listEngines: { request: NoArguments, response: z.array(EngineEntrySchema) },
+  listEngines: { request: NoArguments, response: lazySchema(() => z.array(EngineEntrySchema)) },
   /** Shows and plans on another engine from now on (saved in Settings); plans made on the
    * previous one can no longer run. Resolves with the new connection state. */
   switchEngine: {
-    request: z.strictObject({ host: z.string().min(1) }),
+    request: lazySchema(() => z.strictObject({ host: z.string().min(1) })),
     response: ConnectionStateSchema,
   },
   /** The engine's facts; fails with `engine-unreachable` when there is no engine. */
   getEngineInfo: { request: NoArguments, response: EngineInfoSchema },
   /** Bytes by type (images, containers, volumes, build cache) and free space at the data root. */
   getDiskUsage: { request: NoArguments, response: DiskUsageSchema },
-  listImages: { request: NoArguments, response: z.array(ImageViewSchema) },
+  listImages: { request: NoArguments, response: lazySchema(() => z.array(ImageViewSchema)) },
   /** Containers, volumes, build cache: at once, with the last sizes known and their age. */
   listContainers: { request: NoArguments, response: ContainerListSchema },
   listVolumes: { request: NoArguments, response: VolumeListSchema },
@@ -132,39 +141,48 @@ export const methods = {
    * the log records all of it. `runPlanToEnd` (shared/run-plan.ts) waits for the result.
    */
   runCleanup: {
-    request: z.strictObject({
-      planId: z.string(),
-      trigger: z.enum(RUN_TRIGGERS).default('manual'),
-    }),
-    response: z.strictObject({ runId: z.string(), planId: z.string() }),
+    request: lazySchema(() =>
+      z.strictObject({
+        planId: z.string(),
+        trigger: z.enum(RUN_TRIGGERS).default('manual'),
+      }),
+    ),
+    response: lazySchema(() => z.strictObject({ runId: z.string(), planId: z.string() })),
   },
   /** Stops a running cleanup between items (the item in flight finishes); false if not running. */
   cancelCleanup: {
-    request: z.strictObject({ runId: z.string() }),
-    response: z.strictObject({ cancelled: z.boolean() }),
+    request: lazySchema(() => z.strictObject({ runId: z.string() })),
+    response: lazySchema(() => z.strictObject({ cancelled: z.boolean() })),
   },
   /** Past runs, newest first, a page at a time (`beforeStartedAt` is the previous page's last
    * `startedAt`); filters combine. Works with no engine. */
   listRuns: {
-    request: z.strictObject({
-      limit: z.number().int().positive().max(1000).default(50),
-      beforeStartedAt: Timestamp.optional(),
-      /** The previous page's last run id, with its `startedAt`: ties are not skipped. */
-      beforeId: z.string().optional(),
-      triggers: z.array(RunSummarySchema.shape.trigger).optional(),
-      /** Only the runs on this engine. */
-      engineHost: z.string().optional(),
-      statuses: z.array(RunSummarySchema.shape.status).optional(),
-      from: Timestamp.optional(),
-      to: Timestamp.optional(),
-    }),
-    response: z.array(RunSummarySchema),
+    request: lazySchema(() =>
+      z.strictObject({
+        limit: z.number().int().positive().max(1000).default(50),
+        beforeStartedAt: Timestamp.optional(),
+        /** The previous page's last run id, with its `startedAt`: ties are not skipped. */
+        beforeId: z.string().optional(),
+        triggers: z.array(RunSummarySchema.shape.trigger).optional(),
+        /** Only the runs on this engine. */
+        engineHost: z.string().optional(),
+        statuses: z.array(RunSummarySchema.shape.status).optional(),
+        from: Timestamp.optional(),
+        to: Timestamp.optional(),
+      }),
+    ),
+    response: lazySchema(() => z.array(RunSummarySchema)),
   },
-  getRun: { request: z.strictObject({ id: z.string() }), response: RunDetailSchema.nullable() },
+  getRun: {
+    request: lazySchema(() => z.strictObject({ id: z.string() })),
+    response: lazySchema(() => RunDetailSchema.nullable()),
+  },
   /** Pulls a removed image back by its repository digest (a run's restore hint). */
   restoreImage: {
-    request: z.strictObject({ reference: z.string().regex(/@sha256:[0-9a-f]{64}$/) }),
-    response: z.strictObject({ reference: z.string(), imageId: z.string() }),
+    request: lazySchema(() =>
+      z.strictObject({ reference: z.string().regex(/@sha256:[0-9a-f]{64}$/) }),
+    ),
+    response: lazySchema(() => z.strictObject({ reference: z.string(), imageId: z.string() })),
   },
   /** Disk usage over time from the log, downsampled; works with no engine. */
   getUsageSeries: { request: UsageSeriesRequestSchema, response: UsageSeriesSchema },
@@ -172,8 +190,8 @@ export const methods = {
    * alone: no engine request, so it answers at once. Null when the log has none (raw samples
    * are kept a week). */
   getLatestUsage: {
-    request: z.strictObject({ host: z.string().optional() }),
-    response: LatestUsageSchema.nullable(),
+    request: lazySchema(() => z.strictObject({ host: z.string().optional() })),
+    response: lazySchema(() => LatestUsageSchema.nullable()),
   },
   /** Exact reclaimable bytes by type, from the planner. */
   getReclaimable: { request: NoArguments, response: ReclaimableSchema },
@@ -189,7 +207,7 @@ export const methods = {
   getMonitorState: { request: NoArguments, response: MonitorStateSchema },
   /** Silences alert notifications until a time (null ends the snooze). */
   snoozeAlerts: {
-    request: z.strictObject({ until: Timestamp.nullable() }),
+    request: lazySchema(() => z.strictObject({ until: Timestamp.nullable() })),
     response: MonitorStateSchema,
   },
 } as const satisfies Record<MethodName, { request: z.ZodType; response: z.ZodType }>
@@ -199,40 +217,48 @@ export const methods = {
  * its place in the plan), and on the last event the whole result, or the error that ended the run
  * (`ended`). No client needs to read the log to follow a run.
  */
-export const ProgressEventSchema = z.strictObject({
-  runId: z.string(),
-  /** The plan it runs, so the page that asked can tell its run from others (the tray's...). */
-  planId: z.string(),
-  done: z.number().int().nonnegative(),
-  total: z.number().int().nonnegative(),
-  message: z.string(),
-  item: CleanItemResultSchema.extend({ seq: z.number().int().nonnegative() }).optional(),
-  ended: z
-    .discriminatedUnion('ok', [
-      z.strictObject({ ok: z.literal(true), result: CleanResultSchema }),
-      z.strictObject({ ok: z.literal(false), error: ErrorPayloadSchema }),
-    ])
-    .optional(),
-})
+export const ProgressEventSchema = lazySchema(() =>
+  z.strictObject({
+    runId: z.string(),
+    /** The plan it runs, so the page that asked can tell its run from others (the tray's...). */
+    planId: z.string(),
+    done: z.number().int().nonnegative(),
+    total: z.number().int().nonnegative(),
+    message: z.string(),
+    item: CleanItemResultSchema.extend({ seq: z.number().int().nonnegative() }).optional(),
+    ended: z
+      .discriminatedUnion('ok', [
+        z.strictObject({ ok: z.literal(true), result: CleanResultSchema }),
+        z.strictObject({ ok: z.literal(false), error: ErrorPayloadSchema }),
+      ])
+      .optional(),
+  }),
+)
 
 /** A new usage sample, taken on the schedule or after a cleanup. */
-export const UsageEventSchema = UsagePointSchema.extend({ host: z.string() })
+export const UsageEventSchema = lazySchema(() => UsagePointSchema.extend({ host: z.string() }))
 
 /** An alert raised (or cleared: `clearedAt` set) by the disk monitor. */
 export const AlertEventSchema = AlertSchema
 
 /** The shell asks the window to show a page, e.g. a notification click opens the preview of the
  * default safe policy: `#/cleanup?policy=default`. */
-export const NavigateEventSchema = z.strictObject({ hash: z.string().regex(/^#\//) })
+export const NavigateEventSchema = lazySchema(() =>
+  z.strictObject({ hash: z.string().regex(/^#\//) }),
+)
 
 /** Fresh sizes of containers, volumes and build cache are in: lists read now get them. */
-export const SizesEventSchema = z.strictObject({ host: z.string(), at: Timestamp })
+export const SizesEventSchema = lazySchema(() =>
+  z.strictObject({ host: z.string(), at: Timestamp }),
+)
 
 /** An automatic cleanup was due: what happened (and, once it ended, the run's result). */
-export const AutomationEventSchema = z.strictObject({
-  entry: AutomaticRunSchema,
-  result: CleanResultSchema.nullable(),
-})
+export const AutomationEventSchema = lazySchema(() =>
+  z.strictObject({
+    entry: AutomaticRunSchema,
+    result: CleanResultSchema.nullable(),
+  }),
+)
 
 export const events = {
   sizes: SizesEventSchema,

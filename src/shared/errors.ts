@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { lazySchema } from './lazy-schema'
 import { ERROR_CODES } from './drydock-error'
 
 /**
@@ -7,8 +8,10 @@ import { ERROR_CODES } from './drydock-error'
  */
 export * from './drydock-error'
 
-export const ErrorPayloadSchema = z.strictObject({
-  code: z.enum(ERROR_CODES),
-  message: z.string(),
-  details: z.unknown().optional(),
-})
+export const ErrorPayloadSchema = lazySchema(() =>
+  z.strictObject({
+    code: z.enum(ERROR_CODES),
+    message: z.string(),
+    details: z.unknown().optional(),
+  }),
+)

@@ -3,110 +3,134 @@
  * one-click cleanup read. Stored in the log database so the app and the CLI agree.
  */
 import { z } from 'zod'
+import { lazySchema } from './lazy-schema'
 import type { SelectionInput } from './cleanup'
 
 export { defaultPolicySelection, describePolicy } from './default-policy'
 
 const GB = 1_000_000_000
 
-const LabelSelector = z.string().regex(/^[^=\s]+(=.*)?$/, 'expected KEY or KEY=VALUE')
+const LabelSelector = lazySchema(() =>
+  z.string().regex(/^[^=\s]+(=.*)?$/, 'expected KEY or KEY=VALUE'),
+)
 
 /** What "Clean up safely" does. Never forced: a safe cleanup removes only what nothing uses. */
-export const DefaultPolicySchema = z.discriminatedUnion('kind', [
-  /** Untagged images nothing uses: always safe, frees build leftovers. */
-  z.strictObject({ kind: z.literal('dangling') }),
-  /** Images no container uses, built (or last used, when known) more than N days ago. */
-  z.strictObject({ kind: z.literal('unused-older-than'), days: z.number().int().min(1).max(3650) }),
-  /** Keep the N newest tags of each repository; older tags no container uses go. */
-  z.strictObject({ kind: z.literal('keep-last'), count: z.number().int().min(1).max(1000) }),
-])
+export const DefaultPolicySchema = lazySchema(() =>
+  z.discriminatedUnion('kind', [
+    /** Untagged images nothing uses: always safe, frees build leftovers. */
+    z.strictObject({ kind: z.literal('dangling') }),
+    /** Images no container uses, built (or last used, when known) more than N days ago. */
+    z.strictObject({
+      kind: z.literal('unused-older-than'),
+      days: z.number().int().min(1).max(3650),
+    }),
+    /** Keep the N newest tags of each repository; older tags no container uses go. */
+    z.strictObject({ kind: z.literal('keep-last'), count: z.number().int().min(1).max(1000) }),
+  ]),
+)
 
-export const AlertThresholdsSchema = z.strictObject({
-  enabled: z.boolean(),
-  /** Alert when the data root's filesystem has less than this share free (local engines). */
-  freeBelowPercent: z.number().min(0).max(100).nullable(),
-  /** ... or less than this many bytes free. */
-  freeBelowBytes: z.number().int().nonnegative().nullable(),
-  /** Alert when Docker's own usage exceeds this share of the filesystem (local engines). */
-  usageAbovePercent: z.number().min(0).max(100).nullable(),
-  /** ... or this many bytes (any engine). */
-  usageAboveBytes: z.number().int().nonnegative().nullable(),
-})
+export const AlertThresholdsSchema = lazySchema(() =>
+  z.strictObject({
+    enabled: z.boolean(),
+    /** Alert when the data root's filesystem has less than this share free (local engines). */
+    freeBelowPercent: z.number().min(0).max(100).nullable(),
+    /** ... or less than this many bytes free. */
+    freeBelowBytes: z.number().int().nonnegative().nullable(),
+    /** Alert when Docker's own usage exceeds this share of the filesystem (local engines). */
+    usageAbovePercent: z.number().min(0).max(100).nullable(),
+    /** ... or this many bytes (any engine). */
+    usageAboveBytes: z.number().int().nonnegative().nullable(),
+  }),
+)
 
 /** What "Clean up safely" removes besides images: each kind opted into. Named volumes never. */
-export const PolicyKindsSchema = z.strictObject({
-  /** Containers that are not running (their writable layers and logs). */
-  stoppedContainers: z.boolean(),
-  /** Build cache records no build is using. */
-  buildCache: z.boolean(),
-  /** Anonymous volumes no container mounts. */
-  unusedVolumes: z.boolean(),
-})
+export const PolicyKindsSchema = lazySchema(() =>
+  z.strictObject({
+    /** Containers that are not running (their writable layers and logs). */
+    stoppedContainers: z.boolean(),
+    /** Build cache records no build is using. */
+    buildCache: z.boolean(),
+    /** Anonymous volumes no container mounts. */
+    unusedVolumes: z.boolean(),
+  }),
+)
 
-const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time such as 03:30')
+const ClockTime = lazySchema(() =>
+  z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time such as 03:30'),
+)
 
 /** When automatic cleanup runs on its own: never, daily at a time, or weekly on a day. */
-export const ScheduleSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('off') }),
-  z.strictObject({ kind: z.literal('daily'), time: ClockTime }),
-  /** `day`: 0 is Sunday, as Date.getDay(). */
-  z.strictObject({
-    kind: z.literal('weekly'),
-    day: z.number().int().min(0).max(6),
-    time: ClockTime,
-  }),
-])
+export const ScheduleSchema = lazySchema(() =>
+  z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('off') }),
+    z.strictObject({ kind: z.literal('daily'), time: ClockTime }),
+    /** `day`: 0 is Sunday, as Date.getDay(). */
+    z.strictObject({
+      kind: z.literal('weekly'),
+      day: z.number().int().min(0).max(6),
+      time: ClockTime,
+    }),
+  ]),
+)
 
 /** What an automatic cleanup runs. Never forced. */
-export const AutomaticPolicySchema = z.discriminatedUnion('kind', [
-  /** "Clean up safely": the default policy and its kinds. */
-  z.strictObject({ kind: z.literal('default') }),
-  /** Least recently used images and build cache until Docker takes at most `bytes`. */
-  z.strictObject({ kind: z.literal('target-size'), bytes: z.number().int().positive() }),
-  /** What `docker system prune` removes. */
-  z.strictObject({ kind: z.literal('system') }),
-])
+export const AutomaticPolicySchema = lazySchema(() =>
+  z.discriminatedUnion('kind', [
+    /** "Clean up safely": the default policy and its kinds. */
+    z.strictObject({ kind: z.literal('default') }),
+    /** Least recently used images and build cache until Docker takes at most `bytes`. */
+    z.strictObject({ kind: z.literal('target-size'), bytes: z.number().int().positive() }),
+    /** What `docker system prune` removes. */
+    z.strictObject({ kind: z.literal('system') }),
+  ]),
+)
 
 /** Cleanup that runs itself: off by default; every run previewable and in the log. */
-export const AutomationSchema = z.strictObject({
-  enabled: z.boolean(),
-  schedule: ScheduleSchema,
-  /** Also run when a low-disk alert is raised. */
-  onAlert: z.boolean(),
-  policy: AutomaticPolicySchema,
-})
+export const AutomationSchema = lazySchema(() =>
+  z.strictObject({
+    enabled: z.boolean(),
+    schedule: ScheduleSchema,
+    /** Also run when a low-disk alert is raised. */
+    onAlert: z.boolean(),
+    policy: AutomaticPolicySchema,
+  }),
+)
 
-export const SettingsSchema = z.strictObject({
-  /** The engine host; null means DOCKER_HOST, then the docker context, then the default. */
-  host: z.string().trim().min(1).nullable(),
-  alerts: AlertThresholdsSchema,
-  /** Engines sampled (usage history, alerts) besides the current one: several at once. */
-  followedEngines: z.array(z.string().trim().min(1)).max(16),
-  /** How often disk usage is sampled for the history charts and the monitor. */
-  samplingIntervalMinutes: z.number().int().min(1).max(1440),
-  /** References (globs such as `postgres:*`) and image IDs no cleanup ever touches. At most
-   * 1,024 characters each (a reference is at most 255 plus tag or digest): a longer glob cannot
-   * be matched (the RegExp is too large to run) and would break every plan. */
-  protectedPatterns: z.array(
-    z.string().trim().min(1).max(1024, 'a protected pattern is at most 1,024 characters'),
-  ),
-  /** Labels (`KEY` or `KEY=VALUE`) that protect an image. */
-  protectedLabels: z.array(LabelSelector),
-  defaultPolicy: DefaultPolicySchema,
-  /** The other kinds the default policy cleans. */
-  defaultPolicyKinds: PolicyKindsSchema,
-  automation: AutomationSchema,
-  startAtLogin: z.boolean(),
-  startHidden: z.boolean(),
-  /** Closing the window keeps Drydock in the tray instead of quitting. */
-  closeToTray: z.boolean(),
-})
+export const SettingsSchema = lazySchema(() =>
+  z.strictObject({
+    /** The engine host; null means DOCKER_HOST, then the docker context, then the default. */
+    host: z.string().trim().min(1).nullable(),
+    alerts: AlertThresholdsSchema,
+    /** Engines sampled (usage history, alerts) besides the current one: several at once. */
+    followedEngines: z.array(z.string().trim().min(1)).max(16),
+    /** How often disk usage is sampled for the history charts and the monitor. */
+    samplingIntervalMinutes: z.number().int().min(1).max(1440),
+    /** References (globs such as `postgres:*`) and image IDs no cleanup ever touches. At most
+     * 1,024 characters each (a reference is at most 255 plus tag or digest): a longer glob cannot
+     * be matched (the RegExp is too large to run) and would break every plan. */
+    protectedPatterns: z.array(
+      z.string().trim().min(1).max(1024, 'a protected pattern is at most 1,024 characters'),
+    ),
+    /** Labels (`KEY` or `KEY=VALUE`) that protect an image. */
+    protectedLabels: z.array(LabelSelector),
+    defaultPolicy: DefaultPolicySchema,
+    /** The other kinds the default policy cleans. */
+    defaultPolicyKinds: PolicyKindsSchema,
+    automation: AutomationSchema,
+    startAtLogin: z.boolean(),
+    startHidden: z.boolean(),
+    /** Closing the window keeps Drydock in the tray instead of quitting. */
+    closeToTray: z.boolean(),
+  }),
+)
 
 /** Any subset of the settings; nested `alerts` may be partial too. */
-export const SettingsPatchSchema = SettingsSchema.extend({
-  alerts: AlertThresholdsSchema.partial(),
-  defaultPolicyKinds: PolicyKindsSchema.partial(),
-}).partial()
+export const SettingsPatchSchema = lazySchema(() =>
+  SettingsSchema.extend({
+    alerts: AlertThresholdsSchema.partial(),
+    defaultPolicyKinds: PolicyKindsSchema.partial(),
+  }).partial(),
+)
 
 export type DefaultPolicy = z.infer<typeof DefaultPolicySchema>
 export type PolicyKinds = z.infer<typeof PolicyKindsSchema>
