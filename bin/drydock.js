@@ -31,7 +31,11 @@ try {
 try {
   // The bundle, and the packages it leaves in node_modules (better-sqlite3's JavaScript above all).
   const root = join(__dirname, '..')
-  require('./compile-cache').install([join(root, 'out', 'main'), join(root, 'node_modules')], tier)
+  require('./compile-cache').install(
+    [join(root, 'out', 'main'), join(root, 'node_modules')],
+    tier,
+    command ?? 'none',
+  )
 } catch {
   // Without the code cache the CLI only starts a little slower.
 }

@@ -63,6 +63,33 @@ describe('the CLI code cache', () => {
     expect(run()).toBe('42')
   })
 
+  it("keeps each command's cache apart: the first command does not decide for the others", () => {
+    const root = join(tempDir(), 'out')
+    const tmp = tempDir()
+    mkdirSync(root, { recursive: true })
+    writeFileSync(join(root, 'main.js'), 'exports.answer = 5\n')
+    const install = (command: string) =>
+      execFileSync(
+        process.execPath,
+        [
+          '-e',
+          `require(${JSON.stringify(installer)}).install(${JSON.stringify(root)}, '--max-opt=2', ${JSON.stringify(command)}); console.log(require(${JSON.stringify(join(root, 'main.js'))}).answer)`,
+        ],
+        { env: { ...process.env, XDG_CACHE_HOME: tmp } },
+      )
+        .toString()
+        .trim()
+    expect(install('--version')).toBe('5')
+    expect(install('plan')).toBe('5')
+    expect(install('plan')).toBe('5')
+    expect(install('../x/' + 'y'.repeat(300))).toBe('5')
+    const cached = readdirSync(join(tmp, 'drydock', 'v8', process.version))
+    expect(cached).toHaveLength(3)
+    expect(cached.some((name) => name.includes('-version-'))).toBe(true)
+    expect(cached.some((name) => name.includes('-plan-'))).toBe(true)
+    expect(cached.every((name) => name.length < 200 && !name.includes('/'))).toBe(true)
+  })
+
   it('caches the modules of a root reached through a link (Node names them by their real path)', () => {
     const out = join(tempDir(), 'out')
     const real = join(tempDir(), 'node_modules')
