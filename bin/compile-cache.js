@@ -67,7 +67,9 @@ function install(roots, flags = '', command = '') {
     }
   })
   // The command as typed, so kept short and to safe characters: it is part of a file name.
-  const who = String(command).replace(/[^A-Za-z0-9]+/g, '').slice(0, 24)
+  const who = String(command)
+    .replace(/[^A-Za-z0-9]+/g, '')
+    .slice(0, 24)
   const tag = `${flags.replace(/[^A-Za-z0-9=]+/g, '')}${who ? `-${who}-` : ''}`
   const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache')
   const dir = join(base, 'drydock', 'v8', process.version)
