@@ -9,7 +9,7 @@ import type { CleanItemResult, EngineRequest, PlanItem } from '../../shared/clea
 import type { EngineInfo } from '../../shared/contract'
 import { shortId } from '../../shared/format'
 import { engineLostDuringRun, isTransportFailure } from '../engine/errors'
-import { fullImageId } from '../engine/inventory'
+import { fullImageId, realReferences } from '../engine/inventory'
 import type { JsonGet, JsonRequest } from '../engine/json-get'
 import type { ProtectionRules } from '../planner/policy'
 import { isImageIdPrefix } from '../planner/references'
@@ -157,9 +157,6 @@ interface ImageInspect {
   Config?: { Labels?: Record<string, string> | null }
 }
 
-const named = (refs: readonly string[] | null | undefined) =>
-  (refs ?? []).filter((ref) => !ref.startsWith('<none>'))
-
 /**
  * The image a reference names now, or null when the engine has no such thing: from the snapshot
  * while the event stream vouches for it (Docker), else by an inspect. Podman's events come through
@@ -195,8 +192,8 @@ async function imageNow(
   }
   return {
     id: inspected.Id ?? '',
-    tags: named(inspected.RepoTags),
-    digests: named(inspected.RepoDigests),
+    tags: realReferences(inspected.RepoTags),
+    digests: realReferences(inspected.RepoDigests),
     labels: inspected.Config?.Labels ?? {},
   }
 }

@@ -6,7 +6,7 @@
  */
 import type Docker from 'dockerode'
 import type { Readable } from 'node:stream'
-import { fullImageId } from '../engine/inventory'
+import { fullImageId, realReferences } from '../engine/inventory'
 import { PROBE_LABEL } from '../engine/probe-image'
 
 export interface EngineSnapshot {
@@ -186,9 +186,7 @@ export async function takeSnapshot(docker: Docker): Promise<EngineSnapshot> {
   }
   for (const image of images) {
     snapshot.images.add(image.Id)
-    const refs = [...(image.RepoTags ?? []), ...(image.RepoDigests ?? [])].filter(
-      (ref) => !ref.startsWith('<none>'),
-    )
+    const refs = [...realReferences(image.RepoTags), ...realReferences(image.RepoDigests)]
     for (const ref of refs) snapshot.refs.set(ref, image.Id)
     snapshot.refsOf.set(image.Id, refs)
     if (image.Labels) snapshot.labels.set(image.Id, image.Labels)

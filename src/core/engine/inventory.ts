@@ -129,7 +129,8 @@ export function fullImageId(id: string): string {
   return id.includes(':') ? id : `sha256:${id}`
 }
 
-function realReferences(refs: string[] | null | undefined): string[] {
+/** An image's references without the `<none>` placeholders the API lists for an untagged image. */
+export function realReferences(refs: readonly string[] | null | undefined): string[] {
   return (refs ?? []).filter((ref) => ref !== '<none>:<none>' && ref !== '<none>@<none>')
 }
 
