@@ -15,14 +15,19 @@ if (!existsSync(entry)) {
 // it compiles on a background thread, taking a CPU from the engine on a small machine, and a plan
 // of 2,000 images ran ~30% slower with it than with Maglev as the top tier. Long-lived commands
 // keep it. Set before any code is compiled: the code cache is kept per tier (V8 checks flags).
-// The young generation also starts small and only doubles when it grows: a plan of 2,000 images
-// ran 12 garbage collections (62 ms, --trace-gc) where growing it 16-fold at a time runs 7 (34 ms),
-// for ~10 MB more peak memory.
+// The young generation also keeps its first size (growth factor 1) and is collected on the main
+// thread alone: every page a process touches for the first time costs a page fault, ~10 us each
+// in a VM (12.8 us measured on the build machine), and the 16 MB semi-spaces V8 grows to took a
+// plan of 2,000 images from 9,800 faults to 16,800 (sys 0.11 -> 0.19 s); small scavenges of data
+// that mostly survives are cheaper than fresh pages, and helper threads only take the engine's
+// CPU (docs/performance.md, "Page faults").
 const LONG_LIVED = new Set(['serve', 'watch'])
 const command = process.argv.slice(2).find((arg, i, args) => {
   return !arg.startsWith('-') && !['--host', '--db'].includes(args[i - 1])
 })
-const tier = LONG_LIVED.has(command) ? '' : '--max-opt=2 --semi-space-growth-factor=16'
+const tier = LONG_LIVED.has(command)
+  ? ''
+  : '--max-opt=2 --semi-space-growth-factor=1 --no-parallel-scavenge'
 try {
   if (tier) require('node:v8').setFlagsFromString(tier)
 } catch {
