@@ -97,6 +97,17 @@ describe('ImageLayerCache', () => {
     expect(cache.getMany([]).size).toBe(0)
   })
 
+  it('reads every row ahead with prefetch, in a small page cache, and gives the connection its own back', () => {
+    const { cache, db } = openCache()
+    const entries = Array.from({ length: 50 }, (_, index) => image(index, 3))
+    cache.putMany(entries)
+    db.pragma('cache_size = -4096')
+    cache.prefetch()
+    expect(db.pragma('cache_size', { simple: true })).toBe(-4096)
+    const ids = entries.map((entry) => entry.imageId)
+    expect(cache.getMany(ids)).toEqual(new Map(entries.map((entry) => [entry.imageId, entry])))
+  })
+
   it('treats a damaged entry as a miss', () => {
     const { cache, db } = openCache()
     const entry = image(2)
