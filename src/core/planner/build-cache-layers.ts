@@ -128,7 +128,15 @@ export function layersHeldByRecords(
       )
     }
   }
-  const imageLayers = images.map((image) => ({ image, layers: layersOf(image) }))
+  // Each image's layers with their history entries, worked out only for the images a record may
+  // match (a plan of 2,000 images asks for a few dozen): the time anchors, then the images whose
+  // layers agree in chain and size before their steps are compared.
+  const stepped = new Map<ImageLayerFacts, Layer[]>()
+  const layersFor = (image: ImageLayerFacts): Layer[] => {
+    let layers = stepped.get(image)
+    if (!layers) stepped.set(image, (layers = layersOf(image)))
+    return layers
+  }
 
   // 1. Types that never become image layers, and records no image holds (moby's ref checker).
   for (const record of records) {
@@ -158,9 +166,10 @@ export function layersHeldByRecords(
     if (ns !== null && record.type === 'regular' && record.shared)
       byTime.set(ns, [...(byTime.get(ns) ?? []), record])
   }
-  for (const { image, layers } of imageLayers) {
-    const created = timeNs(image.created)
+  for (const image of images) {
+    const created = byTime.size > 0 ? timeNs(image.created) : null
     for (const record of (created !== null && byTime.get(created)) || []) {
+      const layers = layersFor(image)
       if (depth.get(record.id) === layers.length && agrees(chainOf(record), layers, false, placed))
         place(record, layers, 'exact', `made the top layer of ${image.id.slice(7, 19)}`)
     }
@@ -175,19 +184,24 @@ export function layersHeldByRecords(
     if (placed.has(record.id)) continue
     const d = depth.get(record.id)
     const chain = chainOf(record)
+    // Without steps first, on the layers as listed (the same chain IDs and sizes): cheap, and
+    // what the full comparison checks first anyway.
     const matches =
       d === undefined
         ? []
-        : imageLayers.filter(
-            ({ layers }) => layers.length >= d && agrees(chain, layers, true, placed),
+        : images.filter(
+            (image) =>
+              image.layers.length >= d &&
+              agrees(chain, image.layers, false, placed) &&
+              agrees(chain, layersFor(image), true, placed),
           )
-    const candidates = [...new Set(matches.map(({ layers }) => layers[d! - 1]!.chainId))]
+    const candidates = [...new Set(matches.map((image) => image.layers[d! - 1]!.chainId))]
     if (candidates.length === 1) {
       place(
         record,
-        matches[0]!.layers,
+        layersFor(matches[0]!),
         'inferred',
-        `matches layer ${d} of ${matches[0]!.image.id.slice(7, 19)} by size, time and step`,
+        `matches layer ${d} of ${matches[0]!.id.slice(7, 19)} by size, time and step`,
       )
     } else {
       const why =
@@ -231,7 +245,7 @@ function depths(
  */
 function agrees(
   chain: { record: BuildCacheRecordFacts; depth: number }[],
-  layers: Layer[],
+  layers: readonly (Omit<Layer, 'step'> & { step?: Layer['step'] })[],
   steps: boolean,
   placed: Placed,
 ): boolean {

@@ -19,13 +19,16 @@ export function recordLayers(
       id: image.id,
       created: image.createdAt,
       layers: image.layers,
-      // Newest first, one entry per layer: the steps were matched to layers when read.
-      history: [...image.layers].reverse().map((layer) => ({
-        CreatedBy: layer.step,
-        Size: layer.size,
-        Created: layer.created,
-        ...(layer.buildkit ? { Comment: 'buildkit.dockerfile.v0' } : {}),
-      })),
+      // Newest first, one entry per layer: the steps were matched to layers when read. Built
+      // when asked for: the matching needs it for a few images of thousands.
+      get history() {
+        return [...image.layers].reverse().map((layer) => ({
+          CreatedBy: layer.step,
+          Size: layer.size,
+          Created: layer.created,
+          ...(layer.buildkit ? { Comment: 'buildkit.dockerfile.v0' } : {}),
+        }))
+      },
     }))
   return layersHeldByRecords(
     records.map((record) => ({
