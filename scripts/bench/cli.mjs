@@ -1,7 +1,8 @@
 // The drydock CLI under test. The benchmark runs a private copy of out/main and bin/: other
 // people build into out/ while it runs (electron-vite empties the directory first), and a
-// half-written bundle mid-measurement would break a run that takes minutes. The copy lives inside the repository so
-// Node still resolves node_modules (better-sqlite3, dockerode) and package.json from it.
+// half-written bundle mid-measurement would break a run that takes minutes. The copy lives
+// inside the repository so Node still resolves node_modules (better-sqlite3, dockerode) and
+// package.json from it.
 import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { cp, mkdir, readdir, rm, stat, symlink } from 'node:fs/promises'
