@@ -5,8 +5,6 @@
  * skipped; and one scheduled run with the real clock (a schedule one minute ahead). Its own
  * private engine: the policies reach every dangling image there.
  */
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Clock } from '../../src/core/automation'
@@ -17,6 +15,7 @@ import { startWebServer, type WebServer } from '../../src/web/server'
 import { busyboxLayer, loadImages } from '../support/image-archive'
 import { startPrivateEngine, type PrivateEngine } from '../support/private-engine'
 import { probeTestEngine } from '../support/test-engine'
+import { suiteTempDir, tempDir } from '../support/temp-dir'
 
 const probe = await probeTestEngine()
 if (!probe.ok && process.env.CI === 'true') {
@@ -64,7 +63,7 @@ describe.skipIf(!probe.ok)('automatic cleanup in browser mode', () => {
   let service: DrydockService
   let server: WebServer
   let clock: FakeClock
-  const db = join(mkdtempSync(join(tmpdir(), 'drydock-auto-')), 'log.sqlite')
+  const db = join(suiteTempDir('drydock-auto-'), 'log.sqlite')
 
   const call = async <T>(method: string, body: unknown = {}): Promise<T> => {
     const response = await fetch(`${server.origin}/api/call/${method}`, {
@@ -214,7 +213,7 @@ describe.skipIf(!probe.ok)('automatic cleanup with the real clock', () => {
   // failure message carries what automation recorded and when it would run next.
   it('runs a schedule set one minute ahead', { retry: 1, timeout: 180_000 }, async () => {
     const engine = await startPrivateEngine('automation-real')
-    const db = join(mkdtempSync(join(tmpdir(), 'drydock-auto-real-')), 'log.sqlite')
+    const db = join(tempDir('drydock-auto-real-'), 'log.sqlite')
     const service = new DrydockService({
       host: engine.host,
       transport: 'http',

@@ -3,8 +3,6 @@
  * clean, and check that (1) the engine's images, tags and containers afterwards are exactly what
  * the plan predicted and (2) the predicted bytes match the shrink of layer storage within 2%.
  */
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { runCli } from '../../src/cli/program'
@@ -24,6 +22,7 @@ import {
   testRef,
   type TestRun,
 } from '../support/test-engine'
+import { suiteTempDir } from '../support/temp-dir'
 
 const engine = await requireTestEngine()
 const MB = 1_000_000
@@ -149,7 +148,7 @@ async function buildWorld(): Promise<World> {
 }
 
 describe.skipIf(engine.skip)('cleanup matches the engine', () => {
-  const db = join(mkdtempSync(join(tmpdir(), 'drydock-cleanup-')), 'log.sqlite')
+  const db = join(suiteTempDir('drydock-cleanup-'), 'log.sqlite')
   const service = new DrydockService({
     host: engine.host,
     transport: 'in-process',

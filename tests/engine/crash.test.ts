@@ -3,8 +3,6 @@
  * Drydock has seen the engine again, the log's outcomes match exactly what the engine removed.
  */
 import { execFile, spawn } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import Database from 'better-sqlite3'
@@ -17,6 +15,7 @@ import {
   requireTestEngine,
   testRef,
 } from '../support/test-engine'
+import { suiteTempDir } from '../support/temp-dir'
 
 const engine = await requireTestEngine()
 const bin = join(__dirname, '../../bin/drydock.js')
@@ -40,7 +39,7 @@ function recordedItems(db: string): number {
 
 describe.skipIf(engine.skip)('a cleanup killed mid-run', () => {
   const run = createTestRun('crash')
-  const db = join(mkdtempSync(join(tmpdir(), 'drydock-crash-')), 'log.sqlite')
+  const db = join(suiteTempDir('drydock-crash-'), 'log.sqlite')
 
   afterAll(async () => {
     await cleanupAllTestObjects(engine.docker)

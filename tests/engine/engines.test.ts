@@ -3,8 +3,6 @@
  * switch from one to the other, usage sampled for both (each in its own history), and a plan
  * made on one refused after the switch. Private engines of its own.
  */
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createInProcessClient } from '../../src/core/in-process-client'
@@ -13,6 +11,7 @@ import type { DrydockClient } from '../../src/shared/contract'
 import { busyboxLayer, loadImages } from '../support/image-archive'
 import { startPrivateEngine, type PrivateEngine } from '../support/private-engine'
 import { probeTestEngine } from '../support/test-engine'
+import { suiteTempDir } from '../support/temp-dir'
 
 const probe = await probeTestEngine()
 if (!probe.ok && process.env.CI === 'true') {
@@ -26,13 +25,15 @@ describe.skipIf(!probe.ok)('several engines at once', () => {
   let client: DrydockClient
   let stop: () => void = () => undefined
 
+  const logDir = suiteTempDir('drydock-fleet-')
+
   beforeAll(async () => {
     ;[a, b] = await Promise.all([startPrivateEngine('fleet-a'), startPrivateEngine('fleet-b')])
     service = new DrydockService({
       transport: 'http',
       version: 'test',
       env: {},
-      databasePath: join(mkdtempSync(join(tmpdir(), 'drydock-fleet-')), 'log.sqlite'),
+      databasePath: join(logDir, 'log.sqlite'),
       hostFromSettings: true,
     })
     client = createInProcessClient(service)

@@ -3,7 +3,7 @@
  * `drydock clean` exits 4 with one sentence naming the log, and the engine is untouched.
  * Real filesystems (a small loop-mounted ext4; needs root, as CI is), a real engine.
  */
-import { closeSync, openSync, writeSync } from 'node:fs'
+import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs'
 import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -14,6 +14,7 @@ import { recordingIo } from '../support/cli-io'
 import { busyboxLayer, loadImages, type LoadedImage } from '../support/image-archive'
 import { mountLoopFilesystem, probeLoopMount, type LoopFilesystem } from '../support/loop-engine'
 import { cleanupTestObjects, createTestRun, requireTestEngine } from '../support/test-engine'
+import { tempDir } from '../support/temp-dir'
 
 const run = promisify(execFile)
 const engine = await requireTestEngine()
@@ -120,9 +121,8 @@ describe.skipIf(engine.skip)('a log replaced because it was corrupt', () => {
       ],
       replacedRun,
     )
-    const dir = await import('node:fs/promises').then((fs) => fs.mkdtemp('/tmp/drydock-replaced-'))
-    const db = join(dir, 'log.sqlite')
-    await import('node:fs/promises').then((fs) => fs.writeFile(db, 'not a database at all'))
+    const db = join(tempDir('drydock-replaced-'), 'log.sqlite')
+    writeFileSync(db, 'not a database at all')
     const clean = async (...extra: string[]) => {
       const io = recordingIo()
       const code = await runCli(

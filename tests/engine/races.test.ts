@@ -4,8 +4,6 @@
  * container stop, a plan run on another engine, uses lost to a full event buffer or a restart).
  * Its own private engines: one is restarted, one only exists to be switched to.
  */
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../src/cli/program'
@@ -18,6 +16,7 @@ import { recordingIo } from '../support/cli-io'
 import { busyboxLayer, loadImages } from '../support/image-archive'
 import { startPrivateEngine, type PrivateEngine } from '../support/private-engine'
 import { probeTestEngine } from '../support/test-engine'
+import { suiteTempDir, tempDir } from '../support/temp-dir'
 
 const probe = await probeTestEngine()
 if (!probe.ok && process.env.CI === 'true') {
@@ -30,13 +29,14 @@ describe.skipIf(!probe.ok)('the world moves between the preview and the run', ()
   let service: DrydockService
   let client: DrydockClient
   let db: string
+  const logDir = suiteTempDir('drydock-races-')
 
   beforeAll(async () => {
     ;[engine, other] = await Promise.all([
       startPrivateEngine('races'),
       startPrivateEngine('races-b'),
     ])
-    db = join(mkdtempSync(join(tmpdir(), 'drydock-races-')), 'log.sqlite')
+    db = join(logDir, 'log.sqlite')
     service = new DrydockService({
       transport: 'http',
       version: 'test',
@@ -174,7 +174,7 @@ describe.skipIf(!probe.ok)('the world moves between the preview and the run', ()
       transport: 'http',
       version: 'test',
       env: {},
-      databasePath: join(mkdtempSync(join(tmpdir(), 'drydock-races-live-')), 'log.sqlite'),
+      databasePath: join(tempDir('drydock-races-live-'), 'log.sqlite'),
     })
     // Loaded, then more events than the engine keeps: the load is out of its buffer, so this
     // image counts from its build time (2024) when the app starts following.

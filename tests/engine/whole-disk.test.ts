@@ -6,8 +6,6 @@
  * within 2% (or 100 kB), and the items removed are exactly the items planned. Its own private
  * engine: these selections reach every unused image and all build cache.
  */
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createInProcessClient } from '../../src/core/in-process-client'
@@ -19,6 +17,7 @@ import { runPlanToEnd } from '../../src/shared/run-plan'
 import { buildkitWorld, type BuildkitWorld } from '../support/buildkit-world'
 import { dataRootBytes, startPrivateEngine, type PrivateEngine } from '../support/private-engine'
 import { probeTestEngine } from '../support/test-engine'
+import { suiteTempDir } from '../support/temp-dir'
 
 const probe = await probeTestEngine()
 if (!probe.ok && process.env.CI === 'true') {
@@ -53,6 +52,7 @@ describe.skipIf(!probe.ok)('the whole disk against a real engine (BuildKit, real
   let client: DrydockClient
   let world: BuildkitWorld
   const table: string[] = []
+  const logDir = suiteTempDir('drydock-whole-disk-')
 
   beforeAll(async () => {
     engine = await startPrivateEngine('whole-disk')
@@ -61,7 +61,7 @@ describe.skipIf(!probe.ok)('the whole disk against a real engine (BuildKit, real
       transport: 'in-process',
       version: 'test',
       env: {},
-      databasePath: join(mkdtempSync(join(tmpdir(), 'drydock-whole-disk-')), 'log.sqlite'),
+      databasePath: join(logDir, 'log.sqlite'),
     })
     client = createInProcessClient(service)
     world = await buildkitWorld(engine.host)

@@ -1,5 +1,4 @@
-import { chmodSync, chownSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { chmodSync, chownSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
@@ -10,11 +9,12 @@ import {
 import { readTimeoutError } from '../../src/core/engine/read-timeouts'
 import { DrydockError } from '../../src/shared/errors'
 import { resolveHost } from '../../src/core/engine/host'
+import { suiteTempDir } from '../support/temp-dir'
 
 const errno = (code: string, message = code) => Object.assign(new Error(message), { code })
 
 describe('engine errors name the host and the cause in one sentence', () => {
-  const socket = join(mkdtempSync(join(tmpdir(), 'drydock-sock-')), 'docker.sock')
+  const socket = join(suiteTempDir('drydock-sock-'), 'docker.sock')
   writeFileSync(socket, '')
   // gid 0 is "root" in every /etc/group; the message must name the group that grants access.
   chownSync(socket, 0, 0)
@@ -58,7 +58,7 @@ describe('engine errors name the host and the cause in one sentence', () => {
 })
 
 describe('permission denied says how to get in (tests/faults/socket-refused.test.ts on real sockets)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'drydock-sock-'))
+  const dir = suiteTempDir('drydock-sock-')
   // A group other than root that /etc/group names (Debian: daemon, gid 1).
   const [groupName, gid] = readFileSync('/etc/group', 'utf8')
     .split('\n')

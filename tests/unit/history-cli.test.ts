@@ -1,14 +1,14 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runCli } from '../../src/cli/program'
 import { openDatabase, RunJournal } from '../../src/core/store'
 import { recordingIo } from '../support/cli-io'
+import { tempDir } from '../support/temp-dir'
 
 /** A log with one finished run, written through the real journal into a real SQLite file. */
 function logWithOneRun(): { db: string; runId: string } {
-  const db = join(mkdtempSync(join(tmpdir(), 'drydock-history-')), 'log.sqlite')
+  const db = join(tempDir('drydock-history-'), 'log.sqlite')
   const opened = openDatabase(db)
   const journal = new RunJournal(opened.db)
   const runId = journal.startRun({
@@ -94,14 +94,14 @@ describe('drydock history (no engine reachable)', () => {
 
   it('exits 4 when the log cannot be opened', async () => {
     const io = recordingIo()
-    const blocked = join(mkdtempSync(join(tmpdir(), 'drydock-history-')), 'file')
+    const blocked = join(tempDir('drydock-history-'), 'file')
     writeFileSync(blocked, 'not a directory')
     expect(await runCli([...noEngine, '--db', join(blocked, 'log.sqlite'), 'history'], io)).toBe(4)
     expect(io.err()).toMatch(/^drydock: Cannot use the Drydock log at /)
   })
 
   it('tells the user once when a corrupt log was moved aside, and goes on with a fresh one', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'drydock-history-'))
+    const dir = tempDir('drydock-history-')
     const db = join(dir, 'log.sqlite')
     writeFileSync(
       db,

@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto'
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { resolveHost } from '../../src/core/engine/host'
+import { suiteTempDir, tempDir } from '../support/temp-dir'
 
-function dockerConfig(context?: { name: string; host: string; tls?: boolean }): string {
-  const dir = mkdtempSync(join(tmpdir(), 'drydock-docker-config-'))
+function dockerConfig(
+  context?: { name: string; host: string; tls?: boolean },
+  dir = tempDir('drydock-docker-config-'),
+): string {
   if (!context) return dir
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ currentContext: context.name }))
   const id = createHash('sha256').update(context.name).digest('hex')
@@ -27,7 +29,10 @@ function dockerConfig(context?: { name: string; host: string; tls?: boolean }): 
 }
 
 describe('host resolution order', () => {
-  const context = dockerConfig({ name: 'remote', host: 'tcp://ctx.example:2376', tls: true })
+  const context = dockerConfig(
+    { name: 'remote', host: 'tcp://ctx.example:2376', tls: true },
+    suiteTempDir('drydock-docker-config-'),
+  )
 
   it('prefers --host over everything', () => {
     const host = resolveHost({
@@ -88,7 +93,7 @@ describe('host URL schemes', () => {
     resolveHost({ explicit: url, env, platform: 'linux', dockerConfigDir: dockerConfig() })
 
   it('tcp with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH uses https and the certificates', () => {
-    const certs = mkdtempSync(join(tmpdir(), 'drydock-certs-'))
+    const certs = tempDir('drydock-certs-')
     for (const file of ['ca.pem', 'cert.pem', 'key.pem']) writeFileSync(join(certs, file), file)
     const host = resolve('tcp://10.0.0.5', { DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certs })
     expect(host.modem).toMatchObject({ protocol: 'https', host: '10.0.0.5', port: 2376 })
@@ -125,7 +130,7 @@ describe('host URL schemes', () => {
     ]) {
       expect(resolve(quiet).warnings, quiet).toEqual([])
     }
-    const certs = mkdtempSync(join(tmpdir(), 'drydock-certs-'))
+    const certs = tempDir('drydock-certs-')
     const tls = resolve('tcp://10.0.0.5', { DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certs })
     expect(tls.warnings).toEqual([])
   })
