@@ -22,4 +22,20 @@ describe('containerFileBytes', () => {
     const sizes = await containerFileBytes(root, ['abc', 'gone'])
     expect(sizes).toEqual(new Map([['abc', 10_530]]))
   })
+
+  it('counts every container when the walk yields to the event loop between batches', async () => {
+    const root = tempDir()
+    const ids = Array.from({ length: 120 }, (_, i) => `c${i}`)
+    for (const [i, id] of ids.entries()) {
+      mkdirSync(join(root, 'containers', id), { recursive: true })
+      writeFileSync(join(root, 'containers', id, 'log'), 'x'.repeat(i + 1))
+    }
+    // Queued before the walk: it runs only if the walk gives the event loop a turn.
+    const order: string[] = []
+    setImmediate(() => order.push('other work'))
+    const sizes = await containerFileBytes(root, ids)
+    order.push('walk done')
+    expect([...sizes.values()]).toEqual(ids.map((_, i) => i + 1))
+    expect(order).toEqual(['other work', 'walk done'])
+  })
 })

@@ -8,11 +8,19 @@
  * beside Docker Desktop has its own containers) has no directory of that name. So plans made in
  * any process count the same bytes, wherever the files can be read (root, or the app as root).
  */
-import { lstat, readdir } from 'node:fs/promises'
+import { lstatSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { setImmediate as nextTurn } from 'node:timers/promises'
 
 /** Directories a container's may hold (checkpoints, mounts): one level is all there is. */
 const MAX_DEPTH = 2
+/**
+ * Containers walked between two turns of the event loop. The walk is synchronous: a promise per
+ * readdir and lstat made 320 containers cost 85-105 ms (145 ms of CPU, most of it the garbage
+ * collector's) against 35 ms (48 ms) in sync calls, on the benchmark's world. Yielding every 50
+ * keeps the app's main process answering in between (~6 ms a batch there).
+ */
+const CONTAINERS_PER_TURN = 50
 
 /** Bytes of the regular files in each container's directory; containers not readable: absent. */
 export async function containerFileBytes(
@@ -20,28 +28,37 @@ export async function containerFileBytes(
   ids: readonly string[],
 ): Promise<Map<string, number>> {
   const sizes = new Map<string, number>()
-  await Promise.all(
-    ids.map(async (id) => {
-      const bytes = await regularBytes(join(dataRoot, 'containers', id), MAX_DEPTH)
-      if (bytes !== null) sizes.set(id, bytes)
-    }),
-  )
+  for (let i = 0; i < ids.length; i++) {
+    if (i > 0 && i % CONTAINERS_PER_TURN === 0) await nextTurn()
+    const id = ids[i]!
+    const bytes = regularBytes(join(dataRoot, 'containers', id), MAX_DEPTH)
+    if (bytes !== null) sizes.set(id, bytes)
+  }
   return sizes
 }
 
-async function regularBytes(dir: string, depth: number): Promise<number | null> {
-  let names: string[]
+function regularBytes(dir: string, depth: number): number | null {
+  let entries
   try {
-    names = await readdir(dir)
+    // The entry's type is the link's own (lstat's), as Node reads it from the directory.
+    entries = readdirSync(dir, { withFileTypes: true })
   } catch {
     return null // not ours to read (a non-root user), or gone
   }
   let total = 0
-  for (const name of names) {
-    const path = join(dir, name)
-    const stat = await lstat(path).catch(() => null)
-    if (stat?.isFile()) total += stat.size
-    else if (stat?.isDirectory() && depth > 1) total += (await regularBytes(path, depth - 1)) ?? 0
+  for (const entry of entries) {
+    const path = join(dir, entry.name)
+    if (entry.isFile()) total += fileSize(path)
+    else if (entry.isDirectory() && depth > 1) total += regularBytes(path, depth - 1) ?? 0
   }
   return total
+}
+
+/** A file's size; 0 when it went away or cannot be read since the directory was listed. */
+function fileSize(path: string): number {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false })?.size ?? 0
+  } catch {
+    return 0
+  }
 }
