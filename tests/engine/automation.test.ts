@@ -15,7 +15,7 @@ import { startWebServer, type WebServer } from '../../src/web/server'
 import { busyboxLayer, loadImages } from '../support/image-archive'
 import { startPrivateEngine, type PrivateEngine } from '../support/private-engine'
 import { probeTestEngine } from '../support/test-engine'
-import { suiteTempDir, tempDir } from '../support/temp-dir'
+import { suiteTempDirOnStart, tempDir } from '../support/temp-dir'
 
 const probe = await probeTestEngine()
 if (!probe.ok && process.env.CI === 'true') {
@@ -63,7 +63,7 @@ describe.skipIf(!probe.ok)('automatic cleanup in browser mode', () => {
   let service: DrydockService
   let server: WebServer
   let clock: FakeClock
-  const db = join(suiteTempDir('drydock-auto-'), 'log.sqlite')
+  const logDir = suiteTempDirOnStart('drydock-auto-')
 
   const call = async <T>(method: string, body: unknown = {}): Promise<T> => {
     const response = await fetch(`${server.origin}/api/call/${method}`, {
@@ -96,7 +96,7 @@ describe.skipIf(!probe.ok)('automatic cleanup in browser mode', () => {
       transport: 'http',
       version: 'test',
       env: {},
-      databasePath: db,
+      databasePath: join(logDir(), 'log.sqlite'),
       clock,
     })
     server = await startWebServer({

@@ -15,7 +15,7 @@ import {
   requireTestEngine,
   testRef,
 } from '../support/test-engine'
-import { suiteTempDir } from '../support/temp-dir'
+import { suiteTempDirOnStart } from '../support/temp-dir'
 
 const engine = await requireTestEngine()
 const bin = join(__dirname, '../../bin/drydock.js')
@@ -39,13 +39,14 @@ function recordedItems(db: string): number {
 
 describe.skipIf(engine.skip)('a cleanup killed mid-run', () => {
   const run = createTestRun('crash')
-  const db = join(suiteTempDir('drydock-crash-'), 'log.sqlite')
+  const logDir = suiteTempDirOnStart('drydock-crash-')
 
   afterAll(async () => {
     await cleanupAllTestObjects(engine.docker)
   })
 
   it('is shown interrupted, and its items match what the engine removed', async () => {
+    const db = join(logDir(), 'log.sqlite')
     await cleanupAllTestObjects(engine.docker)
     await loadImages(
       engine.docker,

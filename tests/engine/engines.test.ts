@@ -11,7 +11,7 @@ import type { DrydockClient } from '../../src/shared/contract'
 import { busyboxLayer, loadImages } from '../support/image-archive'
 import { startPrivateEngine, type PrivateEngine } from '../support/private-engine'
 import { probeTestEngine } from '../support/test-engine'
-import { suiteTempDir } from '../support/temp-dir'
+import { suiteTempDirOnStart } from '../support/temp-dir'
 
 const probe = await probeTestEngine()
 if (!probe.ok && process.env.CI === 'true') {
@@ -25,7 +25,7 @@ describe.skipIf(!probe.ok)('several engines at once', () => {
   let client: DrydockClient
   let stop: () => void = () => undefined
 
-  const logDir = suiteTempDir('drydock-fleet-')
+  const logDir = suiteTempDirOnStart('drydock-fleet-')
 
   beforeAll(async () => {
     ;[a, b] = await Promise.all([startPrivateEngine('fleet-a'), startPrivateEngine('fleet-b')])
@@ -33,7 +33,7 @@ describe.skipIf(!probe.ok)('several engines at once', () => {
       transport: 'http',
       version: 'test',
       env: {},
-      databasePath: join(logDir, 'log.sqlite'),
+      databasePath: join(logDir(), 'log.sqlite'),
       hostFromSettings: true,
     })
     client = createInProcessClient(service)

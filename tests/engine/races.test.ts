@@ -16,7 +16,7 @@ import { recordingIo } from '../support/cli-io'
 import { busyboxLayer, loadImages } from '../support/image-archive'
 import { startPrivateEngine, type PrivateEngine } from '../support/private-engine'
 import { probeTestEngine } from '../support/test-engine'
-import { suiteTempDir, tempDir } from '../support/temp-dir'
+import { suiteTempDirOnStart, tempDir } from '../support/temp-dir'
 
 const probe = await probeTestEngine()
 if (!probe.ok && process.env.CI === 'true') {
@@ -29,14 +29,14 @@ describe.skipIf(!probe.ok)('the world moves between the preview and the run', ()
   let service: DrydockService
   let client: DrydockClient
   let db: string
-  const logDir = suiteTempDir('drydock-races-')
+  const logDir = suiteTempDirOnStart('drydock-races-')
 
   beforeAll(async () => {
     ;[engine, other] = await Promise.all([
       startPrivateEngine('races'),
       startPrivateEngine('races-b'),
     ])
-    db = join(logDir, 'log.sqlite')
+    db = join(logDir(), 'log.sqlite')
     service = new DrydockService({
       transport: 'http',
       version: 'test',

@@ -17,7 +17,7 @@ import { runPlanToEnd } from '../../src/shared/run-plan'
 import { buildkitWorld, type BuildkitWorld } from '../support/buildkit-world'
 import { dataRootBytes, startPrivateEngine, type PrivateEngine } from '../support/private-engine'
 import { probeTestEngine } from '../support/test-engine'
-import { suiteTempDir } from '../support/temp-dir'
+import { suiteTempDirOnStart } from '../support/temp-dir'
 
 const probe = await probeTestEngine()
 if (!probe.ok && process.env.CI === 'true') {
@@ -52,7 +52,7 @@ describe.skipIf(!probe.ok)('the whole disk against a real engine (BuildKit, real
   let client: DrydockClient
   let world: BuildkitWorld
   const table: string[] = []
-  const logDir = suiteTempDir('drydock-whole-disk-')
+  const logDir = suiteTempDirOnStart('drydock-whole-disk-')
 
   beforeAll(async () => {
     engine = await startPrivateEngine('whole-disk')
@@ -61,7 +61,7 @@ describe.skipIf(!probe.ok)('the whole disk against a real engine (BuildKit, real
       transport: 'in-process',
       version: 'test',
       env: {},
-      databasePath: join(logDir, 'log.sqlite'),
+      databasePath: join(logDir(), 'log.sqlite'),
     })
     client = createInProcessClient(service)
     world = await buildkitWorld(engine.host)

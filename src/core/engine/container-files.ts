@@ -8,7 +8,7 @@
  * beside Docker Desktop has its own containers) has no directory of that name. So plans made in
  * any process count the same bytes, wherever the files can be read (root, or the app as root).
  */
-import { lstatSync, readdirSync } from 'node:fs'
+import { lstatSync, readdirSync, type Stats } from 'node:fs'
 import { join } from 'node:path'
 import { setImmediate as nextTurn } from 'node:timers/promises'
 
@@ -17,8 +17,8 @@ const MAX_DEPTH = 2
 /**
  * Containers walked between two turns of the event loop. The walk is synchronous: a promise per
  * readdir and lstat made 320 containers cost 85-105 ms (145 ms of CPU, most of it the garbage
- * collector's) against 35 ms (48 ms) in sync calls, on the benchmark's world. Yielding every 50
- * keeps the app's main process answering in between (~6 ms a batch there).
+ * collector's) on the benchmark's world, sync calls about a third of that. Yielding every 50
+ * keeps the app's main process answering in between (a few ms a batch).
  */
 const CONTAINERS_PER_TURN = 50
 
@@ -38,27 +38,29 @@ export async function containerFileBytes(
 }
 
 function regularBytes(dir: string, depth: number): number | null {
-  let entries
+  let names: string[]
   try {
-    // The entry's type is the link's own (lstat's), as Node reads it from the directory.
-    entries = readdirSync(dir, { withFileTypes: true })
+    names = readdirSync(dir)
   } catch {
     return null // not ours to read (a non-root user), or gone
   }
   let total = 0
-  for (const entry of entries) {
-    const path = join(dir, entry.name)
-    if (entry.isFile()) total += fileSize(path)
-    else if (entry.isDirectory() && depth > 1) total += regularBytes(path, depth - 1) ?? 0
+  for (const name of names) {
+    const path = join(dir, name)
+    // Names, then lstat each, not readdir's entry types: where a filesystem gives none, Node
+    // lstats every entry itself and throws for the whole directory if one has just gone.
+    const stat = lstatOrNull(path)
+    if (stat?.isFile()) total += stat.size
+    else if (stat?.isDirectory() && depth > 1) total += regularBytes(path, depth - 1) ?? 0
   }
   return total
 }
 
-/** A file's size; 0 when it went away or cannot be read since the directory was listed. */
-function fileSize(path: string): number {
+/** The entry's own stats (a link is not followed); null when it went away or cannot be read. */
+function lstatOrNull(path: string): Stats | null {
   try {
-    return lstatSync(path, { throwIfNoEntry: false })?.size ?? 0
+    return lstatSync(path, { throwIfNoEntry: false }) ?? null
   } catch {
-    return 0
+    return null
   }
 }
