@@ -30,10 +30,9 @@ import { ms, renderTable, TARGETS, verdict } from './report.mjs'
 
 const CHROMIUM = process.env.DRYDOCK_CHROMIUM ?? '/usr/bin/chromium'
 
-/* global window, document, requestAnimationFrame, MutationObserver -- runs in the page. */
+/* global document, requestAnimationFrame, MutationObserver -- runs in the page. */
 function instrument(REPORT_PREFIX) {
   const marks = { figures: null, figuresSource: null, live: null }
-  window.__firstPaint = marks
   const epoch = () => performance.timeOrigin + performance.now()
   const tile = () => document.querySelector('[data-testid="usage-images-bytes"]')
   // When the first figures reached the screen: Element Timing's renderTime, the presentation
