@@ -72,15 +72,6 @@ function instrument(REPORT_PREFIX) {
 
 const REPORT_PREFIX = 'drydock-first-paint:'
 
-/** `promise`, or a rejection with `message` after `ms`. */
-function within(ms, promise, message) {
-  let timer
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
-}
-
 /**
  * Resolves once the engine has been idle (under 20 ms of CPU in 500 ms) or after 10 s: a page
  * closed mid-load leaves the engine answering its df and image lists, which the next start
@@ -126,19 +117,17 @@ export async function measureFirstPaint({ bin, host, db, reps, engineCpuMs = () 
       // the wait). The wait keeps that start-up, the harness's own, out of the timed window.
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
       await page.addInitScript(instrument, REPORT_PREFIX)
-      const reported = new Promise((resolve) =>
-        page.on('console', (message) => {
-          const text = message.text()
-          if (text.startsWith(REPORT_PREFIX)) resolve(JSON.parse(text.slice(REPORT_PREFIX.length)))
-        }),
-      )
       await engineIdle(engineCpuMs)
       const spawnAt = performance.timeOrigin + performance.now()
       const serve = await serveOn(bin, host, db)
       const servingAt = performance.timeOrigin + performance.now()
       try {
+        const reported = page.waitForEvent('console', {
+          predicate: (message) => message.text().startsWith(REPORT_PREFIX),
+          timeout: 60_000,
+        })
         await page.goto(`${serve.url}#/dashboard`, { waitUntil: 'commit' })
-        const marks = await within(60_000, reported, 'no figures painted in 60 s')
+        const marks = JSON.parse((await reported).text().slice(REPORT_PREFIX.length))
         // The first start also makes sure the log has a sample to paint (its sampler's first).
         if (rep === 0) await sampled(serve.url)
         // The first start fills the server's caches on disk (the code cache): not counted.

@@ -59,7 +59,7 @@ function regularBytes(dir: string, depth: number): number | null {
 /** The entry's own stats (a link is not followed); null when it went away or cannot be read. */
 function lstatOrNull(path: string): Stats | null {
   try {
-    return lstatSync(path, { throwIfNoEntry: false }) ?? null
+    return lstatSync(path)
   } catch {
     return null
   }
