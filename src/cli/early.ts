@@ -12,7 +12,7 @@ import {
   type BuildCacheChannel,
 } from '../core/engine/build-cache-grpc'
 import { startEarlyBuildCache, startEarlyReads, type EarlyReads } from '../core/engine/early-reads'
-import { engineKindOf, type VersionAnswer } from '../core/engine/engine-kind'
+import { identityFromInfo, type InfoAnswer } from '../core/engine/engine-kind'
 import { resolveHost } from '../core/engine/host'
 import { defaultDatabasePath } from '../core/store/database-path'
 import { engineHeader, type EngineHeaderOnce } from './engine-header'
@@ -104,7 +104,7 @@ async function logKnowsBuildKit(path: string): Promise<boolean> {
 }
 
 /**
- * Prints the engine header as soon as `/version` and `/info` have answered: a plan's first useful
+ * Prints the engine header as soon as `/info` has answered: a plan's first useful
  * output, while the rest of the CLI still loads. The command skips its own once this printed it.
  */
 function printHeaderOnAnswer(
@@ -112,15 +112,16 @@ function printHeaderOnAnswer(
   host: string,
 ): { once: EngineHeaderOnce; printed: Promise<void> } {
   const header: EngineHeaderOnce = { shown: false }
-  const printed = Promise.all([early.version, early.info]).then(
-    ([version, info]) => {
+  const printed = early.info.then(
+    ({ body, headers }) => {
       if (header.shown) return
-      const facts = info as { Images?: number; Containers?: number; ContainersRunning?: number }
+      const facts = (body ?? {}) as InfoAnswer
+      const identity = identityFromInfo(facts, headers)
       header.shown = true
       process.stdout.write(
         `${engineHeader({
-          engineKind: engineKindOf(version as VersionAnswer),
-          version: (version as VersionAnswer).Version ?? 'unknown',
+          engineKind: identity.kind,
+          version: identity.version,
           host,
           images: facts.Images ?? 0,
           containers: facts.Containers ?? 0,

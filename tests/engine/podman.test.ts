@@ -261,7 +261,15 @@ describe.skipIf(podman.skip)('Drydock against podman system service', () => {
 
   it('is told from Docker, and its usage is right where its df is not', async () => {
     const info = await client.getEngineInfo()
-    expect(info.engineKind).toBe('podman')
+    // Read from /info and its answer's headers (engine-kind.ts): what /version says.
+    const version = (await engine.docker.version()) as Record<string, string>
+    expect(info).toMatchObject({
+      engineKind: 'podman',
+      version: version.Version,
+      apiVersion: version.ApiVersion,
+      arch: version.Arch,
+      kernelVersion: version.KernelVersion,
+    })
     const status = await cli('status')
     expect(status.code, status.err).toBe(0)
     const { usage } = JSON.parse(status.out) as {

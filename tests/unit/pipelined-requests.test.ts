@@ -2,7 +2,7 @@
  * The lean requests over kept-alive sockets (engine/pipelined-get.ts), against a small HTTP server
  * on a unix socket standing in for the engine: what a connection lost mid-request does to a GET
  * (sent again, once) and to a delete (never sent twice: the caller hears a transport failure), and
- * that deletes go one at a time per connection. The real engine's answers are covered by the
+ * that deletes go one at a time per connection, and which headers a read can return. The real engine's answers are covered by the
  * engine and fault suites (tests/faults/engine-killed.test.ts kills it under a clean).
  */
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -22,13 +22,13 @@ interface Received {
   outstanding: number
 }
 
-type Reply = (request: Received) => 'hang-up' | { status: number; body: unknown } | 'later'
+type Answer = { status: number; body: unknown; headers?: string[] }
+type Reply = (request: Received) => 'hang-up' | Answer | 'later'
 
-const answer = (socket: Socket, status: number, body: unknown) => {
+const answer = (socket: Socket, { status, body, headers = [] }: Answer) => {
   const text = JSON.stringify(body)
-  socket.write(
-    `HTTP/1.1 ${status} X\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
-  )
+  const head = [`HTTP/1.1 ${status} X`, 'Content-Type: application/json', ...headers]
+  socket.write(`${head.join('\r\n')}\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`)
 }
 
 let dir: string | null = null
@@ -54,7 +54,7 @@ async function standInEngine(reply: Reply) {
         if (what === 'hang-up') socket.destroy()
         else if (what !== 'later') {
           outstanding.set(socket, outstanding.get(socket)! - 1)
-          answer(socket, what.status, what.body)
+          answer(socket, what)
         }
       }
     })
@@ -119,6 +119,34 @@ describe('lean requests over kept-alive sockets', () => {
     try {
       await expect(getter.get('/images/app:1/json')).resolves.toEqual({ Id: 'sha256:a' })
       expect(received.map((r) => r.path)).toEqual(['/images/app:1/json', '/images/app:1/json'])
+    } finally {
+      getter.close()
+    }
+  })
+
+  it('a read with headers returns the engine-naming ones and only those, case aside', async () => {
+    const { host } = await standInEngine((request) => ({
+      status: 200,
+      body: { ServerVersion: request.path === '/info' ? '4.3.1' : '?' },
+      headers: [
+        'Api-Version: 1.41',
+        'LIBPOD-API-VERSION: 4.3.1',
+        'Server:  Libpod/4.3.1 (linux) ',
+        'X-Reference-Id: 0xc000014008',
+      ],
+    }))
+    const getter = pipelinedGetter(host)!
+    try {
+      await expect(getter.getWithHeaders('/info')).resolves.toEqual({
+        body: { ServerVersion: '4.3.1' },
+        headers: {
+          'api-version': '1.41',
+          'libpod-api-version': '4.3.1',
+          server: 'Libpod/4.3.1 (linux)',
+        },
+      })
+      // A plain read on the same connection still resolves with the body alone.
+      await expect(getter.get('/other')).resolves.toEqual({ ServerVersion: '?' })
     } finally {
       getter.close()
     }

@@ -9,7 +9,7 @@ import { runItem, type RunContext } from '../../src/core/cleaner/item-runner'
 import { RecordPruner } from '../../src/core/cleaner/record-pruner'
 import type { EngineWatch } from '../../src/core/cleaner/recheck'
 import { engineIdOf } from '../../src/core/engine/connection'
-import { engineKindOf } from '../../src/core/engine/engine-kind'
+import { engineKindOf, identityFromInfo } from '../../src/core/engine/engine-kind'
 import { imageUsageFromLayers } from '../../src/core/engine/disk-usage'
 import { EngineModel } from '../../src/core/planner/engine-model'
 import { buildPlan } from '../../src/core/planner/plan'
@@ -296,6 +296,38 @@ describe('telling Podman from Docker, and its usage', () => {
       }),
     ).toBe('docker')
     expect(engineKindOf({})).toBe('docker')
+  })
+
+  it("reads who answers from /info and its answer's headers, as /version would say it", () => {
+    // Captured from Docker 20.10 and Podman 4.3's services on the build machine.
+    const docker = { ServerVersion: '20.10.24+dfsg1', Architecture: 'x86_64', KernelVersion: '6.1' }
+    expect(
+      identityFromInfo(docker, { server: 'Docker/20.10.24+dfsg1 (linux)', 'api-version': '1.41' }),
+    ).toEqual({
+      kind: 'docker',
+      version: '20.10.24+dfsg1',
+      apiVersion: '1.41',
+      arch: 'amd64',
+      kernelVersion: '6.1',
+    })
+    const podman = { ServerVersion: '4.3.1', Architecture: 'amd64', BuildahVersion: '1.28.2' }
+    const signed = {
+      server: 'Libpod/4.3.1 (linux)',
+      'api-version': '1.41',
+      'libpod-api-version': '4.3.1',
+    }
+    expect(identityFromInfo(podman, signed)).toMatchObject({ kind: 'podman', arch: 'amd64' })
+    // Either mark is enough: a proxy may drop the headers, an old Podman the body's field.
+    expect(identityFromInfo(podman, {}).kind).toBe('podman')
+    expect(identityFromInfo({ ServerVersion: '4.3.1' }, signed).kind).toBe('podman')
+    expect(identityFromInfo({ Architecture: 'aarch64' }, {})).toEqual({
+      kind: 'docker',
+      version: 'unknown',
+      apiVersion: 'unknown',
+      arch: 'arm64',
+      kernelVersion: 'unknown',
+    })
+    expect(identityFromInfo({}, { server: 'Docker/27.3.1 (linux)' }).version).toBe('27.3.1')
   })
 
   it('counts each layer once and each image once, intermediate build steps left out', () => {

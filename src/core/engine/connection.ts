@@ -7,7 +7,14 @@ import { createHash } from 'node:crypto'
 import type { EngineInfo } from '../../shared/contract'
 import { SharedDiskUsage } from './disk-usage'
 import { engineDiskReader, type EngineDiskReader } from './engine-disks'
-import { engineKindOf, type VersionAnswer } from './engine-kind'
+import {
+  identityFromInfo,
+  identityFromVersion,
+  type AnsweredInfo,
+  type EngineIdentity,
+  type InfoAnswer,
+  type VersionAnswer,
+} from './engine-kind'
 import { engineUnreachable } from './errors'
 import { jsonGetter, jsonRequester, type JsonGet, type JsonRequest } from './json-get'
 import { pipelinedGetter, pipelinedRequester, type PipelinedGetter } from './pipelined-get'
@@ -16,21 +23,6 @@ import type { ResolvedHost } from './host'
 
 /** A ping that hangs (a tcp host dropping packets) must not freeze the UI. */
 const CONNECT_TIMEOUT_MS = 5_000
-
-interface InfoAnswer {
-  ID?: string
-  Name?: string
-  Driver?: string
-  DriverStatus?: [string, string][] | null
-  DockerRootDir?: string
-  OperatingSystem?: string
-  OSType?: string
-  NCPU?: number
-  MemTotal?: number
-  Images?: number
-  Containers?: number
-  ContainersRunning?: number
-}
 
 /** Rejects when the engine has not answered a quick call within CONNECT_TIMEOUT_MS. */
 function withTimeout<T>(work: Promise<T>): Promise<T> {
@@ -113,35 +105,27 @@ export class EngineConnection {
     }
   }
 
-  /** `sent`: the two answers, already asked for (early-reads.ts). */
-  async engineInfo(sent?: {
-    version: Promise<unknown>
-    info: Promise<unknown>
-  }): Promise<EngineInfo> {
-    let version: VersionAnswer
+  /** `sent`: `/info`, already asked for (early-reads.ts). */
+  async engineInfo(sent?: { info: Promise<AnsweredInfo> }): Promise<EngineInfo> {
+    let identity: EngineIdentity
     let info: InfoAnswer
     try {
-      ;[version, info] = await withTimeout(
-        Promise.all([
-          (sent?.version ?? this.docker.version()) as Promise<VersionAnswer>,
-          (sent?.info ?? this.docker.info()) as Promise<InfoAnswer>,
-        ]),
-      )
+      ;[identity, info] = await withTimeout(this.identify(sent?.info))
     } catch (error) {
       throw engineUnreachable(error, this.host)
     }
-    const engineKind = engineKindOf(version)
+    const engineKind = identity.kind
     return {
       host: this.host.url,
       hostSource: this.host.source,
       id: engineIdOf(info, engineKind),
       name: info.Name ?? '',
-      version: version.Version ?? 'unknown',
-      apiVersion: version.ApiVersion ?? 'unknown',
-      os: info.OperatingSystem ?? version.Os ?? 'unknown',
-      osType: info.OSType ?? version.Os ?? 'unknown',
-      arch: version.Arch ?? 'unknown',
-      kernelVersion: version.KernelVersion ?? 'unknown',
+      version: identity.version,
+      apiVersion: identity.apiVersion,
+      os: info.OperatingSystem ?? identity.os ?? 'unknown',
+      osType: info.OSType ?? identity.os ?? 'unknown',
+      arch: identity.arch,
+      kernelVersion: identity.kernelVersion,
       storageDriver: info.Driver ?? 'unknown',
       imageStore: imageStoreOf(info),
       engineKind,
@@ -152,6 +136,21 @@ export class EngineConnection {
       containers: info.Containers ?? 0,
       containersRunning: info.ContainersRunning ?? 0,
     }
+  }
+
+  /** `/info` and its headers where they can be read (engine-kind.ts says why not `/version`),
+   * else `/version` and `/info` through dockerode. */
+  private async identify(
+    sent: Promise<AnsweredInfo> | undefined,
+  ): Promise<[EngineIdentity, InfoAnswer]> {
+    const answered = sent ?? this.pipelinedGetter?.getWithHeaders('/info')
+    if (answered) {
+      const { body, headers } = await answered
+      const info = (body ?? {}) as InfoAnswer
+      return [identityFromInfo(info, headers), info]
+    }
+    const [version, info] = await Promise.all([this.docker.version(), this.docker.info()])
+    return [identityFromVersion(version as VersionAnswer), info as InfoAnswer]
   }
 
   /** Closes the pipelined getter's idle connections (they never hold the process anyway). */

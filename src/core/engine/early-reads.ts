@@ -1,6 +1,6 @@
 /**
- * The engine requests every inventory read begins with — `/version`, `/info`, the image and the
- * container lists — sent before the rest of the program is even loaded. The CLI starts them from
+ * The engine requests every inventory read begins with — `/info` (which, with its answer's
+ * headers, also names the engine: engine-kind.ts), the image and the container lists — sent before the rest of the program is even loaded. The CLI starts them from
  * its small entry module (src/cli/index.ts); loading the bulk of the CLI, opening the log and
  * reading its cache then happen while the engine works on its answers, instead of before it
  * starts. The connection check and the first inventory read adopt them (connection-manager.ts)
@@ -8,6 +8,7 @@
  */
 import type { BuildCacheChannel } from './build-cache-grpc'
 import type { BuildCacheAnswer } from './disk-usage'
+import type { AnsweredInfo } from './engine-kind'
 import type { ResolvedHost } from './host'
 import { pipelinedGetter, type PipelinedGetter } from './pipelined-get'
 
@@ -16,8 +17,7 @@ export interface EarlyReads {
   url: string
   /** The getter they were sent with: its connections are reused afterwards. */
   pipelined: PipelinedGetter
-  version: Promise<unknown>
-  info: Promise<unknown>
+  info: Promise<AnsweredInfo>
   /** Absent when only the connection check was started (`status`). */
   lists?: { images: Promise<unknown>; containers: Promise<unknown>; containerSizes: boolean }
   /** BuildKit's records (build-cache-grpc.ts), when the plan will likely need them; the volumes
@@ -60,11 +60,12 @@ export function startEarlyReads(
     answer.catch(() => undefined)
     return answer
   }
+  const info = pipelined.getWithHeaders('/info')
+  info.catch(() => undefined)
   return {
     url: host.url,
     pipelined,
-    version: read('/version'),
-    info: read('/info'),
+    info,
     ...(options.lists
       ? {
           lists: {

@@ -45,12 +45,22 @@ interface Pending {
   resolve: (value: unknown) => void
   reject: (error: unknown) => void
   retried: boolean
+  /** Resolve with the identity headers too (`getWithHeaders`). */
+  headers?: boolean
 }
+
+/** The response headers that name the engine (engine-kind.ts: identityFromInfo), by lower-case
+ * name: Docker and Podman send them on every answer, so `/info`'s tell what `/version` would. */
+const IDENTITY_HEADERS = new Set(['server', 'api-version', 'libpod-api-version'])
+export type IdentityHeaders = Partial<
+  Record<'server' | 'api-version' | 'libpod-api-version', string>
+>
 
 interface Answer {
   status: number
   body: Buffer
   close: boolean
+  headers: IdentityHeaders
 }
 
 class ProtocolError extends Error {}
@@ -71,6 +81,7 @@ export class ResponseReader {
   private close = false
   private remaining = 0
   private parts: Buffer[] = []
+  private headers: IdentityHeaders = {}
 
   constructor(private readonly emit: (answer: Answer) => void) {}
 
@@ -150,6 +161,7 @@ export class ResponseReader {
     this.close = /^HTTP\/1\.0/.test(lines[0]!)
     let length: number | null = null
     let chunked = false
+    this.headers = {}
     for (let i = 1; i < lines.length; i++) {
       const line = lines[i]!
       const colon = line.indexOf(':')
@@ -159,6 +171,7 @@ export class ResponseReader {
       if (name === 'content-length') length = Number(value)
       else if (name === 'transfer-encoding') chunked = /chunked/i.test(value)
       else if (name === 'connection') this.close = /close/i.test(value)
+      else if (IDENTITY_HEADERS.has(name)) this.headers[name as keyof IdentityHeaders] = value
     }
     this.parts = []
     if (this.status < 200) {
@@ -182,7 +195,7 @@ export class ResponseReader {
     const body = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts)
     this.parts = []
     this.state = 'head'
-    this.emit({ status: this.status, body, close: this.close })
+    this.emit({ status: this.status, body, close: this.close, headers: this.headers })
   }
 }
 
@@ -191,7 +204,8 @@ function settle(request: Pending, answer: Answer): void {
   const text = answer.body.toString('utf8')
   if (answer.status >= 200 && answer.status < 300) {
     try {
-      request.resolve(text.length > 0 ? (JSON.parse(text) as unknown) : null)
+      const value = text.length > 0 ? (JSON.parse(text) as unknown) : null
+      request.resolve(request.headers ? { body: value, headers: answer.headers } : value)
     } catch (error) {
       request.reject(error instanceof Error ? error : new Error(String(error)))
     }
@@ -305,19 +319,31 @@ export class PipelinedGetter {
 
   readonly get: JsonGet = (path) => this.request('GET', path)
 
+  /** A GET that also resolves with the answer's identity headers (IDENTITY_HEADERS). */
+  getWithHeaders(path: string): Promise<{ body: unknown; headers: IdentityHeaders }> {
+    return new Promise((resolve, reject) => {
+      const settled = resolve as (value: unknown) => void
+      this.enqueue({ method: 'GET', path, resolve: settled, reject, retried: false, headers: true })
+    })
+  }
+
   /** A request of any method; only GETs are ever sent twice (see the header). */
   readonly request: JsonRequest = (method, path) =>
     new Promise((resolve, reject) => {
-      this.queue.push({ method, path, resolve, reject, retried: method !== 'GET' })
-      // Requests made in the same tick go out together.
-      if (!this.scheduled) {
-        this.scheduled = true
-        queueMicrotask(() => {
-          this.scheduled = false
-          this.pump()
-        })
-      }
+      this.enqueue({ method, path, resolve, reject, retried: method !== 'GET' })
     })
+
+  private enqueue(request: Pending): void {
+    this.queue.push(request)
+    // Requests made in the same tick go out together.
+    if (!this.scheduled) {
+      this.scheduled = true
+      queueMicrotask(() => {
+        this.scheduled = false
+        this.pump()
+      })
+    }
+  }
 
   /** Hands queued requests to connections with room: an idle one first, then a new one while
    * there are fewer than CONNECTIONS, then the least busy. */
