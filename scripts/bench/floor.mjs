@@ -1,7 +1,8 @@
 // The floor: the engine requests `drydock plan` needs, and nothing else, issued the way the CLI
 // issues them — Node's http over the unix socket with the default (keep-alive) agent, as
-// docker-modem does; the lists, /info and /version together; then, for each image, inspect and
-// history together on 16 workers (src/core/engine/inventory.ts: FETCH_CONCURRENCY).
+// docker-modem does; the lists and /info together (/info's headers name the engine, so a plan
+// asks no /version: src/core/engine/engine-kind.ts); then, for each image, inspect and history
+// together on 16 workers (src/core/engine/inventory.ts: FETCH_CONCURRENCY).
 //
 //   node scripts/bench/floor.mjs <socket> cold|warm [concurrency] [repeat]
 //
@@ -55,7 +56,6 @@ async function round() {
     get('/images/json?all=1', true),
     get('/containers/json?all=1', true),
     get('/info', true),
-    get('/version', true),
   ])
   if (mode === 'cold') {
     let next = 0

@@ -128,8 +128,8 @@ export function timingTable(r) {
             ),
           ]
         : []),
-      row('floor cold: requests only (lists, info, version, 2/image)', r.floor.cold.requests),
-      row('floor warm: requests only (lists, info, version)', r.floor.warm.requests),
+      row('floor cold: requests only (lists, info, 2/image)', r.floor.cold.requests),
+      row('floor warm: requests only (lists, info)', r.floor.warm.requests),
       row('floor cold as a Node process', r.floor.cold.process, floorCold),
       row('floor warm as a Node process', r.floor.warm.process, floorWarm),
       row('node -e 0 (Node start-up)', r.startup.node),
