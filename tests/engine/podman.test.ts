@@ -262,7 +262,7 @@ describe.skipIf(podman.skip)('Drydock against podman system service', () => {
   it('is told from Docker, and its usage is right where its df is not', async () => {
     const info = await client.getEngineInfo()
     // Read from /info and its answer's headers (engine-kind.ts): what /version says.
-    const version = (await engine.docker.version()) as Record<string, string>
+    const version = await engine.docker.version()
     expect(info).toMatchObject({
       engineKind: 'podman',
       version: version.Version,

@@ -57,7 +57,7 @@ describe.skipIf(engine.skip)('service against the private engine', () => {
     expect(state.status).toBe('connected')
     // Drydock reads who the engine is from /info and its answer's headers (engine-kind.ts): what
     // /version says, the same.
-    const version = (await engine.docker.version()) as Record<string, string>
+    const version = await engine.docker.version()
     const info = await client.getEngineInfo()
     expect(info).toMatchObject({
       host: engine.host,
