@@ -73,6 +73,7 @@ export class ConnectionManager {
   private readonly reconciledHosts = new Set<string>()
   private readonly connectedListeners = new Set<(connection: EngineConnection) => void>()
   private readonly progressListeners = new Set<(done: number, total: number) => void>()
+  private readonly listedListeners = new Set<(connection: EngineConnection) => void>()
   /** What the CLI sent early and was not adopted yet (see ConnectionOptions.early). */
   private earlyCheck: EarlyReads | null
   private earlyLists: EarlyReads | null
@@ -88,6 +89,13 @@ export class ConnectionManager {
   onInventoryProgress(listener: (done: number, total: number) => void): () => void {
     this.progressListeners.add(listener)
     return () => this.progressListeners.delete(listener)
+  }
+
+  /** Told when an inventory read's image and container lists have arrived, with the connection
+   * that read them (CleanupService.prepareRun starts a run's own reads then). */
+  onListed(listener: (connection: EngineConnection) => void): () => void {
+    this.listedListeners.add(listener)
+    return () => this.listedListeners.delete(listener)
   }
 
   /** Waits for a first (or in-flight) connection attempt, so callers never see a stale state. */
@@ -168,6 +176,13 @@ export class ConnectionManager {
         ? {
             onProgress: (done: number, total: number) => {
               for (const listener of this.progressListeners) listener(done, total)
+            },
+          }
+        : {}),
+      ...(this.listedListeners.size > 0
+        ? {
+            onListed: () => {
+              for (const listener of this.listedListeners) listener(connection)
             },
           }
         : {}),

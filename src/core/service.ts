@@ -451,6 +451,7 @@ export class DrydockService implements DrydockHandlers, EventSource {
   }
 
   close(): void {
+    this.cleanups.close()
     this.connections.close()
     this.sampler.stop()
     this.automation.stop()

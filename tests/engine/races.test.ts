@@ -4,6 +4,7 @@
  * container stop, a plan run on another engine, uses lost to a full event buffer or a restart).
  * Its own private engines: one is restarted, one only exists to be switched to.
  */
+import diagnostics from 'node:diagnostics_channel'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../src/cli/program'
@@ -72,6 +73,38 @@ describe.skipIf(!probe.ok)('the world moves between the preview and the run', ()
     })
     const kept = await engine.docker.getImage('keep:precious').inspect()
     expect(kept.Id).toBe(dangling!.id)
+  })
+
+  it("with the run prepared while the plan is made (the CLI's clean), a tag added after the preview still keeps its image", async () => {
+    const [dangling] = await loadImages(engine.docker, [image([], 'prepared')])
+    // Drydock's snapshot reads go through dockerode (node:http); the plan's lists do not.
+    const listed: { path: string; planned: boolean }[] = []
+    let planned = false
+    const onRequest = ({ request }: { request: { path: string } }) =>
+      listed.push({ path: request.path, planned })
+    diagnostics.subscribe('http.client.request.start', onRequest as (message: unknown) => void)
+    try {
+      service.cleanups.prepareRun()
+      const plan = await client.planCleanup({ dangling: true, protect: ['keep:*'] })
+      planned = true
+      expect(plan.items.find((item) => item.id === dangling!.id)?.action).toBe('delete')
+      await engine.docker.getImage(dangling!.id).tag({ repo: 'keep', tag: 'prepared' })
+      const result = await runPlanToEnd(client, { planId: plan.id, trigger: 'manual' })
+      expect(result.items.find((item) => item.id === dangling!.id)).toMatchObject({
+        outcome: 'skipped',
+        error: expect.stringMatching(/gained keep:prepared after the plan/),
+      })
+      expect((await engine.docker.getImage('keep:prepared').inspect()).Id).toBe(dangling!.id)
+    } finally {
+      diagnostics.unsubscribe('http.client.request.start', onRequest as (message: unknown) => void)
+    }
+    // The run's event stream went out while the plan was made, and its first snapshot with it
+    // (on this small world, the plan can be done before that snapshot's list leaves); the tag
+    // staled that snapshot, so the run read the images again. A run opened at its start would
+    // have read them once, tag included.
+    expect(listed.find((request) => request.path.includes('/events'))?.planned).toBe(false)
+    const images = listed.filter((request) => /^\/(v[\d.]+\/)?images\/json/.test(request.path))
+    expect(images).toHaveLength(2)
   })
 
   it('a protection added in Settings between the preview and the run holds', async () => {

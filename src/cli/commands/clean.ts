@@ -39,6 +39,8 @@ export async function cleanCommand(
     if (flags.acceptNewLog) session.service.log.acknowledgeRecovery()
     // The after-run sample's probe (is statfs here the engine's?), while the plan is made.
     const sampleReady = session.service.prepareUsageSample()
+    // The run's own event stream and first snapshot, as soon as the plan's lists are in.
+    session.service.cleanups.prepareRun()
     const plan = await session.client.planCleanup(parsed.selection)
     stopFollowing()
     const work = plan.items.filter((item) => item.requests.length > 0)

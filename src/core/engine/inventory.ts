@@ -191,6 +191,8 @@ export interface InventoryOptions {
   onProgress?: (done: number, total: number) => void
   /** Called once the cache is open and the lists are on their way. */
   onCacheOpen?: (cache: LayerCache) => void
+  /** Called once the two lists have arrived (the rest of the read is the layer facts). */
+  onListed?: () => void
   /** Called as soon as an image BuildKit built is known (from the cache or the engine), so that
    * its records can be asked for while the rest is read. */
   onBuildKit?: () => void
@@ -249,6 +251,7 @@ export async function fetchInventory(
   cache.prefetch?.()
   // Drydock's free-space probe is never the user's: never listed, planned or counted.
   const [allSummaries, allContainerSummaries, sized] = await listing
+  options.onListed?.()
   const summaries = allSummaries.filter((summary) => !isProbeLabelled(summary.Labels))
   const containerSummaries = allContainerSummaries.filter(
     (summary) => !isProbeLabelled(summary.Labels),
