@@ -141,6 +141,8 @@ export class CleanupService {
     connection: EngineConnection,
     engineKind: EngineInfo['engineKind'],
   ): Promise<EngineWatch | null> {
+    // A plan whose lists never came (read before prepareRun was asked) leaves none to wait for.
+    this.stopPreparing()
     const prepared = await this.prepared
     this.prepared = null
     if (prepared?.connection === connection && prepared.engineKind === engineKind) {
