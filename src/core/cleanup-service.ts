@@ -19,8 +19,8 @@ import { defaultPolicySelection, type Settings } from '../shared/settings'
 import type { Reclaimable } from '../shared/usage'
 import { executePlan } from './cleaner/executor'
 import { EngineWatch } from './cleaner/recheck'
+import { WatchAhead } from './cleaner/watch-ahead'
 import type { ConnectionManager, KindsRead } from './connection-manager'
-import type { EngineConnection } from './engine/connection'
 import { hasBuildKitImages } from './kinds-reader'
 import { ENGINE_EVENT_BUFFER } from './engine/image-use-events'
 import { containerFileBytes } from './engine/container-files'
@@ -31,13 +31,6 @@ import type { LogAccess } from './log-access'
 import { DependencyGraph } from './planner/graph'
 import { buildPlan, buildPlanAndLedger } from './planner/plan'
 import { StoreError } from './store'
-
-/** A run's view of the engine opened ahead of the run (CleanupService.prepareRun). */
-interface PreparedWatch {
-  connection: EngineConnection
-  engineKind: EngineInfo['engineKind']
-  watch: EngineWatch
-}
 
 /** A plan the service made, kept so that running it does exactly what was shown. */
 interface HeldPlan {
@@ -102,61 +95,22 @@ export class CleanupService {
     { abort: AbortController; done: Promise<void>; ended: Promise<CleanResult> }
   >()
 
-  /** The next run's view of the engine, opened ahead (prepareRun); taken by the next run. */
-  private prepared: Promise<PreparedWatch | null> | null = null
-  private stopPreparing: () => void = () => undefined
+  /** The next run's view of the engine, opened while its plan is made (prepareRun). */
+  private readonly ahead: WatchAhead
 
-  constructor(private readonly options: CleanupServiceOptions) {}
-
-  /**
-   * Opens the next run's view of the engine (its event stream, then its first snapshot) as soon
-   * as the next plan's image and container lists are in, instead of when the run starts: the
-   * snapshot's lists then overlap with BuildKit's answer and the planning, and the run's first
-   * delete does not wait for them. The CLI's `clean` asks, as it runs the plan it makes; the app
-   * does not (a preview is often never run). The watch vouches for its snapshot exactly as one
-   * opened by the run: its stream is open before the snapshot is read, and anything after that
-   * stales it; a change between the plan's lists and the snapshot is in the snapshot, which the
-   * run's re-checks compare the plan with.
-   */
-  prepareRun(): void {
-    this.stopPreparing()
-    const { connections } = this.options
-    this.stopPreparing = connections.onListed((listedOn) => {
-      this.stopPreparing()
-      this.stopPreparing = () => undefined
-      const prepared = connections.require().then(async (connection) => {
-        // The lists came from a connection the check then refused: the run opens its own.
-        if (connection !== listedOn) return null
-        const { engineKind } = await connections.engineFacts(connection)
-        const watch = await EngineWatch.open(connection.docker, engineKind)
-        watch.current().catch(() => undefined) // read again, with its error, by the first item
-        return { connection, engineKind, watch }
-      })
-      this.prepared = prepared.catch(() => null)
-    })
+  constructor(private readonly options: CleanupServiceOptions) {
+    this.ahead = new WatchAhead(options.connections)
   }
 
-  /** The prepared watch when it was opened on `connection` for an engine of this kind. */
-  private async takePrepared(
-    connection: EngineConnection,
-    engineKind: EngineInfo['engineKind'],
-  ): Promise<EngineWatch | null> {
-    // A plan whose lists never came (read before prepareRun was asked) leaves none to wait for.
-    this.stopPreparing()
-    const prepared = await this.prepared
-    this.prepared = null
-    if (prepared?.connection === connection && prepared.engineKind === engineKind) {
-      return prepared.watch
-    }
-    prepared?.watch.close()
-    return null
+  /** The next run's event stream and first snapshot, read as soon as the next plan's lists are
+   * in (cleaner/watch-ahead.ts). The CLI's `clean` asks; the app does not. */
+  prepareRun(): void {
+    this.ahead.prepare()
   }
 
   /** Drops a prepared watch no run took (the command ends). */
   close(): void {
-    this.stopPreparing()
-    void this.prepared?.then((prepared) => prepared?.watch.close())
-    this.prepared = null
+    this.ahead.close()
   }
 
   async plan(requested: Selection): Promise<Plan> {
@@ -272,9 +226,10 @@ export class CleanupService {
     }
     const protection = resolveSelection(held.plan.selection, current.settings)
     const connection = await this.options.connections.require()
-    // The run's view of the engine starts meanwhile: its event stream, then the first snapshot
-    // (lists that take the engine a while). Only reads: dropped if the check below refuses.
-    const watching = this.takePrepared(connection, held.engineKind).then(async (prepared) => {
+    // The run's view of the engine starts meanwhile, or was opened while the plan was made
+    // (prepareRun): its event stream, then the first snapshot (lists that take the engine a
+    // while). Only reads: dropped if the check below refuses.
+    const watching = this.ahead.take(connection, held.engineKind).then(async (prepared) => {
       if (prepared) return prepared
       const watch = await EngineWatch.open(connection.docker, held.engineKind)
       watch.current().catch(() => undefined) // read again, with its error, by the first item

@@ -5,8 +5,9 @@
  * Its own private engines: one is restarted, one only exists to be switched to.
  */
 import diagnostics from 'node:diagnostics_channel'
+import type { ClientRequest } from 'node:http'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { runCli } from '../../src/cli/program'
 import { createInProcessClient } from '../../src/core/in-process-client'
 import { DrydockService } from '../../src/core/service'
@@ -77,18 +78,29 @@ describe.skipIf(!probe.ok)('the world moves between the preview and the run', ()
 
   it("with the run prepared while the plan is made (the CLI's clean), a tag added after the preview still keeps its image", async () => {
     const [dangling] = await loadImages(engine.docker, [image([], 'prepared')])
-    // Drydock's snapshot reads go through dockerode (node:http); the plan's lists do not.
-    const listed: { path: string; planned: boolean }[] = []
-    let planned = false
-    const onRequest = ({ request }: { request: { path: string } }) =>
-      listed.push({ path: request.path, planned })
-    diagnostics.subscribe('http.client.request.start', onRequest as (message: unknown) => void)
+    // Drydock's event stream and snapshot reads go through dockerode (node:http); the plan's
+    // lists do not. Each request with the phase it started in, and whether its answer is in.
+    type Phase = 'planning' | 'planned' | 'tagged'
+    const sent: { path: string; phase: Phase; answered: boolean }[] = []
+    let phase: Phase = 'planning'
+    const onRequest = (message: unknown) => {
+      const { request } = message as { request: ClientRequest }
+      const entry = { path: request.path, phase, answered: false }
+      sent.push(entry)
+      request.once('response', (response) => response.once('end', () => (entry.answered = true)))
+    }
+    const isImages = (path: string) => /^\/(v[\d.]+\/)?images\/json/.test(path)
+    diagnostics.subscribe('http.client.request.start', onRequest)
     try {
       service.cleanups.prepareRun()
       const plan = await client.planCleanup({ dangling: true, protect: ['keep:*'] })
-      planned = true
+      phase = 'planned'
       expect(plan.items.find((item) => item.id === dangling!.id)?.action).toBe('delete')
+      // The prepared snapshot is in before the world moves (on a small world the plan can be
+      // done before its list has even left).
+      await vi.waitFor(() => expect(sent.some((r) => isImages(r.path) && r.answered)).toBe(true))
       await engine.docker.getImage(dangling!.id).tag({ repo: 'keep', tag: 'prepared' })
+      phase = 'tagged'
       const result = await runPlanToEnd(client, { planId: plan.id, trigger: 'manual' })
       expect(result.items.find((item) => item.id === dangling!.id)).toMatchObject({
         outcome: 'skipped',
@@ -96,15 +108,15 @@ describe.skipIf(!probe.ok)('the world moves between the preview and the run', ()
       })
       expect((await engine.docker.getImage('keep:prepared').inspect()).Id).toBe(dangling!.id)
     } finally {
-      diagnostics.unsubscribe('http.client.request.start', onRequest as (message: unknown) => void)
+      diagnostics.unsubscribe('http.client.request.start', onRequest)
     }
-    // The run's event stream went out while the plan was made, and its first snapshot with it
-    // (on this small world, the plan can be done before that snapshot's list leaves); the tag
-    // staled that snapshot, so the run read the images again. A run opened at its start would
-    // have read them once, tag included.
-    expect(listed.find((request) => request.path.includes('/events'))?.planned).toBe(false)
-    const images = listed.filter((request) => /^\/(v[\d.]+\/)?images\/json/.test(request.path))
-    expect(images).toHaveLength(2)
+    // One event stream, opened while the plan was made: the run took the prepared one. Its
+    // snapshot was read before the tag; the tag's event staled it, and the run read the images
+    // again before the item.
+    expect(sent.filter((r) => r.path.includes('/events')).map((r) => r.phase)).toEqual(['planning'])
+    const images = sent.filter((r) => isImages(r.path))
+    expect(images.filter((r) => r.phase !== 'tagged')).toHaveLength(1)
+    expect(images.some((r) => r.phase === 'tagged')).toBe(true)
   })
 
   it('a protection added in Settings between the preview and the run holds', async () => {

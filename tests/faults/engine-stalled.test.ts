@@ -1,8 +1,8 @@
 /**
  * The engine stalls. Two kinds, each a unix socket of this file's own:
  * - dead silent: it accepts connections and never answers a byte;
- * - wedged: it answers the connection check (`/_ping`, `/version`, `/info`) and nothing else,
- *   as a dockerd stuck on a container's lock does.
+ * - wedged: it answers the connection check (`/_ping`, `/info`; `/version` for a client that
+ *   asks) and nothing else, as a dockerd stuck on a container's lock does.
  * Every CLI command exits within a bound with one sentence (history, which needs no engine,
  * exits 0), and the window (browser mode, `drydock serve`) shows the engine as not answering.
  */

@@ -1,9 +1,10 @@
 /**
  * The lean requests over kept-alive sockets (engine/pipelined-get.ts), against a small HTTP server
  * on a unix socket standing in for the engine: what a connection lost mid-request does to a GET
- * (sent again, once) and to a delete (never sent twice: the caller hears a transport failure), and
- * that deletes go one at a time per connection, and which headers a read can return. The real engine's answers are covered by the
- * engine and fault suites (tests/faults/engine-killed.test.ts kills it under a clean).
+ * (sent again, once) and to a delete (never sent twice: the caller hears a transport failure),
+ * that deletes go one at a time per connection, and which headers a read can return. The real
+ * engine's answers are covered by the engine and fault suites (tests/faults/engine-killed.test.ts
+ * kills it under a clean).
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type Server, type Socket } from 'node:net'
@@ -12,7 +13,12 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { isTransportFailure } from '../../src/core/engine/errors'
 import type { ResolvedHost } from '../../src/core/engine/host'
-import { pipelinedGetter, pipelinedRequester } from '../../src/core/engine/pipelined-get'
+import {
+  PipelinedGetter,
+  pipelinedGetter,
+  pipelinedRequester,
+  plainSocketOpener,
+} from '../../src/core/engine/pipelined-get'
 
 interface Received {
   method: string
@@ -147,6 +153,26 @@ describe('lean requests over kept-alive sockets', () => {
       })
       // A plain read on the same connection still resolves with the body alone.
       await expect(getter.get('/other')).resolves.toEqual({ ServerVersion: '?' })
+    } finally {
+      getter.close()
+    }
+  })
+
+  it('pipelined on one connection, each answer has its own headers', async () => {
+    const { host, received } = await standInEngine((request) => ({
+      status: 200,
+      body: request.path,
+      headers: request.path === '/signed' ? ['Server: Libpod/4.3.1 (linux)'] : [],
+    }))
+    const getter = new PipelinedGetter(plainSocketOpener(host)!, { connections: 1 })
+    try {
+      const [signed, plain] = await Promise.all([
+        getter.getWithHeaders('/signed'),
+        getter.getWithHeaders('/plain'),
+      ])
+      expect(new Set(received.map((request) => request.socket)).size).toBe(1)
+      expect(signed).toEqual({ body: '/signed', headers: { server: 'Libpod/4.3.1 (linux)' } })
+      expect(plain).toEqual({ body: '/plain', headers: {} })
     } finally {
       getter.close()
     }

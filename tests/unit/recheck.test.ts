@@ -172,4 +172,23 @@ describe('the run’s snapshot and its event stream', () => {
     expect(watch.trusted()?.refsOf.get('sha256:a')).toEqual(['app:1', 'keep:1'])
     watch.close()
   })
+
+  it('vouches for nothing once its stream has ended (the engine stopped, a proxy closed it)', async () => {
+    const events = new PassThrough()
+    const docker = {
+      getEvents: () => Promise.resolve(events),
+      listImages: () => Promise.resolve([{ Id: 'sha256:a', RepoTags: ['app:1'] }]),
+      listContainers: () => Promise.resolve([]),
+    } as unknown as Parameters<typeof EngineWatch.open>[0]
+    const watch = await EngineWatch.open(docker)
+    await watch.current()
+    expect(watch.live).toBe(true)
+    expect(watch.trusted()).not.toBeNull()
+    events.end()
+    events.resume() // an ended stream says so once its data is read
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(watch.live).toBe(false)
+    expect(watch.trusted()).toBeNull()
+    watch.close()
+  })
 })

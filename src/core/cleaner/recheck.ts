@@ -96,9 +96,14 @@ export class EngineWatch {
           }
         }
       })
-      stream.on('error', () => {
+      // A stream that ends (the engine stopped, a proxy closed it) vouches for nothing more: a
+      // restart and a tag while a prompt waits would otherwise go unseen.
+      const ended = () => {
         watch.stream = null
-      })
+      }
+      stream.on('error', ended)
+      stream.on('end', ended)
+      stream.on('close', ended)
     } catch {
       // Without events every item re-reads the state: slower, never less safe.
       watch.stream = null
@@ -131,6 +136,11 @@ export class EngineWatch {
    */
   trusted(): EngineSnapshot | null {
     return this.snapshot && !this.stale && !this.reading && this.stream ? this.snapshot : null
+  }
+
+  /** Whether the event stream is still open (a watch without one re-reads before every item). */
+  get live(): boolean {
+    return this.stream !== null
   }
 
   /** After Drydock's own changes: they are known, but a re-read is cheap and exact. */

@@ -16,7 +16,7 @@ export const PROBE_LABEL = 'dev.drydock.probe'
 
 export type ProbeArchitecture = keyof typeof PROBE_BINARIES
 
-/** The engine's architecture (`/version` Arch) when the probe is built for it. */
+/** The engine's architecture (Go's name, or `uname -m`'s) when the probe is built for it. */
 export function probeArchitecture(engineArch: string): ProbeArchitecture | null {
   const arch = engineArch.toLowerCase()
   if (arch === 'amd64' || arch === 'x86_64') return 'amd64'
