@@ -229,12 +229,9 @@ export class CleanupService {
     // The run's view of the engine starts meanwhile, or was opened while the plan was made
     // (prepareRun): its event stream, then the first snapshot (lists that take the engine a
     // while). Only reads: dropped if the check below refuses.
-    const watching = this.ahead.take(connection, held.engineKind).then(async (prepared) => {
-      if (prepared) return prepared
-      const watch = await EngineWatch.open(connection.docker, held.engineKind)
-      watch.current().catch(() => undefined) // read again, with its error, by the first item
-      return watch
-    })
+    const watching = this.ahead
+      .take(connection, held.engineKind)
+      .then((prepared) => prepared ?? EngineWatch.start(connection.docker, held.engineKind))
     // A plan is bound to its engine: after a Settings change, a new context or a reconnect to
     // another engine, its items mean nothing there. Refused before anything is journaled.
     // Asked now, not remembered from the connection: another engine may answer at this address.

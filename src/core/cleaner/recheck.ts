@@ -111,6 +111,14 @@ export class EngineWatch {
     return watch
   }
 
+  /** A watch with its first snapshot already being read (its error is read again, and
+   * reported, by the first item that asks). */
+  static async start(docker: Docker, engineKind = 'docker'): Promise<EngineWatch> {
+    const watch = await EngineWatch.open(docker, engineKind)
+    watch.current().catch(() => undefined)
+    return watch
+  }
+
   async current(): Promise<EngineSnapshot> {
     const trusted = this.trusted()
     if (trusted) return trusted

@@ -39,13 +39,11 @@ export class WatchAhead {
     const { connections } = this
     this.stopPreparing = connections.onListed((listedOn) => {
       this.stopPreparing()
-      this.stopPreparing = () => undefined
       const prepared = connections.require().then(async (connection) => {
         // The lists came from a connection the check then refused: the run opens its own.
         if (connection !== listedOn) return null
         const { engineKind } = await connections.engineFacts(connection)
-        const watch = await EngineWatch.open(connection.docker, engineKind)
-        watch.current().catch(() => undefined) // read again, with its error, by the first item
+        const watch = await EngineWatch.start(connection.docker, engineKind)
         return { connection, engineKind, watch }
       })
       this.prepared = prepared.catch(() => null)

@@ -3,8 +3,9 @@
  * headers, also names the engine: engine-kind.ts), the image and the container lists — sent
  * before the rest of the program is even loaded. The CLI starts them from its small entry module
  * (src/cli/index.ts); loading the bulk of the CLI, opening the log and reading its cache then
- * happen while the engine works on its answers, instead of before it starts. The connection check and the first inventory read adopt them (connection-manager.ts)
- * when they went to the host those resolve, and ignore them otherwise.
+ * happen while the engine works on its answers, instead of before it starts. The connection check
+ * and the first inventory read adopt them (connection-manager.ts) when they went to the host
+ * those resolve, and ignore them otherwise.
  */
 import type { BuildCacheChannel } from './build-cache-grpc'
 import type { BuildCacheAnswer } from './disk-usage'

@@ -10,7 +10,7 @@
  * dockerode) both are asked.
  */
 import type { EngineInfo } from '../../shared/contract'
-import type { IdentityHeaders } from './pipelined-get'
+import type { IdentityHeaders, WithHeaders } from './pipelined-get'
 
 /** The fields of `/version` Drydock reads. */
 export interface VersionAnswer {
@@ -47,10 +47,7 @@ export interface InfoAnswer {
 }
 
 /** `/info` with the identity headers of its answer. */
-export interface AnsweredInfo {
-  body: unknown
-  headers: IdentityHeaders
-}
+export type AnsweredInfo = WithHeaders
 
 /** Who the engine is, read from `/version` or from `/info` and its headers. */
 export interface EngineIdentity {

@@ -55,6 +55,13 @@ const IDENTITY_HEADERS = new Set(['server', 'api-version', 'libpod-api-version']
 export type IdentityHeaders = Partial<
   Record<'server' | 'api-version' | 'libpod-api-version', string>
 >
+/** What `getWithHeaders` resolves with. */
+export interface WithHeaders {
+  body: unknown
+  headers: IdentityHeaders
+}
+/** Every answer nobody asked the headers of (the thousands of a cold plan) shares this one. */
+const NO_HEADERS: IdentityHeaders = Object.freeze({})
 
 interface Answer {
   status: number
@@ -83,7 +90,11 @@ export class ResponseReader {
   private parts: Buffer[] = []
   private headers: IdentityHeaders = {}
 
-  constructor(private readonly emit: (answer: Answer) => void) {}
+  /** `wantsHeaders`: whether the answer whose head comes next was asked with its headers. */
+  constructor(
+    private readonly emit: (answer: Answer) => void,
+    private readonly wantsHeaders: () => boolean = () => false,
+  ) {}
 
   /** Everything read so far belongs to a response not yet complete. */
   get idle(): boolean {
@@ -161,7 +172,8 @@ export class ResponseReader {
     this.close = /^HTTP\/1\.0/.test(lines[0]!)
     let length: number | null = null
     let chunked = false
-    this.headers = {}
+    const keep = this.wantsHeaders()
+    this.headers = keep ? {} : NO_HEADERS
     for (let i = 1; i < lines.length; i++) {
       const line = lines[i]!
       const colon = line.indexOf(':')
@@ -171,7 +183,8 @@ export class ResponseReader {
       if (name === 'content-length') length = Number(value)
       else if (name === 'transfer-encoding') chunked = /chunked/i.test(value)
       else if (name === 'connection') this.close = /close/i.test(value)
-      else if (IDENTITY_HEADERS.has(name)) this.headers[name as keyof IdentityHeaders] = value
+      else if (keep && IDENTITY_HEADERS.has(name))
+        this.headers[name as keyof IdentityHeaders] = value
     }
     this.parts = []
     if (this.status < 200) {
@@ -232,7 +245,11 @@ class Connection {
     open: () => Socket,
     private readonly owner: PipelinedGetter,
   ) {
-    this.reader = new ResponseReader((answer) => this.answered(answer))
+    // Answers come in the order asked: the head being read is the first request in flight's.
+    this.reader = new ResponseReader(
+      (answer) => this.answered(answer),
+      () => this.inFlight[0]?.headers === true,
+    )
     this.socket = open()
     this.socket.setNoDelay?.(true)
     this.socket.on('data', (chunk: Buffer) => {
@@ -320,7 +337,7 @@ export class PipelinedGetter {
   readonly get: JsonGet = (path) => this.request('GET', path)
 
   /** A GET that also resolves with the answer's identity headers (IDENTITY_HEADERS). */
-  getWithHeaders(path: string): Promise<{ body: unknown; headers: IdentityHeaders }> {
+  getWithHeaders(path: string): Promise<WithHeaders> {
     return new Promise((resolve, reject) => {
       const settled = resolve as (value: unknown) => void
       this.enqueue({ method: 'GET', path, resolve: settled, reject, retried: false, headers: true })
