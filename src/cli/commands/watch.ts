@@ -289,6 +289,8 @@ export async function watchCommand(
       try {
         sample = await takeSample(client, sampler, offline)
       } catch (error) {
+        // An engine that answered with an error is not offline: the check failed, say why.
+        if (!lostEngine(error)) throw error
         if (!offline) out.reachability(now, false, errorMessage(error))
         offline = true
         return { ok: false, error }
@@ -378,6 +380,15 @@ export async function watchCommand(
   } finally {
     session.close()
   }
+}
+
+/** Whether a failed sample means the engine cannot be reached (not one read's error). */
+export function lostEngine(error: unknown): boolean {
+  return (
+    !(error instanceof DrydockError) ||
+    error.code === 'engine-unreachable' ||
+    error.code === 'invalid-host'
+  )
 }
 
 /** A sample, or why there is none. After a failure the service keeps its "unreachable" state

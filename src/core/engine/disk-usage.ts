@@ -141,21 +141,37 @@ export function imageUsageFromLayers(images: readonly ImageRecord[]): {
 
 /** How long a df waits for another process's df to finish (the engine refuses a second). */
 const BUSY_WAIT_MS = 120_000
+/** How long a df is retried while it races deletes (each race lasts one delete). */
+const RACE_WAIT_MS = 15_000
+
+/** Why a df failed in a way that passes: another df running, or a delete racing its walk. */
+export function transientDfFailure(error: unknown): 'busy' | 'racing-delete' | null {
+  if ((error as { statusCode?: number }).statusCode !== 500) return null
+  const message = error instanceof Error ? error.message : String(error)
+  if (/already running/i.test(message)) return 'busy'
+  // Engine 20.10 lists images, then each one's layers: an image deleted in between fails the
+  // whole df ("failed to retrieve image list: layer sha256:… was not found (corruption?)");
+  // the containerd store says "snapshot … does not exist" (moby#51978).
+  if (/was not found|does not exist|no such (image|layer|file)/i.test(message)) {
+    return 'racing-delete'
+  }
+  return null
+}
 
 /**
- * `/system/df`, waiting while another process's runs: API 1.41 answers a second one with a 500
- * ("a disk usage operation is already running"), and the app, `watch` and a CLI plan may overlap.
+ * `/system/df`, waiting while another process's runs (API 1.41 answers a second one with a 500,
+ * "a disk usage operation is already running": the app, `watch` and a CLI plan may overlap), and
+ * asked again when a delete raced it (docs/engine-rules.md §4).
  */
 async function dfWhenFree(docker: Docker): Promise<SystemDf> {
-  const deadline = Date.now() + BUSY_WAIT_MS
-  for (let pause = 250; ; pause = Math.min(pause * 2, 4_000)) {
+  const started = Date.now()
+  for (let pause = 100; ; pause = Math.min(pause * 2, 4_000)) {
     try {
       return (await docker.df()) as SystemDf
     } catch (error) {
-      const busy =
-        (error as { statusCode?: number }).statusCode === 500 &&
-        /already running/i.test(error instanceof Error ? error.message : String(error))
-      if (!busy || Date.now() + pause > deadline) throw error
+      const transient = transientDfFailure(error)
+      const budget = transient === 'busy' ? BUSY_WAIT_MS : transient ? RACE_WAIT_MS : 0
+      if (Date.now() + pause > started + budget) throw error
       await new Promise((resolve) => setTimeout(resolve, pause))
     }
   }
