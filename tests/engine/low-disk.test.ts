@@ -19,7 +19,7 @@ import { probeLoopMount, startLoopEngine, type LoopEngine } from '../support/loo
 
 const MB = 1_000_000
 const FILESYSTEM_MB = 200
-/** The threshold, well inside the filesystem: ~180 MB free when empty, ~4 images to cross. */
+/** The threshold, well inside the filesystem: ~186 MB free when empty, ~90 MB of images to cross. */
 const THRESHOLD = 100 * MB
 /** Its re-arm margin (10% of the threshold): a cleanup must bring free space above this. */
 const REARM_AT = 110 * MB
@@ -28,7 +28,7 @@ const IMAGE_BYTES = 24 * MB
  * A load holds about twice its image for a moment (the archive unpacked, then the layer), so a
  * watcher checking every second can see free space dip and come back. Near the threshold the
  * images are small enough that a dip which crosses it leaves free space under the re-arm margin
- * (no "cleared" between two "raised" of one crossing): 2 × 4 MB of dip < 10 MB of margin.
+ * (no "cleared" between two "raised" of one crossing): a 4 MB image < the 10 MB margin.
  */
 const SMALL_IMAGE_BYTES = 4 * MB
 const bin = join(__dirname, '../../bin/drydock.js')
@@ -72,7 +72,7 @@ describe.skipIf(!loop.ok)('low disk: a loop-mounted data root filled past the th
   let watcher: ChildProcess | null = null
   let watcherOut = ''
   let filled = 0
-  /** Bytes of images loaded since the last cleanup: what a safe cleanup can give back. */
+  /** Bytes of images the last fill loaded: what a safe cleanup can give back. */
   let loadedBytes = 0
   /** Free bytes at each stage, printed at the end: the figures behind the assertions. */
   const figures: string[] = []
@@ -108,6 +108,7 @@ describe.skipIf(!loop.ok)('low disk: a loop-mounted data root filled past the th
   /** Loads untagged (dangling) images of incompressible data until free space is under the
    * threshold, so a safe cleanup (`--dangling`) can free them all again. */
   const fillPastThreshold = async () => {
+    loadedBytes = 0
     for (let free = await eng().freeBytes(); free >= THRESHOLD; free = await eng().freeBytes()) {
       const size = free - 2 * IMAGE_BYTES >= REARM_AT ? IMAGE_BYTES : SMALL_IMAGE_BYTES
       filled += 1
@@ -229,7 +230,6 @@ describe.skipIf(!loop.ok)('low disk: a loop-mounted data root filled past the th
     expect(io.err()).toBe('')
     expect(code).toBe(0)
     expect(await eng().freeBytes()).toBeGreaterThanOrEqual(REARM_AT)
-    loadedBytes = 0
     await note('after clean --dangling:')
 
     const check = await watchOnce()

@@ -24,6 +24,11 @@ const RACED = engineError(
   500,
   'failed to retrieve image list: layer sha256:ef24d0027e8c0116e3ad5cfc36cf7cbd80c61a2078afb41784e55d98d1b0d602 was not found (corruption?)',
 )
+/** Another image's layer: the next delete's race. */
+const RACED_AGAIN = engineError(
+  500,
+  'failed to retrieve image list: layer sha256:b576b2e3d4b29aaa80c5c62c2416303f636c3ef465a8be23935530364f2e42af was not found (corruption?)',
+)
 const BUSY = engineError(500, 'a disk usage operation is already running')
 
 /** A stub engine whose df fails with `failures` in turn, then answers. */
@@ -47,15 +52,27 @@ describe('/system/df failures that pass', () => {
     ).toBe('racing-delete')
     expect(transientDfFailure(BUSY)).toBe('busy')
     expect(transientDfFailure(engineError(500, 'context canceled'))).toBeNull()
+    // A data root gone for good is no race.
+    expect(
+      transientDfFailure(
+        engineError(500, 'stat /var/lib/docker/overlay2: no such file or directory'),
+      ),
+    ).toBeNull()
     expect(transientDfFailure(engineError(404, 'page not found'))).toBeNull()
     expect(transientDfFailure(new Error('connect ENOENT /var/run/docker.sock'))).toBeNull()
   })
 
-  it('asks again after a race with a delete (stub engine) and returns the answer', async () => {
-    const { docker, calls } = stubDocker([RACED, BUSY, RACED])
+  it('asks again after races with deletes (stub engine) and returns the answer', async () => {
+    const { docker, calls } = stubDocker([RACED, BUSY, RACED_AGAIN])
     const df = await new SharedDiskUsage(docker).read()
     expect(df.LayersSize).toBe(42)
     expect(calls()).toBe(4)
+  })
+
+  it('gives up when the same layer is missing twice: corruption, not a race (stub engine)', async () => {
+    const { docker, calls } = stubDocker([RACED, RACED, RACED])
+    await expect(new SharedDiskUsage(docker).read()).rejects.toThrow(/was not found/)
+    expect(calls()).toBe(2)
   })
 
   it('fails at once on an error that does not pass (stub engine)', async () => {
@@ -72,6 +89,7 @@ describe('drydock watch: which failed checks mean the engine is offline', () => 
     )
     expect(lostEngine(new DrydockError('invalid-host', 'Not a host.'))).toBe(true)
     expect(lostEngine(new Error('socket hang up'))).toBe(true)
+    expect(lostEngine(engineError(500, 'boom'))).toBe(false)
     expect(lostEngine(new DrydockError('engine-error', 'The engine failed: boom'))).toBe(false)
     expect(lostEngine(new DrydockError('log-unusable', 'The log is full.'))).toBe(false)
   })

@@ -1,8 +1,10 @@
 /**
  * `drydock watch` without an engine: its arguments, the thresholds it derives from the settings
- * and the flags, and what it does when the log or the engine is missing.
+ * and the flags, and what it does when the log or the engine is missing — or when the engine
+ * answers with an error (a stub engine on a unix socket: a real one fails a df only by chance).
  */
 import { mkdirSync } from 'node:fs'
+import { createServer } from 'node:http'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parseInterval, parseLimit, thresholdsFor } from '../../src/cli/commands/watch'
@@ -144,5 +146,70 @@ describe('drydock watch without a log or an engine', () => {
         message: expect.stringMatching(/^Cannot reach the Docker engine/),
       },
     ])
+  })
+
+  it('reports an engine that answers a check with an error as an error, not unreachable (stub engine)', async () => {
+    const socket = join(tempDir(), 'engine.sock')
+    const asked: string[] = []
+    const engine = createServer((req, res) => {
+      const path = (req.url ?? '').replace(/^\/v[\d.]+/, '').split('?')[0]!
+      asked.push(path)
+      res.setHeader('Api-Version', '1.41')
+      res.setHeader('Server', 'Docker/20.10.24 (linux)')
+      res.setHeader('Content-Type', 'application/json')
+      if (path === '/_ping') return void res.end('OK')
+      if (path === '/info') {
+        return void res.end(
+          JSON.stringify({
+            ID: 'STUB',
+            Name: 'stub',
+            ServerVersion: '20.10.24',
+            OSType: 'windows',
+          }),
+        )
+      }
+      res.statusCode = 500
+      res.end(JSON.stringify({ message: 'the disk usage walk failed' }))
+    })
+    await new Promise<void>((resolve) => engine.listen(socket, resolve))
+    try {
+      const io = recordingIo()
+      const db = join(tempDir(), 'log.sqlite')
+      const running = runCli(
+        [
+          '--host',
+          `unix://${socket}`,
+          '--db',
+          db,
+          'watch',
+          '--interval',
+          '1s',
+          '--json',
+          '--free-below',
+          '5%',
+        ],
+        io,
+      )
+      await new Promise((resolve) => setTimeout(resolve, 2_300)) // three checks
+      io.interrupt()
+      await expect(running).resolves.toBe(0)
+      const lines = io
+        .out()
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { event: string; message: string })
+      // Said once while it lasts; the engine is not called offline.
+      expect(lines).toEqual([
+        {
+          event: 'error',
+          at: expect.any(String),
+          message: expect.stringMatching(/the disk usage walk failed/),
+        },
+      ])
+      expect(asked.filter((path) => path === '/system/df').length).toBeGreaterThanOrEqual(3)
+    } finally {
+      engine.closeAllConnections()
+      await new Promise((resolve) => engine.close(resolve))
+    }
   })
 })

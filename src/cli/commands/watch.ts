@@ -290,7 +290,14 @@ export async function watchCommand(
         sample = await takeSample(client, sampler, offline)
       } catch (error) {
         // An engine that answered with an error is not offline: the check failed, say why.
-        if (!lostEngine(error)) throw error
+        if (!lostEngine(error)) {
+          if (offline) {
+            const { host } = await client.getConnection()
+            out.reachability(now, true, `The engine at ${host} answers again.`)
+          }
+          offline = false
+          throw error
+        }
         if (!offline) out.reachability(now, false, errorMessage(error))
         offline = true
         return { ok: false, error }
@@ -384,11 +391,11 @@ export async function watchCommand(
 
 /** Whether a failed sample means the engine cannot be reached (not one read's error). */
 export function lostEngine(error: unknown): boolean {
-  return (
-    !(error instanceof DrydockError) ||
-    error.code === 'engine-unreachable' ||
-    error.code === 'invalid-host'
-  )
+  if (error instanceof DrydockError) {
+    return error.code === 'engine-unreachable' || error.code === 'invalid-host'
+  }
+  // An HTTP status is an answer.
+  return typeof (error as { statusCode?: unknown } | null)?.statusCode !== 'number'
 }
 
 /** A sample, or why there is none. After a failure the service keeps its "unreachable" state

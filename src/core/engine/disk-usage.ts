@@ -141,7 +141,8 @@ export function imageUsageFromLayers(images: readonly ImageRecord[]): {
 
 /** How long a df waits for another process's df to finish (the engine refuses a second). */
 const BUSY_WAIT_MS = 120_000
-/** How long a df is retried while it races deletes (each race lasts one delete). */
+/** How long a df is asked again while deletes race it, from the first race (each race lasts
+ * one delete; a prune of thousands of images may race it many times). */
 const RACE_WAIT_MS = 15_000
 
 /** Why a df failed in a way that passes: another df running, or a delete racing its walk. */
@@ -149,10 +150,12 @@ export function transientDfFailure(error: unknown): 'busy' | 'racing-delete' | n
   if ((error as { statusCode?: number }).statusCode !== 500) return null
   const message = error instanceof Error ? error.message : String(error)
   if (/already running/i.test(message)) return 'busy'
-  // Engine 20.10 lists images, then each one's layers: an image deleted in between fails the
-  // whole df ("failed to retrieve image list: layer sha256:… was not found (corruption?)");
-  // the containerd store says "snapshot … does not exist" (moby#51978).
-  if (/was not found|does not exist|no such (image|layer|file)/i.test(message)) {
+  // Engine 20.10 lists the images, then reads each one's layers: an image deleted in between
+  // fails the whole df. The containerd store fails the same way (moby#51978, fixed by #51979).
+  if (
+    /failed to retrieve image list: .*was not found/i.test(message) ||
+    /snapshot .* does not exist/i.test(message)
+  ) {
     return 'racing-delete'
   }
   return null
@@ -165,13 +168,23 @@ export function transientDfFailure(error: unknown): 'busy' | 'racing-delete' | n
  */
 async function dfWhenFree(docker: Docker): Promise<SystemDf> {
   const started = Date.now()
+  let racedSince: number | null = null
+  /** A race names the image's layer; the same layer missing twice is not a race (corruption). */
+  const races = new Set<string>()
   for (let pause = 100; ; pause = Math.min(pause * 2, 4_000)) {
     try {
       return (await docker.df()) as SystemDf
     } catch (error) {
       const transient = transientDfFailure(error)
-      const budget = transient === 'busy' ? BUSY_WAIT_MS : transient ? RACE_WAIT_MS : 0
-      if (Date.now() + pause > started + budget) throw error
+      const message = error instanceof Error ? error.message : String(error)
+      let deadline = started
+      if (transient === 'busy') deadline = started + BUSY_WAIT_MS
+      else if (transient === 'racing-delete' && !races.has(message)) {
+        races.add(message)
+        racedSince ??= Date.now()
+        deadline = racedSince + RACE_WAIT_MS
+      }
+      if (Date.now() + pause > deadline) throw error
       await new Promise((resolve) => setTimeout(resolve, pause))
     }
   }
