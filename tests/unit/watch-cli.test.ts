@@ -16,6 +16,23 @@ import { tempDir } from '../support/temp-dir'
 
 const NOWHERE = 'unix:///nonexistent/drydock.sock'
 
+/** `drydock watch --json` checking every second on `host`, interrupted after three checks: the
+ * lines it printed. */
+async function watchThreeChecks(host: string): Promise<{ event: string; message: string }[]> {
+  const io = recordingIo()
+  const db = join(tempDir(), 'log.sqlite')
+  const args = ['--host', host, '--db', db, 'watch', '--interval', '1s', '--json']
+  const running = runCli([...args, '--free-below', '5%'], io)
+  await new Promise((resolve) => setTimeout(resolve, 2_300))
+  io.interrupt()
+  await expect(running).resolves.toBe(0)
+  return io
+    .out()
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { event: string; message: string })
+}
+
 describe('drydock watch arguments', () => {
   it.each([
     [['--free-below', '120%'], /120% is not a percentage above 0 and up to 100\./],
@@ -125,21 +142,7 @@ describe('drydock watch without a log or an engine', () => {
   })
 
   it('keeps watching an unreachable engine, saying so once, until interrupted', async () => {
-    const io = recordingIo()
-    const db = join(tempDir(), 'log.sqlite')
-    const running = runCli(
-      ['--host', NOWHERE, '--db', db, 'watch', '--interval', '1s', '--json', '--free-below', '5%'],
-      io,
-    )
-    await new Promise((resolve) => setTimeout(resolve, 2_300)) // three checks
-    io.interrupt()
-    await expect(running).resolves.toBe(0)
-    const lines = io
-      .out()
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as { event: string; message: string })
-    expect(lines).toEqual([
+    expect(await watchThreeChecks(NOWHERE)).toEqual([
       {
         event: 'unreachable',
         at: expect.any(String),
@@ -173,33 +176,8 @@ describe('drydock watch without a log or an engine', () => {
     })
     await new Promise<void>((resolve) => engine.listen(socket, resolve))
     try {
-      const io = recordingIo()
-      const db = join(tempDir(), 'log.sqlite')
-      const running = runCli(
-        [
-          '--host',
-          `unix://${socket}`,
-          '--db',
-          db,
-          'watch',
-          '--interval',
-          '1s',
-          '--json',
-          '--free-below',
-          '5%',
-        ],
-        io,
-      )
-      await new Promise((resolve) => setTimeout(resolve, 2_300)) // three checks
-      io.interrupt()
-      await expect(running).resolves.toBe(0)
-      const lines = io
-        .out()
-        .trim()
-        .split('\n')
-        .map((line) => JSON.parse(line) as { event: string; message: string })
       // Said once while it lasts; the engine is not called offline.
-      expect(lines).toEqual([
+      expect(await watchThreeChecks(`unix://${socket}`)).toEqual([
         {
           event: 'error',
           at: expect.any(String),
