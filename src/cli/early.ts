@@ -32,7 +32,7 @@ const SIZED = /^--(system|stopped-containers|container|with-containers|target-si
 const RECORDS = /^--(system|build-cache|cache-record|keep-storage|target-size)(=|$)/
 /** How long to let the requests leave before loading the rest of the CLI synchronously. */
 const SEND_WAIT_MS = 50
-/** How long to wait for the answers the engine header needs before loading the rest. */
+/** How long to wait for the engine's first answer (the header) before loading the rest. */
 const HEADER_WAIT_MS = 60
 
 export async function startCliEarlyReads(
@@ -104,30 +104,24 @@ async function logKnowsBuildKit(path: string): Promise<boolean> {
 }
 
 /**
- * Prints the engine header as soon as `/info` has answered: a plan's first useful
- * output, while the rest of the CLI still loads. The command skips its own once this printed it.
+ * Prints the engine header as soon as the engine has answered anything: a plan's first useful
+ * output, while the rest of the CLI still loads. Every answer's headers name the engine; `/info`
+ * names it too, where a proxy dropped them. The command skips its own once this printed it.
  */
 function printHeaderOnAnswer(
   early: EarlyReads,
   host: string,
 ): { once: EngineHeaderOnce; printed: Promise<void> } {
   const header: EngineHeaderOnce = { shown: false }
-  const printed = early.info.then(
-    ({ body, headers }) => {
+  const identity = Promise.race([
+    early.identified.then((headers) => identityFromInfo({}, headers)),
+    early.info.then(({ body, headers }) => identityFromInfo((body ?? {}) as InfoAnswer, headers)),
+  ])
+  const printed = identity.then(
+    ({ kind, version }) => {
       if (header.shown) return
-      const facts = (body ?? {}) as InfoAnswer
-      const identity = identityFromInfo(facts, headers)
       header.shown = true
-      process.stdout.write(
-        `${engineHeader({
-          engineKind: identity.kind,
-          version: identity.version,
-          host,
-          images: facts.Images ?? 0,
-          containers: facts.Containers ?? 0,
-          containersRunning: facts.ContainersRunning ?? 0,
-        })}\n`,
-      )
+      process.stdout.write(`${engineHeader({ engineKind: kind, version, host })}\n`)
     },
     () => undefined, // the service reports an engine that does not answer
   )

@@ -5,13 +5,12 @@
  */
 import { forTerminal } from '../shared/sanitize'
 
+/** What any of the engine's answers tells (its headers): the counts of `/info` would hold the
+ * header back until the engine's slowest small answer (engine-kind.ts). */
 export interface EngineHeaderFacts {
   engineKind: 'docker' | 'podman'
   version: string
   host: string
-  images: number
-  containers: number
-  containersRunning: number
 }
 
 /** Shared by the entry and the command of one process: the header is printed once. */
@@ -19,11 +18,7 @@ export interface EngineHeaderOnce {
   shown: boolean
 }
 
-const count = (n: number) => n.toLocaleString('en-US')
-
 export function engineHeader(facts: EngineHeaderFacts): string {
   const name = facts.engineKind === 'podman' ? 'Podman' : 'Docker'
-  return forTerminal(
-    `${name} ${facts.version} at ${facts.host}: ${count(facts.images)} images, ${count(facts.containers)} containers (${count(facts.containersRunning)} running)`,
-  )
+  return forTerminal(`${name} ${facts.version} at ${facts.host}`)
 }

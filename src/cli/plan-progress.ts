@@ -4,6 +4,7 @@
  * read from the engine (a first plan reads two answers per image), how many are done — on stderr,
  * erased before the table, so stdout stays the plan.
  */
+import { formatCount } from '../shared/format'
 import { engineHeader } from './engine-header'
 import type { CliIo } from './io'
 import type { CliSession } from './session'
@@ -11,8 +12,6 @@ import type { CliSession } from './session'
 /** Updates of the progress line at most this often. */
 const PROGRESS_EVERY_MS = 50
 const ERASE = '\r\x1b[2K'
-
-const count = (n: number) => n.toLocaleString('en-US')
 
 /** Starts following `session` for `io`; the returned function stops and erases the line. */
 export function followPlan(
@@ -48,7 +47,9 @@ export function followPlan(
         if (showing && now - shownAt < PROGRESS_EVERY_MS) return
         shownAt = now
         showing = true
-        io.stderr.write(`${ERASE}Reading layer facts: ${count(done)} of ${count(total)} images`)
+        io.stderr.write(
+          `${ERASE}Reading layer facts: ${formatCount(done)} of ${formatCount(total)} images`,
+        )
       }),
       erase,
     )

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatBytes } from '../../src/shared/format'
+import { formatBytes, formatCount } from '../../src/shared/format'
 
 describe('formatBytes', () => {
   it('prints three significant figures in decimal units', () => {
@@ -30,5 +30,14 @@ describe('formatBytes', () => {
 
   it('stays in the largest unit past it', () => {
     expect(formatBytes(2e18)).toBe('2000 PB')
+  })
+})
+
+describe('formatCount', () => {
+  it('groups digits as en-US toLocaleString does', () => {
+    for (const n of [0, 7, 999, 1000, 2010, 12_345, 999_999, 1_000_000, 1_234_567_890, -4321]) {
+      expect(formatCount(n)).toBe(n.toLocaleString('en-US'))
+    }
+    expect(formatCount(1.5)).toBe('1.5')
   })
 })

@@ -2,7 +2,8 @@
  * The lean requests over kept-alive sockets (engine/pipelined-get.ts), against a small HTTP server
  * on a unix socket standing in for the engine: what a connection lost mid-request does to a GET
  * (sent again, once) and to a delete (never sent twice: the caller hears a transport failure),
- * that deletes go one at a time per connection, and which headers a read can return. The real
+ * that deletes go one at a time per connection, which headers a read can return, and which answer
+ * names the engine first (early-reads.ts). The real
  * engine's answers are covered by the engine and fault suites (tests/faults/engine-killed.test.ts
  * kills it under a clean).
  */
@@ -11,6 +12,7 @@ import { createServer, type Server, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { startEarlyReads } from '../../src/core/engine/early-reads'
 import { isTransportFailure } from '../../src/core/engine/errors'
 import type { ResolvedHost } from '../../src/core/engine/host'
 import {
@@ -175,6 +177,32 @@ describe('lean requests over kept-alive sockets', () => {
       expect(plain).toEqual({ body: '/plain', headers: {} })
     } finally {
       getter.close()
+    }
+  })
+
+  it("the early reads are named by their first answer that names an engine, before /info's", async () => {
+    const { host } = await standInEngine((request) => {
+      // Engine 20.10 forks runc for /info: it often answers after the lists.
+      if (request.path === '/info') return 'later'
+      const proxied = request.path.startsWith('/images')
+      return {
+        status: 200,
+        body: [],
+        headers: proxied
+          ? ['Server: nginx/1.25.3']
+          : ['Server: Docker/20.10.24 (linux)', 'Api-Version: 1.41'],
+      }
+    })
+    const early = startEarlyReads(host, { lists: true, containerSizes: false })!
+    try {
+      await expect(early.lists!.images).resolves.toEqual([])
+      await expect(early.identified).resolves.toEqual({
+        server: 'Docker/20.10.24 (linux)',
+        'api-version': '1.41',
+      })
+      await expect(early.lists!.containers).resolves.toEqual([])
+    } finally {
+      early.pipelined.close()
     }
   })
 })

@@ -11,7 +11,7 @@ import type { BuildCacheChannel } from './build-cache-grpc'
 import type { BuildCacheAnswer } from './disk-usage'
 import type { AnsweredInfo } from './engine-kind'
 import type { ResolvedHost } from './host'
-import { pipelinedGetter, type PipelinedGetter } from './pipelined-get'
+import { pipelinedGetter, type IdentityHeaders, type PipelinedGetter } from './pipelined-get'
 
 export interface EarlyReads {
   /** The host they went to (ResolvedHost.url). */
@@ -19,6 +19,12 @@ export interface EarlyReads {
   /** The getter they were sent with: its connections are reused afterwards. */
   pipelined: PipelinedGetter
   info: Promise<AnsweredInfo>
+  /** The identity headers of the first of these answers to name its server: Docker and Podman
+   * send them on every answer, and `/info`, which forks `runc` on Docker 20.10, is often the last
+   * but one to come. Never settles when none does (a proxy that drops them). */
+  identified: Promise<IdentityHeaders>
+  /** A GET that is one of these reads (its headers may be the first). */
+  read: (path: string) => Promise<unknown>
   /** Absent when only the connection check was started (`status`). */
   lists?: { images: Promise<unknown>; containers: Promise<unknown>; containerSizes: boolean }
   /** BuildKit's records (build-cache-grpc.ts), when the plan will likely need them; the volumes
@@ -26,6 +32,9 @@ export interface EarlyReads {
   buildCache?: Promise<BuildCacheAnswer[]>
   volumes?: Promise<unknown>
 }
+
+/** `Server: Docker/20.10.24 (linux)`, `Server: Libpod/4.3.1 (linux)`. */
+const ENGINE_SERVER = /^(docker|libpod)\/\S/i
 
 /** Asks for BuildKit's records over `channel` (opened beside the first requests: see
  * BuildCacheChannel), and the volumes (see EarlyReads.buildCache); resolves once the request has
@@ -39,8 +48,7 @@ export async function startEarlyBuildCache(
   let timer: NodeJS.Timeout | undefined
   await new Promise<void>((resolve) => {
     timer = setTimeout(resolve, ms)
-    early.volumes = early.pipelined.get('/volumes')
-    early.volumes.catch(() => undefined)
+    early.volumes = early.read('/volumes')
     early.buildCache = channel.read(resolve)
     early.buildCache.catch(() => undefined)
   })
@@ -55,18 +63,32 @@ export function startEarlyReads(
 ): EarlyReads | null {
   const pipelined = pipelinedGetter(host)
   if (!pipelined) return null
+  let identify: (headers: IdentityHeaders) => void = () => undefined
+  const identified = new Promise<IdentityHeaders>((resolve) => (identify = resolve))
+  const noted = <T extends { headers: IdentityHeaders }>(answer: Promise<T>): Promise<T> => {
+    answer.then(
+      ({ headers }) => {
+        // A proxy may sign answers with its own name: only the engines' own names count.
+        if (ENGINE_SERVER.test(headers.server ?? '')) identify(headers)
+      },
+      () => undefined,
+    )
+    return answer
+  }
   const read = (path: string) => {
-    const answer = pipelined.get(path)
+    const answer = noted(pipelined.getWithHeaders(path)).then(({ body }) => body)
     // Whoever adopts it handles its failure; nobody may, when the command fails earlier.
     answer.catch(() => undefined)
     return answer
   }
-  const info = pipelined.getWithHeaders('/info')
+  const info = noted(pipelined.getWithHeaders('/info'))
   info.catch(() => undefined)
   return {
     url: host.url,
     pipelined,
     info,
+    identified,
+    read,
     ...(options.lists
       ? {
           lists: {
