@@ -35,14 +35,15 @@ function digitsFor(unit: number, value: number): number {
   return unit === 0 || value >= 100 ? 0 : value >= 10 ? 1 : 2
 }
 
-/** "3 minutes ago"-style phrasing for timestamps in lists. */
-/** A count with thousands separators, as en-US writes it ("12,345"). Not toLocaleString: its
- * first call loads ICU's number data, 32-52 ms here, before a CLI's first line could print. */
+/** A whole count with thousands separators, as en-US writes it ("12,345"; other numbers as
+ * String gives them). Not toLocaleString: its first call loads ICU's number data, 32-52 ms here,
+ * before a CLI's first line could print. */
 export function formatCount(n: number): string {
   if (!Number.isInteger(n)) return String(n)
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',')
 }
 
+/** "3 minutes ago"-style phrasing for timestamps in lists. */
 export function formatAge(from: Date, now: Date): string {
   const seconds = Math.round((now.getTime() - from.getTime()) / 1000)
   if (seconds < 45) return 'just now'
