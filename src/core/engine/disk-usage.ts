@@ -3,6 +3,7 @@
  * space where the engine writes (engine-disks.ts says where that figure comes from).
  */
 import type Docker from 'dockerode'
+import { errorMessage } from '../../shared/drydock-error'
 import type { DiskUsage } from '../../shared/usage'
 import type { ImageRecord } from './inventory'
 import type { EngineDisks } from './engine-disks'
@@ -148,7 +149,7 @@ const RACE_WAIT_MS = 15_000
 /** Why a df failed in a way that passes: another df running, or a delete racing its walk. */
 export function transientDfFailure(error: unknown): 'busy' | 'racing-delete' | null {
   if ((error as { statusCode?: number }).statusCode !== 500) return null
-  const message = error instanceof Error ? error.message : String(error)
+  const message = errorMessage(error)
   if (/already running/i.test(message)) return 'busy'
   // Engine 20.10 lists the images, then reads each one's layers: an image deleted in between
   // fails the whole df. The containerd store fails the same way (moby#51978, fixed by #51979).
@@ -176,11 +177,10 @@ async function dfWhenFree(docker: Docker): Promise<SystemDf> {
       return (await docker.df()) as SystemDf
     } catch (error) {
       const transient = transientDfFailure(error)
-      const message = error instanceof Error ? error.message : String(error)
       let deadline = started
       if (transient === 'busy') deadline = started + BUSY_WAIT_MS
-      else if (transient === 'racing-delete' && !races.has(message)) {
-        races.add(message)
+      else if (transient === 'racing-delete' && !races.has(errorMessage(error))) {
+        races.add(errorMessage(error))
         racedSince ??= Date.now()
         deadline = racedSince + RACE_WAIT_MS
       }
