@@ -1,7 +1,7 @@
 import { resolve } from 'node:path'
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'electron-vite'
-import type { Plugin } from 'vite'
+import { build, type Plugin } from 'vite'
 
 /**
  * dockerode and docker-modem load gRPC, protobuf and ssh2 when they are first required, although
@@ -32,6 +32,58 @@ function lazyDockerInternals(): Plugin {
           return resolve(__dirname, replacement)
       }
       return null
+    },
+  }
+}
+
+/**
+ * Browser mode's first frame (src/renderer/src/first-frame.tsx) is the renderer's code built for
+ * Node, which `drydock serve` loads: built after the renderer, on its own, so that neither the
+ * CLI's chunks nor the page's change with it. React is bundled in (production builds), the
+ * stylesheets the components import are left out (the page links them), and the charts and forms
+ * that pages load on demand never render on the server.
+ */
+function firstFrameBuild(): Plugin {
+  const root = resolve(__dirname, 'src/renderer')
+  return {
+    name: 'drydock-first-frame',
+    apply: 'build',
+    async closeBundle() {
+      await build({
+        configFile: false,
+        root,
+        logLevel: 'warn',
+        define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+        ssr: { noExternal: true, target: 'node' },
+        plugins: [
+          {
+            name: 'drydock-first-frame-no-css',
+            enforce: 'pre',
+            load: (id) => (id.endsWith('.css') ? '' : null),
+          },
+        ],
+        build: {
+          ssr: resolve(root, 'src/first-frame.tsx'),
+          outDir: resolve(__dirname, 'out/first-frame'),
+          emptyOutDir: true,
+          target: 'node20',
+          minify: true,
+          rolldownOptions: {
+            // What pages load on demand (the charts, zod and the Settings form) stays in chunks
+            // of its own, which the server never loads.
+            output: {
+              format: 'cjs',
+              entryFileNames: '[name].cjs',
+              chunkFileNames: '[name]-[hash].cjs',
+              charset: 'ascii',
+            },
+            // React's packages mark their modules 'use client', which means nothing here.
+            onwarn(warning, warn) {
+              if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning)
+            },
+          },
+        },
+      })
     },
   }
 }
@@ -100,6 +152,6 @@ export default defineConfig({
         },
       },
     },
-    plugins: [react()],
+    plugins: [react(), firstFrameBuild()],
   },
 })

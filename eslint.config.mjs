@@ -138,4 +138,9 @@ export default tseslint.config(
     languageOptions: { globals: globals.node },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  // Served as they are to the page (browser mode's first-frame loader).
+  {
+    files: ['src/renderer/public/**/*.js'],
+    languageOptions: { globals: globals.browser, sourceType: 'script' },
+  },
 )

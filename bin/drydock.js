@@ -37,7 +37,7 @@ try {
   // The bundle, and the packages it leaves in node_modules (better-sqlite3's JavaScript above all).
   const root = join(__dirname, '..')
   require('./compile-cache').install(
-    [join(root, 'out', 'main'), join(root, 'node_modules')],
+    [join(root, 'out', 'main'), join(root, 'out', 'first-frame'), join(root, 'node_modules')],
     tier,
     command ?? 'none',
   )

@@ -34,3 +34,8 @@ export function packageVersion(): string {
 export function builtRendererDir(): string {
   return join(packageRoot(), 'out', 'renderer')
 }
+
+/** Browser mode's first frame built for Node (electron.vite.config.ts, firstFrameBuild). */
+export function builtFirstFrameModule(): string {
+  return join(packageRoot(), 'out', 'first-frame', 'first-frame.cjs')
+}

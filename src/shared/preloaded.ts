@@ -16,3 +16,13 @@ export function preloadedElement(answers: Record<string, unknown>): string {
   const json = JSON.stringify(answers).replace(/</g, '\\u003c')
   return `<script type="application/json" id="${PRELOADED_ELEMENT_ID}">${json}</script>`
 }
+
+/**
+ * The page's first frame as its server renders it (src/renderer/src/first-frame.tsx, built for
+ * Node): the markup of the app's first render of `route` (an empty hash shows it) with these
+ * answers preloaded.
+ */
+export interface FirstFrame {
+  route: string
+  render(answers: Record<string, unknown>): string
+}

@@ -12,7 +12,8 @@ import { extname, join, normalize, sep } from 'node:path'
 import type { DrydockHandlers, EventSource } from '../shared/contract'
 import { type Envelope, type ErrorCode, errorMessage } from '../shared/errors'
 import { createDispatcher } from '../core/dispatch'
-import { PRELOADED_METHODS, preloadedElement } from '../shared/preloaded'
+import { type FirstFrame, PRELOADED_METHODS, preloadedElement } from '../shared/preloaded'
+import { linkedStylesheets, type PageWithFirstFrame, pageWithFirstFrame } from './first-frame-page'
 import { CONTENT_SECURITY_POLICY } from '../shared/security'
 
 export interface WebServerOptions {
@@ -23,6 +24,11 @@ export interface WebServerOptions {
   port?: number
   /** Fixed token for tests; a random one per start otherwise. */
   token?: string
+  /**
+   * Renders the page's first frame into it (src/renderer/src/first-frame.tsx), so the browser
+   * paints the figures before the app's code has run; without it the page is the app alone.
+   */
+  firstFrame?: FirstFrame
 }
 
 export interface WebServer {
@@ -105,14 +111,54 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   let allowedOrigins: Set<string> = new Set()
   const openStreams = new Set<ServerResponse>()
 
-  /** index.html with the preloaded answers (src/shared/preloaded.ts) in its head. */
-  async function withPreloaded(html: Buffer): Promise<Buffer> {
+  /** The last page with a first frame, by its answers: they change only with a new sample. */
+  let lastFrame: { key: string; page: PageWithFirstFrame | null } | null = null
+
+  async function firstFramePage(html: string, answers: Record<string, unknown>) {
+    const frame = options.firstFrame
+    if (!frame) return null
+    const key = `${JSON.stringify(answers)}\n${html}`
+    if (lastFrame?.key !== key) {
+      let page: PageWithFirstFrame | null = null
+      try {
+        const sheets = await ownStylesheets(html)
+        const markup = frame.render(answers)
+        page = pageWithFirstFrame(html, markup, frame.route, CONTENT_SECURITY_POLICY, sheets)
+      } catch {
+        // A frame that cannot render leaves the page to the app, as without one.
+      }
+      lastFrame = { key, page }
+    }
+    return lastFrame.page
+  }
+
+  /** The page's own stylesheets, to put in it: one request fewer before the first paint. */
+  async function ownStylesheets(html: string): Promise<Map<string, string>> {
+    const sheets = new Map<string, string>()
+    for (const href of linkedStylesheets(html)) {
+      const file = normalize(join(rendererDir, href))
+      if (!file.startsWith(rendererDir + sep)) continue
+      const text = await readFile(file, 'utf8')
+      if (!/<\/style/i.test(text)) sheets.set(href, text)
+    }
+    return sheets
+  }
+
+  /**
+   * index.html with the preloaded answers (src/shared/preloaded.ts) in its head, and the first
+   * frame they make in its body, with the policy it is served under.
+   */
+  async function appPage(file: Buffer): Promise<{ body: Buffer; policy: string }> {
     const answers: Record<string, unknown> = {}
     for (const method of PRELOADED_METHODS) answers[method] = await dispatch(method, {})
-    const text = html.toString('utf8')
+    const source = file.toString('utf8')
+    const page = await firstFramePage(source, answers)
+    const text = page?.html ?? source
+    const policy = page?.contentSecurityPolicy ?? CONTENT_SECURITY_POLICY
     const at = text.indexOf('</head>')
-    if (at < 0) return html
-    return Buffer.from(`${text.slice(0, at)}${preloadedElement(answers)}\n${text.slice(at)}`)
+    if (at < 0) return { body: file, policy }
+    const body = Buffer.from(`${text.slice(0, at)}${preloadedElement(answers)}\n${text.slice(at)}`)
+    return { body, policy }
   }
 
   async function serveStatic(
@@ -127,15 +173,15 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       if (!(await stat(file)).isFile()) throw new Error('not a file')
       const html = extname(file) === '.html'
       // Answers only for the page opened with the token: the files themselves are public.
-      const body =
-        html && withToken ? await withPreloaded(await readFile(file)) : await readFile(file)
+      const page = html && withToken ? await appPage(await readFile(file)) : null
+      const body = page?.body ?? (await readFile(file))
       const headers: Record<string, string> = {
         'Content-Type': MIME_TYPES[extname(file)] ?? 'application/octet-stream',
         'Content-Length': String(body.length),
         'X-Content-Type-Options': 'nosniff',
       }
       if (html) {
-        headers['Content-Security-Policy'] = CONTENT_SECURITY_POLICY
+        headers['Content-Security-Policy'] = page?.policy ?? CONTENT_SECURITY_POLICY
         // The page URL carries the token: keep it out of Referer headers and caches.
         headers['Referrer-Policy'] = 'no-referrer'
         headers['Cache-Control'] = 'no-store'
@@ -221,6 +267,14 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       else res.end()
     })
   })
+
+  // The first frame rendered once before serving: the first page then comes from the cache, or
+  // at least from compiled code (its first render took ~20 ms, later ones 1-6 ms).
+  if (options.firstFrame) {
+    await readFile(join(rendererDir, 'index.html'))
+      .then(appPage)
+      .catch(() => undefined)
+  }
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)

@@ -168,6 +168,18 @@ test.describe('cached figures', () => {
       expect(withToken).toContain('id="drydock-preloaded"')
       expect(withToken).toContain(`"imagesBytes":${sample.imagesBytes}`)
       expect(await (await fetch(`${server.origin}/`)).text()).not.toContain('drydock-preloaded')
+      // The page arrives with its first frame (src/web/first-frame-page.ts): the figures are in
+      // its markup, painted before the app's code has run; a browser that runs none shows them.
+      const scriptless = await page.context().browser()!.newContext({ javaScriptEnabled: false })
+      try {
+        const bare = await scriptless.newPage()
+        await bare.goto(server.url)
+        const frozen = bare.locator('#root > .first-frame[inert]').getByTestId('usage-images-bytes')
+        await expect(frozen).toHaveAttribute('data-source', 'cached')
+        await expect(frozen).toHaveAttribute('data-bytes', String(sample.imagesBytes))
+      } finally {
+        await scriptless.close()
+      }
       await page.goto(server.url)
       const images = page.getByTestId('usage-images-bytes')
       await expect(images).toHaveAttribute('data-source', 'cached')
@@ -178,6 +190,8 @@ test.describe('cached figures', () => {
       await expect(images).toHaveAttribute('data-source', 'live')
       await expect(page.getByTestId('free-bytes')).toHaveAttribute('data-source', 'live')
       await expect(page.getByTestId('usage-images')).not.toContainText('Last sample')
+      // The app has rendered over the frame.
+      await expect(page.locator('.first-frame')).toHaveCount(0)
       // Painted from the page's own copy, without asking: no request for the last sample began
       // before those figures reached the screen (Element Timing on the tiles). Later the server's
       // first sample (2 s after its start) makes the page ask again, by design; on a slow machine
@@ -201,8 +215,36 @@ test.describe('cached figures', () => {
             }).observe({ type: 'element', buffered: true } as unknown as { type: 'mark' })
           }),
       )
-      expect(untilCached.length).toBeGreaterThan(0) // the page's own code, at least
+      expect(untilCached.length).toBeGreaterThan(0) // the stylesheet, at least
       expect(untilCached).not.toContain('/api/call/getLatestUsage')
+    } finally {
+      await server.stop()
+    }
+  })
+})
+
+test.describe('the first frame', () => {
+  test("a page opened at another page's hash never shows the dashboard's frame", async ({
+    page,
+    testEngine,
+    workDir,
+  }) => {
+    const server = await startDrydockServer(testEngine.host, { db: join(workDir, 'frame.db') })
+    try {
+      // The app's code held back: what shows until it runs is the page as the server sent it,
+      // after the loader script has seen the hash.
+      let release = (): void => undefined
+      const held = new Promise<void>((resolve) => (release = resolve))
+      const asked = page.waitForRequest(/\/assets\/index-[^/]*\.js$/)
+      await page.route(/\/assets\/index-[^/]*\.js$/, async (route) => {
+        await held
+        await route.continue()
+      })
+      await page.goto(`${server.url}#/images`, { waitUntil: 'domcontentloaded' })
+      await asked
+      await expect(page.locator('#root > *')).toHaveCount(0)
+      release()
+      await expect(page.getByRole('heading', { level: 1 })).toContainText('Images')
     } finally {
       await server.stop()
     }

@@ -1,5 +1,5 @@
 /** `drydock serve`: browser mode on loopback, until interrupted. */
-import { builtRendererDir } from '../../core/package-info'
+import { builtFirstFrameModule, builtRendererDir } from '../../core/package-info'
 import { FIRST_SAMPLE_AFTER_START_MS } from '../../core/sampler'
 import { startWebServer } from '../../web/server'
 import { reportError } from '../errors'
@@ -7,11 +7,27 @@ import { EXIT, type ExitCode } from '../exit-codes'
 import { printJson, type CliIo, type GlobalOptions } from '../io'
 import { openCliSession } from '../session'
 import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { DrydockError, errorMessage } from '../../shared/errors'
+import type { FirstFrame } from '../../shared/preloaded'
 
 export interface ServeOptions {
   port: number
+}
+
+/**
+ * The page's first frame, rendered by the server (src/renderer/src/first-frame.tsx, built for
+ * Node); none when it is not built or does not load, and the page is then the app alone.
+ */
+function loadFirstFrame(): FirstFrame | undefined {
+  const file = builtFirstFrameModule()
+  if (!existsSync(file)) return undefined
+  try {
+    return (createRequire(__filename)(file) as { firstFrame?: FirstFrame }).firstFrame
+  } catch {
+    return undefined
+  }
 }
 
 export async function serveCommand(
@@ -41,7 +57,12 @@ export async function serveCommand(
   const stopSampling = session.service.startSampling({ firstAfterMs: FIRST_SAMPLE_AFTER_START_MS })
   let server
   try {
-    server = await startWebServer({ service: session.service, rendererDir, port: serve.port })
+    server = await startWebServer({
+      service: session.service,
+      rendererDir,
+      port: serve.port,
+      firstFrame: loadFirstFrame(),
+    })
   } catch (error) {
     session.close()
     const message = errorMessage(error)

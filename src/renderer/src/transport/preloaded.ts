@@ -13,6 +13,29 @@ import { PRELOADED_ELEMENT_ID, type PRELOADED_METHODS } from '../../../shared/pr
 const FRESH_MS = 5_000
 
 let answers: Record<string, unknown> | null = null
+/** True while the server renders the first frame with the answers it is about to send. */
+let prerendering = false
+
+/**
+ * Runs `render` (the server's render of the first frame, src/renderer/src/first-frame.tsx) with
+ * these answers preloaded and fresh, as the page will see them; then forgets them.
+ */
+export function withPreloadedAnswers<T>(given: Record<string, unknown>, render: () => T): T {
+  const saved = answers
+  answers = { ...given }
+  prerendering = true
+  try {
+    return render()
+  } finally {
+    answers = saved
+    prerendering = false
+  }
+}
+
+/** The page's first seconds; the server's render always counts as those. */
+function fresh(): boolean {
+  return prerendering || performance.now() < FRESH_MS
+}
 
 function envelopes(): Record<string, unknown> {
   if (answers) return answers
@@ -33,7 +56,7 @@ export function takePreloaded(method: string): unknown {
   const all = envelopes()
   const envelope = all[method]
   delete all[method]
-  return performance.now() < FRESH_MS ? envelope : undefined
+  return fresh() ? envelope : undefined
 }
 
 /** The value a preloaded call answered with, while not yet taken and still fresh. */
@@ -41,6 +64,6 @@ export function peekPreloaded<M extends (typeof PRELOADED_METHODS)[number]>(
   method: M,
 ): MethodResponse<M> | undefined {
   const envelope = envelopes()[method]
-  if (performance.now() >= FRESH_MS || !isEnvelope(envelope) || !envelope.ok) return undefined
+  if (!fresh() || !isEnvelope(envelope) || !envelope.ok) return undefined
   return envelope.value as MethodResponse<M>
 }
