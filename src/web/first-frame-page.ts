@@ -20,6 +20,8 @@ export const FIRST_FRAME_SCRIPT = './first-frame.js'
 
 export interface PageWithFirstFrame {
   html: string
+  /** The app's entry module as the page names it (`./assets/index-….js`), loaded after the frame. */
+  entry: string
   /** The page's policy, allowing the frame's own style attributes and no other. */
   contentSecurityPolicy: string
 }
@@ -98,6 +100,7 @@ export function pageWithFirstFrame(
       .replace(MODULE_PRELOADS, '')
       .replace(ROOT, () => `<div id="root"><div class="first-frame" inert>${frame}</div></div>`)
       .replace('</body>', () => `${loader}\n  </body>`),
+    entry,
     contentSecurityPolicy,
   }
 }

@@ -29,6 +29,12 @@ export interface WebServerOptions {
    * paints the figures before the app's code has run; without it the page is the app alone.
    */
   firstFrame?: FirstFrame
+  /**
+   * Called when a page that came with its first frame asks for the app's code: its first calls
+   * follow within a few hundred milliseconds, and what the engine takes seconds to answer (the
+   * dashboard's disk usage) can be asked for now.
+   */
+  onAppLoading?: () => void
 }
 
 export interface WebServer {
@@ -111,13 +117,16 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   let allowedOrigins: Set<string> = new Set()
   const openStreams = new Set<ServerResponse>()
 
-  /** The last page with a first frame, by its answers: they change only with a new sample. */
+  /**
+   * The last page with a first frame, by its answers (they change with a new sample) and the
+   * minute (the frame says how old the sample is).
+   */
   let lastFrame: { key: string; page: PageWithFirstFrame | null } | null = null
 
   async function firstFramePage(html: string, answers: Record<string, unknown>) {
     const frame = options.firstFrame
     if (!frame) return null
-    const key = `${JSON.stringify(answers)}\n${html}`
+    const key = `${Math.floor(Date.now() / 60_000)}\n${JSON.stringify(answers)}\n${html}`
     if (lastFrame?.key !== key) {
       let page: PageWithFirstFrame | null = null
       try {
@@ -166,6 +175,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     res: ServerResponse,
     withToken: boolean,
   ): Promise<void> {
+    if (lastFrame?.page && pathname === lastFrame.page.entry.replace(/^\./, '')) {
+      options.onAppLoading?.()
+    }
     const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname.slice(1))
     const file = normalize(join(rendererDir, relative))
     if (!file.startsWith(rendererDir + sep)) return refuse(res, 404, 'internal', 'Not found.')

@@ -3,10 +3,13 @@
  * frame itself, rendered by the Node build of the renderer that `drydock serve` loads
  * (out/first-frame, made by `npm run build`).
  */
-import { existsSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
+import type { DrydockHandlers, EventSource } from '../../src/shared/contract'
+import { startWebServer } from '../../src/web/server'
 import { createHash } from 'node:crypto'
 import type { FirstFrame } from '../../src/shared/preloaded'
 import { CONTENT_SECURITY_POLICY } from '../../src/shared/security'
@@ -146,6 +149,69 @@ describe("the first frame's Node build", () => {
       const html = frame.render(answers)
       expect(html).toContain('aria-busy="true"')
       expect(html).not.toContain('data-testid="usage-images-bytes"')
+    }
+  })
+})
+
+describe('browser mode serving the page with its first frame', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'drydock-first-frame-'))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  mkdirSync(join(dir, 'assets'))
+  writeFileSync(join(dir, 'index.html'), BUILT)
+  for (const name of ['index-A1.js', 'react-B2.js', 'table-C3.js'])
+    writeFileSync(join(dir, 'assets', name), '')
+  writeFileSync(join(dir, 'assets', 'index-D4.css'), '.app{display:grid}')
+  // Only what the page itself asks for (its preloaded answer); no engine behind it.
+  const service = {
+    getLatestUsage: () => Promise.resolve(null),
+    subscribe: () => () => undefined,
+  } as unknown as DrydockHandlers & EventSource
+
+  it('sends the frame and its policy, and says when the page then loads the app', async () => {
+    let loading = 0
+    const server = await startWebServer({
+      service,
+      rendererDir: dir,
+      token: 'secret',
+      firstFrame: { route: 'dashboard', render: () => '<main style="width:1px">frame</main>' },
+      onAppLoading: () => loading++,
+    })
+    try {
+      const page = await fetch(server.url)
+      const html = await page.text()
+      expect(html).toContain('<main style="width:1px">frame</main>')
+      expect(html).toContain('<style>.app{display:grid}</style>')
+      expect(page.headers.get('content-security-policy')).toContain("'unsafe-hashes'")
+      // The files themselves, fetched without the token, are the app alone.
+      const bare = await (await fetch(`${server.origin}/`)).text()
+      expect(bare).toBe(BUILT)
+      await fetch(`${server.origin}/assets/react-B2.js`)
+      expect(loading).toBe(0)
+      await fetch(`${server.origin}/assets/index-A1.js`)
+      expect(loading).toBe(1)
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('sends the app alone when the frame cannot render', async () => {
+    const server = await startWebServer({
+      service,
+      rendererDir: dir,
+      token: 'secret',
+      firstFrame: {
+        route: 'dashboard',
+        render: () => {
+          throw new Error('broken')
+        },
+      },
+    })
+    try {
+      const html = await (await fetch(server.url)).text()
+      expect(html).toContain('<script type="module" crossorigin src="./assets/index-A1.js">')
+      expect(html).toContain('id="drydock-preloaded"')
+    } finally {
+      await server.close()
     }
   })
 })

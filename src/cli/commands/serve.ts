@@ -62,6 +62,9 @@ export async function serveCommand(
       rendererDir,
       port: serve.port,
       firstFrame: loadFirstFrame(),
+      // The page has painted its frame and loads the app, whose dashboard asks for the engine's
+      // disk usage first: its df (seconds on a big engine) starts now, and that call shares it.
+      onAppLoading: () => void session.service.getDiskUsage().catch(() => undefined),
     })
   } catch (error) {
     session.close()
