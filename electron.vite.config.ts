@@ -66,6 +66,8 @@ function firstFrameBuild(): Plugin {
           ssr: resolve(root, 'src/first-frame.tsx'),
           outDir: resolve(__dirname, 'out/first-frame'),
           emptyOutDir: true,
+          // src/renderer/public (the page's loader) is the page's, not the server's.
+          copyPublicDir: false,
           target: 'node20',
           minify: true,
           rolldownOptions: {

@@ -13,7 +13,12 @@ import type { DrydockHandlers, EventSource } from '../shared/contract'
 import { type Envelope, type ErrorCode, errorMessage } from '../shared/errors'
 import { createDispatcher } from '../core/dispatch'
 import { type FirstFrame, PRELOADED_METHODS, preloadedElement } from '../shared/preloaded'
-import { linkedStylesheets, type PageWithFirstFrame, pageWithFirstFrame } from './first-frame-page'
+import {
+  FIRST_FRAME_SCRIPT,
+  linkedStylesheets,
+  type PageWithFirstFrame,
+  pageWithFirstFrame,
+} from './first-frame-page'
 import { CONTENT_SECURITY_POLICY } from '../shared/security'
 
 export interface WebServerOptions {
@@ -122,6 +127,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
    * minute (the frame says how old the sample is).
    */
   let lastFrame: { key: string; page: PageWithFirstFrame | null } | null = null
+  /** The entry module a page with a frame was just sent with (`onAppLoading`), for 10 s. */
+  let appLoadingArmed: { entry: string; until: number } | null = null
 
   async function firstFramePage(html: string, answers: Record<string, unknown>) {
     const frame = options.firstFrame
@@ -130,11 +137,14 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (lastFrame?.key !== key) {
       let page: PageWithFirstFrame | null = null
       try {
+        // Without its loader the frame would stay, inert, and the app never load.
+        await stat(join(rendererDir, FIRST_FRAME_SCRIPT))
         const sheets = await ownStylesheets(html)
         const markup = frame.render(answers)
         page = pageWithFirstFrame(html, markup, frame.route, CONTENT_SECURITY_POLICY, sheets)
       } catch {
-        // A frame that cannot render leaves the page to the app, as without one.
+        // A frame that cannot render, or a build without the loader, leaves the page to the
+        // app, as without a frame.
       }
       lastFrame = { key, page }
     }
@@ -157,7 +167,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
    * index.html with the preloaded answers (src/shared/preloaded.ts) in its head, and the first
    * frame they make in its body, with the policy it is served under.
    */
-  async function appPage(file: Buffer): Promise<{ body: Buffer; policy: string }> {
+  async function appPage(
+    file: Buffer,
+  ): Promise<{ body: Buffer; policy: string; entry: string | null }> {
     const answers: Record<string, unknown> = {}
     for (const method of PRELOADED_METHODS) answers[method] = await dispatch(method, {})
     const source = file.toString('utf8')
@@ -165,9 +177,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     const text = page?.html ?? source
     const policy = page?.contentSecurityPolicy ?? CONTENT_SECURITY_POLICY
     const at = text.indexOf('</head>')
-    if (at < 0) return { body: file, policy }
+    if (at < 0) return { body: file, policy, entry: null }
     const body = Buffer.from(`${text.slice(0, at)}${preloadedElement(answers)}\n${text.slice(at)}`)
-    return { body, policy }
+    return { body, policy, entry: page?.entry ?? null }
   }
 
   async function serveStatic(
@@ -175,7 +187,14 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     res: ServerResponse,
     withToken: boolean,
   ): Promise<void> {
-    if (lastFrame?.page && pathname === lastFrame.page.entry.replace(/^\./, '')) {
+    // Only for the page served with the token, once, and soon after: the entry's name is public,
+    // and any other request for it must not make the engine work.
+    if (
+      appLoadingArmed &&
+      pathname === appLoadingArmed.entry &&
+      Date.now() < appLoadingArmed.until
+    ) {
+      appLoadingArmed = null
       options.onAppLoading?.()
     }
     const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname.slice(1))
@@ -186,6 +205,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       const html = extname(file) === '.html'
       // Answers only for the page opened with the token: the files themselves are public.
       const page = html && withToken ? await appPage(await readFile(file)) : null
+      if (page?.entry) {
+        appLoadingArmed = { entry: page.entry.replace(/^\./, ''), until: Date.now() + 10_000 }
+      }
       const body = page?.body ?? (await readFile(file))
       const headers: Record<string, string> = {
         'Content-Type': MIME_TYPES[extname(file)] ?? 'application/octet-stream',

@@ -180,6 +180,11 @@ test.describe('cached figures', () => {
       } finally {
         await scriptless.close()
       }
+      // The frame's style attributes and stylesheet are allowed by their hashes alone.
+      const refused: string[] = []
+      page.on('console', (message) => {
+        if (message.text().includes('Content Security Policy')) refused.push(message.text())
+      })
       await page.goto(server.url)
       const images = page.getByTestId('usage-images-bytes')
       await expect(images).toHaveAttribute('data-source', 'cached')
@@ -192,6 +197,7 @@ test.describe('cached figures', () => {
       await expect(page.getByTestId('usage-images')).not.toContainText('Last sample')
       // The app has rendered over the frame.
       await expect(page.locator('.first-frame')).toHaveCount(0)
+      expect(refused).toEqual([])
       // Painted from the page's own copy, without asking: no request for the last sample began
       // before those figures reached the screen (Element Timing on the tiles). Later the server's
       // first sample (2 s after its start) makes the page ask again, by design; on a slow machine

@@ -161,6 +161,7 @@ describe('browser mode serving the page with its first frame', () => {
   for (const name of ['index-A1.js', 'react-B2.js', 'table-C3.js'])
     writeFileSync(join(dir, 'assets', name), '')
   writeFileSync(join(dir, 'assets', 'index-D4.css'), '.app{display:grid}')
+  writeFileSync(join(dir, 'first-frame.js'), '')
   // Only what the page itself asks for (its preloaded answer); no engine behind it.
   const service = {
     getLatestUsage: () => Promise.resolve(null),
@@ -177,6 +178,9 @@ describe('browser mode serving the page with its first frame', () => {
       onAppLoading: () => loading++,
     })
     try {
+      // The entry's name is public: asked for without a page served first, it starts nothing.
+      await fetch(`${server.origin}/assets/index-A1.js`)
+      expect(loading).toBe(0)
       const page = await fetch(server.url)
       const html = await page.text()
       expect(html).toContain('<main style="width:1px">frame</main>')
@@ -189,8 +193,29 @@ describe('browser mode serving the page with its first frame', () => {
       expect(loading).toBe(0)
       await fetch(`${server.origin}/assets/index-A1.js`)
       expect(loading).toBe(1)
+      // Once per page served.
+      await fetch(`${server.origin}/assets/index-A1.js`)
+      expect(loading).toBe(1)
     } finally {
       await server.close()
+    }
+  })
+
+  it('sends the app alone when the loader script is missing from the build', async () => {
+    rmSync(join(dir, 'first-frame.js'))
+    const server = await startWebServer({
+      service,
+      rendererDir: dir,
+      token: 'secret',
+      firstFrame: { route: 'dashboard', render: () => '<main>frame</main>' },
+    })
+    try {
+      const html = await (await fetch(server.url)).text()
+      expect(html).not.toContain('<main>frame</main>')
+      expect(html).toContain('<script type="module" crossorigin src="./assets/index-A1.js">')
+    } finally {
+      await server.close()
+      writeFileSync(join(dir, 'first-frame.js'), '')
     }
   })
 
