@@ -5,6 +5,9 @@
  */
 import {
   constructCell,
+  type Cell,
+  type CellContext,
+  type Getter,
   type Column,
   type ReactTable,
   type Row,
@@ -86,15 +89,63 @@ export function rowCells<TFeatures extends TableFeatures, TData extends RowData>
 ): ReactNode {
   return table.getAllLeafColumns().map((column) => (
     // Keyed by column, not cell ID: a recycled row keeps its cells for the next item.
-    <td
-      key={column.id}
-      className={`images-table__cell images-table__cell--${column.id}${numeric.has(column.id) ? ' numeric' : ''}`}
-    >
-      {/* A cell made for this render: row.getAllCells() keeps its cells on the row, 44 MB
-          more heap (and longer garbage collections) once ten thousand images were shown. */}
-      <table.FlexRender cell={constructCell(column, row, table)} />
+    <td key={column.id} className={cellClass(column.id, numeric)}>
+      {cellContent(column, row, table)}
     </td>
   ))
+}
+
+/**
+ * A cell's content, from its column's template called as a function. Cheap on purpose, because a
+ * fast scroll renders ten rows a frame, each cell anew: TanStack's own cells cost the most of what
+ * a scroll through 10,000 images allocated (148 MB in all; row.getAllCells() also keeps them on
+ * the row, 44 MB more heap once every image was shown). cell.getContext() builds a memo of
+ * closures on every new cell, and a new cell (constructCell) is an object made from a prototype,
+ * its properties in a dictionary. So the context is made here, and its `cell` only when a template
+ * asks for it (none does). No <FlexRender>: the templates return elements and call no hooks (the
+ * components they return do), so they need no fiber of their own.
+ */
+function cellContent<TFeatures extends TableFeatures, TData extends RowData>(
+  column: Column<TFeatures, TData>,
+  row: Row<TFeatures, TData>,
+  table: Table<TFeatures, TData>,
+): ReactNode {
+  const template = column.columnDef.cell
+  if (typeof template !== 'function') return template ?? null
+  return template(new LightCellContext(column, row, table)) as ReactNode
+}
+
+/** A cell's context without a cell: made only if a template reads it (a getter on the prototype,
+ * so every context shares one shape; an object literal's own getter made a shape for each). */
+class LightCellContext<
+  TFeatures extends TableFeatures,
+  TData extends RowData,
+> implements CellContext<TFeatures, TData, unknown> {
+  constructor(
+    readonly column: Column<TFeatures, TData>,
+    readonly row: Row<TFeatures, TData>,
+    readonly table: Table<TFeatures, TData>,
+  ) {}
+  get cell(): Cell<TFeatures, TData, unknown> {
+    return constructCell(this.column, this.row, this.table)
+  }
+  // Own functions: templates destructure them.
+  readonly getValue: Getter<unknown> = <T,>() => this.row.getValue<T>(this.column.id)
+  readonly renderValue: Getter<unknown> = <T,>() => this.row.renderValue<T>(this.column.id)
+}
+
+// One string per column (per table's set of numeric columns, a module constant): a template
+// literal per cell would make a new string every frame.
+const cellClasses = new WeakMap<ReadonlySet<string>, Map<string, string>>()
+function cellClass(id: string, numeric: ReadonlySet<string>): string {
+  let names = cellClasses.get(numeric)
+  if (!names) cellClasses.set(numeric, (names = new Map()))
+  let name = names.get(id)
+  if (name === undefined) {
+    name = `images-table__cell images-table__cell--${id}${numeric.has(id) ? ' numeric' : ''}`
+    names.set(id, name)
+  }
+  return name
 }
 
 interface SelectableRow {
