@@ -12,10 +12,9 @@
 // frames, and before they ran within seconds of the engine benchmark deleting two engines' data
 // roots and the log benchmark's 100,000 writes (load average 3.6-3.7 when they began).
 import { spawnSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { join } from 'node:path'
 import { REPO } from './cli.mjs'
+import { settle } from './settle.mjs'
 
 const engineArgs = process.argv.slice(2)
 const parts = [
@@ -40,44 +39,10 @@ const parts = [
   ],
 ]
 
-/** The share of the CPUs' time spent busy (not idle, not waiting on I/O) since the last call. */
-function cpuBusy() {
-  let last = readCpu()
-  return () => {
-    const now = readCpu()
-    const busy = now.total - now.idle - (last.total - last.idle)
-    const total = now.total - last.total
-    last = now
-    return total > 0 ? busy / total : 0
-  }
-}
-function readCpu() {
-  // The first line of /proc/stat: user nice system idle iowait irq softirq steal ...
-  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1)
-  const ticks = fields.map(Number)
-  return { total: ticks.reduce((a, b) => a + b, 0), idle: ticks[3] + ticks[4] }
-}
-
-/** Waits until the CPUs were less than 20% busy over 3 s (at most 3 min), and says so. */
-async function settle() {
-  const busy = cpuBusy()
-  const started = Date.now()
-  let share = 1
-  while (Date.now() - started < 180_000) {
-    await sleep(3000)
-    share = busy()
-    if (share < 0.2) break
-  }
-  const waited = ((Date.now() - started) / 1000).toFixed(0)
-  process.stdout.write(
-    `(waited ${waited} s for the machine to settle: CPUs ${(share * 100).toFixed(0)}% busy over the last 3 s${share < 0.2 ? '' : ', still busy: the figures are likely inflated'})\n\n`,
-  )
-}
-
 let failed = 0
 for (const [title, command, args, options] of parts) {
   process.stdout.write(`\n=== ${title}\n\n`)
-  if (options?.settle && process.platform === 'linux') await settle()
+  if (options?.settle) process.stdout.write(`${await settle()}\n\n`)
   const result = spawnSync(command, args, { cwd: REPO, stdio: 'inherit' })
   if (result.status !== 0) {
     failed++
