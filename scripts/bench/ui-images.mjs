@@ -20,11 +20,13 @@
 //                                      are counted by PerformanceObserver('longtask'). Median of
 //                                      the runs (issue 14: ≤ 40 ms, median of 5). Target < 50 ms.
 //                                      Each scroll's line says what its longest task was (a frame,
-//                                      V8's minor or major GC, a message), when, and how much of
-//                                      its wall time the thread ran (the rest it waited for a CPU).
+//                                      V8's minor or major GC, a message), when (from the trace's
+//                                      first task), and how much of its wall time the thread ran
+//                                      (the rest it was off the CPU: preempted or blocked).
 //
 // On a busy machine every figure grows: the load average is printed before and after (the
-// benchmark itself adds about 1.5), with a warning when the machine was busy before it started.
+// benchmark itself adds about 1.5), with a warning when the CPUs were 20% busy or more in the 3 s
+// before it started.
 //
 //   node scripts/bench/ui-images.mjs [--images 10000] [--loads 3] [--runs 5] [--step 600]
 //                                    [--renderer out/renderer] [--json] [--profile]
@@ -43,6 +45,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { build } from 'rolldown'
 import { chromium } from 'playwright-core'
+import { busyShare } from './settle.mjs'
 
 const REPO = join(import.meta.dirname, '../..')
 const CHROMIUM = process.env.DRYDOCK_CHROMIUM ?? '/usr/bin/chromium'
@@ -324,7 +327,7 @@ function longestMainThreadTask(events) {
     longest: (longest?.dur ?? 0) / 1000,
     kind: longest ? taskKind(longest) : 'none',
     atMs: longest ? (longest.ts - (tasks[0]?.ts ?? longest.ts)) / 1000 : 0,
-    // Thread time: what of the wall time the main thread itself ran (the rest, it waited for a CPU).
+    // Thread time: what of the wall time the main thread itself ran (off the CPU for the rest).
     cpuMs: longest?.tdur === undefined ? null : longest.tdur / 1000,
     count: tasks.length,
   }
@@ -334,9 +337,10 @@ function longestMainThreadTask(events) {
 function taskKind(task) {
   const from = `${task.args?.src_file ?? ''} ${task.args?.src_func ?? ''}`
   if (/minor-gc|MinorGC|scavenge/i.test(from)) return 'V8 minor GC'
-  if (/incremental-marking|memory-reducer|heap\//i.test(from)) return 'V8 major GC'
+  if (/cppgc|blink\/renderer\/platform\/heap/.test(from)) return 'Blink GC'
+  if (/v8\/src\/heap\//.test(from)) return 'V8 major GC'
   if (/SendBeginMainFrame/.test(from)) return 'a frame'
-  if (/ipc|mojo/i.test(from)) return 'a message'
+  if (/^ipc\/|mojo\//.test(from)) return 'a message'
   return from.trim() || task.name
 }
 
@@ -425,6 +429,8 @@ async function main() {
     log(`generating ${IMAGE_COUNT.toLocaleString('en-US')} images`)
     const images = generateImages(IMAGE_COUNT)
     const loadBefore = loadavg()
+    // The load average lags by minutes: what the CPUs did in the last 3 s says more.
+    const busyBefore = await busyShare()
     server = await modules.startWebServer({
       service: stubService({ images, ...modules }),
       rendererDir: RENDERER,
@@ -499,6 +505,7 @@ async function main() {
       renderer: RENDERER,
       // Other work on the machine shows in every figure: say how busy it was.
       loadAverage: { before: loadBefore, after: loadAfter },
+      cpuBusyBefore: busyBefore,
       cpus: cpus().length,
       firstRowsPaintedMs: { median: median(firstRows), runs: firstRows },
       transferMs: median(loads.map((load) => load.dataArrival - load.requestStart)),
@@ -506,7 +513,7 @@ async function main() {
       targets: { firstRowsPaintedMs: TARGET_FIRST_ROWS_MS, longestTaskMs: TARGET_LONGEST_TASK_MS },
     }
     // Measured before Chromium starts: the benchmark itself keeps about 1.5 CPUs busy.
-    const busy = loadBefore[0] > cpus().length / 2
+    const busy = busyBefore === null ? loadBefore[0] > cpus().length / 2 : busyBefore >= 0.2
     await mkdir(join(REPO, 'artifacts/bench'), { recursive: true })
     await writeFile(join(REPO, 'artifacts/bench/ui-images.json'), JSON.stringify(result, null, 2))
 
@@ -521,7 +528,7 @@ async function main() {
     )
     if (busy)
       process.stdout.write(
-        `warning: the machine was already busy (1-min load average over ${cpus().length / 2} for ${cpus().length} CPUs before the benchmark, a run just before included): the figures are likely inflated\n`,
+        `warning: the machine was already busy (${busyBefore === null ? `1-min load average over ${cpus().length / 2} for ${cpus().length} CPUs` : `CPUs ${(busyBefore * 100).toFixed(0)}% busy over the 3 s`} before the benchmark): the figures are likely inflated\n`,
       )
     process.stdout.write('\n')
     printTable([

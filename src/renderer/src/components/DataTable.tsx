@@ -96,14 +96,11 @@ export function rowCells<TFeatures extends TableFeatures, TData extends RowData>
 }
 
 /**
- * A cell's content, from its column's template called as a function. Cheap on purpose, because a
- * fast scroll renders ten rows a frame, each cell anew: TanStack's own cells cost the most of what
- * a scroll through 10,000 images allocated (148 MB in all; row.getAllCells() also keeps them on
- * the row, 44 MB more heap once every image was shown). cell.getContext() builds a memo of
- * closures on every new cell, and a new cell (constructCell) is an object made from a prototype,
- * its properties in a dictionary. So the context is made here, and its `cell` only when a template
- * asks for it (none does). No <FlexRender>: the templates return elements and call no hooks (the
- * components they return do), so they need no fiber of their own.
+ * A cell's content, from its column's template called as a function: a fast scroll renders ten
+ * rows a frame, each cell anew, and TanStack's cells (a new Cell, and cell.getContext()'s memo of
+ * closures on each) were two thirds of what a scroll allocated (docs/performance.md). The
+ * templates return elements and call no hooks (the components they return do), so they need no
+ * fiber of their own; a memo or forwardRef component as a template would need <FlexRender>.
  */
 function cellContent<TFeatures extends TableFeatures, TData extends RowData>(
   column: Column<TFeatures, TData>,
