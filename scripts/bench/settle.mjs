@@ -30,8 +30,8 @@ export async function busyShare(ms = WINDOW_MS) {
 }
 
 /**
- * Waits until the CPUs were less than 20% busy (or waiting on I/O) over 3 s (at most 3 min) and returns a sentence
- * saying how long that took, for the report. Off Linux it returns at once.
+ * Waits until the CPUs were less than 20% busy (or waiting on I/O) over 3 s, at most 3 min, and
+ * returns a sentence saying how long that took, for the report. Off Linux it returns at once.
  */
 export async function settle() {
   if (process.platform !== 'linux') return '(the machine was not checked for quiet: not Linux)'

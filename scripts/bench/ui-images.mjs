@@ -336,7 +336,7 @@ function longestMainThreadTask(events) {
 /** What a task was, from where Chromium posted it (the 'toplevel' trace records the source). */
 function taskKind(task) {
   const from = `${task.args?.src_file ?? ''} ${task.args?.src_func ?? ''}`
-  if (/minor-gc|MinorGC|scavenge/i.test(from)) return 'V8 minor GC'
+  if (/minor-?gc|scavenge/i.test(from)) return 'V8 minor GC'
   if (/cppgc|blink\/renderer\/platform\/heap/.test(from)) return 'Blink GC'
   if (/v8\/src\/heap\//.test(from)) return 'V8 major GC'
   if (/SendBeginMainFrame/.test(from)) return 'a frame'

@@ -7,8 +7,8 @@ import {
   constructCell,
   type Cell,
   type CellContext,
-  type Getter,
   type Column,
+  type Getter,
   type ReactTable,
   type Row,
   type RowData,
@@ -45,13 +45,12 @@ export function TableHead<TFeatures extends TableFeatures, TData extends RowData
           const column = header.column as unknown as SortableColumn
           const id = column.id
           const sorted = column.getIsSorted()
-          const numeric = text.numeric.has(id)
           const title = text.titles[id]
           return (
             <th
               key={header.id}
               scope="col"
-              className={`images-table__cell images-table__cell--${id}${numeric ? ' numeric' : ''}`}
+              className={cellClass(id, text.numeric)}
               aria-sort={
                 sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : undefined
               }
@@ -131,8 +130,8 @@ class LightCellContext<
   readonly renderValue: Getter<unknown> = <T,>() => this.row.renderValue<T>(this.column.id)
 }
 
-// One string per column (per table's set of numeric columns, a module constant): a template
-// literal per cell would make a new string every frame.
+// A column's cells' class, one string per column (per table's set of numeric columns, a module
+// constant): a template literal per cell would make a new string every frame.
 const cellClasses = new WeakMap<ReadonlySet<string>, Map<string, string>>()
 function cellClass(id: string, numeric: ReadonlySet<string>): string {
   let names = cellClasses.get(numeric)
