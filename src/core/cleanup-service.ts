@@ -23,7 +23,11 @@ import { WatchAhead } from './cleaner/watch-ahead'
 import type { ConnectionManager, KindsRead } from './connection-manager'
 import { hasBuildKitImages } from './kinds-reader'
 import { ENGINE_EVENT_BUFFER } from './engine/image-use-events'
-import { containerFileBytes } from './engine/container-files'
+import {
+  filesOf,
+  walkContainerDirectories,
+  type ContainerFilesAhead,
+} from './engine/container-files'
 import { exitTimes } from './engine/kinds'
 import type { EventBus } from './event-bus'
 import type { LastUseTracker } from './last-use-tracker'
@@ -120,9 +124,10 @@ export class CleanupService {
     const { settings, known: settingsKnown } = log.readSettings()
     const selection = resolveSelection(requested, settings)
     const kinds = kindsFor(selection)
-    const { connection, inventory, engine } = await connections.readInventory(
-      kinds ? { kinds } : {},
-    )
+    const reading = connections.readInventory(kinds ? { kinds } : {})
+    // Started once the read has begun (it makes the CLI's early connection first).
+    const filesAhead = removesContainers(selection) ? this.containerFilesAhead() : null
+    const { connection, inventory, engine } = await reading
     // BuildKit's cache may hold the layers of images it built: without its records the bytes
     // an image frees cannot be told, so read them whenever such an image is there.
     if (!inventory.kinds && hasBuildKitImages(inventory)) {
@@ -142,10 +147,11 @@ export class CleanupService {
     // A container's directory (its log above all) goes with it: counted where this machine can
     // read it (container-files.ts says why a directory named by the ID is the engine's own).
     const containerFiles =
-      removesContainers(selection) && engine.dataRoot && connection.host.local
-        ? await containerFileBytes(
+      filesAhead && engine.dataRoot && connection.host.local
+        ? await filesOf(
             engine.dataRoot,
             inventory.containers.map((container) => container.id),
+            await filesAhead,
           )
         : undefined
     const { plan, ledger } = buildPlanAndLedger(inventory, selection, {
@@ -188,6 +194,18 @@ export class CleanupService {
       this.plans.delete(id)
     }
     return plan
+  }
+
+  /** The containers' directories, walked while the engine lists (container-files.ts). */
+  private async containerFilesAhead(): Promise<ContainerFilesAhead | null> {
+    const { connections } = this.options
+    try {
+      const connection = await connections.require()
+      const { dataRoot } = await connections.engineFacts(connection)
+      return dataRoot && connection.host.local ? await walkContainerDirectories(dataRoot) : null
+    } catch {
+      return null // the read says why the engine cannot be reached; the plan reads them itself
+    }
   }
 
   /** Starts a held plan; resolves with the run id as soon as the log names the run. */

@@ -22,6 +22,51 @@ const MAX_DEPTH = 2
  */
 const CONTAINERS_PER_TURN = 50
 
+/** The container directories a walk ahead of the engine's list read (walkContainerDirectories). */
+export interface ContainerFilesAhead {
+  dataRoot: string
+  /** The directories the walk found (whether or not they could be read). */
+  walked: ReadonlySet<string>
+  sizes: ReadonlyMap<string, number>
+}
+
+/**
+ * Every container directory under the data root, walked as soon as the data root is known, before
+ * the engine's lists are in: a plan waits 100-200 ms more for the image list (the engine's
+ * slowest answer) than for the containers', and the walk (~40 ms for 320 containers) fits in that
+ * wait instead of following it. `filesOf` then reads only what the walk did not see.
+ */
+export async function walkContainerDirectories(dataRoot: string): Promise<ContainerFilesAhead> {
+  let ids: string[]
+  try {
+    ids = readdirSync(join(dataRoot, 'containers'))
+  } catch {
+    ids = [] // not ours to read: filesOf finds each container's own directory unreadable too
+  }
+  return { dataRoot, walked: new Set(ids), sizes: await containerFileBytes(dataRoot, ids) }
+}
+
+/**
+ * The bytes of the listed containers' directories: from the walk ahead for those it saw (on the
+ * same data root), the rest (created since, or no walk) read now.
+ */
+export async function filesOf(
+  dataRoot: string,
+  ids: readonly string[],
+  ahead: ContainerFilesAhead | null,
+): Promise<Map<string, number>> {
+  if (!ahead || ahead.dataRoot !== dataRoot) return containerFileBytes(dataRoot, ids)
+  const sizes = new Map<string, number>()
+  const late: string[] = []
+  for (const id of ids) {
+    const bytes = ahead.sizes.get(id)
+    if (bytes !== undefined) sizes.set(id, bytes)
+    else if (!ahead.walked.has(id)) late.push(id)
+  }
+  for (const [id, bytes] of await containerFileBytes(dataRoot, late)) sizes.set(id, bytes)
+  return sizes
+}
+
 /** Bytes of the regular files in each container's directory; containers not readable: absent. */
 export async function containerFileBytes(
   dataRoot: string,
