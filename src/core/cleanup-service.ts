@@ -24,7 +24,7 @@ import type { ConnectionManager, KindsRead } from './connection-manager'
 import { hasBuildKitImages } from './kinds-reader'
 import { ENGINE_EVENT_BUFFER } from './engine/image-use-events'
 import {
-  filesOf,
+  listedContainerFileBytes,
   walkContainerDirectories,
   type ContainerFilesAhead,
 } from './engine/container-files'
@@ -148,7 +148,7 @@ export class CleanupService {
     // read it (container-files.ts says why a directory named by the ID is the engine's own).
     const containerFiles =
       filesAhead && engine.dataRoot && connection.host.local
-        ? await filesOf(
+        ? await listedContainerFileBytes(
             engine.dataRoot,
             inventory.containers.map((container) => container.id),
             await filesAhead,

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
   containerFileBytes,
-  filesOf,
+  listedContainerFileBytes,
   walkContainerDirectories,
 } from '../../src/core/engine/container-files'
 import { tempDir } from '../support/temp-dir'
@@ -61,7 +61,7 @@ describe('containerFileBytes', () => {
     )
     write('late', 30)
     // The list names what the engine holds now: not the removed one, the late one as well.
-    expect(await filesOf(root, ['early', 'late'], ahead)).toEqual(
+    expect(await listedContainerFileBytes(root, ['early', 'late'], ahead)).toEqual(
       new Map([
         ['early', 10],
         ['late', 30],
@@ -70,7 +70,7 @@ describe('containerFileBytes', () => {
     // A walk of another data root (the engine changed meanwhile) is not used.
     const other = tempDir()
     mkdirSync(join(other, 'containers', 'early'), { recursive: true })
-    expect(await filesOf(other, ['early'], ahead)).toEqual(new Map([['early', 0]]))
+    expect(await listedContainerFileBytes(other, ['early'], ahead)).toEqual(new Map([['early', 0]]))
   })
 
   it('reads each listed container itself when the walk ahead could not list the directory', async () => {
@@ -79,6 +79,8 @@ describe('containerFileBytes', () => {
     expect(ahead.walked.size).toBe(0)
     mkdirSync(join(root, 'containers', 'abc'), { recursive: true })
     writeFileSync(join(root, 'containers', 'abc', 'log'), 'x'.repeat(5))
-    expect(await filesOf(root, ['abc', 'gone'], ahead)).toEqual(new Map([['abc', 5]]))
+    expect(await listedContainerFileBytes(root, ['abc', 'gone'], ahead)).toEqual(
+      new Map([['abc', 5]]),
+    )
   })
 })

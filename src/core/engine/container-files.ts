@@ -22,11 +22,12 @@ const MAX_DEPTH = 2
  */
 const CONTAINERS_PER_TURN = 50
 
-/** The container directories a walk ahead of the engine's list read (walkContainerDirectories). */
+/** What a walk made before the engine's lists are in found (walkContainerDirectories). */
 export interface ContainerFilesAhead {
   dataRoot: string
   /** The directories the walk found (whether or not they could be read). */
   walked: ReadonlySet<string>
+  /** Bytes by ID of the directories it could read. */
   sizes: ReadonlyMap<string, number>
 }
 
@@ -34,14 +35,14 @@ export interface ContainerFilesAhead {
  * Every container directory under the data root, walked as soon as the data root is known, before
  * the engine's lists are in: a plan waits 100-200 ms more for the image list (the engine's
  * slowest answer) than for the containers', and the walk (~40 ms for 320 containers) fits in that
- * wait instead of following it. `filesOf` then reads only what the walk did not see.
+ * wait instead of following it. `listedContainerFileBytes` then reads only what it did not see.
  */
 export async function walkContainerDirectories(dataRoot: string): Promise<ContainerFilesAhead> {
   let ids: string[]
   try {
     ids = readdirSync(join(dataRoot, 'containers'))
   } catch {
-    ids = [] // not ours to read: filesOf finds each container's own directory unreadable too
+    ids = [] // not ours to read, or not there yet: each listed container is read by itself
   }
   return { dataRoot, walked: new Set(ids), sizes: await containerFileBytes(dataRoot, ids) }
 }
@@ -50,7 +51,7 @@ export async function walkContainerDirectories(dataRoot: string): Promise<Contai
  * The bytes of the listed containers' directories: from the walk ahead for those it saw (on the
  * same data root), the rest (created since, or no walk) read now.
  */
-export async function filesOf(
+export async function listedContainerFileBytes(
   dataRoot: string,
   ids: readonly string[],
   ahead: ContainerFilesAhead | null,
