@@ -23,7 +23,7 @@ afterEach(() => {
   server = null
 })
 
-/** An engine holding one image and one exited container that wrote `logBytes` of log. */
+/** An engine holding one image and one exited container (1,000 bytes in its writable layer). */
 async function stubEngine(dataRoot: string, seen: string[]): Promise<string> {
   const socket = join(tempDir(), 'engine.sock')
   server = createServer((req, res) => {
