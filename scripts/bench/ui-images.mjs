@@ -53,7 +53,7 @@ const REPO = join(import.meta.dirname, '../..')
 const CHROMIUM = process.env.DRYDOCK_CHROMIUM ?? '/usr/bin/chromium'
 const TARGET_FIRST_ROWS_MS = 500
 const TARGET_LONGEST_TASK_MS = 50
-// performance.mark() at the first wheel step: where the scroll begins in the trace.
+// performance.mark() just before the first wheel step: where the scroll begins in the trace.
 const SCROLL_MARK = 'drydock-scroll-start'
 const log = (message) => process.stderr.write(`ui-images: ${message}\n`)
 
@@ -331,7 +331,7 @@ function mainThreadTasks(events) {
 }
 
 /**
- * The longest main-thread task in ms, what it was, when it began (ms into the trace) and how many
+ * The longest main-thread task in ms, what it was, when it began (ms from the first task after the scroll's mark) and how many
  * tasks there were.
  */
 function longestMainThreadTask(events) {
