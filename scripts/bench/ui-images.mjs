@@ -331,8 +331,8 @@ function mainThreadTasks(events) {
 }
 
 /**
- * The longest main-thread task in ms, what it was, when it began (ms from the first task after the scroll's mark) and how many
- * tasks there were.
+ * The longest main-thread task in ms, what it was, when it began (ms from the first task after
+ * the scroll's mark) and how many tasks there were.
  */
 function longestMainThreadTask(events) {
   const tasks = mainThreadTasks(events)
