@@ -161,10 +161,6 @@ export function generateImages(count, seed = 42) {
       dangling,
       children: [],
       containers,
-      sharesWith: Array.from({ length: 3 }, () => ({
-        id: ids[Math.floor(next() * count)],
-        bytes: Math.round(size - uniqueSize),
-      })),
       lastUsed: used < 0.3 ? created : new Date(now - next() * 60 * 86_400_000).toISOString(),
       lastUsedSource: used < 0.3 ? 'created' : used < 0.4 ? 'child' : 'event',
       protected: next() < 0.01,

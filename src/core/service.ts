@@ -3,6 +3,7 @@
  * hands over to the module that owns its job:
  *
  *   ConnectionManager  the engine connection, its state and the inventory
+ *   ImageReader        the Images page's inventory and each image's sharers
  *   CleanupService     plans, runs, cancels; reclaimable bytes
  *   Sampler            usage samples, the disk monitor and its alerts
  *   LastUseTracker     when each image was last used
@@ -23,14 +24,14 @@ import type {
 import type { Plan, Selection } from '../shared/cleanup'
 import { DrydockError } from '../shared/errors'
 import type { RunDetail, RunSummary, RunTrigger } from '../shared/history'
-import type { ImageView } from '../shared/images'
+import type { ImageSharer, ImageView } from '../shared/images'
 import type { AutomationStatus } from '../shared/automation'
 import type { EngineEntry } from '../shared/engines'
 import type { BuildCacheList, ContainerList, VolumeList } from '../shared/kinds'
 import type { MonitorState } from '../shared/monitor'
 import type { Settings, SettingsPatch } from '../shared/settings'
 import type { DiskUsage, LatestUsage, Reclaimable, UsageSeries } from '../shared/usage'
-import { CleanupService, resolveSelection } from './cleanup-service'
+import { CleanupService } from './cleanup-service'
 import { ConnectionManager, engineFailure } from './connection-manager'
 import { readUsage } from './usage-reader'
 import { modemOptionsFor } from './engine/host'
@@ -44,9 +45,7 @@ import { Automation, realClock, type Clock } from './automation'
 import { EngineFleet } from './engine-fleet'
 import { LastUseTracker } from './last-use-tracker'
 import { LogAccess } from './log-access'
-import { DependencyGraph } from './planner/graph'
-import { describeImages } from './planner/image-view'
-import { protectionRules } from './planner/policy'
+import { ImageReader } from './image-reader'
 import { Sampler, type SamplerOptions } from './sampler'
 import { errorMessage } from '../shared/errors'
 
@@ -86,6 +85,7 @@ export class DrydockService implements DrydockHandlers, EventSource {
   readonly automation: Automation
   readonly fleet: EngineFleet
   private readonly tracker: LastUseTracker
+  private readonly images: ImageReader
 
   constructor(private readonly options: ServiceOptions) {
     this.now = options.now ?? (() => new Date())
@@ -106,6 +106,7 @@ export class DrydockService implements DrydockHandlers, EventSource {
       now: this.now,
       early: options.early ?? null,
     })
+    this.images = new ImageReader(this.connections, this.tracker, this.log)
     this.cleanups = new CleanupService({
       connections: this.connections,
       log: this.log,
@@ -247,16 +248,12 @@ export class DrydockService implements DrydockHandlers, EventSource {
     return readUsage(this.connections, this.now, probeMaxAgeMs)
   }
 
-  async listImages(): Promise<ImageView[]> {
-    const { connection, inventory } = await this.connections.readInventory()
-    const graph = new DependencyGraph(inventory)
-    const uses = await this.tracker.lastUsesOf(connection, inventory, graph)
-    const { settings } = this.log.readSettings()
-    const protection = protectionRules(resolveSelection(NO_SELECTION, settings))
-    return describeImages(graph, {
-      lastUsed: (id) => uses.get(id) ?? { at: 0, source: 'created' },
-      isProtected: (id) => protection.protects(graph.images.get(id)!) !== null,
-    })
+  listImages(): Promise<ImageView[]> {
+    return this.images.list()
+  }
+
+  getImageSharers(request: { id: string }): Promise<ImageSharer[]> {
+    return this.images.sharers(request.id)
   }
 
   async listContainers(): Promise<ContainerList> {
@@ -458,29 +455,4 @@ export class DrydockService implements DrydockHandlers, EventSource {
     this.fleet.stop()
     this.log.close()
   }
-}
-
-/** A selection that selects nothing: Settings' protection alone, for showing what is protected. */
-const NO_SELECTION: Selection = {
-  policy: null,
-  system: false,
-  dangling: false,
-  unused: false,
-  images: [],
-  force: false,
-  withContainers: false,
-  stoppedContainers: false,
-  containers: [],
-  unusedVolumes: false,
-  volumes: [],
-  buildCache: false,
-  cacheRecords: [],
-  keepStorage: null,
-  olderThan: null,
-  unusedFor: null,
-  keepLast: null,
-  acceptUnknownUse: false,
-  targetSize: null,
-  protect: [],
-  protectLabels: [],
 }

@@ -12,6 +12,7 @@ export const METHOD_NAMES = [
   'getEngineInfo',
   'getDiskUsage',
   'listImages',
+  'getImageSharers',
   'listContainers',
   'listVolumes',
   'listBuildCache',

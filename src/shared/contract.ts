@@ -11,7 +11,7 @@ import { ErrorPayloadSchema } from './errors'
 import { AutomaticRunSchema, AutomationStatusSchema } from './automation'
 import { RUN_TRIGGERS, RunDetailSchema, RunSummarySchema } from './history'
 import { EngineEntrySchema } from './engines'
-import { ImageViewSchema } from './images'
+import { ImageSharerSchema, ImageViewSchema, MAX_IMAGE_SHARERS } from './images'
 import { BuildCacheListSchema, ContainerListSchema, VolumeListSchema } from './kinds'
 import { AlertSchema, MonitorStateSchema } from './monitor'
 import { SettingsPatchSchema, SettingsSchema } from './settings'
@@ -128,6 +128,13 @@ export const methods = {
   /** Bytes by type (images, containers, volumes, build cache) and free space at the data root. */
   getDiskUsage: { request: NoArguments, response: DiskUsageSchema },
   listImages: { request: NoArguments, response: lazySchema(() => z.array(ImageViewSchema)) },
+  /** The images sharing the most bytes of one image's layers (at most MAX_IMAGE_SHARERS),
+   * biggest first; from the inventory the last `listImages` read on this connection. Fails with
+   * `not-found` for an image the engine does not hold. */
+  getImageSharers: {
+    request: lazySchema(() => z.strictObject({ id: z.string().min(1) })),
+    response: lazySchema(() => z.array(ImageSharerSchema).max(MAX_IMAGE_SHARERS)),
+  },
   /** Containers, volumes, build cache: at once, with the last sizes known and their age. */
   listContainers: { request: NoArguments, response: ContainerListSchema },
   listVolumes: { request: NoArguments, response: VolumeListSchema },

@@ -19,8 +19,6 @@ export const ImageViewSchema = lazySchema(() =>
     dangling: z.boolean(),
     children: z.array(z.string()),
     containers: z.array(z.strictObject({ id: z.string(), name: z.string(), state: z.string() })),
-    /** The images sharing the most bytes of this image's layers (at most 20), biggest first. */
-    sharesWith: z.array(z.strictObject({ id: z.string(), bytes: z.number().nonnegative() })),
     /** When a container last used it (or a child image), ISO 8601; see `lastUsedSource`. */
     lastUsed: z.string(),
     /** `event`: seen used; `child`: inherited from a child image; `created`: never seen used. */
@@ -31,3 +29,17 @@ export const ImageViewSchema = lazySchema(() =>
 )
 
 export type ImageView = z.infer<typeof ImageViewSchema>
+
+/**
+ * Another image holding some of an image's layers, and how many bytes of them: asked for when a
+ * row's details open (`getImageSharers`), not with the list, since a base layer can be shared by
+ * thousands of images.
+ */
+export const ImageSharerSchema = lazySchema(() =>
+  z.strictObject({ id: z.string(), bytes: z.number().nonnegative() }),
+)
+
+export type ImageSharer = z.infer<typeof ImageSharerSchema>
+
+/** The most sharers an answer lists, biggest first. */
+export const MAX_IMAGE_SHARERS = 20

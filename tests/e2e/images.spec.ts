@@ -115,10 +115,19 @@ test.describe('the Images page', () => {
     await expect(parentDetails).toContainText('Children (1)')
     // The children list (in the Family facts) names the child by its tag.
     await expect(parentDetails.locator('dd li', { hasText: images.child.tags[0]! })).toHaveCount(1)
+    // The sharers are asked for when the details open: the child holds all its parent's layers.
+    await rowOf(page, images.child.id)
+      .getByRole('button', { name: /^Details of/ })
+      .click()
+    const childDetails = page.getByRole('group', { name: /^Details of .*child/ })
+    await expect(
+      childDetails.locator('.image-detail__sharer', { hasText: images.parent.tags[0]! }),
+    ).toHaveCount(1)
 
     // Click one checkbox, shift-click another: the range between them is selected.
     await page.getByRole('button', { name: /^Details of .*running/ }).click()
     await page.getByRole('button', { name: /^Details of .*parent/ }).click()
+    await page.getByRole('button', { name: /^Details of .*child/ }).click()
     const boxes = table.locator('tbody input[type="checkbox"]')
     await boxes.nth(0).click()
     await boxes.nth(3).click({ modifiers: ['Shift'] })

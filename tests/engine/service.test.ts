@@ -32,8 +32,12 @@ describe.skipIf(engine.skip)('service against the private engine', () => {
   })
   const client = createInProcessClient(service)
 
+  // Two images on a base layer no other test has (its file's seed is this suite's own).
+  const sharedBase = { files: { '/base.bin': { size: 120_000, seed: 0x5e41 } } }
+  let sharing: { small: string; big: string } | undefined
+
   beforeAll(async () => {
-    const [image] = await loadImages(
+    const [image, small, big] = await loadImages(
       engine.docker,
       [
         {
@@ -41,9 +45,20 @@ describe.skipIf(engine.skip)('service against the private engine', () => {
           created: '2024-05-01T00:00:00Z',
           layers: [busyboxLayer()],
         },
+        {
+          tags: [testRef('service-shares', 'small')],
+          created: '2024-05-02T00:00:00Z',
+          layers: [sharedBase, { files: { '/small.bin': { size: 10_000, seed: 1 } } }],
+        },
+        {
+          tags: [testRef('service-shares', 'big')],
+          created: '2024-05-03T00:00:00Z',
+          layers: [sharedBase, { files: { '/big.bin': { size: 50_000, seed: 2 } } }],
+        },
       ],
       run,
     )
+    sharing = { small: small!.id, big: big!.id }
     await createTestContainer(engine.docker, run, { image: image!.id, start: true })
   })
 
@@ -92,6 +107,25 @@ describe.skipIf(engine.skip)('service against the private engine', () => {
     expect(lean.createdAt).toMatch(/^\d{4}-/)
     await expect(connection.getJson!('/images/sha256%3Anope/json')).rejects.toMatchObject({
       statusCode: 404,
+    })
+  })
+
+  it("lists images without their sharers, and reads one image's sharers when asked", async () => {
+    const listed = await client.listImages()
+    const small = listed.find((image) => image.id === sharing!.small)
+    expect(small).toBeDefined()
+    expect(small).not.toHaveProperty('sharesWith')
+    // The base layer alone is shared: its bytes, and nothing of the other image's own layer.
+    const sharers = await client.getImageSharers({ id: sharing!.small })
+    expect(sharers).toHaveLength(1)
+    expect(sharers[0]!.id).toBe(sharing!.big)
+    expect(sharers[0]!.bytes).toBeGreaterThanOrEqual(120_000)
+    expect(sharers[0]!.bytes).toBeLessThan(130_000)
+    expect(await client.getImageSharers({ id: sharing!.big })).toEqual([
+      { id: sharing!.small, bytes: sharers[0]!.bytes },
+    ])
+    await expect(client.getImageSharers({ id: 'sha256:nope' })).rejects.toMatchObject({
+      code: 'not-found',
     })
   })
 

@@ -50,6 +50,7 @@ const fakeService: DrydockHandlers = {
     throw new DrydockError('invalid-request', 'one engine here')
   },
   listImages: async () => [],
+  getImageSharers: async () => [],
   listContainers: async () => ({ items: [], sizesAt: null, refreshing: false }),
   listVolumes: async () => ({ items: [], sizesAt: null, refreshing: false }),
   listBuildCache: async () => ({ items: [], sizesAt: null, refreshing: false }),

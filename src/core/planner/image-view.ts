@@ -1,9 +1,6 @@
 /** The inventory as the Images page and `drydock images` show it. */
-import type { ImageView } from '../../shared/images'
+import { MAX_IMAGE_SHARERS, type ImageSharer, type ImageView } from '../../shared/images'
 import type { DependencyGraph } from './graph'
-
-/** A base layer can be shared by thousands of images: list the biggest sharers only. */
-const MAX_SHARERS = 20
 
 /** When each image was last used, as the log knows it (see store/last-used). */
 export interface UsageFacts {
@@ -37,13 +34,6 @@ export function describeImages(
     const uniqueSize = chainIds
       .filter((chainId) => holders.get(chainId) === 1)
       .reduce((sum, chainId) => sum + (sizes.get(chainId) ?? 0), 0)
-    const sharesWith = [...graph.sharedLayers(image.id)]
-      .map(([id, shared]) => ({
-        id,
-        bytes: shared.reduce((sum, chainId) => sum + (sizes.get(chainId) ?? 0), 0),
-      }))
-      .sort((a, b) => b.bytes - a.bytes)
-      .slice(0, MAX_SHARERS)
     return {
       id: image.id,
       tags: image.tags,
@@ -59,10 +49,24 @@ export function describeImages(
       containers: graph
         .containers(image.id)
         .map((c) => ({ id: c.id, name: c.name, state: c.state })),
-      sharesWith,
       lastUsed: new Date(facts.lastUsed(image.id).at).toISOString(),
       lastUsedSource: facts.lastUsed(image.id).source,
       protected: facts.isProtected(image.id),
     }
   })
+}
+
+/**
+ * The images holding the most bytes of this image's layers, biggest first. A base layer can be
+ * shared by thousands of images: only the biggest sharers are listed.
+ */
+export function sharersOf(graph: DependencyGraph, imageId: string): ImageSharer[] {
+  const sizes = graph.sizes()
+  return [...graph.sharedLayers(imageId)]
+    .map(([id, shared]) => ({
+      id,
+      bytes: shared.reduce((sum, chainId) => sum + (sizes.get(chainId) ?? 0), 0),
+    }))
+    .sort((a, b) => b.bytes - a.bytes || (a.id < b.id ? -1 : 1))
+    .slice(0, MAX_IMAGE_SHARERS)
 }

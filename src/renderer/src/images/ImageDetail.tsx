@@ -1,6 +1,10 @@
 /** An expanded row: the image's containers, family, references and the images it shares with. */
-import type { ReactNode } from 'react'
+import { useCallback, type ReactNode } from 'react'
 import { formatBytes, shortId } from '../../../shared/format'
+import { useClient } from '../client-context'
+import { ErrorBanner } from '../components/ErrorBanner'
+import { Spinner } from '../components/Spinner'
+import { useAsync } from '../hooks/useAsync'
 import { bytesTitle } from './cells'
 import { isRunningState, type ImageRow } from './model'
 
@@ -29,7 +33,6 @@ export function ImageDetail({
   byId: ReadonlyMap<string, ImageRow>
 }): ReactNode {
   const { image } = row
-  const sharers = image.sharesWith.slice(0, MAX_SHARERS)
   return (
     <div
       className="image-detail"
@@ -101,21 +104,53 @@ export function ImageDetail({
       </Section>
 
       <Section title="Shares most bytes with">
-        {sharers.length === 0 ? (
-          <p className="muted">No layer of it is shared with another image.</p>
-        ) : (
-          <ul className="image-detail__list">
-            {sharers.map((sharer) => (
-              <li key={sharer.id} className="image-detail__sharer">
-                <span className="mono">{nameOf(sharer.id, byId)}</span>
-                <span className="numeric" title={bytesTitle(sharer.bytes)}>
-                  {formatBytes(sharer.bytes)}
-                </span>
-              </li>
-            ))}
-          </ul>
-        )}
+        <Sharers imageId={image.id} byId={byId} />
       </Section>
     </div>
+  )
+}
+
+/** Asked for when the details open: the list leaves sharers out (see core/image-reader). */
+function Sharers({
+  imageId,
+  byId,
+}: {
+  imageId: string
+  byId: ReadonlyMap<string, ImageRow>
+}): ReactNode {
+  const client = useClient()
+  const sharers = useAsync(
+    useCallback(() => client.getImageSharers({ id: imageId }), [client, imageId]),
+  )
+  if (sharers.status === 'loading') {
+    return (
+      <p className="muted" role="status">
+        <Spinner /> Reading which images share its layers…
+      </p>
+    )
+  }
+  if (sharers.status === 'error') {
+    return (
+      <ErrorBanner
+        title="Could not read which images share its layers"
+        error={sharers.error}
+        onRetry={sharers.reload}
+      />
+    )
+  }
+  if (sharers.value.length === 0) {
+    return <p className="muted">No layer of it is shared with another image.</p>
+  }
+  return (
+    <ul className="image-detail__list">
+      {sharers.value.slice(0, MAX_SHARERS).map((sharer) => (
+        <li key={sharer.id} className="image-detail__sharer">
+          <span className="mono">{nameOf(sharer.id, byId)}</span>
+          <span className="numeric" title={bytesTitle(sharer.bytes)}>
+            {formatBytes(sharer.bytes)}
+          </span>
+        </li>
+      ))}
+    </ul>
   )
 }

@@ -13,7 +13,7 @@ import {
 } from './cells'
 import type { ImageTableFeatures } from './features'
 import { SelectAllCheckbox } from './SelectAllCheckbox'
-import { statusRank, type ImageRow, type ImageStatus } from './model'
+import { searchTextOf, statusRank, type ImageRow, type ImageStatus } from './model'
 import { onFirstUse } from '../intl'
 
 // The features live in ./features (SelectAllCheckbox needs their type too); re-exported here for
@@ -30,9 +30,9 @@ const byNumber: SortFn<ImageTableFeatures, ImageRow> = (a, b, id) =>
 const byText: SortFn<ImageTableFeatures, ImageRow> = (a, b, id) =>
   collator().compare(a.getValue<string>(id), b.getValue<string>(id))
 
-/** The text box: matches references, the ID and container names (precomputed per row). */
+/** The text box: matches references, the ID and container names (built once per row). */
 export const searchFilter: FilterFn<ImageTableFeatures, ImageRow> = (row, _columnId, value) =>
-  row.original.search.includes(String(value).trim().toLowerCase())
+  searchTextOf(row.original).includes(String(value).trim().toLowerCase())
 searchFilter.autoRemove = (value) => typeof value !== 'string' || value.trim() === ''
 
 /** The status buttons: rows with any of the chosen statuses. */
