@@ -116,6 +116,9 @@ test.describe('the Images page', () => {
     // The children list (in the Family facts) names the child by its tag.
     await expect(parentDetails.locator('dd li', { hasText: images.child.tags[0]! })).toHaveCount(1)
     // The sharers are asked for when the details open: the child holds all its parent's layers.
+    // (The open details are closed first: the child's row would be below the table's fold.)
+    await page.getByRole('button', { name: /^Details of .*running/ }).click()
+    await page.getByRole('button', { name: /^Details of .*parent/ }).click()
     await rowOf(page, images.child.id)
       .getByRole('button', { name: /^Details of/ })
       .click()
@@ -125,8 +128,6 @@ test.describe('the Images page', () => {
     ).toHaveCount(1)
 
     // Click one checkbox, shift-click another: the range between them is selected.
-    await page.getByRole('button', { name: /^Details of .*running/ }).click()
-    await page.getByRole('button', { name: /^Details of .*parent/ }).click()
     await page.getByRole('button', { name: /^Details of .*child/ }).click()
     const boxes = table.locator('tbody input[type="checkbox"]')
     await boxes.nth(0).click()
