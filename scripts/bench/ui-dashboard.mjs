@@ -120,7 +120,6 @@ export function stubHandlers() {
     dangling: i % 10 === 0,
     children: [],
     containers: [],
-    sharesWith: [],
     lastUsed: new Date(now - i * DAY).toISOString(),
     lastUsedSource: 'created',
     protected: false,

@@ -129,8 +129,8 @@ export const methods = {
   getDiskUsage: { request: NoArguments, response: DiskUsageSchema },
   listImages: { request: NoArguments, response: lazySchema(() => z.array(ImageViewSchema)) },
   /** The images sharing the most bytes of one image's layers (at most MAX_IMAGE_SHARERS),
-   * biggest first; from the inventory the last `listImages` read on this connection. Fails with
-   * `not-found` for an image the engine does not hold. */
+   * biggest first; from the inventory the last `listImages` read on this connection, as the page
+   * shows it. Fails with `not-found` for an image neither that list nor a fresh read holds. */
   getImageSharers: {
     request: lazySchema(() => z.strictObject({ id: z.string().min(1) })),
     response: lazySchema(() => z.array(ImageSharerSchema).max(MAX_IMAGE_SHARERS)),

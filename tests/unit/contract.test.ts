@@ -4,6 +4,7 @@ import { METHOD_NAMES } from '../../src/shared/channels'
 import { events, methods, type DrydockHandlers } from '../../src/shared/contract'
 import { DrydockError } from '../../src/shared/errors'
 import { DEFAULT_SETTINGS } from '../../src/shared/settings'
+import { MAX_IMAGE_SHARERS } from '../../src/shared/images'
 import { parseRequest } from '../../src/shared/validation'
 import { createDispatcher } from '../../src/core/dispatch'
 
@@ -123,6 +124,27 @@ describe('contract schemas', () => {
       expect((thrown as DrydockError).details).toMatchObject({ issues: expect.any(Array) })
     },
   )
+
+  it.each([
+    ['no ID', {}],
+    ['an empty ID', { id: '' }],
+    ['an unknown key', { id: 'sha256:ab', all: true }],
+  ])('rejects a sharers request with %s', (_label, payload) => {
+    expect(() => parseRequest('getImageSharers', payload)).toThrow(
+      /^Invalid request for getImageSharers: /,
+    )
+  })
+
+  it(`bounds a sharers answer at ${MAX_IMAGE_SHARERS}`, () => {
+    const sharers = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ id: `sha256:${i}`, bytes: i }))
+    expect(methods.getImageSharers.response.safeParse(sharers(MAX_IMAGE_SHARERS)).success).toBe(
+      true,
+    )
+    expect(methods.getImageSharers.response.safeParse(sharers(MAX_IMAGE_SHARERS + 1)).success).toBe(
+      false,
+    )
+  })
 
   it('accepts an omitted request as {}', () => {
     expect(parseRequest('getAppInfo', undefined)).toEqual({})

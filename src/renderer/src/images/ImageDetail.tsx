@@ -3,6 +3,7 @@ import { useCallback, type ReactNode } from 'react'
 import { formatBytes, shortId } from '../../../shared/format'
 import { useClient } from '../client-context'
 import { ErrorBanner } from '../components/ErrorBanner'
+import { errorCode } from '../errors'
 import { Spinner } from '../components/Spinner'
 import { useAsync } from '../hooks/useAsync'
 import { bytesTitle } from './cells'
@@ -12,7 +13,9 @@ const MAX_SHARERS = 5
 
 function nameOf(id: string, byId: ReadonlyMap<string, ImageRow>): string {
   const row = byId.get(id)
-  if (!row || row.reference === '<none>') return `<none> ${shortId(id)}`
+  // Built since the list was read (another window, the CLI): not an untagged image.
+  if (!row) return `${shortId(id)} (not in this list: refresh)`
+  if (row.reference === '<none>') return `<none> ${shortId(id)}`
   return row.reference
 }
 
@@ -120,7 +123,10 @@ function Sharers({
 }): ReactNode {
   const client = useClient()
   const sharers = useAsync(
-    useCallback(() => client.getImageSharers({ id: imageId }), [client, imageId]),
+    // `byId` is new after each reload (Refresh, a cleanup): details left open ask again, as the
+    // rest of the panel shows the new list.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- byId is the reload's signal
+    useCallback(() => client.getImageSharers({ id: imageId }), [client, imageId, byId]),
   )
   if (sharers.status === 'loading') {
     return (
@@ -128,6 +134,9 @@ function Sharers({
         <Spinner /> Reading which images share its layers…
       </p>
     )
+  }
+  if (sharers.status === 'error' && errorCode(sharers.error) === 'not-found') {
+    return <p className="muted">The engine no longer holds this image: refresh the list.</p>
   }
   if (sharers.status === 'error') {
     return (
