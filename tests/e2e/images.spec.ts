@@ -123,9 +123,19 @@ test.describe('the Images page', () => {
       .getByRole('button', { name: /^Details of/ })
       .click()
     const childDetails = page.getByRole('group', { name: /^Details of .*child/ })
-    await expect(
-      childDetails.locator('.image-detail__sharer', { hasText: images.parent.tags[0]! }),
-    ).toHaveCount(1)
+    const parentAsSharer = childDetails.locator('.image-detail__sharer', {
+      hasText: images.parent.tags[0]!,
+    })
+    await expect(parentAsSharer).toHaveCount(1)
+    // Closed and opened again within the same list: shown from the answer already given.
+    let asked = 0
+    page.on('request', (request) => {
+      if (request.url().endsWith('/getImageSharers')) asked += 1
+    })
+    await page.getByRole('button', { name: /^Details of .*child/ }).click()
+    await page.getByRole('button', { name: /^Details of .*child/ }).click()
+    await expect(parentAsSharer).toHaveCount(1)
+    expect(asked).toBe(0)
 
     // Click one checkbox, shift-click another: the range between them is selected.
     await page.getByRole('button', { name: /^Details of .*child/ }).click()

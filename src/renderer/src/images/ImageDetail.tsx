@@ -1,6 +1,7 @@
 /** An expanded row: the image's containers, family, references and the images it shares with. */
 import { useCallback, type ReactNode } from 'react'
 import { formatBytes, shortId } from '../../../shared/format'
+import type { ImageSharer } from '../../../shared/images'
 import { useClient } from '../client-context'
 import { ErrorBanner } from '../components/ErrorBanner'
 import { errorCode } from '../errors'
@@ -113,6 +114,12 @@ export function ImageDetail({
   )
 }
 
+/**
+ * Sharers already answered, per list: details scrolled out of the virtualized table and back show
+ * them at once instead of a spinner that changes the row's height under the pointer.
+ */
+const answeredSharers = new WeakMap<ReadonlyMap<string, ImageRow>, Map<string, ImageSharer[]>>()
+
 /** Asked for when the details open: the list leaves sharers out (see core/image-reader). */
 function Sharers({
   imageId,
@@ -122,12 +129,22 @@ function Sharers({
   byId: ReadonlyMap<string, ImageRow>
 }): ReactNode {
   const client = useClient()
-  const sharers = useAsync(
-    // `byId` is new after each reload (Refresh, a cleanup): details left open ask again, as the
-    // rest of the panel shows the new list.
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- byId is the reload's signal
-    useCallback(() => client.getImageSharers({ id: imageId }), [client, imageId, byId]),
-  )
+  // Keyed by the list (`byId` is new after each reload: details left open ask again, as the rest
+  // of the panel shows the new list); within one list an answer is kept.
+  const load = useCallback(async () => {
+    const known = answeredSharers.get(byId)?.get(imageId)
+    if (known) return known
+    const value = await client.getImageSharers({ id: imageId })
+    let answers = answeredSharers.get(byId)
+    if (!answers) answeredSharers.set(byId, (answers = new Map()))
+    answers.set(imageId, value)
+    return value
+  }, [client, imageId, byId])
+  const fetched = useAsync(load)
+  const known = answeredSharers.get(byId)?.get(imageId)
+  const sharers = known
+    ? { status: 'ready' as const, value: known, reload: fetched.reload }
+    : fetched
   if (sharers.status === 'loading') {
     return (
       <p className="muted" role="status">
