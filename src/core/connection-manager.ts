@@ -8,6 +8,7 @@
 import type { ConnectionState, EngineInfo } from '../shared/contract'
 import { DrydockError, errorMessage } from '../shared/errors'
 import { reconcileInterruptedRuns } from './cleaner/reconcile'
+import { canReadBuildCacheOverGrpc } from './engine/build-cache-grpc'
 import { EngineConnection } from './engine/connection'
 import type { EarlyReads } from './engine/early-reads'
 import { engineUnreachable } from './engine/errors'
@@ -22,6 +23,7 @@ import {
 } from './kinds-reader'
 import type { EventBus } from './event-bus'
 import type { LogAccess } from './log-access'
+import { recordSlots } from './planner/build-cache-layers'
 
 export interface ConnectionOptions {
   /** `--host`; falls back to the Settings host (when followed), DOCKER_HOST, context, default. */
@@ -191,6 +193,16 @@ export class ConnectionManager {
       },
       // An image BuildKit built: its records are needed (see CleanupService.plan).
       ...(options.kinds ? {} : { onBuildKit: () => recordsFrom(connection) }),
+      // A cold read asks for histories only where they tell something new, which needs the
+      // records (over BuildKit's own API: /system/df would cost more than it saves).
+      recordSlots: async () => {
+        const engine = await this.engineFacts(await connecting)
+        if (engine.engineKind !== 'docker' || engine.imageStore !== 'graphdriver') return null
+        if (connection.buildKitApi === false || !canReadBuildCacheOverGrpc(connection.host))
+          return null
+        recordsFrom(connection)
+        return recordSlots((await ahead.records!).records)
+      },
     })
     const earlyInventory = early
       ? fetchInventory(early.docker, () => log.layerCache(), {

@@ -6,7 +6,9 @@
 import type Docker from 'dockerode'
 import type { JsonGet } from './json-get'
 import type { KindsInventory } from './kinds'
-import { layerFacts, type HistoryEntry, type LayerFacts } from './layers'
+import { readFactsLean, readFactsWhole } from './facts-reads'
+import type { RecordSlots } from './history-reads'
+import type { LayerFacts } from './layers'
 import { isProbeLabelled } from './probe-image'
 
 export interface ImageRecord {
@@ -92,15 +94,6 @@ export class MemoryLayerCache implements LayerCache {
   }
 }
 
-/** The engine answers many small requests faster in parallel, but not without bound. */
-const FETCH_CONCURRENCY = 16
-/** Images read at once through the pipelined getter: two requests each, filling its
- * connections' pipelines (pipelined-get.ts). */
-const PIPELINED_FETCH_CONCURRENCY = 32
-/** Layer facts read from the engine are written to the cache in batches of this many, while
- * the rest are still being read. */
-const CACHE_BATCH = 250
-
 interface ImageSummary {
   Id: string
   ParentId?: string
@@ -134,50 +127,6 @@ export function realReferences(refs: readonly string[] | null | undefined): stri
   return (refs ?? []).filter((ref) => ref !== '<none>:<none>' && ref !== '<none>@<none>')
 }
 
-export async function mapConcurrently<T, R>(
-  items: T[],
-  limit: number,
-  task: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length)
-  let next = 0
-  async function worker(): Promise<void> {
-    while (next < items.length) {
-      const index = next++
-      results[index] = await task(items[index]!)
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
-  return results
-}
-
-interface InspectAnswer {
-  Created?: string
-  RootFS?: { Layers?: string[] }
-}
-
-/** Reads an image's facts with `get` when given (the lean path), else through dockerode. */
-export async function fetchImageFacts(
-  docker: Docker,
-  imageId: string,
-  get?: JsonGet | null,
-): Promise<ImageFacts> {
-  const id = encodeURIComponent(imageId)
-  const [inspect, history] = get
-    ? ((await Promise.all([get(`/images/${id}/json`), get(`/images/${id}/history`)])) as [
-        InspectAnswer,
-        HistoryEntry[],
-      ])
-    : await Promise.all([
-        docker.getImage(imageId).inspect() as Promise<InspectAnswer>,
-        docker.getImage(imageId).history() as Promise<HistoryEntry[]>,
-      ])
-  return {
-    createdAt: inspect.Created ?? '',
-    layers: layerFacts(inspect.RootFS?.Layers ?? [], history),
-  }
-}
-
 export interface InventoryOptions {
   /** The lean getter (json-get.ts, pipelined-get.ts); null: dockerode only (ssh). */
   get?: JsonGet | null
@@ -196,6 +145,9 @@ export interface InventoryOptions {
   /** Called as soon as an image BuildKit built is known (from the cache or the engine), so that
    * its records can be asked for while the rest is read. */
   onBuildKit?: () => void
+  /** Where BuildKit's records could hold an image layer, asked for when a cold read begins: with
+   * it, a history is read only where it tells something new (history-reads.ts); null: every one. */
+  recordSlots?: () => Promise<RecordSlots | null>
 }
 
 const builtByBuildKit = (facts: ImageFacts) => facts.layers.some((layer) => layer.buildkit)
@@ -265,34 +217,18 @@ export async function fetchInventory(
     options.onBuildKit()
   }
   for (const facts of cached.values()) seen(facts)
-  const missing = summaries.filter((summary) => !cached.has(summary.Id)).map((s) => s.Id)
-  let done = 0
-  let batch: ({ imageId: string } & ImageFacts)[] = []
-  const concurrency = options.pipelined ? PIPELINED_FETCH_CONCURRENCY : FETCH_CONCURRENCY
+  const missing = summaries.filter((summary) => !cached.has(summary.Id))
+  const progress = { done: 0, total: missing.length, report: options.onProgress }
   if (missing.length > 0) options.onProgress?.(0, missing.length)
-  const fetched = await mapConcurrently(missing, concurrency, async (imageId) => {
-    let entry: ({ imageId: string } & ImageFacts) | null
-    try {
-      entry = { imageId, ...(await fetchImageFacts(docker, imageId, get)) }
-    } catch (error) {
-      // Removed between the list and the inspect: it is simply gone.
-      if ((error as { statusCode?: number }).statusCode !== 404) throw error
-      entry = null
-    }
-    options.onProgress?.(++done, missing.length)
-    if (entry) {
-      seen(entry)
-      batch.push(entry)
-    }
-    if (batch.length >= CACHE_BATCH) {
-      cache.putMany(batch)
-      batch = []
-    }
-    return entry
-  })
-  if (batch.length > 0) cache.putMany(batch)
-  const fresh = fetched.filter((entry): entry is { imageId: string } & ImageFacts => entry !== null)
-  const factsById = new Map<string, ImageFacts>(fresh.map((entry) => [entry.imageId, entry]))
+  const read = { cache, get, seen, pipelined: options.pipelined ?? false, progress }
+  const factsById =
+    options.recordSlots && missing.length >= 2
+      ? await readFactsLean(docker, missing, cached, options.recordSlots, read)
+      : await readFactsWhole(
+          docker,
+          missing.map((summary) => summary.Id),
+          read,
+        )
   for (const [id, entry] of cached) factsById.set(id, entry)
 
   const images: ImageRecord[] = []

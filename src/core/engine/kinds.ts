@@ -6,7 +6,8 @@
  */
 import type Docker from 'dockerode'
 import type { BuildCacheAnswer, SystemDf } from './disk-usage'
-import { mapConcurrently, type ContainerRecord } from './inventory'
+import { mapConcurrently } from './facts-reads'
+import type { ContainerRecord } from './inventory'
 import type { JsonGet } from './json-get'
 import { isProbeLabelled } from './probe-image'
 

@@ -74,8 +74,8 @@ function layerSteps(
 export function layerFacts(
   diffIds: readonly string[],
   history: readonly HistoryEntry[],
+  chains: readonly string[] = chainIds(diffIds),
 ): LayerFacts[] {
-  const chains = chainIds(diffIds)
   const steps = layerSteps(diffIds, history)
   return diffIds.map((diffId, index) => ({
     diffId,

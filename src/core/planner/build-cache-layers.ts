@@ -21,6 +21,8 @@
  *   RootFS. Not shared ⇒ it holds no layer of any current image.
  */
 
+import type { RecordSlots } from '../engine/history-reads'
+
 export interface BuildCacheRecordFacts {
   id: string
   /** `[Parent]` on API 1.41 (`Parents` from 1.42); empty for a root. */
@@ -216,13 +218,34 @@ export function layersHeldByRecords(
   return placed
 }
 
+/**
+ * Where these records could hold an image layer, for a cold read that derives what it can
+ * (engine/history-reads.ts): a regular, shared record holds the layer at its depth, of its size;
+ * one whose depth cannot be told, counted at every depth.
+ */
+export function recordSlots(
+  records: Pick<BuildCacheRecordFacts, 'id' | 'parents' | 'type' | 'shared' | 'size'>[],
+): RecordSlots {
+  const linked = records.map((r) => ({ ...r, parents: r.parents.filter((p) => p !== '') }))
+  const depth = depths(linked, new Map(linked.map((record) => [record.id, record])))
+  const slots = new Set<string>()
+  const anyDepth = new Set<number>()
+  for (const record of linked) {
+    if (record.type !== 'regular' || !record.shared) continue
+    const d = depth.get(record.id)
+    if (d === undefined) anyDepth.add(record.size)
+    else slots.add(`${d}:${record.size}`)
+  }
+  return { holds: (d, size) => anyDepth.has(size) || slots.has(`${d}:${size}`) }
+}
+
 /** Depth in the parent chain (a root is 1); absent when a parent is missing or there are several. */
-function depths(
-  records: BuildCacheRecordFacts[],
-  byId: Map<string, BuildCacheRecordFacts>,
+function depths<R extends { id: string; parents: string[] }>(
+  records: R[],
+  byId: Map<string, R>,
 ): Map<string, number> {
   const depth = new Map<string, number | null>()
-  const visit = (record: BuildCacheRecordFacts, seen: Set<string>): number | null => {
+  const visit = (record: R, seen: Set<string>): number | null => {
     const known = depth.get(record.id)
     if (known !== undefined) return known
     if (seen.has(record.id) || record.parents.length > 1) return null // a cycle, or a merge
