@@ -8,12 +8,13 @@
 import type { ConnectionState, EngineInfo } from '../shared/contract'
 import { DrydockError, errorMessage } from '../shared/errors'
 import { reconcileInterruptedRuns } from './cleaner/reconcile'
-import { canReadBuildCacheOverGrpc } from './engine/build-cache-grpc'
+import { canReadBuildCacheOverGrpc, readBuildCacheOverGrpc } from './engine/build-cache-grpc'
 import { EngineConnection } from './engine/connection'
 import type { EarlyReads } from './engine/early-reads'
 import { engineUnreachable } from './engine/errors'
 import { resolveHost, type ResolvedHost } from './engine/host'
 import { fetchInventory, type Inventory, type InventoryOptions } from './engine/inventory'
+import { buildCacheOf } from './engine/kinds'
 import {
   hasBuildKitImages,
   leanKinds,
@@ -194,12 +195,18 @@ export class ConnectionManager {
       // An image BuildKit built: its records are needed (see CleanupService.plan).
       ...(options.kinds ? {} : { onBuildKit: () => recordsFrom(connection) }),
       // A cold read asks for histories only where they tell something new, which needs the
-      // records (over BuildKit's own API: /system/df would cost more than it saves).
+      // records, over BuildKit's own API (/system/df would cost more than it saves). A plan's read
+      // shares them with the plan, which needs them where BuildKit built images; a read with the
+      // kinds gets them from /system/df later, so it asks BuildKit alone here.
       recordSlots: async () => {
         const engine = await this.engineFacts(await connecting)
         if (engine.engineKind !== 'docker' || engine.imageStore !== 'graphdriver') return null
         if (connection.buildKitApi === false || !canReadBuildCacheOverGrpc(connection.host))
           return null
+        if (options.kinds === 'fresh' || options.kinds === 'cached') {
+          const answer = await readBuildCacheOverGrpc(connection.host)
+          return recordSlots(buildCacheOf({ BuildCache: answer }))
+        }
         recordsFrom(connection)
         return recordSlots((await ahead.records!).records)
       },

@@ -8,6 +8,7 @@ import { canReadBuildCacheOverGrpc, readBuildCacheOverGrpc } from './engine/buil
 import type { BuildCacheAnswer, SystemDf } from './engine/disk-usage'
 import type { EarlyReads } from './engine/early-reads'
 import type { Inventory } from './engine/inventory'
+import { mayBeBuildKit } from './engine/layers'
 import {
   buildCacheOf,
   listVolumes,
@@ -95,9 +96,9 @@ async function recordsOnly(
   return { records: buildCacheOf(df), df }
 }
 
-/** Some image was built by BuildKit: its cache may hold that image's layers. */
+/** Some image was (or may have been) built by BuildKit: its cache may hold that image's layers. */
 export function hasBuildKitImages(inventory: Inventory): boolean {
-  return inventory.images.some((image) => image.layers.some((layer) => layer.buildkit))
+  return inventory.images.some((image) => image.layers.some(mayBeBuildKit))
 }
 
 /**

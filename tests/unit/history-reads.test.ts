@@ -16,15 +16,12 @@ import {
   layersByChain,
   type InspectedImage,
 } from '../../src/core/engine/history-reads'
-import { MemoryLayerCache, type ImageFacts } from '../../src/core/engine/inventory'
+import { MemoryLayerCache, type ImageFacts, type Inventory } from '../../src/core/engine/inventory'
 import type { JsonGet } from '../../src/core/engine/json-get'
-import { layerFacts, type HistoryEntry, type LayerFacts } from '../../src/core/engine/layers'
-import {
-  layersHeldByRecords,
-  recordSlots,
-  type BuildCacheRecordFacts,
-  type ImageLayerFacts,
-} from '../../src/core/planner/build-cache-layers'
+import { layerFacts, mayBeBuildKit, type HistoryEntry } from '../../src/core/engine/layers'
+import { recordSlots, type BuildCacheRecordFacts } from '../../src/core/planner/build-cache-layers'
+import { DependencyGraph } from '../../src/core/planner/graph'
+import { recordLayers } from '../../src/core/planner/record-layers'
 
 const NO_RECORDS = { holds: () => false }
 
@@ -90,13 +87,17 @@ describe('which histories a cold read asks for', () => {
 })
 
 /** A stub engine's getter (no engine runs in unit tests): inspect and history answers by ID. */
-function stubEngine(images: ReturnType<typeof image>[], gone: string[] = []) {
+function stubEngine(
+  images: { id: string; history: HistoryEntry[]; inspected: InspectedImage }[],
+  gone: { inspect?: string[]; history?: string[] } = {},
+) {
   const asked: string[] = []
   const get: JsonGet = (path) => {
     asked.push(path)
     const [, id, what] = /^\/images\/([^/]+)\/(json|history)$/.exec(path)!
     const found = images.find((i) => i.id === decodeURIComponent(id!))
-    if (!found || (what === 'history' && gone.includes(found.id)))
+    const removed = (what === 'json' ? gone.inspect : gone.history) ?? []
+    if (!found || removed.includes(found.id))
       return Promise.reject(Object.assign(new Error('no such image'), { statusCode: 404 }))
     return Promise.resolve(
       what === 'json'
@@ -160,16 +161,60 @@ describe('readFactsLean (stub engine)', () => {
     expect(sizesOf(found)).toEqual({ a1: [100, 20, 3], a2: [100, 20, 5], a3: [100, 20, 8] })
   })
 
-  it('leaves out an image removed between its inspect and its history', async () => {
-    const engine = stubEngine(family, ['a1'])
+  it('leaves out an image removed between its inspect and its history, and reads its siblings', async () => {
+    // a1 is the first history read and is gone by then: the others' lower layers stay unknown.
+    const engine = stubEngine(family, { history: ['a1'] })
+    const read = factsRead(engine.get)
+    const found = await readFactsLean({} as Docker, listed, new Map(), async () => NO_RECORDS, read)
+    expect(sizesOf(found)).toEqual({ a2: [100, 20, 5], a3: [100, 20, 8] })
+    expect(engine.histories()).toBe(3)
+    expect(read.progress.done).toBe(3)
+  })
+
+  it('leaves out an image removed before its inspect', async () => {
+    const engine = stubEngine(family, { inspect: ['a2'] })
+    const found = await readFactsLean({} as Docker, listed, new Map(), async () => NO_RECORDS, {
+      ...factsRead(engine.get),
+    })
+    expect(sizesOf(found)).toEqual({ a1: [100, 20, 3], a3: [100, 20, 8] })
+  })
+
+  it('checks the sums on one history when the cache knows every lower chain', async () => {
+    const engine = stubEngine(family)
+    const cached = new Map([['a1', family[0]!.facts]])
     const found = await readFactsLean(
       {} as Docker,
-      listed,
-      new Map(),
-      async () => ({ holds: () => true }),
+      listed.slice(1),
+      cached,
+      async () => NO_RECORDS,
       factsRead(engine.get),
     )
-    expect([...found.keys()].sort()).toEqual(['a2', 'a3'])
+    expect(engine.histories()).toBe(1)
+    expect(sizesOf(found)).toEqual({ a2: [100, 20, 5], a3: [100, 20, 8] })
+  })
+
+  it('derives nothing from a history paired with its layers by sizes alone', async () => {
+    // Four history entries for three layers, one of them an unrecognised zero-size step: only
+    // the sizes pair them, so a sibling's lower sizes are not taken from it.
+    const odd = family.map((i) => ({
+      ...i,
+      history: [i.history[0]!, { CreatedBy: 'custom tool', Size: 0 }, ...i.history.slice(1)],
+    }))
+    const engine = stubEngine(odd)
+    await readFactsLean({} as Docker, listed, new Map(), async () => NO_RECORDS, {
+      ...factsRead(engine.get),
+    })
+    expect(engine.histories()).toBe(3)
+  })
+
+  it("marks a derived layer as maybe BuildKit's, and keeps the mark in the log", async () => {
+    const engine = stubEngine(family)
+    const read = factsRead(engine.get)
+    const found = await readFactsLean({} as Docker, listed, new Map(), async () => NO_RECORDS, read)
+    const derived = [...found.values()].flatMap((f) => f.layers).filter((l) => l.derived)
+    expect(derived).toHaveLength(2)
+    expect(derived.every(mayBeBuildKit)).toBe(true)
+    expect(read.cache.knowsBuildKit?.()).toBe(true)
   })
 })
 
@@ -188,19 +233,91 @@ interface Captured {
   Images: { Id: string; Created: string; Layers: string[]; History: HistoryEntry[] }[]
 }
 
-/** The matcher's view of an image, as planner/record-layers.ts builds it from layer facts. */
-function matcherImage(id: string, facts: ImageFacts): ImageLayerFacts {
-  return {
-    id,
-    created: facts.createdAt,
-    layers: facts.layers,
-    history: [...facts.layers].reverse().map((layer: LayerFacts) => ({
-      CreatedBy: layer.step,
-      Size: layer.size,
-      Created: layer.created,
-      ...(layer.buildkit ? { Comment: 'buildkit.dockerfile.v0' } : {}),
+/** Which layer each record holds, through the planner's own adapter (planner/record-layers.ts),
+ * for images with these facts, in this order. */
+function placedBy(records: BuildCacheRecordFacts[], images: [string, ImageFacts][]) {
+  const inventory: Inventory = {
+    images: images.map(([id, facts]) => ({
+      id,
+      parentId: null,
+      tags: [],
+      digests: [],
+      created: 0,
+      createdAt: facts.createdAt,
+      labels: {},
+      size: facts.layers.reduce((sum, layer) => sum + layer.size, 0),
+      layers: facts.layers,
     })),
+    containers: [],
   }
+  return recordLayers(
+    records.map((r) => ({
+      ...r,
+      created: Date.parse(r.createdAt),
+      lastUsed: r.lastUsedAt === null ? null : Date.parse(r.lastUsedAt),
+      usageCount: 0,
+    })),
+    new DependencyGraph(inventory),
+  )
+}
+
+function loadCaptured(name: string) {
+  const captured = JSON.parse(
+    readFileSync(join(__dirname, '../fixtures/buildkit', name), 'utf8'),
+  ) as Captured
+  const records: BuildCacheRecordFacts[] = captured.BuildCache.map((r) => ({
+    id: r.ID,
+    parents: r.Parent ? [r.Parent] : [],
+    type: r.Type,
+    description: r.Description,
+    inUse: r.InUse,
+    shared: r.Shared,
+    size: r.Size,
+    createdAt: r.CreatedAt,
+    lastUsedAt: r.LastUsedAt,
+  }))
+  const whole = new Map(
+    captured.Images.map((i) => [
+      i.Id,
+      { createdAt: i.Created, layers: layerFacts(i.Layers, i.History) },
+    ]),
+  )
+  // What the engine lists as Size: the sum of the layers' diff sizes (engine/history-reads.test.ts
+  // checks it on the private engine).
+  const listed = captured.Images.map((i) => ({
+    Id: i.Id,
+    Size: whole.get(i.Id)!.layers.reduce((sum, layer) => sum + layer.size, 0),
+  }))
+  const asked: string[] = []
+  const get: JsonGet = (path) => {
+    asked.push(path)
+    const [, id, what] = /^\/images\/([^/]+)\/(json|history)$/.exec(path)!
+    const found = captured.Images.find((i) => i.Id === decodeURIComponent(id!))!
+    return Promise.resolve(
+      what === 'json'
+        ? { Created: found.Created, RootFS: { Layers: found.Layers } }
+        : found.History,
+    )
+  }
+  /** A cold read with these records, and how many histories it asked for. */
+  const readLean = async (held: BuildCacheRecordFacts[]) => {
+    asked.length = 0
+    const facts = await readFactsLean(
+      {} as Docker,
+      listed,
+      new Map(),
+      async () => recordSlots(held),
+      factsRead(get),
+    )
+    return { facts, histories: asked.filter((path) => path.endsWith('/history')).length }
+  }
+  // In the list's order either way: the first image to match a record names it in `why`.
+  const placed = (held: BuildCacheRecordFacts[], facts: Map<string, ImageFacts>) =>
+    placedBy(
+      held,
+      captured.Images.map((i) => [i.Id, facts.get(i.Id)!]),
+    )
+  return { captured, records, whole, readLean, placed }
 }
 
 const HISTORIES: Record<string, number> = {
@@ -210,63 +327,81 @@ const HISTORIES: Record<string, number> = {
 }
 
 describe('a cold read on the captured BuildKit worlds', () => {
-  for (const name of ['world.json', 'images-deleted.json', 'orphan-base.json']) {
+  for (const name of Object.keys(HISTORIES)) {
     it(`places every record of ${name} as with every history read`, async () => {
-      const captured = JSON.parse(
-        readFileSync(join(__dirname, '../fixtures/buildkit', name), 'utf8'),
-      ) as Captured
-      const records: BuildCacheRecordFacts[] = captured.BuildCache.map((r) => ({
-        id: r.ID,
-        parents: r.Parent ? [r.Parent] : [],
-        type: r.Type,
-        description: r.Description,
-        inUse: r.InUse,
-        shared: r.Shared,
-        size: r.Size,
-        createdAt: r.CreatedAt,
-        lastUsedAt: r.LastUsedAt,
-      }))
-      const whole = new Map(
-        captured.Images.map((i) => [
-          i.Id,
-          { createdAt: i.Created, layers: layerFacts(i.Layers, i.History) },
-        ]),
-      )
-      // What the engine lists as Size: the sum of the layers' diff sizes.
-      const listed = captured.Images.map((i) => ({
-        Id: i.Id,
-        Size: whole.get(i.Id)!.layers.reduce((sum, layer) => sum + layer.size, 0),
-      }))
-      const asked: string[] = []
-      const get: JsonGet = (path) => {
-        asked.push(path)
-        const [, id, what] = /^\/images\/([^/]+)\/(json|history)$/.exec(path)!
-        const found = captured.Images.find((i) => i.Id === decodeURIComponent(id!))!
-        return Promise.resolve(
-          what === 'json'
-            ? { Created: found.Created, RootFS: { Layers: found.Layers } }
-            : found.History,
-        )
-      }
-      const lean = await readFactsLean(
-        {} as Docker,
-        listed,
-        new Map(),
-        async () => recordSlots(records),
-        factsRead(get),
-      )
-      // In the list's order either way: the first image to match a record names it in `why`.
-      const held = (facts: Map<string, ImageFacts>) =>
-        layersHeldByRecords(
-          records,
-          captured.Images.map((i) => matcherImage(i.Id, facts.get(i.Id)!)),
-        )
-      expect(held(lean)).toEqual(held(whole))
-      const histories = asked.filter((path) => path.endsWith('/history')).length
+      const { records, whole, readLean, placed } = loadCaptured(name)
+      const lean = await readLean(records)
+      expect(placed(records, lean.facts)).toEqual(placed(records, whole))
       // Every image BuildKit built on top of another keeps its history (a record holds its top
       // layer); the images whose every layer a child's history told (the base, bk-tools, tools)
       // go without, their sums checked.
-      expect(histories).toBe(HISTORIES[name])
+      expect(lean.histories).toBe(HISTORIES[name])
     })
   }
+
+  it("still reads the records, and places the rest, once BuildKit dropped the top layers' records", async () => {
+    const { captured, records, whole, readLean, placed } = loadCaptured('world.json')
+    // BuildKit's own collection removed the records of the apps' top layers: their images are
+    // derived now, but the records left (the base's, the tools') still hold layers.
+    const tops = new Set(captured.Images.map((i) => whole.get(i.Id)!.layers.at(-1)!.chainId))
+    const held = placed(records, whole)
+    const left = records.filter((r) => !tops.has(held.get(r.id)?.chainId ?? ''))
+    expect(left.length).toBeGreaterThan(0)
+    expect(left.length).toBeLessThan(records.length)
+    const lean = await readLean(left)
+    expect(lean.histories).toBeLessThan(HISTORIES['world.json']!)
+    const images = [...lean.facts.values()]
+    // The plan would still read the records (kinds-reader.ts hasBuildKitImages).
+    expect(images.some((f) => f.layers.some(mayBeBuildKit))).toBe(true)
+    expect(placed(left, lean.facts)).toEqual(placed(left, whole))
+  })
+})
+
+describe('the record matching, on a derived layer', () => {
+  it('matches a record to a layer whose step and time are unknown by its size', () => {
+    const records: BuildCacheRecordFacts[] = [
+      {
+        id: 'base',
+        parents: [],
+        type: 'regular',
+        description: 'from local',
+        inUse: false,
+        shared: true,
+        size: 0,
+        createdAt: '2024-01-01T00:00:00Z',
+        lastUsedAt: null,
+      },
+      {
+        id: 'run',
+        parents: ['base'],
+        type: 'regular',
+        description: 'mount / from exec /bin/sh -c make',
+        inUse: false,
+        shared: true,
+        size: 7_000,
+        createdAt: '2024-02-01T00:00:00.5Z',
+        lastUsedAt: null,
+      },
+    ]
+    const facts: ImageFacts = {
+      createdAt: '2024-03-01T00:00:00Z',
+      layers: [
+        ...layerFacts(['base'], [{ CreatedBy: 'ADD rootfs', Size: 100, Created: 1_700_000_000 }]),
+        {
+          diffId: 'top',
+          chainId: 'sha256:top',
+          size: 7_000,
+          step: '',
+          buildkit: false,
+          created: 0,
+          derived: true,
+        },
+      ],
+    }
+    const held = placedBy(records, [['app', facts]])
+    expect(held.get('run')).toMatchObject({ chainId: 'sha256:top', confidence: 'inferred' })
+    // The same layer with an empty step of its own (a history that said nothing) is not matched.
+    const said = { ...facts, layers: facts.layers.map(({ derived: _, ...layer }) => layer) }
+    expect(placedBy(records, [['app', said]]).get('run')?.chainId).toBeNull()
+  })
 })

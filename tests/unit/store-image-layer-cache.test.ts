@@ -108,6 +108,26 @@ describe('ImageLayerCache', () => {
     expect(cache.getMany(ids)).toEqual(new Map(entries.map((entry) => [entry.imageId, entry])))
   })
 
+  it("keeps a derived layer as such, and counts it as maybe BuildKit's", () => {
+    const { cache } = openCache()
+    const plain = image(1, 2)
+    plain.layers = plain.layers.map((layer) => ({ ...layer, buildkit: false }))
+    cache.putMany([plain])
+    expect(cache.knowsBuildKit()).toBe(false)
+    const derived = image(2, 2)
+    derived.layers = derived.layers.map((layer, at) => ({
+      ...layer,
+      buildkit: false,
+      ...(at === 1 ? { step: '', created: 0, derived: true as const } : {}),
+    }))
+    cache.putMany([derived])
+    expect(cache.getMany([derived.imageId]).get(derived.imageId)!.layers[1]!.derived).toBe(true)
+    expect(cache.getMany([plain.imageId]).get(plain.imageId)!.layers[1]).not.toHaveProperty(
+      'derived',
+    )
+    expect(cache.knowsBuildKit()).toBe(true)
+  })
+
   it('treats a damaged entry as a miss', () => {
     const { cache, db } = openCache()
     const entry = image(2)

@@ -15,7 +15,7 @@ import {
 } from './history-reads'
 import type { ImageFacts, LayerCache } from './inventory'
 import type { JsonGet } from './json-get'
-import { layerFacts, type HistoryEntry } from './layers'
+import { layerFacts, pairsExactly, type HistoryEntry } from './layers'
 
 /** The engine answers many small requests faster in parallel, but not without bound. */
 const FETCH_CONCURRENCY = 16
@@ -108,7 +108,8 @@ function cacheWriter(read: FactsRead) {
 }
 
 function tick(read: FactsRead): void {
-  read.progress.report?.(++read.progress.done, read.progress.total)
+  read.progress.done += 1
+  read.progress.report?.(read.progress.done, read.progress.total)
 }
 
 /** An inspect and a history for each image. */
@@ -140,7 +141,8 @@ export async function readFactsWhole(
 /**
  * An inspect for each image, then a history only for those whose facts cannot be derived
  * (history-reads.ts). `recordSlots` says where BuildKit's records could hold a layer; null (not
- * known) reads every history.
+ * known: Podman, the containerd store, no BuildKit API) reads every history, each beside its
+ * image's inspect once that is known.
  */
 export async function readFactsLean(
   docker: Docker,
@@ -150,17 +152,53 @@ export async function readFactsLean(
   read: FactsRead,
 ): Promise<Map<string, ImageFacts>> {
   const slotsRead = recordSlots().catch(() => null)
+  const writer = cacheWriter(read)
+  const found = new Map<string, ImageFacts>()
+  const gone = new Set<string>()
+  /** Images whose history paired with their layers one to one (layers.ts pairsExactly). */
+  const exact = new Set<string>()
+  /** Reads one history and keeps the facts; null when the image is gone. */
+  const readHistory = async (image: InspectedImage): Promise<ImageFacts | null> => {
+    try {
+      const history = await imageHistory(docker, image.imageId, read.get)
+      if (pairsExactly(image.diffIds, history)) exact.add(image.imageId)
+      const facts = {
+        createdAt: image.createdAt,
+        layers: layerFacts(image.diffIds, history, image.chainIds),
+      }
+      found.set(image.imageId, facts)
+      writer.add(image.imageId, facts)
+      return facts
+    } catch (error) {
+      if (!isGone(error)) throw error
+      gone.add(image.imageId)
+      return null
+    }
+  }
   // One request per image here, so twice the images of a whole read fill the same pipelines.
   const limit = 2 * (read.pipelined ? PIPELINED_FETCH_CONCURRENCY : FETCH_CONCURRENCY)
+  const readHistories = (list: InspectedImage[]) => mapConcurrently(list, limit, readHistory)
+
+  // Every history is needed once the records are known not to be: each is read right after its
+  // image's inspect from then on, the rest after the inspects. Progress counts images, each once
+  // its inspect (and then its history, if read beside it) is in: the few histories read after
+  // the inspects are not counted.
+  let every = false
+  void slotsRead.then((slots) => {
+    every = slots === null
+  })
   const answers = await mapConcurrently(missing, limit, async (summary) => {
+    let image: InspectedImage
     try {
       const answer = await inspectImage(docker, summary.Id, read.get)
-      return inspected(
+      image = inspected(
         summary.Id,
         summary.Size ?? 0,
         answer.Created ?? '',
         answer.RootFS?.Layers ?? [],
       )
+      if (every) await readHistory(image)
+      return image
     } catch (error) {
       if (!isGone(error)) throw error
       return null
@@ -169,47 +207,34 @@ export async function readFactsLean(
     }
   })
   const images = answers.filter((image): image is InspectedImage => image !== null)
-  const writer = cacheWriter(read)
-  const found = new Map<string, ImageFacts>()
-  const readHistories = (list: InspectedImage[]) =>
-    mapConcurrently(list, limit, async (image) => {
-      try {
-        const history = await imageHistory(docker, image.imageId, read.get)
-        const facts = {
-          createdAt: image.createdAt,
-          layers: layerFacts(image.diffIds, history, image.chainIds),
-        }
-        found.set(image.imageId, facts)
-        writer.add(image.imageId, facts)
-        return facts
-      } catch (error) {
-        if (!isGone(error)) throw error
-        return null
-      }
-    })
+  const unread = () => images.filter((i) => !found.has(i.imageId) && !gone.has(i.imageId))
 
   const slots = await slotsRead
   if (!slots) {
-    await readHistories(images)
+    await mapConcurrently(unread(), limit, readHistory)
   } else {
     const known = layersByChain(cached.values())
-    const first = firstHistories(images, known)
+    let first = firstHistories(images, known)
+    // Every lower chain known already: one history still checks the sums on this engine.
+    if (first.length === 0 && images.length > 0) first = [images[0]!]
     const firstFacts = await readHistories(first)
-    // Sums that do not add up (another store's notion of Size): nothing is derived.
+    // A first history whose sums do not add up (another notion of Size), or whose steps could only
+    // be paired with its layers by their sizes: nothing is derived from it or anything else.
     let trusted = true
     first.forEach((image, index) => {
       const facts = firstFacts[index]
       if (!facts) return
-      if (!sumsCheckOut(facts, image.size)) trusted = false
+      if (!sumsCheckOut(facts, image.size) || !exact.has(image.imageId)) trusted = false
       for (const layer of facts.layers) known.set(layer.chainId, layer)
     })
-    const chosen = new Set(first)
-    const rest = images.filter((image) => !chosen.has(image))
+    const rest = unread()
     const { derived, needHistory } = trusted
       ? deriveFacts(rest, known, slots)
       : { derived: new Map<string, ImageFacts>(), needHistory: rest }
     const histories = readHistories(needHistory)
-    // Written while the last histories are on their way.
+    // Written while the last histories are on their way; a failed write still ends the read
+    // (after those settle), never leaves their promise unobserved.
+    histories.catch(() => undefined)
     for (const [imageId, facts] of derived) {
       found.set(imageId, facts)
       writer.add(imageId, facts)

@@ -116,7 +116,8 @@ function deriveLayers(
   if (layers.length === depth) return sum === image.size ? layers : null
   const size = image.size - sum
   if (size < 0 || slots.holds(depth, size)) return null
-  // No step: no record can hold this layer, and a matching that needs one compares size and time.
+  // No record can hold this layer now; should one later, the matching compares its size alone,
+  // and a derived layer counts as maybe BuildKit's (layers.ts mayBeBuildKit): its records are read.
   layers.push({
     diffId: image.diffIds[depth - 1]!,
     chainId: image.chainIds[depth - 1]!,
@@ -124,6 +125,7 @@ function deriveLayers(
     step: '',
     buildkit: false,
     created: 0,
+    derived: true,
   })
   return layers
 }

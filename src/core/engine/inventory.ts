@@ -8,7 +8,7 @@ import type { JsonGet } from './json-get'
 import type { KindsInventory } from './kinds'
 import { readFactsLean, readFactsWhole } from './facts-reads'
 import type { RecordSlots } from './history-reads'
-import type { LayerFacts } from './layers'
+import { mayBeBuildKit, type LayerFacts } from './layers'
 import { isProbeLabelled } from './probe-image'
 
 export interface ImageRecord {
@@ -84,8 +84,7 @@ export class MemoryLayerCache implements LayerCache {
     return found
   }
   knowsBuildKit(): boolean {
-    for (const entry of this.entries.values())
-      if (entry.layers.some((layer) => layer.buildkit)) return true
+    for (const entry of this.entries.values()) if (entry.layers.some(mayBeBuildKit)) return true
     return false
   }
   putMany(entries: ({ imageId: string } & ImageFacts)[]): void {
@@ -150,7 +149,7 @@ export interface InventoryOptions {
   recordSlots?: () => Promise<RecordSlots | null>
 }
 
-const builtByBuildKit = (facts: ImageFacts) => facts.layers.some((layer) => layer.buildkit)
+const builtByBuildKit = (facts: ImageFacts) => facts.layers.some(mayBeBuildKit)
 
 /** The two lists, through the lean getter when there is one. */
 function listBoth(

@@ -16,6 +16,14 @@ export interface LayerFacts {
   buildkit: boolean
   /** When the step ran (history `Created`, unix seconds); 0 when unknown. */
   created: number
+  /** Its size was derived without its image's history (history-reads.ts): its step, time and
+   * BuildKit mark are not known. */
+  derived?: true
+}
+
+/** BuildKit may have made it: marked so by its history, or its history was never read. */
+export function mayBeBuildKit(layer: Pick<LayerFacts, 'buildkit' | 'derived'>): boolean {
+  return layer.buildkit || layer.derived === true
 }
 
 export interface HistoryEntry {
@@ -52,6 +60,19 @@ const CONFIG_ONLY_STEP =
  */
 export function layerSizes(diffIds: readonly string[], history: readonly HistoryEntry[]): number[] {
   return layerSteps(diffIds, history).map((entry) => entry?.Size ?? 0)
+}
+
+/** Whether the history pairs with the layers one to one, with no guess (rules 1 and 2 below). */
+export function pairsExactly(
+  diffIds: readonly string[],
+  history: readonly HistoryEntry[],
+): boolean {
+  return (
+    history.length === diffIds.length ||
+    history.filter(
+      (entry) => (entry.Size ?? 0) > 0 || !CONFIG_ONLY_STEP.test(entry.CreatedBy ?? ''),
+    ).length === diffIds.length
+  )
 }
 
 /** The history entry of each layer, oldest first (undefined where none can be told). */

@@ -281,10 +281,11 @@ function agrees(
     if (record.size !== layer.size) return false
     if (!steps || !layer.step) continue
     const created = timeNs(record.createdAt)
-    const { Created, CreatedBy = '' } = layer.step
+    const { Created, CreatedBy } = layer.step
     if (Created !== undefined && created !== null && BigInt(Created) !== created / 1_000_000_000n)
       return false
-    if (!sameStep(record.description, CreatedBy)) return false
+    // A layer whose history was never read (engine/history-reads.ts) has no step: size decides.
+    if (CreatedBy !== undefined && !sameStep(record.description, CreatedBy)) return false
   }
   return true
 }

@@ -22,12 +22,17 @@ export function recordLayers(
       // Newest first, one entry per layer: the steps were matched to layers when read. Built
       // when asked for: the matching needs it for a few images of thousands.
       get history() {
-        return [...image.layers].reverse().map((layer) => ({
-          CreatedBy: layer.step,
-          Size: layer.size,
-          Created: layer.created,
-          ...(layer.buildkit ? { Comment: 'buildkit.dockerfile.v0' } : {}),
-        }))
+        return [...image.layers].reverse().map((layer) =>
+          // A derived layer's step and time are unknown, not empty: the matching skips them.
+          layer.derived
+            ? { Size: layer.size }
+            : {
+                CreatedBy: layer.step,
+                Size: layer.size,
+                Created: layer.created,
+                ...(layer.buildkit ? { Comment: 'buildkit.dockerfile.v0' } : {}),
+              },
+        )
       },
     }))
   return layersHeldByRecords(

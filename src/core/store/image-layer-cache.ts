@@ -13,6 +13,7 @@ export interface CachedLayer {
   step: string
   buildkit: boolean
   created: number
+  derived?: true
 }
 
 export interface CachedImageLayers {
@@ -160,14 +161,17 @@ export class ImageLayerCache {
     const write = this.db.transaction(() => {
       for (const entry of entries) {
         // Only the known fields: callers may pass richer objects.
-        const layers = entry.layers.map(({ diffId, chainId, size, step, buildkit, created }) => ({
-          diffId,
-          chainId,
-          size,
-          step,
-          buildkit,
-          created,
-        }))
+        const layers = entry.layers.map(
+          ({ diffId, chainId, size, step, buildkit, created, derived }) => ({
+            diffId,
+            chainId,
+            size,
+            step,
+            buildkit,
+            created,
+            ...(derived ? { derived } : {}),
+          }),
+        )
         const json = JSON.stringify({ createdAt: entry.createdAt, layers })
         this.upsert.run({ imageId: entry.imageId, layersJson: json, fetchedAt })
       }
