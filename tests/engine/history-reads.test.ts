@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fetchInventory, MemoryLayerCache, type Inventory } from '../../src/core/engine/inventory'
+import type { RecordSlots } from '../../src/core/engine/history-reads'
 import type { JsonGet } from '../../src/core/engine/json-get'
 import { EngineConnection } from '../../src/core/engine/connection'
 import { resolveHost } from '../../src/core/engine/host'
@@ -57,8 +58,11 @@ describe.skipIf(engine.skip)('a cold read with fewer histories', () => {
     await cleanupTestObjects(engine.docker, run)
   })
 
-  /** The family's images, read cold, and how many histories that took. */
-  async function readCold(derive: boolean): Promise<{ inventory: Inventory; histories: number }> {
+  /** The family's images, read cold with these record slots (none: every history), and how many
+   * of their histories that took. */
+  async function readCold(
+    slots?: RecordSlots,
+  ): Promise<{ inventory: Inventory; histories: number }> {
     let histories = 0
     const get: JsonGet = (path) => {
       if (path.endsWith('/history') && ids.some((id) => path.includes(id.slice(7)))) histories += 1
@@ -66,7 +70,7 @@ describe.skipIf(engine.skip)('a cold read with fewer histories', () => {
     }
     const inventory = await fetchInventory(connection.docker, () => new MemoryLayerCache(), {
       get,
-      ...(derive ? { recordSlots: () => Promise.resolve({ holds: () => false }) } : {}),
+      ...(slots ? { recordSlots: () => Promise.resolve(slots) } : {}),
     })
     return { inventory, histories }
   }
@@ -79,8 +83,8 @@ describe.skipIf(engine.skip)('a cold read with fewer histories', () => {
     )
 
   it('finds every layer and its size as the whole read does, with fewer histories', async () => {
-    const whole = await readCold(false)
-    const lean = await readCold(true)
+    const whole = await readCold()
+    const lean = await readCold({ holds: () => false })
     expect(whole.histories).toBe(family.length)
     expect(layersOf(lean.inventory)).toEqual(layersOf(whole.inventory))
     // One history for base+mid's three and one for `own` (its middle layer is its alone); the
@@ -91,18 +95,11 @@ describe.skipIf(engine.skip)('a cold read with fewer histories', () => {
   })
 
   it('reads the history of each image whose top layer a BuildKit record could hold', async () => {
-    const whole = await readCold(false)
+    const whole = await readCold()
     const mids = ids.slice(0, 3).map((id) => whole.inventory.images.find((i) => i.id === id)!)
     const topSizes = new Set(mids.map((image) => image.layers[2]!.size))
-    let histories = 0
-    const get: JsonGet = (path) => {
-      if (path.endsWith('/history') && ids.some((id) => path.includes(id.slice(7)))) histories += 1
-      return connection.getJson!(path)
-    }
-    const inventory = await fetchInventory(connection.docker, () => new MemoryLayerCache(), {
-      get,
-      recordSlots: () =>
-        Promise.resolve({ holds: (depth, size) => depth === 3 && topSizes.has(size) }),
+    const { inventory, histories } = await readCold({
+      holds: (depth, size) => depth === 3 && topSizes.has(size),
     })
     // Their steps are the histories', not a derived layer's empty one: the matching compares them.
     for (const image of mids) {

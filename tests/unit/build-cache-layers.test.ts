@@ -3,37 +3,17 @@
  * answers recorded from Engine 20.10 (tests/fixtures/buildkit/*.json, see their `captured` line),
  * and the bytes it implies against what the engine really freed (world.json `steps`).
  */
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { chainIds, layerSizes } from '../../src/core/engine/layers'
 import {
   layersHeldByRecords,
   timeNs,
-  type BuildCacheRecordFacts,
   type ImageLayerFacts,
   type RecordLayer,
 } from '../../src/core/planner/build-cache-layers'
+import { readCaptured, type Captured } from '../support/buildkit-captures'
 
-interface Captured {
-  BuildCache: {
-    ID: string
-    Parent: string
-    Type: string
-    Description: string
-    InUse: boolean
-    Shared: boolean
-    Size: number
-    CreatedAt: string
-    LastUsedAt: string | null
-  }[]
-  Images: {
-    Id: string
-    RepoTags: string[] | null
-    Created: string
-    Layers: string[]
-    History: { Created: number; CreatedBy: string; Size: number; Comment: string }[]
-  }[]
+interface CapturedWithSteps extends Captured {
   steps?: Step[]
 }
 
@@ -46,20 +26,7 @@ interface Step {
 }
 
 function load(name: string) {
-  const captured = JSON.parse(
-    readFileSync(join(__dirname, '../fixtures/buildkit', name), 'utf8'),
-  ) as Captured
-  const records: BuildCacheRecordFacts[] = captured.BuildCache.map((r) => ({
-    id: r.ID,
-    parents: r.Parent ? [r.Parent] : [],
-    type: r.Type,
-    description: r.Description,
-    inUse: r.InUse,
-    shared: r.Shared,
-    size: r.Size,
-    createdAt: r.CreatedAt,
-    lastUsedAt: r.LastUsedAt,
-  }))
+  const { captured, records } = readCaptured<CapturedWithSteps>(name)
   const images: ImageLayerFacts[] = captured.Images.map((i) => {
     const chains = chainIds(i.Layers)
     const sizes = layerSizes(i.Layers, i.History)

@@ -4,8 +4,6 @@
  * what it derives, when it refuses to, and that BuildKit's record matching places every record of
  * the captured BuildKit worlds (tests/fixtures/buildkit) as it does with every history read.
  */
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import type Docker from 'dockerode'
 import { describe, expect, it } from 'vitest'
 import { readFactsLean, type FactsRead } from '../../src/core/engine/facts-reads'
@@ -22,6 +20,7 @@ import { layerFacts, mayBeBuildKit, type HistoryEntry } from '../../src/core/eng
 import { recordSlots, type BuildCacheRecordFacts } from '../../src/core/planner/build-cache-layers'
 import { DependencyGraph } from '../../src/core/planner/graph'
 import { recordLayers } from '../../src/core/planner/record-layers'
+import { readCaptured } from '../support/buildkit-captures'
 
 const NO_RECORDS = { holds: () => false }
 
@@ -218,21 +217,6 @@ describe('readFactsLean (stub engine)', () => {
   })
 })
 
-interface Captured {
-  BuildCache: {
-    ID: string
-    Parent: string
-    Type: string
-    Description: string
-    InUse: boolean
-    Shared: boolean
-    Size: number
-    CreatedAt: string
-    LastUsedAt: string | null
-  }[]
-  Images: { Id: string; Created: string; Layers: string[]; History: HistoryEntry[] }[]
-}
-
 /** Which layer each record holds, through the planner's own adapter (planner/record-layers.ts),
  * for images with these facts, in this order. */
 function placedBy(records: BuildCacheRecordFacts[], images: [string, ImageFacts][]) {
@@ -262,20 +246,7 @@ function placedBy(records: BuildCacheRecordFacts[], images: [string, ImageFacts]
 }
 
 function loadCaptured(name: string) {
-  const captured = JSON.parse(
-    readFileSync(join(__dirname, '../fixtures/buildkit', name), 'utf8'),
-  ) as Captured
-  const records: BuildCacheRecordFacts[] = captured.BuildCache.map((r) => ({
-    id: r.ID,
-    parents: r.Parent ? [r.Parent] : [],
-    type: r.Type,
-    description: r.Description,
-    inUse: r.InUse,
-    shared: r.Shared,
-    size: r.Size,
-    createdAt: r.CreatedAt,
-    lastUsedAt: r.LastUsedAt,
-  }))
+  const { captured, records } = readCaptured(name)
   const whole = new Map(
     captured.Images.map((i) => [
       i.Id,
