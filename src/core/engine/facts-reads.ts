@@ -188,10 +188,9 @@ export async function readFactsLean(
     every = slots === null
   })
   const answers = await mapConcurrently(missing, limit, async (summary) => {
-    let image: InspectedImage
     try {
       const answer = await inspectImage(docker, summary.Id, read.get)
-      image = inspected(
+      const image = inspected(
         summary.Id,
         summary.Size ?? 0,
         answer.Created ?? '',
@@ -232,8 +231,8 @@ export async function readFactsLean(
       ? deriveFacts(rest, known, slots)
       : { derived: new Map<string, ImageFacts>(), needHistory: rest }
     const histories = readHistories(needHistory)
-    // Written while the last histories are on their way; a failed write still ends the read
-    // (after those settle), never leaves their promise unobserved.
+    // Written while the last histories are on their way. A failed write ends the read at once:
+    // the histories still in flight then settle unobserved by it, so their failure is caught here.
     histories.catch(() => undefined)
     for (const [imageId, facts] of derived) {
       found.set(imageId, facts)
