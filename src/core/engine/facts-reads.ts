@@ -210,7 +210,7 @@ export async function readFactsLean(
 
   const slots = await slotsRead
   if (!slots) {
-    await mapConcurrently(unread(), limit, readHistory)
+    await readHistories(unread())
   } else {
     const known = layersByChain(cached.values())
     let first = firstHistories(images, known)

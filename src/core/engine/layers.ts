@@ -67,12 +67,12 @@ export function pairsExactly(
   diffIds: readonly string[],
   history: readonly HistoryEntry[],
 ): boolean {
-  return (
-    history.length === diffIds.length ||
-    history.filter(
-      (entry) => (entry.Size ?? 0) > 0 || !CONFIG_ONLY_STEP.test(entry.CreatedBy ?? ''),
-    ).length === diffIds.length
-  )
+  return history.length === diffIds.length || history.filter(makesLayer).length === diffIds.length
+}
+
+/** A step that made a layer, or one not recognised as config-only. */
+function makesLayer(entry: HistoryEntry): boolean {
+  return (entry.Size ?? 0) > 0 || !CONFIG_ONLY_STEP.test(entry.CreatedBy ?? '')
 }
 
 /** The history entry of each layer, oldest first (undefined where none can be told). */
@@ -83,9 +83,7 @@ function layerSteps(
   const oldestFirst = [...history].reverse()
   if (oldestFirst.length === diffIds.length) return oldestFirst
 
-  const steps = oldestFirst.filter(
-    (entry) => (entry.Size ?? 0) > 0 || !CONFIG_ONLY_STEP.test(entry.CreatedBy ?? ''),
-  )
+  const steps = oldestFirst.filter(makesLayer)
   if (steps.length === diffIds.length) return steps
 
   const sized = oldestFirst.filter((entry) => (entry.Size ?? 0) > 0)

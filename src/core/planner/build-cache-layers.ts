@@ -93,8 +93,7 @@ export function layersHeldByRecords(
   records: BuildCacheRecordFacts[],
   images: ImageLayerFacts[],
 ): Map<string, RecordLayer> {
-  // API 1.41 says Parent "" for a root.
-  records = records.map((r) => ({ ...r, parents: r.parents.filter((p) => p !== '') }))
+  records = linked(records)
   const byId = new Map(records.map((record) => [record.id, record]))
   const depth = depths(records, byId)
   /** The record, its parent, … down to the root (or a missing parent). */
@@ -226,17 +225,22 @@ export function layersHeldByRecords(
 export function recordSlots(
   records: Pick<BuildCacheRecordFacts, 'id' | 'parents' | 'type' | 'shared' | 'size'>[],
 ): RecordSlots {
-  const linked = records.map((r) => ({ ...r, parents: r.parents.filter((p) => p !== '') }))
-  const depth = depths(linked, new Map(linked.map((record) => [record.id, record])))
+  const withParents = linked(records)
+  const depth = depths(withParents, new Map(withParents.map((record) => [record.id, record])))
   const slots = new Set<string>()
   const anyDepth = new Set<number>()
-  for (const record of linked) {
+  for (const record of withParents) {
     if (record.type !== 'regular' || !record.shared) continue
     const d = depth.get(record.id)
     if (d === undefined) anyDepth.add(record.size)
     else slots.add(`${d}:${record.size}`)
   }
   return { holds: (d, size) => anyDepth.has(size) || slots.has(`${d}:${size}`) }
+}
+
+/** The records with their real parents: API 1.41 says Parent "" for a root. */
+function linked<R extends { parents: string[] }>(records: R[]): R[] {
+  return records.map((r) => ({ ...r, parents: r.parents.filter((p) => p !== '') }))
 }
 
 /** Depth in the parent chain (a root is 1); absent when a parent is missing or there are several. */
