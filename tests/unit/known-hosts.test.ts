@@ -166,8 +166,8 @@ describe('known_hosts', () => {
 
 /**
  * ssh2's ed25519 key generation strips leading zero bytes from the public key, so about one pair
- * in 256 does not parse back (mscdex/ssh2#1390, #1513): the server then refuses its own host key.
- * Draw again until both halves parse.
+ * in 256 does not parse back (mscdex/ssh2#1390, #1513): the Server cannot load such a host key,
+ * and known_hosts would name a key the server never offers. Draw again until both halves parse.
  */
 function parsableEd25519Pair(): { private: string; public: string } {
   for (;;) {
