@@ -14,7 +14,7 @@ if (!existsSync(entry)) {
 // A command that ends in a second or less never gains from V8's optimizing compiler (TurboFan):
 // it compiles on a background thread, taking a CPU from the engine on a small machine, and a plan
 // of 2,000 images ran ~30% slower with it than with Maglev as the top tier. Long-lived commands
-// keep it. Set before any code is compiled: the code cache is kept per tier (V8 checks flags).
+// keep it. Set before any of the CLI is compiled: its code cache is kept per tier (V8 checks flags).
 // The young generation also keeps its first size (growth factor 1) and is collected on the main
 // thread alone: every page a process touches for the first time costs a page fault, ~10 us each
 // in a VM (12.8 us measured on the build machine), and the 16 MB semi-spaces V8 grows to took a
