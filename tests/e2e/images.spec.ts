@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import { expect, test } from './support/drydock-server'
 import { buildFixtureWorld, WORLD_IMAGES, type FixtureWorld } from './support/world'
+import { loadImages } from '../support/image-archive'
 
 const screenshots = join(__dirname, '../../artifacts/screenshots')
 mkdirSync(screenshots, { recursive: true })
@@ -35,6 +36,19 @@ async function openImages(page: Page, url: string): Promise<void> {
 
 function filterBox(page: Page) {
   return page.getByRole('searchbox', { name: /filter images/i })
+}
+
+/** What the flick test records in the page, whenever the table says it is flicking. */
+interface FlickRecord {
+  rows: number
+  checkboxes: number
+  references: number
+}
+interface FlickGlobals {
+  flickSeen: FlickRecord[]
+  MutationObserver: new (callback: () => void) => {
+    observe(target: unknown, options: object): void
+  }
 }
 
 function rowOf(page: Page, id: string) {
@@ -192,6 +206,68 @@ test.describe('the Images page', () => {
       page.getByRole('status').filter({ hasText: 'Removed the protection' }),
     ).toBeVisible()
     for (const tag of images.multi.tags) expect(await patterns()).not.toContain(tag)
+  })
+
+  test('a flick draws light rows (reference and sizes, no controls), and full rows once it stops', async ({
+    page,
+    isolatedDrydock,
+    testEngine,
+  }) => {
+    // Enough images that a few wheel steps of more than the table's height each show new rows.
+    const prefix = `e2e-flick-${process.pid}`
+    const loaded = await loadImages(
+      testEngine.docker,
+      Array.from({ length: 80 }, (_, index) => ({
+        tags: [`${prefix}/img-${String(index).padStart(2, '0')}:1`],
+        created: '2024-01-01T00:00:00Z',
+        layers: [{ files: { [`/data/${index}`]: `image ${index}` } }],
+      })),
+    )
+    try {
+      await openImages(page, isolatedDrydock.url)
+      await filterBox(page).fill(prefix)
+      const table = page.getByRole('table', { name: 'Images' })
+      await expect(table.locator('tbody tr[data-image-id]').first()).toBeVisible()
+      // What the rows held whenever the table said it was flicking (a flick ends within 150 ms of
+      // its last wheel step: too soon to look at from here).
+      await table.locator('tbody').evaluate((body) => {
+        const page = globalThis as unknown as FlickGlobals
+        const seen: FlickRecord[] = []
+        page.flickSeen = seen
+        new page.MutationObserver(() => {
+          if (!body.hasAttribute('data-flicking')) return
+          seen.push({
+            rows: body.querySelectorAll('tr[data-image-id]').length,
+            checkboxes: body.querySelectorAll('input[type="checkbox"]').length,
+            references: [...body.querySelectorAll('.images-table__cell--reference')].filter(
+              (cell) => cell.textContent?.includes('img-'),
+            ).length,
+          })
+        }).observe(body, { subtree: true, childList: true, attributes: true, characterData: true })
+      })
+      const box = (await page.locator('.images-table__scroller').boundingBox())!
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+      for (let step = 0; step < 4; step += 1) await page.mouse.wheel(0, box.height + 200)
+
+      const seen = await page.evaluate(() => (globalThis as unknown as FlickGlobals).flickSeen)
+      expect(seen.length, 'the table flicked').toBeGreaterThan(0)
+      for (const rows of seen) {
+        expect(rows.checkboxes, 'a light row has no controls').toBe(0)
+        expect(rows.references, 'a light row names its image').toBe(rows.rows)
+      }
+      // Stopped: full rows, each with its checkbox, and the keyboard moves between them.
+      await expect(table.locator('tbody[data-flicking]')).toHaveCount(0)
+      const rendered = await table.locator('tbody tr[data-image-id]').count()
+      await expect(table.locator('tbody input[type="checkbox"]')).toHaveCount(rendered)
+      await table.locator('tbody input[type="checkbox"]').first().focus()
+      await page.keyboard.press('Home')
+      // Home jumps the whole table in one frame: a keyboard move is never a flick.
+      await expect(
+        table.locator('tbody tr[aria-rowindex="2"] input[type="checkbox"]'),
+      ).toBeFocused()
+    } finally {
+      for (const image of loaded) await testEngine.docker.getImage(image.id).remove()
+    }
   })
 
   test('screenshot of the Images page', async ({ page, isolatedDrydock }) => {

@@ -79,17 +79,21 @@ export function TableHead<TFeatures extends TableFeatures, TData extends RowData
   )
 }
 
-/** A row's cells, for the row's own <tr>. */
+/**
+ * A row's cells, for the row's own <tr>. With `only`, the other columns' cells stay empty: a light
+ * row, drawn while the table is flicked (images/flick.ts).
+ */
 export function rowCells<TFeatures extends TableFeatures, TData extends RowData>(
   // Table too, for constructCell: a ReactTable of a known feature set is one, a generic one not.
   table: ReactTable<TFeatures, TData> & Table<TFeatures, TData>,
   row: Row<TFeatures, TData>,
   numeric: ReadonlySet<string>,
+  only?: ReadonlySet<string>,
 ): ReactNode {
   return table.getAllLeafColumns().map((column) => (
     // Keyed by column, not cell ID: a recycled row keeps its cells for the next item.
     <td key={column.id} className={cellClass(column.id, numeric)}>
-      {cellContent(column, row, table)}
+      {only && !only.has(column.id) ? null : cellContent(column, row, table)}
     </td>
   ))
 }

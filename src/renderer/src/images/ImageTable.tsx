@@ -11,6 +11,9 @@
  * - Rows are recycled: the n-th rendered row keeps the same <tr> whatever image it shows, so a
  *   scroll changes text and attributes instead of creating a dozen rows, whose garbage made the
  *   collector's incremental steps land in the frames. DOM order stays display order.
+ * - While the table is flicked (every row in view new on each frame: ./flick.ts), rows are light:
+ *   the reference, the size and the sorted column, no controls. Full rows come back when the
+ *   scroll slows to where rows stay in view, or stops.
  *
  * Keyboard, from a row's checkbox: ↑/↓ (Home/End, PageUp/PageDown) move between rows,
  * Shift+↑/↓ extend the selection, Space toggles, → / ← open and close the row's details.
@@ -22,6 +25,7 @@ import {
   useLayoutEffect,
   useMemo,
   useRef,
+  useState,
   type FocusEvent,
   type ReactNode,
 } from 'react'
@@ -34,6 +38,7 @@ import {
   type ImageTableFeatures,
   type ImageTableRow,
 } from './columns'
+import { FlickWatch } from './flick'
 import { ImageDetail } from './ImageDetail'
 import type { ImageRow } from './model'
 
@@ -43,6 +48,8 @@ const DETAIL_ESTIMATE = 240
 // One row beyond each edge: every rendered row is re-rendered, laid out and painted on a fast
 // flick's frame, and four each way made that frame a third longer (scripts/bench/ui-images.mjs).
 const OVERSCAN = 1
+/** What a light row shows besides the sorted column: where the flick is, and how big. */
+const FLICK_COLUMNS = ['reference', 'size']
 
 const IMAGE_TEXT: ColumnText = {
   titles: COLUMN_TITLES,
@@ -109,13 +116,25 @@ export function ImageTable({
 
   const items = virtualizer.getVirtualItems()
 
+  // One watch for the table's life: it compares each render's rows in view with the last's.
+  const [flickWatch] = useState(() => new FlickWatch())
+  const flicking = flickWatch.observe(virtualizer.range, virtualizer.isScrolling)
+  const sortedBy = table.state.sorting[0]?.id
+  const flickColumns = useMemo(
+    () => new Set(sortedBy ? [...FLICK_COLUMNS, sortedBy] : FLICK_COLUMNS),
+    [sortedBy],
+  )
+
   const onKeyDown = useRowKeys({
     rows,
     scrollRef,
     rowHeight: ROW_HEIGHT,
     items,
-    scrollTo: (target) =>
-      virtualizer.scrollToIndex(indexOfRow.get(target.id) ?? 0, { align: 'auto' }),
+    scrollTo: (target) => {
+      // The keyboard focuses the row it moves to: that row must be full.
+      flickWatch.hold()
+      virtualizer.scrollToIndex(indexOfRow.get(target.id) ?? 0, { align: 'auto' })
+    },
     onOtherKey: (event, row) => {
       if (event.key === 'ArrowRight' || event.key === 'ArrowLeft') {
         event.preventDefault()
@@ -163,6 +182,7 @@ export function ImageTable({
           style={{ height: virtualizer.getTotalSize(), paddingTop: items[0]?.start ?? 0 }}
           // While scrolling, rows passing under the pointer would each restyle for :hover.
           data-scrolling={virtualizer.isScrolling || undefined}
+          data-flicking={flicking || undefined}
           onKeyDown={onKeyDown}
           onFocus={onFocus}
         >
@@ -179,6 +199,7 @@ export function ImageTable({
                   selected={row.getIsSelected()}
                   expanded={row.getIsExpanded()}
                   first={row.id === rows[0]?.id}
+                  only={flicking ? flickColumns : undefined}
                 />
               )
             }
@@ -212,10 +233,13 @@ const ImageRowView = memo(function ImageRowView({
   table,
   row,
   rowIndex,
+  only,
 }: {
   table: ImageTableInstance
   row: ImageTableRow
   rowIndex: number
+  /** A light row's columns, while flicking. */
+  only: ReadonlySet<string> | undefined
   // Read by the cells through the row; props so that a change renders the row again.
   selected: boolean
   expanded: boolean
@@ -227,7 +251,7 @@ const ImageRowView = memo(function ImageRowView({
       aria-rowindex={rowIndex}
       data-image-id={row.original.image.id}
     >
-      {rowCells(table, row, NUMERIC_COLUMNS)}
+      {rowCells(table, row, NUMERIC_COLUMNS, only)}
     </tr>
   )
 })
