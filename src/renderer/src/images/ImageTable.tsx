@@ -11,9 +11,9 @@
  * - Rows are recycled: the n-th rendered row keeps the same <tr> whatever image it shows, so a
  *   scroll changes text and attributes instead of creating a dozen rows, whose garbage made the
  *   collector's incremental steps land in the frames. DOM order stays display order.
- * - While the table is flicked (every row in view new on each frame: ./flick.ts), rows are light:
- *   the reference, the size and the sorted column, no controls. Full rows come back when the
- *   scroll slows to where rows stay in view, or stops.
+ * - While the table is flicked (every row in view new on two frames in a row: ./flick.ts), rows
+ *   are light: the reference, the size and the sorted column, no controls. Full rows come back
+ *   when two frames in a row keep a row in view, or the scroll stops. Open details stay full.
  *
  * Keyboard, from a row's checkbox: ↑/↓ (Home/End, PageUp/PageDown) move between rows,
  * Shift+↑/↓ extend the selection, Space toggles, → / ← open and close the row's details.
@@ -116,7 +116,8 @@ export function ImageTable({
 
   const items = virtualizer.getVirtualItems()
 
-  // One watch for the table's life: it compares each render's rows in view with the last's.
+  // One watch for the table's life: it compares each render's rows in view with the last's. It
+  // keeps state across renders, read and written here; a render done twice gets the same answer.
   const [flickWatch] = useState(() => new FlickWatch())
   const flicking = flickWatch.observe(virtualizer.range, virtualizer.isScrolling)
   const sortedBy = table.state.sorting[0]?.id
@@ -125,15 +126,20 @@ export function ImageTable({
     [sortedBy],
   )
 
+  // The keyboard's focus lands on a checkbox: once rendered, and once full.
+  const rendered = useMemo(() => ({ items, flicking }), [items, flicking])
   const onKeyDown = useRowKeys({
     rows,
     scrollRef,
     rowHeight: ROW_HEIGHT,
-    items,
+    items: rendered,
     scrollTo: (target) => {
-      // The keyboard focuses the row it moves to: that row must be full.
-      flickWatch.hold()
-      virtualizer.scrollToIndex(indexOfRow.get(target.id) ?? 0, { align: 'auto' })
+      const index = indexOfRow.get(target.id) ?? 0
+      const inView = virtualizer.range
+      // A move that scrolls, or one made mid-flick, must land on a full row to focus it.
+      if (flicking || !inView || index < inView.startIndex || index > inView.endIndex)
+        flickWatch.hold()
+      virtualizer.scrollToIndex(index, { align: 'auto' })
     },
     onOtherKey: (event, row) => {
       if (event.key === 'ArrowRight' || event.key === 'ArrowLeft') {
@@ -183,6 +189,8 @@ export function ImageTable({
           // While scrolling, rows passing under the pointer would each restyle for :hover.
           data-scrolling={virtualizer.isScrolling || undefined}
           data-flicking={flicking || undefined}
+          // Light rows' empty cells are not worth reading out: full ones follow.
+          aria-busy={flicking || undefined}
           onKeyDown={onKeyDown}
           onFocus={onFocus}
         >
