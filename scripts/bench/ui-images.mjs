@@ -360,9 +360,9 @@ function longestMainThreadTask(events) {
   }
 }
 
-/** The frames' own CPU time (ms): the median, the 90th percentile and the sum over the scroll (a
- * wheel step makes a frame of new rows and a small one for the hover, so the sum per wheel step
- * is what a step costs). */
+/** The frames' own CPU time (ms): the 90th percentile and the sum over the scroll (a wheel step
+ * makes a frame of new rows and a small one for the hover, so the sum per wheel step is what a
+ * step costs; a median would be the hover's). */
 function frameCpu(tasks) {
   const cpu = tasks
     .filter((task) => task.tdur !== undefined && taskKind(task) === 'a frame')
@@ -370,7 +370,6 @@ function frameCpu(tasks) {
     .sort((a, b) => a - b)
   if (cpu.length === 0) return null
   return {
-    median: median(cpu),
     p90: cpu[Math.floor(cpu.length * 0.9)],
     total: cpu.reduce((sum, ms) => sum + ms, 0),
   }
