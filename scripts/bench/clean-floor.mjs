@@ -1,7 +1,7 @@
 // The clean's floor: exactly the DELETE requests of drydock's plan, in its order, sent raw over
 // the socket and timed alone — what any one-request-per-reference cleaner must pay, without
 // drydock's start-up, planning, re-checks or journal. With a concurrency above 1 (the executor
-// runs 4), whole items go to parallel workers and an item's own requests stay in order. Items
+// runs 8), whole items go to parallel workers and an item's own requests stay in order. Items
 // are not held back for their children here: the benchmark's loaded images have no parents.
 //
 //   node scripts/bench/clean-floor.mjs <socket> <items.json> [concurrency]

@@ -22,12 +22,15 @@ export class Engine {
     this.socketPath = join(this.dir, 'docker.sock')
     this.host = `unix://${this.socketPath}`
     this.dataRoot = join(this.dir, 'data')
+    /** Where `save` keeps a copy of the whole state directory (`restore` puts it back). */
+    this.savedDir = `${this.dir}.saved`
   }
 
   async start() {
     await run('bash', [ENGINE_SCRIPT, 'start'], {
       env: { ...process.env, DRYDOCK_TEST_ENGINE_DIR: this.dir },
     })
+    this.pid = undefined // a new dockerd: cpuMs reads its pid again
     const info = await this.json('GET', '/info')
     // test-engine.sh guarantees this, but the benchmark deletes everything: check anyway.
     if (info.DockerRootDir !== this.dataRoot) {
@@ -56,12 +59,58 @@ export class Engine {
     }
   }
 
-  /** Stops the engine and deletes its state directory (images, containers, databases). */
-  async destroy() {
+  async stop() {
     await run('bash', [ENGINE_SCRIPT, 'stop'], {
       env: { ...process.env, DRYDOCK_TEST_ENGINE_DIR: this.dir },
     })
+  }
+
+  /** Stops the engine and deletes its state directory (images, containers, databases). */
+  async destroy() {
+    await this.stop()
     await rm(this.dir, { recursive: true, force: true })
+    await rm(this.savedDir, { recursive: true, force: true })
+  }
+
+  /**
+   * Keeps a copy of the world as it is now, so that a destructive measurement (a clean, a prune)
+   * can run again on the very same world: the engine stops (so its files are consistent), its
+   * state directory is copied, and it starts again with the containers that were running.
+   */
+  async save() {
+    const running = await this.runningContainers()
+    await this.stop()
+    await rm(this.savedDir, { recursive: true, force: true })
+    await run('cp', ['-a', this.dir, this.savedDir])
+    this.savedRunning = running
+    await this.start()
+    await this.startContainers(running)
+  }
+
+  /** Puts back the world `save` kept: images, containers (running ones started), build cache. */
+  async restore() {
+    if (!this.savedRunning) throw new Error(`no saved world for ${this.host}`)
+    await this.stop()
+    await rm(this.dir, { recursive: true, force: true })
+    await run('cp', ['-a', this.savedDir, this.dir])
+    // Flushed now, not by the kernel in the middle of the measurement that follows.
+    await run('sync', [])
+    await this.start()
+    await this.startContainers(this.savedRunning)
+  }
+
+  async runningContainers() {
+    return (await this.json('GET', '/containers/json')).map((container) => container.Id)
+  }
+
+  async startContainers(ids) {
+    // 304: already running (the engine restarted it itself).
+    for (const id of ids) {
+      const { status, body } = await this.request('POST', `/containers/${id}/start`)
+      if (status >= 300 && status !== 304) {
+        throw new Error(`starting container ${id} → ${status}: ${body.toString().trim()}`)
+      }
+    }
   }
 
   /**

@@ -436,7 +436,10 @@ export function fullReport(r, firstPaint = null) {
       `at the end: ${load(r.machine.loadAverage.finished)}.`,
     `Floor: ${r.floor.cold.requestCount} requests cold (${bytes(r.floor.cold.responseBytes)}), ` +
       `${r.floor.warm.requestCount} warm (sent together; median latencies ${latencies}). ` +
-      `Medians of ${r.options.reps} runs; clean and prune run once each (destructive).`,
+      `Medians of ${r.options.reps} runs; ` +
+      (r.clean.reps > 1
+        ? `clean and prune: medians of ${r.clean.reps} runs each, on worlds saved once and put back before each run.`
+        : 'clean and prune run once each (destructive).'),
   ]
   if (r.cli.warning) out.push(`WARNING: ${r.cli.warning}`)
   out.push('', timingTable(r))

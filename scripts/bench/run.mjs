@@ -12,7 +12,7 @@
 //   node scripts/bench/run.mjs [--images 2000] [--containers 300] [--started 5] [--reps 5]
 //                              [--exited 20] [--builds 10]
 //                              [--quick] [--build] [--no-profile] [--keep-engines]
-//                              [--clean-floor] [--clean-floor-concurrency 4]
+//                              [--clean-floor] [--clean-floor-concurrency 8] [--clean-reps 3]
 //
 // --exited N     containers that ran once and wrote 256 kB into their writable layer
 // --builds N     BuildKit builds (/usr/bin/docker, DOCKER_BUILDKIT=1) on world images
@@ -22,14 +22,16 @@
 // --no-profile   skip the traced and --cpu-prof runs that explain where plan's time goes
 // --clean-floor  also build world C and time there the plan's raw DELETE requests alone
 //                (clean-floor.mjs), splitting clean's cost into what the requests cost anyway and
-//                what drydock adds; sent from 4 workers like the executor (src/core/cleaner/
+//                what drydock adds; sent from 8 workers like the executor (src/core/cleaner/
 //                executor.ts: CONCURRENCY), or N with --clean-floor-concurrency (1 = one by one)
+// --clean-reps N each destructive pair (clean vs image prune, clean --system vs system prune) runs
+//                N times on the same worlds, saved once and put back before each run (default 3)
 //
 // Prints the tables to stdout (progress to stderr) and writes artifacts/bench/latest.json,
 // artifacts/bench/<images>-images.json and the printed tables as <images>-images.txt. Exits 0
 // whatever the verdicts; 1 only when the benchmark itself broke.
 import { execFile, spawn } from 'node:child_process'
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs, promisify } from 'node:util'
@@ -66,6 +68,7 @@ function options() {
       'keep-engines': { type: 'boolean', default: false },
       'clean-floor': { type: 'boolean', default: false },
       'clean-floor-concurrency': { type: 'string' },
+      'clean-reps': { type: 'string' },
       'dir-a': { type: 'string', default: '/tmp/dd-bench-a' },
       'dir-b': { type: 'string', default: '/tmp/dd-bench-b' },
       'dir-c': { type: 'string', default: '/tmp/dd-bench-c' },
@@ -73,9 +76,17 @@ function options() {
   })
   // The issue's world by default.
   const defaults = values.quick
-    ? { images: 200, containers: 30, started: 3, exited: 5, builds: 3, reps: 3 }
-    : { images: 2000, containers: 300, started: 5, exited: 20, builds: 10, reps: 5 }
-  defaults['clean-floor-concurrency'] = 4
+    ? { images: 200, containers: 30, started: 3, exited: 5, builds: 3, reps: 3, 'clean-reps': 3 }
+    : {
+        images: 2000,
+        containers: 300,
+        started: 5,
+        exited: 20,
+        builds: 10,
+        reps: 5,
+        'clean-reps': 3,
+      }
+  defaults['clean-floor-concurrency'] = 8
   const number = (name) => {
     const value = values[name] === undefined ? defaults[name] : Number(values[name])
     if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} must be a whole number`)
@@ -88,6 +99,7 @@ function options() {
     exited: number('exited'),
     builds: number('builds'),
     reps: Math.max(1, number('reps')),
+    cleanReps: Math.max(1, number('clean-reps')),
     build: values.build,
     profile: !values['no-profile'],
     keepEngines: values['keep-engines'],
@@ -634,25 +646,32 @@ function medianPhases(runs) {
 async function measureClean(bench, planning) {
   const [a, b, c] = bench.engines
   // drydock cleans with the --db its plans filled (plan, then clean: how it is used); docker
-  // has no cache to warm. One run each: both are destructive.
+  // has no cache to warm.
   log('measuring drydock clean on A and docker image prune -a on B')
   const images = (engine) => engine.json('GET', '/images/json?all=1')
   const layerStore = (engine) => diskUsage(join(engine.dataRoot, engine.driver ?? 'overlay2'))
   const [imagesBeforeA, imagesBeforeB] = await Promise.all([images(a), images(b)])
   const [duBeforeA, duBeforeB] = await Promise.all([layerStore(a), layerStore(b)])
 
-  // The log a user's clean starts from has seen the engine before: a `drydock status` (not
-  // timed) lets it keep the probe's verdict on the engine's filesystem, as any earlier status or
-  // clean of the day would, so the clean's after-run sample is a statfs, not a probe container.
-  checkExit(await timed('node', drydockArgs(bench, ['--db', bench.lastDb, 'status'])), 'status')
-  // Traced for its requests per endpoint: a few listeners, well under a millisecond in all.
-  const cleanArgs = ['--db', bench.lastDb, 'clean', '--unused', '--yes', '--json']
-  const traced = await tracedRun(bench, cleanArgs, 'clean')
-  const clean = JSON.parse(traced.result.stdout)
-  const pruneResult = checkExit(
-    await timed('docker', ['-H', b.host, 'image', 'prune', '-a', '-f']),
-    'docker image prune -a',
-  )
+  const runs = await repeatedPair(bench, 'clean --unused / image prune -a', {
+    drydock: async () => {
+      // The log a user's clean starts from has seen the engine before: a `drydock status` (not
+      // timed) lets it keep the probe's verdict on the engine's filesystem, as any earlier status
+      // or clean of the day would, so the clean's after-run sample is a statfs, not a probe
+      // container.
+      checkExit(await timed('node', drydockArgs(bench, ['--db', bench.lastDb, 'status'])), 'status')
+      // Traced for its requests per endpoint: a few listeners, well under a millisecond in all.
+      const cleanArgs = ['--db', bench.lastDb, 'clean', '--unused', '--yes', '--json']
+      return tracedRun(bench, cleanArgs, 'clean')
+    },
+    docker: async () =>
+      checkExit(
+        await timed('docker', ['-H', b.host, 'image', 'prune', '-a', '-f']),
+        'docker image prune -a',
+      ),
+  })
+  const last = runs.at(-1)
+  const clean = JSON.parse(last.drydock.result.stdout)
   const floor = c
     ? await measureCleanFloor(c, planning.lastPlan, bench.opts.cleanFloorConcurrency, bench.work)
     : null
@@ -661,23 +680,24 @@ async function measureClean(bench, planning) {
   const [duAfterA, duAfterB] = await Promise.all([layerStore(a), layerStore(b)])
   const leftA = new Set(imagesAfterA.map((image) => image.Id))
   const leftB = new Set(imagesAfterB.map((image) => image.Id))
-  const reported = /Total reclaimed space:\s*(.+)/.exec(pruneResult.stdout)
+  const reported = /Total reclaimed space:\s*(.+)/.exec(last.docker.stdout)
   const system = await measureSystemClean(bench)
   return {
-    rssMb: Math.max(traced.result.rssMb, system.rssMb),
+    rssMb: Math.max(...runs.map((run) => run.drydock.result.rssMb), system.rssMb),
     cpu: {
-      clean: traced.result.cpuMs,
-      prune: pruneResult.cpuMs,
+      clean: median(runs.map((run) => run.drydock.result.cpuMs)),
+      prune: median(runs.map((run) => run.docker.cpuMs)),
       cleanSystem: system.cpu.clean,
       systemPrune: system.cpu.prune,
       cleanFloor: floor?.cpuMs ?? null,
     },
     clean: {
       cache: 'warm',
-      drydock: summary([traced.wallMs]),
-      prune: summary([pruneResult.ms]),
-      phases: traced.phases,
-      requests: traced.requests,
+      reps: runs.length,
+      drydock: summary(runs.map((run) => run.drydock.wallMs)),
+      prune: summary(runs.map((run) => run.docker.ms)),
+      phases: medianPhases(runs.map((run) => run.drydock)),
+      requests: last.drydock.requests,
       floor,
       system,
     },
@@ -692,7 +712,7 @@ async function measureClean(bench, planning) {
       leftOnlyA: [...leftA].filter((id) => !leftB.has(id)).length,
       leftOnlyB: [...leftB].filter((id) => !leftA.has(id)).length,
       outcomes: countBy(clean.items, (item) => item.outcome),
-      cleanExitCode: traced.result.code,
+      cleanExitCode: Math.max(...runs.map((run) => run.drydock.result.code)),
       predicted: planning.lastPlan.reclaimBytes,
       cleanPredicted: clean.predictedBytes,
       reclaimedA: clean.reclaimedBytes,
@@ -706,6 +726,54 @@ async function measureClean(bench, planning) {
       fileShrinkB: duBeforeB.layerFiles - duAfterB.layerFiles,
       pruneReported: reported ? report.parseHumanSize(reported[1]) : null,
     },
+  }
+}
+
+/**
+ * A destructive pair (drydock on A, docker on B), run `--clean-reps` times on the same world: A,
+ * B and drydock's log are saved before the first run and put back before each further one. One
+ * run each is a coin toss on a shared 2-CPU VM: the same prune on the same world took 8.1 s and
+ * 13.1 s ten minutes apart (2026-12-03). The order within the pair alternates, so a drift in the
+ * machine's speed does not favour either side. The last run's worlds stay for what follows.
+ */
+async function repeatedPair(bench, what, { drydock, docker }) {
+  const [a, b] = bench.engines
+  const reps = bench.opts.cleanReps
+  const savedDb = `${bench.lastDb}.saved`
+  if (reps > 1) {
+    log(`saving worlds A and B and the log (${what}: ${reps} runs each)`)
+    await Promise.all([a.save(), b.save()])
+    await copyDatabase(bench.lastDb, savedDb)
+  }
+  const runs = []
+  for (let rep = 0; rep < reps; rep++) {
+    if (rep > 0) {
+      await Promise.all([a.restore(), b.restore()])
+      await copyDatabase(savedDb, bench.lastDb)
+      log(`${what}: run ${rep + 1} of ${reps} on the worlds put back; ${await settle()}`)
+    }
+    if (rep % 2 === 0) {
+      const ran = await drydock()
+      runs.push({ drydock: ran, docker: await docker() })
+    } else {
+      const ran = await docker()
+      runs.push({ drydock: await drydock(), docker: ran })
+    }
+    const { drydock: ours, docker: theirs } = runs.at(-1)
+    log(
+      `${what}: run ${rep + 1}: drydock ${report.ms(ours.wallMs)}, docker ${report.ms(theirs.ms)}`,
+    )
+  }
+  return runs
+}
+
+/** A closed SQLite log and its -wal / -shm files, when there are any. */
+async function copyDatabase(from, to) {
+  for (const suffix of ['', '-wal', '-shm']) {
+    await rm(`${to}${suffix}`, { force: true })
+    await copyFile(`${from}${suffix}`, `${to}${suffix}`).catch((error) => {
+      if (!(suffix && error.code === 'ENOENT')) throw error
+    })
   }
 }
 
@@ -725,24 +793,32 @@ async function measureSystemClean(bench) {
   const layerStore = (engine) => diskUsage(join(engine.dataRoot, engine.driver ?? 'overlay2'))
   const [duBeforeA, duBeforeB] = await Promise.all([layerStore(a), layerStore(b)])
   const args = ['--db', bench.lastDb, 'clean', '--system', '--unused', '--yes', '--json']
-  const traced = await tracedRun(bench, args, 'clean')
-  const clean = JSON.parse(traced.result.stdout)
-  const prune = checkExit(
-    await timed('docker', ['-H', b.host, 'system', 'prune', '-a', '-f']),
-    'docker system prune -a',
-  )
+  const runs = await repeatedPair(bench, 'clean --system / system prune -a', {
+    drydock: () => tracedRun(bench, args, 'clean'),
+    docker: async () =>
+      checkExit(
+        await timed('docker', ['-H', b.host, 'system', 'prune', '-a', '-f']),
+        'docker system prune -a',
+      ),
+  })
+  const last = runs.at(-1)
+  const clean = JSON.parse(last.drydock.result.stdout)
   const [afterA, afterB] = await Promise.all([worldCounts(a), worldCounts(b)])
   const [duAfterA, duAfterB] = await Promise.all([layerStore(a), layerStore(b)])
   const removed = (before, after) =>
     Object.fromEntries(Object.keys(before).map((key) => [key, before[key] - after[key]]))
   return {
-    drydock: summary([traced.wallMs]),
-    prune: summary([prune.ms]),
-    rssMb: traced.result.rssMb,
-    cpu: { clean: traced.result.cpuMs, prune: prune.cpuMs },
-    phases: traced.phases,
-    requests: traced.requests,
-    exitCode: traced.result.code,
+    reps: runs.length,
+    drydock: summary(runs.map((run) => run.drydock.wallMs)),
+    prune: summary(runs.map((run) => run.docker.ms)),
+    rssMb: Math.max(...runs.map((run) => run.drydock.result.rssMb)),
+    cpu: {
+      clean: median(runs.map((run) => run.drydock.result.cpuMs)),
+      prune: median(runs.map((run) => run.docker.cpuMs)),
+    },
+    phases: medianPhases(runs.map((run) => run.drydock)),
+    requests: last.drydock.requests,
+    exitCode: Math.max(...runs.map((run) => run.drydock.result.code)),
     outcomes: countBy(clean.items, (item) => `${item.kind} ${item.outcome}`),
     before: { a: beforeA, b: beforeB },
     removedA: removed(beforeA, afterA),
@@ -752,7 +828,7 @@ async function measureSystemClean(bench) {
     fileShrinkA: duBeforeA.layerFiles - duAfterA.layerFiles,
     fileShrinkB: duBeforeB.layerFiles - duAfterB.layerFiles,
     pruneReported: (() => {
-      const match = /Total reclaimed space:\s*(.+)/.exec(prune.stdout)
+      const match = /Total reclaimed space:\s*(.+)/.exec(last.docker.stdout)
       return match ? report.parseHumanSize(match[1]) : null
     })(),
   }
