@@ -750,8 +750,9 @@ async function repeatedPair(bench, what, { drydock, docker }) {
     if (rep > 0) {
       await Promise.all([a.restore(), b.restore()])
       await copyDatabase(savedDb, bench.lastDb)
-      log(`${what}: run ${rep + 1} of ${reps} on the worlds put back; ${await settle()}`)
     }
+    // Each run starts on a quiet machine: the copies are written, the engines started.
+    if (reps > 1) log(`${what}: run ${rep + 1} of ${reps}; ${await settle()}`)
     if (rep % 2 === 0) {
       const ran = await drydock()
       runs.push({ drydock: ran, docker: await docker() })
