@@ -664,11 +664,7 @@ async function measureClean(bench, planning) {
       const cleanArgs = ['--db', bench.lastDb, 'clean', '--unused', '--yes', '--json']
       return tracedRun(bench, cleanArgs, 'clean')
     },
-    docker: async () =>
-      checkExit(
-        await timed('docker', ['-H', b.host, 'image', 'prune', '-a', '-f']),
-        'docker image prune -a',
-      ),
+    docker: dockerPrune(b, ['image', 'prune', '-a', '-f']),
   })
   const last = runs.at(-1)
   const clean = JSON.parse(last.drydock.result.stdout)
@@ -768,6 +764,12 @@ async function repeatedPair(bench, what, { drydock, docker }) {
   return runs
 }
 
+/** docker's side of a pair: the CLI against one engine, timed like every contender. */
+function dockerPrune(engine, args) {
+  return async () =>
+    checkExit(await timed('docker', ['-H', engine.host, ...args]), `docker ${args.join(' ')}`)
+}
+
 /** A closed SQLite log and its -wal / -shm files, when there are any. */
 async function copyDatabase(from, to) {
   for (const suffix of ['', '-wal', '-shm']) {
@@ -796,11 +798,7 @@ async function measureSystemClean(bench) {
   const args = ['--db', bench.lastDb, 'clean', '--system', '--unused', '--yes', '--json']
   const runs = await repeatedPair(bench, 'clean --system / system prune -a', {
     drydock: () => tracedRun(bench, args, 'clean'),
-    docker: async () =>
-      checkExit(
-        await timed('docker', ['-H', b.host, 'system', 'prune', '-a', '-f']),
-        'docker system prune -a',
-      ),
+    docker: dockerPrune(b, ['system', 'prune', '-a', '-f']),
   })
   const last = runs.at(-1)
   const clean = JSON.parse(last.drydock.result.stdout)
