@@ -438,7 +438,7 @@ export function fullReport(r, firstPaint = null) {
       `${r.floor.warm.requestCount} warm (sent together; median latencies ${latencies}). ` +
       `Medians of ${r.options.reps} runs; ` +
       (r.clean.reps > 1
-        ? `clean and prune: medians of ${r.clean.reps} runs each, on worlds saved once and put back before each run.`
+        ? `clean and prune: medians of ${r.clean.reps} runs each, on worlds saved once and put back before each further run.`
         : 'clean and prune run once each (destructive).'),
   ]
   if (r.cli.warning) out.push(`WARNING: ${r.cli.warning}`)

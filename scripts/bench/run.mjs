@@ -25,7 +25,7 @@
 //                what drydock adds; sent from 8 workers like the executor (src/core/cleaner/
 //                executor.ts: CONCURRENCY), or N with --clean-floor-concurrency (1 = one by one)
 // --clean-reps N each destructive pair (clean vs image prune, clean --system vs system prune) runs
-//                N times on the same worlds, saved once and put back before each run (default 3)
+//                N times on the same worlds, saved once and put back before each further run (default 3)
 //
 // Prints the tables to stdout (progress to stderr) and writes artifacts/bench/latest.json,
 // artifacts/bench/<images>-images.json and the printed tables as <images>-images.txt. Exits 0
@@ -117,8 +117,12 @@ async function main() {
   const work = await mkdtemp(join(tmpdir(), 'dd-bench-work-'))
   let interrupted = false
   const cleanup = async () => {
-    if (opts.keepEngines) log(`engines kept: ${engines.map((e) => e.host).join(', ')}`)
-    else {
+    if (opts.keepEngines) {
+      log(`engines kept: ${engines.map((e) => e.host).join(', ')}`)
+      log(
+        `saved worlds kept too (where the pairs ran more than once): ${engines.map((e) => e.savedDir).join(', ')}`,
+      )
+    } else {
       log('stopping the engines and deleting their directories')
       await Promise.allSettled(engines.map((engine) => engine.destroy()))
     }
@@ -729,8 +733,10 @@ async function measureClean(bench, planning) {
  * A destructive pair (drydock on A, docker on B), run `--clean-reps` times on the same world: A,
  * B and drydock's log are saved before the first run and put back before each further one. One
  * run each is a coin toss on a shared 2-CPU VM: the same prune on the same world took 8.1 s and
- * 13.1 s ten minutes apart (2026-12-03). The order within the pair alternates, so a drift in the
- * machine's speed does not favour either side. The last run's worlds stay for what follows.
+ * 13.1 s ten minutes apart (2026-12-03). The order within the pair alternates (drydock first in
+ * the odd runs: with 3, twice), so a drift in the machine's speed favours neither side much. With
+ * more than one run every run, the first too, is on a just-started engine. The last run's
+ * worlds stay for what follows.
  */
 async function repeatedPair(bench, what, { drydock, docker }) {
   const [a, b] = bench.engines
@@ -738,13 +744,13 @@ async function repeatedPair(bench, what, { drydock, docker }) {
   const savedDb = `${bench.lastDb}.saved`
   if (reps > 1) {
     log(`saving worlds A and B and the log (${what}: ${reps} runs each)`)
-    await Promise.all([a.save(), b.save()])
+    await both(a.save(), b.save())
     await copyDatabase(bench.lastDb, savedDb)
   }
   const runs = []
   for (let rep = 0; rep < reps; rep++) {
     if (rep > 0) {
-      await Promise.all([a.restore(), b.restore()])
+      await both(a.restore(), b.restore())
       await copyDatabase(savedDb, bench.lastDb)
     }
     // Each run starts on a quiet machine: the copies are written, the engines started.
@@ -762,6 +768,14 @@ async function repeatedPair(bench, what, { drydock, docker }) {
     )
   }
   return runs
+}
+
+/** Both engines' save or restore, each finished before a failure of either is thrown: the
+ * clean-up that follows must not delete a directory a copy is still writing, nor miss an engine
+ * still starting. */
+async function both(...work) {
+  const failed = (await Promise.allSettled(work)).find((result) => result.status === 'rejected')
+  if (failed) throw failed.reason
 }
 
 /** docker's side of a pair: the CLI against one engine, timed like every contender. */
