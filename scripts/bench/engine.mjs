@@ -79,7 +79,7 @@ export class Engine {
    */
   async save() {
     const running = await this.runningContainers()
-    await this.stopContainers(running)
+    await this.killContainers(running)
     await this.stop()
     await rm(this.savedDir, { recursive: true, force: true })
     await run('cp', ['-a', this.dir, this.savedDir])
@@ -94,7 +94,7 @@ export class Engine {
   /** Puts back the world `save` kept: images, containers (running ones started), build cache. */
   async restore() {
     if (!this.savedRunning) throw new Error(`no saved world for ${this.host}`)
-    await this.stopContainers(await this.runningContainers())
+    await this.killContainers(await this.runningContainers())
     await this.stop()
     await rm(this.dir, { recursive: true, force: true })
     await run('cp', ['-a', this.savedDir, this.dir])
@@ -109,7 +109,7 @@ export class Engine {
 
   /** Killed, not stopped: their `sleep` ignores SIGTERM, and dockerd would wait 10 s for each
    * before its own stop (whose time limit a slow stop can exceed, leaving an unclean copy). */
-  async stopContainers(ids) {
+  async killContainers(ids) {
     for (const id of ids) {
       const { status, body } = await this.request('POST', `/containers/${id}/kill`)
       // 409: it stopped meanwhile.

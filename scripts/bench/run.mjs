@@ -76,17 +76,10 @@ function options() {
   })
   // The issue's world by default.
   const defaults = values.quick
-    ? { images: 200, containers: 30, started: 3, exited: 5, builds: 3, reps: 3, 'clean-reps': 3 }
-    : {
-        images: 2000,
-        containers: 300,
-        started: 5,
-        exited: 20,
-        builds: 10,
-        reps: 5,
-        'clean-reps': 3,
-      }
+    ? { images: 200, containers: 30, started: 3, exited: 5, builds: 3, reps: 3 }
+    : { images: 2000, containers: 300, started: 5, exited: 20, builds: 10, reps: 5 }
   defaults['clean-floor-concurrency'] = 8
+  defaults['clean-reps'] = 3
   const number = (name) => {
     const value = values[name] === undefined ? defaults[name] : Number(values[name])
     if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} must be a whole number`)
