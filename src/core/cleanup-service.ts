@@ -249,7 +249,10 @@ export class CleanupService {
     // while). Only reads: dropped if the check below refuses.
     const watching = this.ahead
       .take(connection, held.engineKind)
-      .then((prepared) => prepared ?? EngineWatch.start(connection.docker, held.engineKind))
+      .then(
+        (prepared) =>
+          prepared ?? EngineWatch.start(connection.docker, held.engineKind, connection.getJson),
+      )
     // A plan is bound to its engine: after a Settings change, a new context or a reconnect to
     // another engine, its items mean nothing there. Refused before anything is journaled.
     // Asked now, not remembered from the connection: another engine may answer at this address.

@@ -76,6 +76,7 @@ export class ConnectionManager {
   private readonly reconciledHosts = new Set<string>()
   private readonly connectedListeners = new Set<(connection: EngineConnection) => void>()
   private readonly progressListeners = new Set<(done: number, total: number) => void>()
+  private readonly listingListeners = new Set<(connection: EngineConnection) => void>()
   private readonly listedListeners = new Set<(connection: EngineConnection) => void>()
   /** What the CLI sent early and was not adopted yet (see ConnectionOptions.early). */
   private earlyCheck: EarlyReads | null
@@ -94,8 +95,15 @@ export class ConnectionManager {
     return () => this.progressListeners.delete(listener)
   }
 
+  /** Told when an inventory read's image and container lists are on their way, with the
+   * connection they went out on (CleanupService.prepareRun opens a run's event stream then). */
+  onListing(listener: (connection: EngineConnection) => void): () => void {
+    this.listingListeners.add(listener)
+    return () => this.listingListeners.delete(listener)
+  }
+
   /** Told when an inventory read's image and container lists have arrived, with the connection
-   * that read them (CleanupService.prepareRun starts a run's own reads then). */
+   * that read them (CleanupService.prepareRun reads a run's first snapshot then). */
   onListed(listener: (connection: EngineConnection) => void): () => void {
     this.listedListeners.add(listener)
     return () => this.listedListeners.delete(listener)
@@ -179,6 +187,13 @@ export class ConnectionManager {
         ? {
             onProgress: (done: number, total: number) => {
               for (const listener of this.progressListeners) listener(done, total)
+            },
+          }
+        : {}),
+      ...(this.listingListeners.size > 0
+        ? {
+            onListing: () => {
+              for (const listener of this.listingListeners) listener(connection)
             },
           }
         : {}),

@@ -78,8 +78,9 @@ describe.skipIf(!probe.ok)('the world moves between the preview and the run', ()
 
   it("with the run prepared while the plan is made (the CLI's clean), a tag added after the preview still keeps its image", async () => {
     const [dangling] = await loadImages(engine.docker, [image([], 'prepared')])
-    // Drydock's event stream and snapshot reads go through dockerode (node:http); the plan's
-    // lists do not. Each request with the phase it started in, and whether its answer is in.
+    // Drydock's event stream goes through dockerode (node:http); the plan's lists and the
+    // snapshot's go through the lean getter (its own diagnostics channel). Each request with the
+    // phase it started in, and whether its answer is in.
     type Phase = 'planning' | 'planned' | 'tagged'
     const sent: { path: string; phase: Phase; answered: boolean }[] = []
     let phase: Phase = 'planning'
@@ -89,16 +90,28 @@ describe.skipIf(!probe.ok)('the world moves between the preview and the run', ()
       sent.push(entry)
       request.once('response', (response) => response.once('end', () => (entry.answered = true)))
     }
+    const onLeanRequest = (message: unknown) => {
+      sent.push({ path: (message as { path: string }).path, phase, answered: false })
+    }
+    const onLeanResponse = (message: unknown) => {
+      const { path } = message as { path: string }
+      const entry = sent.find((r) => r.path === path && !r.answered)
+      if (entry) entry.answered = true
+    }
     const isImages = (path: string) => /^\/(v[\d.]+\/)?images\/json/.test(path)
     diagnostics.subscribe('http.client.request.start', onRequest)
+    diagnostics.subscribe('drydock:engine-request', onLeanRequest)
+    diagnostics.subscribe('drydock:engine-response', onLeanResponse)
     try {
       service.cleanups.prepareRun()
       const plan = await client.planCleanup({ dangling: true, protect: ['keep:*'] })
       phase = 'planned'
       expect(plan.items.find((item) => item.id === dangling!.id)?.action).toBe('delete')
-      // The prepared snapshot is in before the world moves (on a small world the plan can be
-      // done before its list has even left).
-      await vi.waitFor(() => expect(sent.some((r) => isImages(r.path) && r.answered)).toBe(true))
+      // The prepared snapshot (the second list) is in before the world moves (on a small world
+      // the plan can be done before its list has even left).
+      await vi.waitFor(() =>
+        expect(sent.filter((r) => isImages(r.path) && r.answered)).toHaveLength(2),
+      )
       await engine.docker.getImage(dangling!.id).tag({ repo: 'keep', tag: 'prepared' })
       phase = 'tagged'
       const result = await runPlanToEnd(client, { planId: plan.id, trigger: 'manual' })
@@ -109,13 +122,15 @@ describe.skipIf(!probe.ok)('the world moves between the preview and the run', ()
       expect((await engine.docker.getImage('keep:prepared').inspect()).Id).toBe(dangling!.id)
     } finally {
       diagnostics.unsubscribe('http.client.request.start', onRequest)
+      diagnostics.unsubscribe('drydock:engine-request', onLeanRequest)
+      diagnostics.unsubscribe('drydock:engine-response', onLeanResponse)
     }
     // One event stream, opened while the plan was made: the run took the prepared one. Its
-    // snapshot was read before the tag; the tag's event staled it, and the run read the images
-    // again before the item.
+    // snapshot was read before the tag (beside the plan's own list); the tag's event staled it,
+    // and the run read the images again before the item.
     expect(sent.filter((r) => r.path.includes('/events')).map((r) => r.phase)).toEqual(['planning'])
     const images = sent.filter((r) => isImages(r.path))
-    expect(images.filter((r) => r.phase !== 'tagged')).toHaveLength(1)
+    expect(images.filter((r) => r.phase !== 'tagged')).toHaveLength(2)
     expect(images.some((r) => r.phase === 'tagged')).toBe(true)
   })
 

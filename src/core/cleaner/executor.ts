@@ -129,7 +129,8 @@ export async function executePlan(options: ExecuteOptions): Promise<CleanResult>
   }
   options.onStarted?.(runId)
 
-  const watch = options.watch ?? (await EngineWatch.open(docker, options.engineKind ?? 'docker'))
+  const watch =
+    options.watch ?? (await EngineWatch.open(docker, options.engineKind ?? 'docker', options.get))
   const ctx: RunContext = {
     docker,
     get: options.get ?? null,

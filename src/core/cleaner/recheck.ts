@@ -7,6 +7,7 @@
 import type Docker from 'dockerode'
 import type { Readable } from 'node:stream'
 import { fullImageId, realReferences } from '../engine/inventory'
+import type { JsonGet } from '../engine/json-get'
 import { PROBE_LABEL } from '../engine/probe-image'
 
 export interface EngineSnapshot {
@@ -64,10 +65,18 @@ export class EngineWatch {
   private reading: Promise<EngineSnapshot> | null = null
   private stream: Readable | null = null
 
-  private constructor(private readonly docker: Docker) {}
+  private constructor(
+    private readonly docker: Docker,
+    private readonly get: JsonGet | null,
+  ) {}
 
-  static async open(docker: Docker, engineKind = 'docker'): Promise<EngineWatch> {
-    const watch = new EngineWatch(docker)
+  /** `get`: the lean getter for the snapshot's lists (json-get.ts), where there is one. */
+  static async open(
+    docker: Docker,
+    engineKind = 'docker',
+    get: JsonGet | null = null,
+  ): Promise<EngineWatch> {
+    const watch = new EngineWatch(docker, get)
     try {
       const types: ('container' | 'image' | 'volume')[] = ['container', 'image', 'volume']
       const stream = (await docker.getEvents({
@@ -113,8 +122,12 @@ export class EngineWatch {
 
   /** A watch with its first snapshot already being read (its error is read again, and
    * reported, by the first item that asks). */
-  static async start(docker: Docker, engineKind = 'docker'): Promise<EngineWatch> {
-    const watch = await EngineWatch.open(docker, engineKind)
+  static async start(
+    docker: Docker,
+    engineKind = 'docker',
+    get: JsonGet | null = null,
+  ): Promise<EngineWatch> {
+    const watch = await EngineWatch.open(docker, engineKind, get)
     watch.current().catch(() => undefined)
     return watch
   }
@@ -127,7 +140,7 @@ export class EngineWatch {
       this.stale = false
       // The snapshot is replaced before the read counts as done: no caller between the two can
       // take the old one for current.
-      this.reading = takeSnapshot(this.docker)
+      this.reading = takeSnapshot(this.docker, this.get)
         .then((snapshot) => (this.snapshot = snapshot))
         .finally(() => {
           this.reading = null
@@ -187,10 +200,25 @@ async function listing<T>(read: () => Promise<T>): Promise<T> {
   }
 }
 
-export async function takeSnapshot(docker: Docker): Promise<EngineSnapshot> {
+/** The image and container lists, over the lean getter when there is one: on a kept-alive socket
+ * they leave at once, even when the caller then blocks the event loop (a plan being made). */
+export async function takeSnapshot(
+  docker: Docker,
+  get: JsonGet | null = null,
+): Promise<EngineSnapshot> {
   const [images, containers] = await Promise.all([
-    listing(() => docker.listImages({ all: true }) as Promise<ImageSummary[]>),
-    listing(() => docker.listContainers({ all: true }) as Promise<ContainerSummary[]>),
+    listing(
+      () =>
+        (get ? get('/images/json?all=1') : docker.listImages({ all: true })) as Promise<
+          ImageSummary[]
+        >,
+    ),
+    listing(
+      () =>
+        (get ? get('/containers/json?all=1') : docker.listContainers({ all: true })) as Promise<
+          ContainerSummary[]
+        >,
+    ),
   ])
   const snapshot: EngineSnapshot = {
     refs: new Map(),
