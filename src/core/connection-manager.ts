@@ -76,8 +76,9 @@ export class ConnectionManager {
   private readonly reconciledHosts = new Set<string>()
   private readonly connectedListeners = new Set<(connection: EngineConnection) => void>()
   private readonly progressListeners = new Set<(done: number, total: number) => void>()
-  private readonly listingListeners = new Set<(connection: EngineConnection) => void>()
-  private readonly listedListeners = new Set<(connection: EngineConnection) => void>()
+  private readonly listsListeners = new Set<
+    (phase: 'sent' | 'in', connection: EngineConnection) => void
+  >()
   /** What the CLI sent early and was not adopted yet (see ConnectionOptions.early). */
   private earlyCheck: EarlyReads | null
   private earlyLists: EarlyReads | null
@@ -95,18 +96,12 @@ export class ConnectionManager {
     return () => this.progressListeners.delete(listener)
   }
 
-  /** Told when an inventory read's image and container lists are on their way, with the
-   * connection they went out on (CleanupService.prepareRun opens a run's event stream then). */
-  onListing(listener: (connection: EngineConnection) => void): () => void {
-    this.listingListeners.add(listener)
-    return () => this.listingListeners.delete(listener)
-  }
-
-  /** Told when an inventory read's image and container lists have arrived, with the connection
-   * that read them (CleanupService.prepareRun reads a run's first snapshot then). */
-  onListed(listener: (connection: EngineConnection) => void): () => void {
-    this.listedListeners.add(listener)
-    return () => this.listedListeners.delete(listener)
+  /** Told when an inventory read's image and container lists are on their way (`sent`; the CLI's
+   * early ones may be answered already) and when they are in, with the connection they went on
+   * (the CLI's `clean` prepares its run then: cleaner/watch-ahead.ts). */
+  onLists(listener: (phase: 'sent' | 'in', connection: EngineConnection) => void): () => void {
+    this.listsListeners.add(listener)
+    return () => this.listsListeners.delete(listener)
   }
 
   /** Waits for a first (or in-flight) connection attempt, so callers never see a stale state. */
@@ -190,18 +185,10 @@ export class ConnectionManager {
             },
           }
         : {}),
-      ...(this.listingListeners.size > 0
+      ...(this.listsListeners.size > 0
         ? {
-            onListing: () => {
-              for (const listener of this.listingListeners) listener(connection)
-            },
-          }
-        : {}),
-      ...(this.listedListeners.size > 0
-        ? {
-            onListed: () => {
-              for (const listener of this.listedListeners) listener(connection)
-            },
+            onListing: () => this.listsListeners.forEach((tell) => tell('sent', connection)),
+            onListed: () => this.listsListeners.forEach((tell) => tell('in', connection)),
           }
         : {}),
       onCacheOpen: (cache) => {

@@ -1,47 +1,50 @@
 /**
  * The CLI clean's run view, prepared while its plan is made (cleaner/watch-ahead.ts): the event
- * stream opens as the plan's lists go out, and the snapshot is asked for the moment the plan's lists are
- * in, before the plan holds the event loop. The engine is faked (its event stream and lists): what
- * is checked is when each request leaves, which a real engine cannot show.
+ * stream opens as the plan's lists go out, and the snapshot is asked for the moment they are in,
+ * before the plan holds the event loop. The engine is faked (its event stream and lists): what is
+ * checked is when each request is made, which a real engine cannot show.
  */
 import { PassThrough } from 'node:stream'
 import { describe, expect, it, vi } from 'vitest'
 import { WatchAhead, type ListedConnections } from '../../src/core/cleaner/watch-ahead'
 import type { EngineConnection } from '../../src/core/engine/connection'
+import type { ConnectionState } from '../../src/shared/contract'
 
-function fakeConnection() {
+function fakeConnection(options: { eventsFail?: boolean } = {}) {
   const events = new PassThrough()
   const get = vi.fn((path: string) =>
     Promise.resolve(path.startsWith('/images') ? [{ Id: 'sha256:a', RepoTags: ['app:1'] }] : []),
   )
-  const getEvents = vi.fn(() => Promise.resolve(events))
+  const getEvents = vi.fn((_options: { filters: Record<string, string[]> }) =>
+    options.eventsFail ? Promise.reject(new Error('no events here')) : Promise.resolve(events),
+  )
   const connection = { docker: { getEvents }, getJson: get } as unknown as EngineConnection
   return { connection, events, get, getEvents }
 }
 
-function fakeConnections(current: () => EngineConnection) {
-  const listing = new Set<(connection: EngineConnection) => void>()
-  const listed = new Set<(connection: EngineConnection) => void>()
+function fakeConnections() {
+  const listeners = new Set<(phase: 'sent' | 'in', connection: EngineConnection) => void>()
+  let state: ConnectionState = { status: 'connecting', host: 'unix:///fake.sock', since: '' }
   const connections: ListedConnections = {
-    onListing: (listener) => (listing.add(listener), () => listing.delete(listener)),
-    onListed: (listener) => (listed.add(listener), () => listed.delete(listener)),
-    require: () => Promise.resolve(current()),
-    peek: () => ({ status: 'connecting', host: 'unix:///fake.sock', since: '' }),
+    onLists: (listener) => (listeners.add(listener), () => listeners.delete(listener)),
+    peek: () => state,
   }
   return {
     connections,
-    send: (connection: EngineConnection) => [...listing].forEach((l) => l(connection)),
-    list: (connection: EngineConnection) => [...listed].forEach((l) => l(connection)),
-    listeners: () => listing.size + listed.size,
+    send: (connection: EngineConnection) => [...listeners].forEach((l) => l('sent', connection)),
+    list: (connection: EngineConnection) => [...listeners].forEach((l) => l('in', connection)),
+    named: (engineKind: 'docker' | 'podman') =>
+      (state = { status: 'connected', engine: { engineKind } } as unknown as ConnectionState),
+    listeners: () => listeners.size,
   }
 }
 
 const turn = () => new Promise((resolve) => setImmediate(resolve))
 
 describe('the run view prepared while the plan is made', () => {
-  it('opens the stream as the lists go out and sends the snapshot as they arrive, without a turn of the event loop', async () => {
+  it('opens the stream as the lists go out and asks for the snapshot as they arrive, without a turn of the event loop', async () => {
     const engine = fakeConnection()
-    const fake = fakeConnections(() => engine.connection)
+    const fake = fakeConnections()
     const ahead = new WatchAhead(fake.connections)
     ahead.prepare()
     fake.send(engine.connection)
@@ -68,7 +71,7 @@ describe('the run view prepared while the plan is made', () => {
 
   it('opens the stream when the lists arrive where it did not see them leave (then the snapshot)', async () => {
     const engine = fakeConnection()
-    const fake = fakeConnections(() => engine.connection)
+    const fake = fakeConnections()
     const ahead = new WatchAhead(fake.connections)
     ahead.prepare()
     fake.list(engine.connection)
@@ -80,62 +83,79 @@ describe('the run view prepared while the plan is made', () => {
     watch!.close()
   })
 
-  it('drops what it opened for a connection the check refused, and the run opens its own', async () => {
-    const refused = fakeConnection()
-    const adopted = fakeConnection()
-    const fake = fakeConnections(() => adopted.connection)
-    const ahead = new WatchAhead(fake.connections)
-    ahead.prepare()
-    fake.send(refused.connection)
-    await turn()
-    fake.list(adopted.connection)
-    await turn()
-    expect(refused.events.destroyed).toBe(true)
-    expect(refused.get).not.toHaveBeenCalled()
-    const watch = await ahead.take(adopted.connection, 'docker')
-    expect(watch?.live).toBe(true)
-    watch!.close()
-
-    // Lists from the refused connection: nothing prepared for the run.
-    const other = fakeConnection()
-    ahead.prepare()
-    fake.list(other.connection)
-    expect(await ahead.take(adopted.connection, 'docker')).toBeNull()
-    expect(other.events.destroyed).toBe(true)
-  })
-
-  it('assumes Docker before the engine is named, and a run on Podman opens its own', async () => {
+  it('assumes Docker before the engine is named, and opens the stream again once it is named Podman', async () => {
     const engine = fakeConnection()
-    const fake = fakeConnections(() => engine.connection)
+    const fake = fakeConnections()
     const ahead = new WatchAhead(fake.connections)
     ahead.prepare()
     fake.send(engine.connection)
     await turn()
     // Docker's filter: the actions that stale a snapshot (Podman names its events otherwise).
-    const [options] = engine.getEvents.mock.calls[0] as unknown as [{ filters: object }]
-    expect(options.filters).toHaveProperty('event')
+    expect(engine.getEvents.mock.calls[0]![0].filters).toHaveProperty('event')
+    fake.named('podman')
     fake.list(engine.connection)
-    expect(await ahead.take(engine.connection, 'podman')).toBeNull()
-    expect(engine.events.destroyed).toBe(true)
+    const watch = await ahead.take(engine.connection, 'podman')
+    expect(engine.getEvents).toHaveBeenCalledTimes(2)
+    expect(engine.getEvents.mock.calls[1]![0].filters).not.toHaveProperty('event')
+    expect(watch?.live).toBe(true)
+    watch!.close()
+    // A run on an engine of another kind than the one the stream was opened for opens its own.
+    const other = fakeConnection()
+    ahead.prepare()
+    fake.list(other.connection)
+    expect(await ahead.take(other.connection, 'docker')).toBeNull()
+    expect(other.events.destroyed).toBe(true)
   })
 
-  it('closes a stream whose lists never came', async () => {
-    const engine = fakeConnection()
-    const fake = fakeConnections(() => engine.connection)
+  it('drops what it opened for lists that went out on a connection the check refused', async () => {
+    const refused = fakeConnection()
+    const adopted = fakeConnection()
+    const fake = fakeConnections()
+    const ahead = new WatchAhead(fake.connections)
+    ahead.prepare()
+    fake.send(refused.connection)
+    await turn()
+    fake.list(refused.connection) // the early lists come in first
+    expect(await ahead.take(adopted.connection, 'docker')).toBeNull()
+    expect(refused.events.destroyed).toBe(true)
+  })
+
+  it('asks for no snapshot on a stream that did not open', async () => {
+    const engine = fakeConnection({ eventsFail: true })
+    const fake = fakeConnections()
     const ahead = new WatchAhead(fake.connections)
     ahead.prepare()
     fake.send(engine.connection)
     await turn()
-    ahead.close()
+    fake.list(engine.connection)
+    expect(await ahead.take(engine.connection, 'docker')).toBeNull()
+    expect(engine.get).not.toHaveBeenCalled()
+  })
+
+  it('closes a stream whose lists never came in, and one left by a second prepare', async () => {
+    const engine = fakeConnection()
+    const fake = fakeConnections()
+    const ahead = new WatchAhead(fake.connections)
+    ahead.prepare()
+    fake.send(engine.connection)
+    await turn()
+    ahead.prepare()
     await turn()
     expect(engine.events.destroyed).toBe(true)
+    expect(fake.listeners()).toBe(1)
+
+    const next = fakeConnection()
+    fake.send(next.connection)
+    ahead.close() // before the stream has even answered
+    await turn()
+    expect(next.events.destroyed).toBe(true)
     expect(fake.listeners()).toBe(0)
-    expect(await ahead.take(engine.connection, 'docker')).toBeNull()
+    expect(await ahead.take(next.connection, 'docker')).toBeNull()
   })
 
   it('leaves the watch it handed over open when the command later closes', async () => {
     const engine = fakeConnection()
-    const fake = fakeConnections(() => engine.connection)
+    const fake = fakeConnections()
     const ahead = new WatchAhead(fake.connections)
     ahead.prepare()
     fake.send(engine.connection)

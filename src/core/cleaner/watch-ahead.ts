@@ -1,15 +1,15 @@
 /**
  * A run's view of the engine (its event stream, then its first snapshot: recheck.ts) opened while
  * its plan is made, instead of when the run starts: the stream as the plan's image and container
- * lists go out, the snapshot the moment they are in. The snapshot's lists then
- * overlap with BuildKit's answer and the planning, and the run's first delete does not wait for
- * them. The CLI's `clean` asks (it runs the plan it makes); the app does not (a preview is often
- * never run).
+ * lists go out, the snapshot the moment they are in. The snapshot's lists then overlap with
+ * BuildKit's answer and the planning, and the run's first delete does not wait for them. The
+ * CLI's `clean` asks (it runs the plan it makes); the app does not (a preview is often never run).
  *
  * Why the stream opens before the lists are in: making the plan holds the event loop for a
- * hundred milliseconds or so, and a stream opened only then (a new connection, then its answer)
- * got its snapshot sent after the planning, on the run's critical path. Open by then, the
- * snapshot leaves at once over the lean getter's kept-alive sockets (takeSnapshot).
+ * hundred milliseconds or so, and a stream asked for only then (a connection, then its answer)
+ * got its snapshot sent after the planning, on the run's critical path. With the stream open, the
+ * snapshot's requests are written at once to the lean getter's idle kept-alive sockets
+ * (takeSnapshot); one that needs a new socket still waits for it to connect.
  *
  * The watch vouches for its snapshot exactly as one opened by the run: its stream is open before
  * the snapshot is read, and anything after that stales it; a change between the plan's lists and
@@ -21,11 +21,8 @@ import { EngineWatch } from './recheck'
 
 /** What this needs of the connection manager (connection-manager.ts). */
 export interface ListedConnections {
-  /** Told when an inventory read's lists are on their way, with the connection they went on. */
-  onListing(listener: (connection: EngineConnection) => void): () => void
-  /** Told when an inventory read's lists have arrived, with the connection that read them. */
-  onListed(listener: (connection: EngineConnection) => void): () => void
-  require(): Promise<EngineConnection>
+  /** Told when an inventory read's lists go out (`sent`) and when they are in (`in`). */
+  onLists(listener: (phase: 'sent' | 'in', connection: EngineConnection) => void): () => void
   peek(): ConnectionState
 }
 
@@ -35,11 +32,14 @@ interface Prepared {
   watch: EngineWatch
 }
 
-interface Opening {
-  connection: EngineConnection
-  ready: Promise<Prepared | null>
+/** A stream being opened for lists that went out; `opened` once the engine answered it. */
+interface Opening extends Omit<Prepared, 'watch'> {
+  ready: Promise<Prepared>
   opened: Prepared | null
 }
+
+const closeWhenOpen = (opening: Opening | null) =>
+  void opening?.ready.then((ready) => ready.watch.close())
 
 export class WatchAhead {
   private prepared: Promise<Prepared | null> | null = null
@@ -52,56 +52,49 @@ export class WatchAhead {
   prepare(): void {
     this.close()
     const { connections } = this
-    /** The stream being opened, and the connection it is for; `opened` once it is open. */
     let opening: Opening | null = null
     const open = (connection: EngineConnection): Opening => {
-      if (opening?.connection === connection) return opening
-      // A stream for another connection (one the check refused) is nobody's.
-      void opening?.ready.then((ready) => ready?.watch.close())
       // The first lists go out with the connection check, whose answer names the engine: until
-      // then Docker is assumed, and a run on another kind (Podman's events are named otherwise)
-      // opens its own (take). Asking /info again here would hold the stream back by as long.
+      // then Docker is assumed, and a stream on the wrong guess (Podman names its events
+      // otherwise) is opened again once the lists are in. Asking /info here would hold it back.
       const state = connections.peek()
       const engineKind = state.status === 'connected' ? state.engine.engineKind : 'docker'
-      const entry: Opening = { connection, opened: null, ready: Promise.resolve(null) }
-      entry.ready = EngineWatch.open(connection.docker, engineKind, connection.getJson)
-        .then((watch) => (entry.opened = { connection, engineKind, watch }))
-        .catch(() => null)
-      opening = entry
-      return entry
+      if (opening?.connection === connection && opening.engineKind === engineKind) return opening
+      closeWhenOpen(opening)
+      const entry: Opening = {
+        connection,
+        engineKind,
+        opened: null,
+        ready: EngineWatch.open(connection.docker, engineKind, connection.getJson).then(
+          (watch) => (entry.opened = { connection, engineKind, watch }),
+        ),
+      }
+      return (opening = entry)
     }
-    const stopListing = connections.onListing((connection) => {
-      stopListing()
-      void open(connection)
-    })
-    const stopListed = connections.onListed((listedOn) => {
-      stopListed()
-      stopListing()
-      const entry = open(listedOn)
-      opening = null // prepared from here on: take() or close() ends it
-      if (entry.opened) {
-        // Open already (the engine answered it while it worked on the lists): the snapshot
-        // leaves now, before the plan holds the event loop.
-        entry.opened.watch.current().catch(() => undefined)
-        this.prepared = Promise.resolve(entry.opened)
+    const stop = connections.onLists((phase, connection) => {
+      if (phase === 'sent') {
+        open(connection)
         return
       }
-      // Not open yet: the snapshot follows the stream's answer (after the planning, then).
-      this.prepared = entry.ready.then(async (ready) => {
-        // The lists came from a connection the check then refused: the run opens its own.
-        if (!ready || (await connections.require().catch(() => null)) !== listedOn) {
-          ready?.watch.close()
-          return null
-        }
-        ready.watch.current().catch(() => undefined)
+      stop()
+      const entry = open(connection)
+      opening = null // prepared from here on: take() or close() ends it
+      const withSnapshot = (ready: Prepared) => {
+        // A stream that did not open vouches for nothing: the run opens its own (take).
+        if (ready.watch.live) ready.watch.current().catch(() => undefined)
         return ready
-      })
+      }
+      // Open already (the engine answered it while it worked on the lists): the snapshot leaves
+      // now, before the plan holds the event loop. Otherwise once the stream is open (after the
+      // planning, then). Lists from a connection the check refused: take() drops what they gave.
+      this.prepared = entry.opened
+        ? Promise.resolve(withSnapshot(entry.opened))
+        : entry.ready.then(withSnapshot)
     })
     this.stopPreparing = () => {
-      stopListing()
-      stopListed()
-      // A stream opened for lists that never came: nothing will take it.
-      void opening?.ready.then((ready) => ready?.watch.close())
+      stop()
+      // A stream opened for lists that never came in: nothing will take it.
+      closeWhenOpen(opening)
       opening = null
     }
   }

@@ -139,7 +139,7 @@ export interface InventoryOptions {
   onProgress?: (done: number, total: number) => void
   /** Called once the cache is open and the lists are on their way. */
   onCacheOpen?: (cache: LayerCache) => void
-  /** Called once the two lists are on their way. */
+  /** Called once the two lists are on their way (or, sent early, answered already). */
   onListing?: () => void
   /** Called once the two lists have arrived (the rest of the read is the layer facts). */
   onListed?: () => void
