@@ -41,14 +41,26 @@ function fakeConnections() {
 
 const turn = () => new Promise((resolve) => setImmediate(resolve))
 
+/** A watch being prepared, and the engine whose lists it waits for. */
+function preparing(options: { eventsFail?: boolean } = {}) {
+  const engine = fakeConnection(options)
+  const fake = fakeConnections()
+  const ahead = new WatchAhead(fake.connections)
+  ahead.prepare()
+  return { engine, fake, ahead }
+}
+
+/** The same once the lists went out and the engine answered the stream. */
+async function streamOpen(options: { eventsFail?: boolean } = {}) {
+  const prepared = preparing(options)
+  prepared.fake.send(prepared.engine.connection)
+  await turn()
+  return prepared
+}
+
 describe('the run view prepared while the plan is made', () => {
   it('opens the stream as the lists go out and asks for the snapshot as they arrive, without a turn of the event loop', async () => {
-    const engine = fakeConnection()
-    const fake = fakeConnections()
-    const ahead = new WatchAhead(fake.connections)
-    ahead.prepare()
-    fake.send(engine.connection)
-    await turn()
+    const { engine, fake, ahead } = await streamOpen()
     expect(engine.getEvents).toHaveBeenCalledTimes(1)
     expect(engine.get).not.toHaveBeenCalled()
 
@@ -70,10 +82,7 @@ describe('the run view prepared while the plan is made', () => {
   })
 
   it('opens the stream when the lists arrive where it did not see them leave (then the snapshot)', async () => {
-    const engine = fakeConnection()
-    const fake = fakeConnections()
-    const ahead = new WatchAhead(fake.connections)
-    ahead.prepare()
+    const { engine, fake, ahead } = preparing()
     fake.list(engine.connection)
     expect(engine.get).not.toHaveBeenCalled() // the stream first
     const watch = await ahead.take(engine.connection, 'docker')
@@ -84,12 +93,7 @@ describe('the run view prepared while the plan is made', () => {
   })
 
   it('assumes Docker before the engine is named, and opens the stream again once it is named Podman', async () => {
-    const engine = fakeConnection()
-    const fake = fakeConnections()
-    const ahead = new WatchAhead(fake.connections)
-    ahead.prepare()
-    fake.send(engine.connection)
-    await turn()
+    const { engine, fake, ahead } = await streamOpen()
     // Docker's filter: the actions that stale a snapshot (Podman names its events otherwise).
     expect(engine.getEvents.mock.calls[0]![0].filters).toHaveProperty('event')
     fake.named('podman')
@@ -121,24 +125,14 @@ describe('the run view prepared while the plan is made', () => {
   })
 
   it('asks for no snapshot on a stream that did not open', async () => {
-    const engine = fakeConnection({ eventsFail: true })
-    const fake = fakeConnections()
-    const ahead = new WatchAhead(fake.connections)
-    ahead.prepare()
-    fake.send(engine.connection)
-    await turn()
+    const { engine, fake, ahead } = await streamOpen({ eventsFail: true })
     fake.list(engine.connection)
     expect(await ahead.take(engine.connection, 'docker')).toBeNull()
     expect(engine.get).not.toHaveBeenCalled()
   })
 
   it('closes a stream whose lists never came in, and one left by a second prepare', async () => {
-    const engine = fakeConnection()
-    const fake = fakeConnections()
-    const ahead = new WatchAhead(fake.connections)
-    ahead.prepare()
-    fake.send(engine.connection)
-    await turn()
+    const { engine, fake, ahead } = await streamOpen()
     ahead.prepare()
     await turn()
     expect(engine.events.destroyed).toBe(true)
@@ -154,12 +148,7 @@ describe('the run view prepared while the plan is made', () => {
   })
 
   it('leaves the watch it handed over open when the command later closes', async () => {
-    const engine = fakeConnection()
-    const fake = fakeConnections()
-    const ahead = new WatchAhead(fake.connections)
-    ahead.prepare()
-    fake.send(engine.connection)
-    await turn()
+    const { engine, fake, ahead } = await streamOpen()
     fake.list(engine.connection)
     const watch = await ahead.take(engine.connection, 'docker')
     ahead.close()
