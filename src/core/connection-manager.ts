@@ -186,12 +186,11 @@ export class ConnectionManager {
           }
         : {}),
       ...(this.listsListeners.size > 0
-        ? {
-            onListing: () => this.listsListeners.forEach((tell) => tell('sent', connection)),
-            onListed: () => this.listsListeners.forEach((tell) => tell('in', connection)),
-          }
+        ? { onListed: () => this.listsListeners.forEach((tell) => tell('in', connection)) }
         : {}),
       onCacheOpen: (cache) => {
+        // The lists are on their way (fetchInventory opens the log meanwhile).
+        this.listsListeners.forEach((tell) => tell('sent', connection))
         if (lean || (!options.kinds && cache.knowsBuildKit?.())) recordsFrom(connection)
       },
       // An image BuildKit built: its records are needed (see CleanupService.plan).

@@ -206,19 +206,11 @@ export async function takeSnapshot(
   docker: Docker,
   get: JsonGet | null = null,
 ): Promise<EngineSnapshot> {
+  const list = <T>(path: string, viaDocker: () => Promise<unknown>) =>
+    listing(() => (get ? get(path) : viaDocker()) as Promise<T>)
   const [images, containers] = await Promise.all([
-    listing(
-      () =>
-        (get ? get('/images/json?all=1') : docker.listImages({ all: true })) as Promise<
-          ImageSummary[]
-        >,
-    ),
-    listing(
-      () =>
-        (get ? get('/containers/json?all=1') : docker.listContainers({ all: true })) as Promise<
-          ContainerSummary[]
-        >,
-    ),
+    list<ImageSummary[]>('/images/json?all=1', () => docker.listImages({ all: true })),
+    list<ContainerSummary[]>('/containers/json?all=1', () => docker.listContainers({ all: true })),
   ])
   const snapshot: EngineSnapshot = {
     refs: new Map(),

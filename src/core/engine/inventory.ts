@@ -139,8 +139,6 @@ export interface InventoryOptions {
   onProgress?: (done: number, total: number) => void
   /** Called once the cache is open and the lists are on their way. */
   onCacheOpen?: (cache: LayerCache) => void
-  /** Called once the two lists are on their way (or, sent early, answered already). */
-  onListing?: () => void
   /** Called once the two lists have arrived (the rest of the read is the layer facts). */
   onListed?: () => void
   /** Called as soon as an image BuildKit built is known (from the cache or the engine), so that
@@ -193,7 +191,6 @@ export async function fetchInventory(
 ): Promise<Inventory> {
   const { get } = options
   const listing = listBoth(docker, options)
-  options.onListing?.()
   let cache: LayerCache
   try {
     cache = openCache()
